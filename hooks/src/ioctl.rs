@@ -1,0 +1,17 @@
+//! ioctl command numbers of `/dev/kwasm`.
+//!
+//! Commands are `_IO(KWASM_IOC_MAGIC, nr)`: the argument is a pointer to a size-prefixed attr
+//! (see [`crate::attr`]), so the size is not part of the number and attrs can grow.
+
+/// ioctl type byte; free in Documentation/userspace-api/ioctl/ioctl-number.rst.
+pub const KWASM_IOC_MAGIC: u32 = 0xB9;
+
+/// `_IO(type, nr)` from `include/uapi/asm-generic/ioctl.h` (direction and size bits zero).
+pub const fn io(nr: u32) -> u32 {
+    (KWASM_IOC_MAGIC << 8) | nr
+}
+
+/// Returns [`crate::ABI_VERSION`] as the ioctl's return value; the argument is ignored.
+pub const KWASM_IOC_VERSION: u32 = io(0x00);
+/// Runs the executable-arena self-test; argument: [`crate::attr::SelftestAttr`].
+pub const KWASM_IOC_SELFTEST: u32 = io(0x01);

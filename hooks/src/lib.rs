@@ -1,0 +1,11 @@
+//! The kwasm ABI: everything the compiler, the kernel module and userspace must agree on.
+//!
+//! `core` only, no allocation: the kernel module includes these sources directly
+//! (`#[path = "../hooks/src/lib.rs"] mod hooks;`), so nothing here may need `std` or `alloc`.
+#![cfg_attr(not(any(CONFIG_RUST, test)), no_std)]
+
+pub mod abi;
+pub mod attr;
+pub mod ioctl;
+
+pub use abi::ABI_VERSION;

@@ -1,0 +1,7 @@
+//! The errno values kcore reports; the kernel glue turns them into `kernel::error::Error`.
+
+pub const E2BIG: i32 = 7;
+pub const EFAULT: i32 = 14;
+pub const EINVAL: i32 = 22;
+pub const ENOMEM: i32 = 12;
+pub const ENOTTY: i32 = 25;

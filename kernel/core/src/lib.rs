@@ -1,0 +1,16 @@
+//! Runtime logic of the kwasm kernel module that needs no kernel API.
+//!
+//! The module includes these sources (`#[path = "core/src/lib.rs"] mod kcore;`) and calls them
+//! from thin glue; userspace tests run them at full speed. `core` only, no allocation.
+#![cfg_attr(not(any(CONFIG_RUST, test)), no_std)]
+
+pub mod arena;
+pub mod attr;
+pub mod errno;
+
+// Inside these sources, refer to siblings as `super::x` and to the ABI as `super::hooks`:
+// `crate` is this crate in userspace but the module's crate root in the kernel build.
+#[cfg(not(CONFIG_RUST))]
+use kwasm_hooks as hooks;
+#[cfg(CONFIG_RUST)]
+use crate::hooks;

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * C glue of the kwasm module: the misc device and the executable arena.
+ *
+ * The arena: no exported API gives a module executable pages on 6.12 (vmap forces NX,
+ * set_memory_x/execmem_alloc/text_poke are not exported), so the arena is a page-aligned
+ * region of this module's own text, filled with int3 at build time. Code is written through a
+ * transient writable alias of its pages, so no mapping is ever both writable and executable.
+ */
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/string.h>
+#include <linux/vmalloc.h>
+#include <asm/nospec-branch.h>
+#include <asm/sync_core.h>
+
+#include "helpers.h"
+
+/* The arena: a filled (not @nobits: objtool crashes on that) executable section. */
+asm(".pushsection .text.kwasm_arena, \"ax\", @progbits\n"
+    ".balign 4096\n"
+    "kwasm_arena:\n"
+    ".fill " __stringify(KWASM_ARENA_SIZE) ", 1, 0xcc\n"
+    ".popsection\n");
+extern u8 kwasm_arena[];
+
+static const void *kwasm_ctx;
+
+static long kwasm_fop_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	return kwasm_rust_ioctl(kwasm_ctx, cmd, arg);
+}
+
+static const struct file_operations kwasm_fops = {
+	/* Holding the module while a file is open makes rmmod fail with EBUSY instead. */
+	.owner = THIS_MODULE,
+	.unlocked_ioctl = kwasm_fop_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.llseek = noop_llseek,
+};
+
+static struct miscdevice kwasm_misc = {
+	.minor = MISC_DYNAMIC_MINOR,
+	.name = "kwasm",
+	.fops = &kwasm_fops,
+	.mode = 0600,
+};
+
+int kwasm_misc_register(const void *ctx)
+{
+	kwasm_ctx = ctx;
+	return misc_register(&kwasm_misc);
+}
+
+void kwasm_misc_deregister(void)
+{
+	misc_deregister(&kwasm_misc);
+	kwasm_ctx = NULL;
+}
+
+size_t kwasm_arena_size(void)
+{
+	return KWASM_ARENA_SIZE;
+}
+
+/* Maps the arena pages covering [offset, offset+len) writable; returns the alias of offset. */
+static void *kwasm_arena_map(size_t offset, size_t len, void **alias_base)
+{
+	unsigned long start = (unsigned long)kwasm_arena + offset;
+	unsigned long first = start & PAGE_MASK;
+	unsigned int npages = (PAGE_ALIGN(start + len) - first) >> PAGE_SHIFT;
+	struct page **pages;
+	unsigned int i;
+	void *alias;
+
+	pages = kmalloc_array(npages, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
+		return NULL;
+	for (i = 0; i < npages; i++) {
+		pages[i] = vmalloc_to_page((void *)(first + i * PAGE_SIZE));
+		if (!pages[i]) {
+			kfree(pages);
+			return NULL;
+		}
+	}
+	alias = vmap(pages, npages, VM_MAP, PAGE_KERNEL);
+	kfree(pages);
+	if (!alias)
+		return NULL;
+	*alias_base = alias;
+	return alias + (start - first);
+}
+
+static bool kwasm_arena_range_ok(size_t offset, size_t len)
+{
+	return len && offset < KWASM_ARENA_SIZE && len <= KWASM_ARENA_SIZE - offset;
+}
+
+int kwasm_arena_write(size_t offset, const void *src, size_t len)
+{
+	void *base, *dst;
+
+	if (!kwasm_arena_range_ok(offset, len))
+		return -EINVAL;
+	dst = kwasm_arena_map(offset, len, &base);
+	if (!dst)
+		return -ENOMEM;
+	memcpy(dst, src, len);
+	vunmap(base);
+	return 0;
+}
+
+int kwasm_arena_poison(size_t offset, size_t len)
+{
+	void *base, *dst;
+
+	if (!kwasm_arena_range_ok(offset, len))
+		return -EINVAL;
+	dst = kwasm_arena_map(offset, len, &base);
+	if (!dst)
+		return -ENOMEM;
+	memset(dst, 0xcc, len);
+	vunmap(base);
+	return 0;
+}
+
+static void kwasm_sync_core(void *unused)
+{
+	sync_core();
+}
+
+void kwasm_arena_sync_cores(void)
+{
+	on_each_cpu(kwasm_sync_core, NULL, 1);
+}
+
+u64 kwasm_arena_call1(size_t offset, u64 arg)
+{
+	void *fn = kwasm_arena + offset;
+	register u64 rdi asm("rdi") = arg;
+	u64 ret;
+
+	/*
+	 * Through the kernel's retpoline thunk (CALL_NOSPEC), not a C function pointer: no
+	 * indirect branch objtool would flag, and no kCFI hash check on code we generated.
+	 */
+	asm volatile(CALL_NOSPEC
+		     : "=a"(ret), "+r"(rdi), ASM_CALL_CONSTRAINT
+		     : THUNK_TARGET(fn)
+		     : "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory", "cc");
+	return ret;
+}

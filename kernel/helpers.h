@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * C glue of the kwasm module: what the 6.12 Rust `kernel` crate has no wrapper for.
+ * kwasm_main.rs mirrors these prototypes in its `extern "C"` block; keep them in sync.
+ */
+#ifndef KWASM_HELPERS_H
+#define KWASM_HELPERS_H
+
+#include <linux/types.h>
+
+/* Size of the executable arena reserved in the module's text (design decision 2). */
+#define KWASM_ARENA_SIZE (2UL << 20)
+
+/* Registers /dev/kwasm (mode 0600); ioctls go to kwasm_rust_ioctl(ctx, ...). */
+int kwasm_misc_register(const void *ctx);
+void kwasm_misc_deregister(void);
+
+/* Implemented in Rust: the ioctl dispatcher. */
+long kwasm_rust_ioctl(const void *ctx, unsigned int cmd, unsigned long arg);
+
+size_t kwasm_arena_size(void);
+/* Copies code into the arena through a transient writable alias; 0 or -errno. */
+int kwasm_arena_write(size_t offset, const void *src, size_t len);
+/* Fills a range with int3 so freed code can never run again; 0 or -errno. */
+int kwasm_arena_poison(size_t offset, size_t len);
+/* Serializes every CPU's instruction stream after new code was written. */
+void kwasm_arena_sync_cores(void);
+/* Calls code at `offset` as u64 f(u64) through the retpoline-safe path. */
+u64 kwasm_arena_call1(size_t offset, u64 arg);
+
+#endif

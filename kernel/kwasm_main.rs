@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! kwasm: WebAssembly programs in the Linux kernel.
+//!
+//! This crate root is the kernel glue. Logic that needs no kernel API lives in `core/` and the
+//! ABI in `../hooks/`; both are included here as modules (Kbuild builds one crate per module).
+
+use core::ffi::{c_long, c_uint, c_ulong, c_void};
+use kernel::prelude::*;
+use kernel::sync::Mutex;
+use kernel::new_mutex;
+
+#[path = "../hooks/src/lib.rs"]
+mod hooks;
+#[path = "core/src/lib.rs"]
+mod kcore;
+
+mod arena;
+mod ioctl;
+
+module! {
+    type: KwasmModule,
+    name: "kwasm",
+    author: "kwasm developers",
+    description: "WebAssembly programs in the Linux kernel",
+    license: "GPL",
+}
+
+/// Mirrors `helpers.h`.
+mod ffi {
+    extern "C" {
+        pub(crate) fn kwasm_misc_register(ctx: *const core::ffi::c_void) -> core::ffi::c_int;
+        pub(crate) fn kwasm_misc_deregister();
+    }
+}
+
+/// State shared by every open `/dev/kwasm`, owned by the module and pinned for its lifetime.
+#[pin_data]
+pub(crate) struct KwasmState {
+    #[pin]
+    pub(crate) arena: Mutex<arena::ArenaBook>,
+}
+
+struct KwasmModule {
+    /// Freed only after the device is deregistered (see `Drop`).
+    _state: Pin<KBox<KwasmState>>,
+}
+
+impl kernel::Module for KwasmModule {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let state = KBox::pin_init(
+            pin_init!(KwasmState {
+                arena <- new_mutex!(arena::ArenaBook::new(arena::size()), "kwasm_arena"),
+            }),
+            GFP_KERNEL,
+        )?;
+        let ctx: *const KwasmState = &*state;
+        // SAFETY: `ctx` points to the pinned state, which outlives the registration: `Drop`
+        // deregisters the device before the state is freed, and the device's file operations
+        // hold a module reference, so no ioctl runs after deregistration.
+        let ret = unsafe { ffi::kwasm_misc_register(ctx.cast()) };
+        if ret != 0 {
+            return Err(Error::from_errno(ret));
+        }
+        pr_info!(
+            "loaded: ABI version {}, arena of {} KiB\n",
+            hooks::ABI_VERSION,
+            arena::size() / 1024
+        );
+        Ok(KwasmModule { _state: state })
+    }
+}
+
+impl Drop for KwasmModule {
+    fn drop(&mut self) {
+        // SAFETY: registered in `init`, which returned Ok only after a successful registration.
+        unsafe { ffi::kwasm_misc_deregister() };
+        pr_info!("unloaded\n");
+    }
+}
+
+/// Entry from the C `unlocked_ioctl` of `/dev/kwasm`.
+#[no_mangle]
+extern "C" fn kwasm_rust_ioctl(ctx: *const c_void, cmd: c_uint, arg: c_ulong) -> c_long {
+    // SAFETY: `ctx` is the pointer registered in `KwasmModule::init`; it stays valid while any
+    // file of the device is open (see there).
+    let state = unsafe { &*ctx.cast::<KwasmState>() };
+    match ioctl::dispatch(state, cmd, arg as usize) {
+        Ok(ret) => ret,
+        Err(e) => e.to_errno() as c_long,
+    }
+}

@@ -1,0 +1,92 @@
+//! `/dev/kwasm`: the one entry point to the kernel module, like the bpf(2) syscall.
+
+use crate::Error;
+use kwasm_hooks::attr::{selftest_expected, Attr, SelftestAttr};
+use kwasm_hooks::ioctl::{KWASM_IOC_SELFTEST, KWASM_IOC_VERSION};
+use kwasm_hooks::ABI_VERSION;
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::fd::{AsRawFd, BorrowedFd, AsFd};
+
+/// Path of the kwasm control device.
+pub const DEVICE_PATH: &str = "/dev/kwasm";
+
+/// An open `/dev/kwasm`.
+#[derive(Debug)]
+pub struct Device {
+    file: File,
+}
+
+/// Result of [`Device::selftest`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SelftestReport {
+    pub output: u64,
+    pub arena_used: u64,
+    pub arena_size: u64,
+}
+
+impl Device {
+    /// Opens `/dev/kwasm` and checks that the module speaks this library's ABI version.
+    pub fn open() -> Result<Self, Error> {
+        let dev = Self::open_unchecked()?;
+        let module = dev.abi_version()?;
+        if module != ABI_VERSION {
+            return Err(Error::AbiMismatch { module, library: ABI_VERSION });
+        }
+        Ok(dev)
+    }
+
+    /// Opens `/dev/kwasm` without the version handshake (for tools that report the version).
+    pub fn open_unchecked() -> Result<Self, Error> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(DEVICE_PATH)
+            .map_err(|source| Error::Open { path: DEVICE_PATH, source })?;
+        Ok(Self { file })
+    }
+
+    /// `KWASM_IOC_VERSION`: the ABI version of the loaded module.
+    pub fn abi_version(&self) -> Result<u32, Error> {
+        let ret = self.raw_ioctl(KWASM_IOC_VERSION, 0).map_err(|source| Error::Ioctl {
+            ioctl: "KWASM_IOC_VERSION",
+            source,
+        })?;
+        Ok(ret as u32)
+    }
+
+    /// `KWASM_IOC_SELFTEST`: installs code in the module's executable arena, calls it with
+    /// `input` and checks the answer.
+    pub fn selftest(&self, input: u64) -> Result<SelftestReport, Error> {
+        let mut attr = SelftestAttr { size: SelftestAttr::MIN_SIZE, input, ..Default::default() };
+        self.raw_ioctl(KWASM_IOC_SELFTEST, &mut attr as *mut SelftestAttr as usize)
+            .map_err(|source| Error::Ioctl { ioctl: "KWASM_IOC_SELFTEST", source })?;
+        let expected = selftest_expected(input);
+        if attr.output != expected {
+            return Err(Error::SelftestMismatch { got: attr.output, expected });
+        }
+        Ok(SelftestReport {
+            output: attr.output,
+            arena_used: attr.arena_used,
+            arena_size: attr.arena_size,
+        })
+    }
+
+    /// Issues a raw ioctl on the device: for tests of the kernel's argument checking.
+    pub fn raw_ioctl(&self, cmd: u32, arg: usize) -> io::Result<i64> {
+        // SAFETY: `ioctl` on our own fd; the caller's `arg` is either an integer or points to
+        // memory the caller owns for the duration of the call (the kernel checks the rest).
+        let ret = unsafe { libc::ioctl(self.file.as_raw_fd(), cmd as _, arg) };
+        if ret < 0 {
+            Err(io::Error::last_os_error())
+        } else {
+            Ok(ret.into())
+        }
+    }
+}
+
+impl AsFd for Device {
+    fn as_fd(&self) -> BorrowedFd<'_> {
+        self.file.as_fd()
+    }
+}

@@ -1,0 +1,43 @@
+//! Module lifetime: unload is refused while `/dev/kwasm` is open, then clean; reload works.
+//! The harness runs this binary after all others (it unloads the module under them).
+
+use kwasm::Device;
+use kwasm_vmtests::require_vm;
+use std::ffi::CString;
+use std::fs::File;
+use std::io;
+use std::os::fd::AsRawFd;
+use std::path::Path;
+
+fn delete_module(name: &str) -> io::Result<()> {
+    let name = CString::new(name).unwrap();
+    // SAFETY: delete_module(2) with a NUL-terminated name and flags.
+    let ret = unsafe { libc::syscall(libc::SYS_delete_module, name.as_ptr(), libc::O_NONBLOCK) };
+    if ret == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
+fn finit_module(path: &str) -> io::Result<()> {
+    let file = File::open(path)?;
+    // SAFETY: finit_module(2) on an open fd with an empty parameter string.
+    let ret = unsafe { libc::syscall(libc::SYS_finit_module, file.as_raw_fd(), c"".as_ptr(), 0) };
+    if ret == 0 { Ok(()) } else { Err(io::Error::last_os_error()) }
+}
+
+#[test]
+fn unload_refused_while_open_then_clean_and_reload_works() {
+    require_vm();
+    let module = std::env::var("KWASM_MODULE").expect("KWASM_MODULE names kwasm.ko");
+
+    let dev = Device::open().expect("open /dev/kwasm");
+    let err = delete_module("kwasm").unwrap_err();
+    assert_eq!(err.raw_os_error(), Some(libc::EBUSY), "unload while open: {err}");
+    dev.selftest(1).expect("device still works after the refused unload");
+    drop(dev);
+
+    delete_module("kwasm").expect("unload after close");
+    assert!(!Path::new("/dev/kwasm").exists(), "device node gone after unload");
+
+    finit_module(&module).expect("reload");
+    let dev = Device::open().expect("open after reload");
+    assert_eq!(dev.selftest(41).unwrap().output, kwasm::hooks::attr::selftest_expected(41));
+}

@@ -1,0 +1,159 @@
+//! `cargo xtask kernel`: the Rust-enabled 6.12 test kernel.
+//!
+//! `make tinyconfig` + `kernel/kwasm.config`, built with Debian's rustc and LLVM 14. The tree is
+//! cached under `~/.cache/kwasm/` keyed by everything that goes into it (kernel source version,
+//! config fragment, compiler versions, this recipe), so a second run is a cache hit.
+
+use crate::{cmd, paths, setup, Result};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Bump when the build recipe below changes in a way that changes the result.
+const RECIPE_VERSION: u32 = 1;
+
+/// A built test kernel.
+pub struct Kernel {
+    /// The kernel tree, ready for `make M=...` module builds.
+    pub tree: PathBuf,
+    pub bzimage: PathBuf,
+}
+
+/// FNV-1a: a stable hash for the cache key (not for security).
+fn fnv1a(data: &[u8], mut h: u64) -> u64 {
+    for &b in data {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x100_0000_01b3);
+    }
+    h
+}
+
+fn fragment_path() -> PathBuf {
+    paths::repo().join("kernel/kwasm.config")
+}
+
+fn cache_key() -> Result<u64> {
+    let fragment = std::fs::read(fragment_path()).map_err(|e| format!("kernel/kwasm.config: {e}"))?;
+    let inputs = [
+        format!("recipe {RECIPE_VERSION}"),
+        cmd::output(Command::new("dpkg-query").args(["-W", "-f=${Version}", paths::KERNEL_SOURCE_PKG]))?,
+        cmd::output(Command::new(paths::KERNEL_RUSTC).arg("-vV"))?,
+        cmd::output(Command::new(format!("clang{}", paths::LLVM_SUFFIX)).arg("--version"))?,
+        cmd::output(Command::new(paths::bindgen()).arg("--version"))?,
+    ];
+    let mut h = fnv1a(&fragment, 0xcbf2_9ce4_8422_2325);
+    for input in &inputs {
+        h = fnv1a(input.as_bytes(), h);
+    }
+    Ok(h)
+}
+
+/// The fragment's demands: `(option, wanted_on)`.
+fn fragment_options(text: &str) -> Vec<(String, bool)> {
+    text.lines()
+        .filter_map(|l| {
+            if let Some(rest) = l.strip_prefix("# CONFIG_") {
+                let name = rest.strip_suffix(" is not set")?;
+                Some((format!("CONFIG_{name}"), false))
+            } else if l.starts_with("CONFIG_") {
+                Some((l.split('=').next()?.to_string(), true))
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// Options of the fragment that `olddefconfig` dropped or forced (unmet dependencies).
+fn unmet_options(fragment: &str, config: &str) -> Vec<String> {
+    let wanted = fragment.lines().filter(|l| l.starts_with("CONFIG_"));
+    let mut bad: Vec<String> =
+        wanted.filter(|l| !config.lines().any(|c| c == *l)).map(str::to_string).collect();
+    for (name, on) in fragment_options(fragment) {
+        if !on && config.lines().any(|c| c.starts_with(&format!("{name}="))) {
+            bad.push(format!("{name} (wanted off)"));
+        }
+    }
+    bad
+}
+
+fn make(tree: &Path) -> Command {
+    let mut c = Command::new("make");
+    c.arg("-C").arg(tree).args(paths::kbuild_args());
+    c
+}
+
+pub fn build() -> Result<Kernel> {
+    setup::run()?;
+    let key = cache_key()?;
+    let dir = paths::cache().join(format!("kernel-6.12-{key:016x}"));
+    let tree = dir.join("linux");
+    let kernel = Kernel { bzimage: tree.join("arch/x86/boot/bzImage"), tree: tree.clone() };
+    let done = dir.join("complete");
+    println!("kernel: {}", dir.display());
+    if done.exists() && kernel.bzimage.exists() {
+        println!("  cache hit");
+        return Ok(kernel);
+    }
+
+    println!("  cache miss: building (about 10 minutes on 2 cores)");
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&tree).map_err(|e| format!("{}: {e}", tree.display()))?;
+    let start = std::time::Instant::now();
+    cmd::run(
+        Command::new("tar")
+            .args(["xf", paths::KERNEL_TARBALL, "--strip-components=1", "-C"])
+            .arg(&tree),
+    )?;
+    cmd::run(make(&tree).arg("rustavailable"))?;
+    cmd::run(make(&tree).arg("tinyconfig").stdout(std::process::Stdio::null()))?;
+    cmd::run(
+        Command::new(tree.join("scripts/kconfig/merge_config.sh"))
+            .current_dir(&tree)
+            .args(["-m", ".config"])
+            .arg(fragment_path())
+            .stdout(std::process::Stdio::null()),
+    )?;
+    cmd::run(make(&tree).arg("olddefconfig"))?;
+    let fragment = std::fs::read_to_string(fragment_path()).map_err(|e| e.to_string())?;
+    let config = std::fs::read_to_string(tree.join(".config")).map_err(|e| e.to_string())?;
+    let unmet = unmet_options(&fragment, &config);
+    if !unmet.is_empty() {
+        return Err(format!(
+            "kernel/kwasm.config asks for options the kernel did not take (missing dependencies?): {}",
+            unmet.join(", ")
+        ));
+    }
+    let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
+    cmd::run_with_progress(
+        make(&tree).arg(format!("-j{jobs}")).arg("all"),
+        "kernel",
+        &dir.join("build.log"),
+    )?;
+    std::fs::write(&done, format!("built in {}s\n", start.elapsed().as_secs()))
+        .map_err(|e| e.to_string())?;
+    println!("  kernel built in {}s", start.elapsed().as_secs());
+    Ok(kernel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fragment_options_are_checked_both_ways() {
+        let fragment = "# comment\nCONFIG_A=y\n# CONFIG_B is not set\nCONFIG_C=8\n";
+        let good = "CONFIG_A=y\nCONFIG_C=8\n# CONFIG_B is not set\n";
+        assert!(unmet_options(fragment, good).is_empty());
+        let bad = "CONFIG_A=y\nCONFIG_B=y\nCONFIG_C=4\n";
+        assert_eq!(unmet_options(fragment, bad), vec!["CONFIG_C=8", "CONFIG_B (wanted off)"]);
+    }
+
+    #[test]
+    fn cache_key_hash_depends_on_every_byte() {
+        let h = fnv1a(b"abc", 1);
+        assert_ne!(h, fnv1a(b"abd", 1));
+        assert_ne!(h, fnv1a(b"abc", 2));
+    }
+}

@@ -1,0 +1,85 @@
+//! `cargo xtask test`: host tests, the VM suite against the real module, and the harness's own
+//! canaries (a kernel that complains must fail the run). Ends with one `N passed, M failed` line.
+
+use crate::summary::Totals;
+use crate::vm::{self, VmJob};
+use crate::{kernel, module, paths, setup, summary, Result};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// Runs the host tests, echoing their output, and counts the results.
+fn host_tests() -> Result<(Totals, bool)> {
+    println!("test: host tests (cargo test --workspace, without the VM-only crate)");
+    let mut child = Command::new("cargo")
+        .current_dir(paths::repo())
+        .args(["test", "--workspace", "--exclude", "kwasm-vmtests"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cargo test: {e}"))?;
+    let mut out = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines().map_while(|l| l.ok()) {
+        println!("{line}");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    let status = child.wait().map_err(|e| e.to_string())?;
+    Ok((summary::parse(&out), status.success()))
+}
+
+/// Provokes a real kernel complaint with lkdtm and checks that the harness fails the run.
+fn canary(kernel: &kernel::Kernel, module: &std::path::Path, what: &str) -> Result<bool> {
+    println!("test: harness canary: lkdtm {what} must fail the VM run");
+    let outcome = vm::run(&VmJob {
+        kernel,
+        module,
+        binaries: vec![],
+        commands: vec![format!("echo {what} > /sys/kernel/debug/provoke-crash/DIRECT")],
+        timeout: Duration::from_secs(300),
+        echo: false,
+    })?;
+    let caught = !outcome.ok() && !outcome.complaints.is_empty() && !outcome.timed_out;
+    println!(
+        "test: canary {what}: {}",
+        if caught { "caught, as it must be" } else { "NOT caught: the harness would report green on a complaining kernel" }
+    );
+    Ok(caught)
+}
+
+pub fn run() -> Result<()> {
+    setup::run()?;
+    let (host, host_ok) = host_tests()?;
+
+    let kernel = kernel::build()?;
+    let module = module::build(&kernel)?;
+    println!("test: VM suite");
+    let outcome = vm::suite(&kernel, &module)?;
+    let mut vm = outcome.tests;
+    if !outcome.ok() && vm.failed == 0 {
+        // A kernel complaint or a crash with all tests green still fails the suite.
+        vm.failed += 1;
+    }
+
+    let mut harness = Totals::default();
+    for what in ["WARNING", "BUG"] {
+        if canary(&kernel, &module, what)? {
+            harness.passed += 1;
+        } else {
+            harness.failed += 1;
+        }
+    }
+
+    let mut total = host;
+    total.add(vm);
+    total.add(harness);
+    println!();
+    println!("host:    {} passed, {} failed{}", host.passed, host.failed, if host_ok { "" } else { " (cargo test failed)" });
+    println!("vm:      {} passed, {} failed ({})", vm.passed, vm.failed, outcome.verdict());
+    println!("harness: {} passed, {} failed", harness.passed, harness.failed);
+    println!("{} passed, {} failed", total.passed, total.failed);
+    if host_ok && outcome.ok() && total.failed == 0 {
+        Ok(())
+    } else {
+        Err("some tests failed".into())
+    }
+}
