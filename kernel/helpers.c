@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/objtool.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/smp.h>
@@ -20,13 +21,28 @@
 
 #include "helpers.h"
 
-/* The arena: a filled (not @nobits: objtool crashes on that) executable section. */
+/*
+ * The arena: a filled (not @nobits: objtool crashes on that) executable section. Its start is
+ * address-taken without an ENDBR (the code installed later brings its own), which objtool's IBT
+ * check must be told about.
+ */
 asm(".pushsection .text.kwasm_arena, \"ax\", @progbits\n"
     ".balign 4096\n"
     "kwasm_arena:\n"
+    ANNOTATE_NOENDBR
     ".fill " __stringify(KWASM_ARENA_SIZE) ", 1, 0xcc\n"
     ".popsection\n");
 extern u8 kwasm_arena[];
+
+/* The arena's address, hidden from the optimizer so that the only relocation to the arena is to
+ * its annotated start (objtool flags a folded `kwasm_arena + 0xfff` as a reference to !ENDBR). */
+static unsigned long kwasm_arena_addr(void)
+{
+	unsigned long addr = (unsigned long)kwasm_arena;
+
+	OPTIMIZER_HIDE_VAR(addr);
+	return addr;
+}
 
 static const void *kwasm_ctx;
 
@@ -70,7 +86,7 @@ size_t kwasm_arena_size(void)
 /* Maps the arena pages covering [offset, offset+len) writable; returns the alias of offset. */
 static void *kwasm_arena_map(size_t offset, size_t len, void **alias_base)
 {
-	unsigned long start = (unsigned long)kwasm_arena + offset;
+	unsigned long start = kwasm_arena_addr() + offset;
 	unsigned long first = start & PAGE_MASK;
 	unsigned int npages = (PAGE_ALIGN(start + len) - first) >> PAGE_SHIFT;
 	struct page **pages;
@@ -140,7 +156,7 @@ void kwasm_arena_sync_cores(void)
 
 u64 kwasm_arena_call1(size_t offset, u64 arg)
 {
-	void *fn = kwasm_arena + offset;
+	void *fn = (void *)(kwasm_arena_addr() + offset);
 	register u64 rdi asm("rdi") = arg;
 	u64 ret;
 

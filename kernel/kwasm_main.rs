@@ -10,8 +10,11 @@ use kernel::prelude::*;
 use kernel::sync::Mutex;
 use kernel::new_mutex;
 
+// The shared crates are libraries: the module uses part of their public API.
+#[allow(dead_code, unreachable_pub)]
 #[path = "../hooks/src/lib.rs"]
 mod hooks;
+#[allow(dead_code, unreachable_pub)]
 #[path = "core/src/lib.rs"]
 mod kcore;
 

@@ -6,7 +6,7 @@ use kwasm_hooks::ioctl::{KWASM_IOC_SELFTEST, KWASM_IOC_VERSION};
 use kwasm_hooks::ABI_VERSION;
 use std::fs::{File, OpenOptions};
 use std::io;
-use std::os::fd::{AsRawFd, BorrowedFd, AsFd};
+use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
 
 /// Path of the kwasm control device.
 pub const DEVICE_PATH: &str = "/dev/kwasm";
@@ -31,7 +31,10 @@ impl Device {
         let dev = Self::open_unchecked()?;
         let module = dev.abi_version()?;
         if module != ABI_VERSION {
-            return Err(Error::AbiMismatch { module, library: ABI_VERSION });
+            return Err(Error::AbiMismatch {
+                module,
+                library: ABI_VERSION,
+            });
         }
         Ok(dev)
     }
@@ -42,28 +45,43 @@ impl Device {
             .read(true)
             .write(true)
             .open(DEVICE_PATH)
-            .map_err(|source| Error::Open { path: DEVICE_PATH, source })?;
+            .map_err(|source| Error::Open {
+                path: DEVICE_PATH,
+                source,
+            })?;
         Ok(Self { file })
     }
 
     /// `KWASM_IOC_VERSION`: the ABI version of the loaded module.
     pub fn abi_version(&self) -> Result<u32, Error> {
-        let ret = self.raw_ioctl(KWASM_IOC_VERSION, 0).map_err(|source| Error::Ioctl {
-            ioctl: "KWASM_IOC_VERSION",
-            source,
-        })?;
+        let ret = self
+            .raw_ioctl(KWASM_IOC_VERSION, 0)
+            .map_err(|source| Error::Ioctl {
+                ioctl: "KWASM_IOC_VERSION",
+                source,
+            })?;
         Ok(ret as u32)
     }
 
     /// `KWASM_IOC_SELFTEST`: installs code in the module's executable arena, calls it with
     /// `input` and checks the answer.
     pub fn selftest(&self, input: u64) -> Result<SelftestReport, Error> {
-        let mut attr = SelftestAttr { size: SelftestAttr::MIN_SIZE, input, ..Default::default() };
+        let mut attr = SelftestAttr {
+            size: SelftestAttr::MIN_SIZE,
+            input,
+            ..Default::default()
+        };
         self.raw_ioctl(KWASM_IOC_SELFTEST, &mut attr as *mut SelftestAttr as usize)
-            .map_err(|source| Error::Ioctl { ioctl: "KWASM_IOC_SELFTEST", source })?;
+            .map_err(|source| Error::Ioctl {
+                ioctl: "KWASM_IOC_SELFTEST",
+                source,
+            })?;
         let expected = selftest_expected(input);
         if attr.output != expected {
-            return Err(Error::SelftestMismatch { got: attr.output, expected });
+            return Err(Error::SelftestMismatch {
+                got: attr.output,
+                expected,
+            });
         }
         Ok(SelftestReport {
             output: attr.output,

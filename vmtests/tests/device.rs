@@ -13,7 +13,10 @@ fn device() -> Device {
 #[test]
 fn version_ioctl_returns_the_abi_version() {
     let dev = device();
-    assert_eq!(dev.raw_ioctl(KWASM_IOC_VERSION, 0).unwrap(), kwasm::hooks::ABI_VERSION as i64);
+    assert_eq!(
+        dev.raw_ioctl(KWASM_IOC_VERSION, 0).unwrap(),
+        kwasm::hooks::ABI_VERSION as i64
+    );
 }
 
 #[test]
@@ -31,15 +34,26 @@ fn selftest_runs_code_from_the_arena() {
     for input in [0, 1, 0x1234, u64::MAX, 0x8000_0000_0000_0000] {
         let report = dev.selftest(input).expect("selftest");
         assert_eq!(report.output, selftest_expected(input));
-        assert!(report.arena_size >= 1 << 20, "arena of {} bytes", report.arena_size);
-        assert_eq!(report.arena_used, 0, "the self-test frees what it allocated");
+        assert!(
+            report.arena_size >= 1 << 20,
+            "arena of {} bytes",
+            report.arena_size
+        );
+        assert_eq!(
+            report.arena_used, 0,
+            "the self-test frees what it allocated"
+        );
     }
 }
 
 /// An attr buffer of `len` bytes whose size field says `len`, with `input` set.
 fn attr_bytes(len: usize) -> Vec<u64> {
     let mut buf = vec![0u64; len.div_ceil(8)];
-    let attr = SelftestAttr { size: len as u32, input: 20, ..Default::default() };
+    let attr = SelftestAttr {
+        size: len as u32,
+        input: 20,
+        ..Default::default()
+    };
     // SAFETY: the buffer holds at least `size_of::<SelftestAttr>()` bytes (len >= MIN_SIZE in
     // every caller) and is 8-byte aligned.
     unsafe { buf.as_mut_ptr().cast::<SelftestAttr>().write(attr) };
@@ -73,7 +87,10 @@ fn oversized_attr_with_garbage_tail_is_e2big() {
 fn attr_beyond_the_size_limit_is_e2big() {
     let dev = device();
     let mut buf = attr_bytes(ATTR_SIZE_MAX as usize + 8);
-    assert_eq!(errno(&selftest_raw(&dev, &mut buf).unwrap_err()), libc::E2BIG);
+    assert_eq!(
+        errno(&selftest_raw(&dev, &mut buf).unwrap_err()),
+        libc::E2BIG
+    );
 }
 
 #[test]
@@ -82,12 +99,18 @@ fn truncated_attr_is_einval_and_bad_pointer_is_efault() {
     let mut buf = attr_bytes(SelftestAttr::MIN_SIZE as usize);
     // SAFETY: the buffer starts with the u32 size field.
     unsafe { buf.as_mut_ptr().cast::<u32>().write(8) };
-    assert_eq!(errno(&selftest_raw(&dev, &mut buf).unwrap_err()), libc::EINVAL);
+    assert_eq!(
+        errno(&selftest_raw(&dev, &mut buf).unwrap_err()),
+        libc::EINVAL
+    );
     let err = dev.raw_ioctl(KWASM_IOC_SELFTEST, 0x10).unwrap_err();
     assert_eq!(errno(&err), libc::EFAULT);
     let mut flags = attr_bytes(SelftestAttr::MIN_SIZE as usize);
     flags[0] |= 1 << 32; // flags field
-    assert_eq!(errno(&selftest_raw(&dev, &mut flags).unwrap_err()), libc::EINVAL);
+    assert_eq!(
+        errno(&selftest_raw(&dev, &mut flags).unwrap_err()),
+        libc::EINVAL
+    );
 }
 
 #[test]
@@ -108,12 +131,20 @@ fn non_root_open_is_refused() {
                 libc::_exit(100);
             }
             let fd = libc::open(c"/dev/kwasm".as_ptr(), libc::O_RDWR);
-            libc::_exit(if fd >= 0 { 0 } else { *libc::__errno_location() });
+            libc::_exit(if fd >= 0 {
+                0
+            } else {
+                *libc::__errno_location()
+            });
         }
     }
     let mut status = 0;
     // SAFETY: waiting for the child we forked.
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
     assert!(libc::WIFEXITED(status));
-    assert_eq!(libc::WEXITSTATUS(status), libc::EACCES, "nobody opening /dev/kwasm");
+    assert_eq!(
+        libc::WEXITSTATUS(status),
+        libc::EACCES,
+        "nobody opening /dev/kwasm"
+    );
 }

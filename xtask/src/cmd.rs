@@ -19,7 +19,9 @@ pub fn show(cmd: &Command) -> String {
 /// Runs `cmd`, inheriting stdout/stderr; fails with the command line on a non-zero exit.
 pub fn run(cmd: &mut Command) -> Result<()> {
     println!("  $ {}", show(cmd));
-    let status = cmd.status().map_err(|e| format!("cannot start `{}`: {e}", show(cmd)))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot start `{}`: {e}", show(cmd)))?;
     if status.success() {
         Ok(())
     } else {
@@ -77,7 +79,11 @@ pub fn run_with_progress(cmd: &mut Command, label: &str, log: &std::path::Path) 
             let s = state.lock().unwrap();
             let mut last = s.1.trim().to_string();
             last.truncate(70);
-            println!("  [{label}] {:>4}s, {} lines, last: {last}", start.elapsed().as_secs(), s.0);
+            println!(
+                "  [{label}] {:>4}s, {} lines, last: {last}",
+                start.elapsed().as_secs(),
+                s.0
+            );
             next += every;
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -94,5 +100,9 @@ pub fn run_with_progress(cmd: &mut Command, label: &str, log: &std::path::Path) 
     for line in tail.iter().rev() {
         eprintln!("  | {line}");
     }
-    Err(format!("`{}` failed: {status} (full log: {})", show(cmd), log.display()))
+    Err(format!(
+        "`{}` failed: {status} (full log: {})",
+        show(cmd),
+        log.display()
+    ))
 }

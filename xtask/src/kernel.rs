@@ -32,10 +32,15 @@ fn fragment_path() -> PathBuf {
 }
 
 fn cache_key() -> Result<u64> {
-    let fragment = std::fs::read(fragment_path()).map_err(|e| format!("kernel/kwasm.config: {e}"))?;
+    let fragment =
+        std::fs::read(fragment_path()).map_err(|e| format!("kernel/kwasm.config: {e}"))?;
     let inputs = [
         format!("recipe {RECIPE_VERSION}"),
-        cmd::output(Command::new("dpkg-query").args(["-W", "-f=${Version}", paths::KERNEL_SOURCE_PKG]))?,
+        cmd::output(Command::new("dpkg-query").args([
+            "-W",
+            "-f=${Version}",
+            paths::KERNEL_SOURCE_PKG,
+        ]))?,
         cmd::output(Command::new(paths::KERNEL_RUSTC).arg("-vV"))?,
         cmd::output(Command::new(format!("clang{}", paths::LLVM_SUFFIX)).arg("--version"))?,
         cmd::output(Command::new(paths::bindgen()).arg("--version"))?,
@@ -66,8 +71,10 @@ fn fragment_options(text: &str) -> Vec<(String, bool)> {
 /// Options of the fragment that `olddefconfig` dropped or forced (unmet dependencies).
 fn unmet_options(fragment: &str, config: &str) -> Vec<String> {
     let wanted = fragment.lines().filter(|l| l.starts_with("CONFIG_"));
-    let mut bad: Vec<String> =
-        wanted.filter(|l| !config.lines().any(|c| c == *l)).map(str::to_string).collect();
+    let mut bad: Vec<String> = wanted
+        .filter(|l| !config.lines().any(|c| c == *l))
+        .map(str::to_string)
+        .collect();
     for (name, on) in fragment_options(fragment) {
         if !on && config.lines().any(|c| c.starts_with(&format!("{name}="))) {
             bad.push(format!("{name} (wanted off)"));
@@ -84,10 +91,22 @@ fn make(tree: &Path) -> Command {
 
 pub fn build() -> Result<Kernel> {
     setup::run()?;
+    if let Some(tree) = std::env::var_os("KWASM_KERNEL_TREE") {
+        // A developer's own, already built tree (configured with kernel/kwasm.config).
+        let tree = PathBuf::from(tree);
+        println!("kernel: using KWASM_KERNEL_TREE={}", tree.display());
+        return Ok(Kernel {
+            bzimage: tree.join("arch/x86/boot/bzImage"),
+            tree,
+        });
+    }
     let key = cache_key()?;
     let dir = paths::cache().join(format!("kernel-6.12-{key:016x}"));
     let tree = dir.join("linux");
-    let kernel = Kernel { bzimage: tree.join("arch/x86/boot/bzImage"), tree: tree.clone() };
+    let kernel = Kernel {
+        bzimage: tree.join("arch/x86/boot/bzImage"),
+        tree: tree.clone(),
+    };
     let done = dir.join("complete");
     println!("kernel: {}", dir.display());
     if done.exists() && kernel.bzimage.exists() {
@@ -107,7 +126,11 @@ pub fn build() -> Result<Kernel> {
             .arg(&tree),
     )?;
     cmd::run(make(&tree).arg("rustavailable"))?;
-    cmd::run(make(&tree).arg("tinyconfig").stdout(std::process::Stdio::null()))?;
+    cmd::run(
+        make(&tree)
+            .arg("tinyconfig")
+            .stdout(std::process::Stdio::null()),
+    )?;
     cmd::run(
         Command::new(tree.join("scripts/kconfig/merge_config.sh"))
             .current_dir(&tree)
@@ -147,7 +170,10 @@ mod tests {
         let good = "CONFIG_A=y\nCONFIG_C=8\n# CONFIG_B is not set\n";
         assert!(unmet_options(fragment, good).is_empty());
         let bad = "CONFIG_A=y\nCONFIG_B=y\nCONFIG_C=4\n";
-        assert_eq!(unmet_options(fragment, bad), vec!["CONFIG_C=8", "CONFIG_B (wanted off)"]);
+        assert_eq!(
+            unmet_options(fragment, bad),
+            vec!["CONFIG_C=8", "CONFIG_B (wanted off)"]
+        );
     }
 
     #[test]

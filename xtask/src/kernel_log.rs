@@ -69,7 +69,8 @@ unreferenced object 0xffff888001234000 (size 64):
 
     #[test]
     fn clean_boot_has_no_complaints() {
-        let log = "[    0.1] Linux version 6.12\n[    0.2] kwasm: loaded: ABI version 1\nKWASM-EXIT: 0\n";
+        let log =
+            "[    0.1] Linux version 6.12\n[    0.2] kwasm: loaded: ABI version 1\nKWASM-EXIT: 0\n";
         assert!(complaints(log).is_empty());
     }
 }

@@ -37,10 +37,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
         Some("kernel") => kernel::build().map(|_| ()),
-        Some("module") => setup::run().and_then(|()| {
-            let k = kernel::build()?;
-            module::build(&k).map(|_| ())
-        }),
+        Some("module") => kernel::build().and_then(|k| module::build(&k).map(|_| ())),
         Some("vm") => vm::cli(&args[1..]),
         Some("test") => test::run(),
         Some("demo") => demo::run(),

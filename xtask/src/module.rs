@@ -24,7 +24,8 @@ fn stage(src: &Path, dst: &Path) -> Result<()> {
             }
             continue;
         }
-        let wanted = name == "Kbuild" || [".rs", ".c", ".h", ".S"].iter().any(|s| name.ends_with(s));
+        let wanted =
+            name == "Kbuild" || [".rs", ".c", ".h", ".S"].iter().any(|s| name.ends_with(s));
         if !wanted {
             continue;
         }
@@ -39,7 +40,9 @@ fn stage(src: &Path, dst: &Path) -> Result<()> {
 
 /// Lines of the build output that must fail the build: compiler and objtool warnings.
 pub fn warnings(log: &str) -> Vec<&str> {
-    log.lines().filter(|l| l.contains("warning:") || l.contains("error:")).collect()
+    log.lines()
+        .filter(|l| l.contains("warning:") || l.contains("error:"))
+        .collect()
 }
 
 pub fn build(kernel: &Kernel) -> Result<PathBuf> {
@@ -63,7 +66,11 @@ pub fn build(kernel: &Kernel) -> Result<PathBuf> {
         for w in &warns {
             eprintln!("  | {w}");
         }
-        return Err(format!("module build printed {} warning(s); see {}", warns.len(), log.display()));
+        return Err(format!(
+            "module build printed {} warning(s); see {}",
+            warns.len(),
+            log.display()
+        ));
     }
     result?;
     let ko = m.join("kwasm.ko");

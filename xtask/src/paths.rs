@@ -4,7 +4,10 @@ use std::path::PathBuf;
 
 /// The workspace root (xtask lives one level below it).
 pub fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// Build outputs of xtask inside the workspace's target directory.
@@ -39,9 +42,11 @@ pub const KERNEL_SOURCE_PKG: &str = "linux-source-6.12";
 pub const KERNEL_TARBALL: &str = "/usr/src/linux-source-6.12.tar.xz";
 
 pub fn bindgen() -> PathBuf {
-    let cargo_home = std::env::var_os("CARGO_HOME").map(PathBuf::from).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/root".into())).join(".cargo")
-    });
+    let cargo_home = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_else(|| "/root".into())).join(".cargo")
+        });
     cargo_home.join("bin/bindgen")
 }
 

@@ -37,7 +37,11 @@ fn missing_packages() -> Vec<&'static str> {
 fn as_root(args: &[&str]) -> Command {
     // SAFETY: geteuid has no preconditions and cannot fail.
     let root = unsafe { libc::geteuid() } == 0;
-    let mut c = if root { Command::new(args[0]) } else { Command::new("sudo") };
+    let mut c = if root {
+        Command::new(args[0])
+    } else {
+        Command::new("sudo")
+    };
     c.args(if root { &args[1..] } else { args });
     c
 }

@@ -20,11 +20,15 @@ impl Totals {
 pub fn parse(output: &str) -> Totals {
     let mut t = Totals::default();
     for line in output.lines() {
-        let Some(pos) = line.find("test result:") else { continue };
+        let Some(pos) = line.find("test result:") else {
+            continue;
+        };
         let rest = &line[pos..];
         for part in rest.split([';', '.']) {
             let mut words = part.split_whitespace();
-            let (Some(n), Some(what)) = (words.next(), words.next()) else { continue };
+            let (Some(n), Some(what)) = (words.next(), words.next()) else {
+                continue;
+            };
             let Ok(n) = n.parse::<u64>() else { continue };
             match what {
                 "passed" => t.passed += n,
@@ -46,6 +50,13 @@ mod tests {
         let out = "running 3 tests\n\
 test result: ok. 3 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s\n\
   | test result: FAILED. 2 passed; 1 failed; 0 ignored; 0 measured; 0 filtered out\n";
-        assert_eq!(parse(out), Totals { passed: 5, failed: 1, ignored: 1 });
+        assert_eq!(
+            parse(out),
+            Totals {
+                passed: 5,
+                failed: 1,
+                ignored: 1
+            }
+        );
     }
 }

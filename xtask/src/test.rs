@@ -18,7 +18,10 @@ fn host_tests() -> Result<(Totals, bool)> {
         .spawn()
         .map_err(|e| format!("cargo test: {e}"))?;
     let mut out = String::new();
-    for line in BufReader::new(child.stdout.take().unwrap()).lines().map_while(|l| l.ok()) {
+    for line in BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(|l| l.ok())
+    {
         println!("{line}");
         out.push_str(&line);
         out.push('\n');
@@ -34,14 +37,20 @@ fn canary(kernel: &kernel::Kernel, module: &std::path::Path, what: &str) -> Resu
         kernel,
         module,
         binaries: vec![],
-        commands: vec![format!("echo {what} > /sys/kernel/debug/provoke-crash/DIRECT")],
+        commands: vec![format!(
+            "echo {what} > /sys/kernel/debug/provoke-crash/DIRECT"
+        )],
         timeout: Duration::from_secs(300),
         echo: false,
     })?;
     let caught = !outcome.ok() && !outcome.complaints.is_empty() && !outcome.timed_out;
     println!(
         "test: canary {what}: {}",
-        if caught { "caught, as it must be" } else { "NOT caught: the harness would report green on a complaining kernel" }
+        if caught {
+            "caught, as it must be"
+        } else {
+            "NOT caught: the harness would report green on a complaining kernel"
+        }
     );
     Ok(caught)
 }
@@ -73,9 +82,22 @@ pub fn run() -> Result<()> {
     total.add(vm);
     total.add(harness);
     println!();
-    println!("host:    {} passed, {} failed{}", host.passed, host.failed, if host_ok { "" } else { " (cargo test failed)" });
-    println!("vm:      {} passed, {} failed ({})", vm.passed, vm.failed, outcome.verdict());
-    println!("harness: {} passed, {} failed", harness.passed, harness.failed);
+    println!(
+        "host:    {} passed, {} failed{}",
+        host.passed,
+        host.failed,
+        if host_ok { "" } else { " (cargo test failed)" }
+    );
+    println!(
+        "vm:      {} passed, {} failed ({})",
+        vm.passed,
+        vm.failed,
+        outcome.verdict()
+    );
+    println!(
+        "harness: {} passed, {} failed",
+        harness.passed, harness.failed
+    );
     println!("{} passed, {} failed", total.passed, total.failed);
     if host_ok && outcome.ok() && total.failed == 0 {
         Ok(())

@@ -60,7 +60,7 @@ impl Outcome {
     }
 }
 
-const INIT: &str = r#"#!/bin/sh
+const INIT: &str = r#"#!/bin/busybox sh
 /bin/busybox --install -s /bin
 export PATH=/bin HOME=/root KWASM_IN_VM=1 KWASM_MODULE=/kwasm.ko RUST_BACKTRACE=1
 mount -t proc proc /proc
@@ -104,13 +104,19 @@ fn shell_quote(s: &str) -> String {
 }
 
 fn init_script(commands: &[String]) -> String {
-    let body: String = commands.iter().map(|c| format!("    run {}\n", shell_quote(c))).collect();
+    let body: String = commands
+        .iter()
+        .map(|c| format!("    run {}\n", shell_quote(c)))
+        .collect();
     INIT.replace("@COMMANDS@\n", &body)
 }
 
 /// Absolute paths of the shared libraries `binary` loads (per `ldd`); empty for static ones.
 fn shared_libraries(binary: &Path) -> Result<Vec<PathBuf>> {
-    let out = Command::new("ldd").arg(binary).output().map_err(|e| format!("ldd: {e}"))?;
+    let out = Command::new("ldd")
+        .arg(binary)
+        .output()
+        .map_err(|e| format!("ldd: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout);
     Ok(text
         .lines()
@@ -150,7 +156,11 @@ fn initramfs(job: &VmJob) -> Result<Vec<u8>> {
         cpio.dir(d);
     }
     cpio.char_dev("dev/console", 0o600, 5, 1);
-    cpio.file("etc/passwd", 0o644, b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n");
+    cpio.file(
+        "etc/passwd",
+        0o644,
+        b"root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n",
+    );
     cpio.file("init", 0o755, init_script(&job.commands).as_bytes());
     cpio.file("bin/busybox", 0o755, &read(Path::new("/bin/busybox"))?);
     cpio.file("kwasm.ko", 0o644, &read(job.module)?);
@@ -175,14 +185,36 @@ pub fn run(job: &VmJob) -> Result<Outcome> {
     std::fs::write(&image, initramfs(job)?).map_err(|e| format!("{}: {e}", image.display()))?;
 
     let mut qemu = Command::new("qemu-system-x86_64");
-    qemu.args(["-accel", "tcg", "-cpu", "max", "-smp", "2", "-m", "2G", "-nodefaults"])
-        .args(["-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot"])
-        .arg("-kernel")
-        .arg(&job.kernel.bzimage)
-        .arg("-initrd")
-        .arg(&image)
-        .args(["-append", "console=ttyS0 loglevel=5 panic=-1 oops=panic"]);
-    println!("vm: booting ({} command(s), timeout {}s)", job.commands.len(), job.timeout.as_secs());
+    qemu.args([
+        "-accel",
+        "tcg",
+        "-cpu",
+        "max",
+        "-smp",
+        "2",
+        "-m",
+        "2G",
+        "-nodefaults",
+    ])
+    .args([
+        "-display",
+        "none",
+        "-serial",
+        "stdio",
+        "-monitor",
+        "none",
+        "-no-reboot",
+    ])
+    .arg("-kernel")
+    .arg(&job.kernel.bzimage)
+    .arg("-initrd")
+    .arg(&image)
+    .args(["-append", "console=ttyS0 loglevel=5 panic=-1 oops=panic"]);
+    println!(
+        "vm: booting ({} command(s), timeout {}s)",
+        job.commands.len(),
+        job.timeout.as_secs()
+    );
     println!("  $ {}", cmd::show(&qemu));
     let mut child = qemu
         .stdin(Stdio::null())
@@ -238,10 +270,10 @@ pub fn run(job: &VmJob) -> Result<Outcome> {
         }
     }
     let _ = child.wait();
-    let exit = log
-        .lines()
-        .rev()
-        .find_map(|l| l.strip_prefix("KWASM-EXIT: ").and_then(|s| s.trim().parse().ok()));
+    let exit = log.lines().rev().find_map(|l| {
+        l.strip_prefix("KWASM-EXIT: ")
+            .and_then(|s| s.trim().parse().ok())
+    });
     let outcome = Outcome {
         exit,
         timed_out,
@@ -250,7 +282,12 @@ pub fn run(job: &VmJob) -> Result<Outcome> {
         log,
     };
     std::fs::write(dir.join("console.log"), &outcome.log).map_err(|e| e.to_string())?;
-    println!("vm: {} after {}s (console log: {})", outcome.verdict(), start.elapsed().as_secs(), dir.join("console.log").display());
+    println!(
+        "vm: {} after {}s (console log: {})",
+        outcome.verdict(),
+        start.elapsed().as_secs(),
+        dir.join("console.log").display()
+    );
     for c in &outcome.complaints {
         println!("  kernel: {c}");
     }
@@ -260,19 +297,31 @@ pub fn run(job: &VmJob) -> Result<Outcome> {
 /// Builds the VM test binaries (the `kwasm-vmtests` crate) and returns them, unload test last.
 pub fn build_vm_tests() -> Result<Vec<GuestBinary>> {
     println!("vm: building the VM test binaries");
-    let out = cmd::output(
-        Command::new("cargo")
-            .current_dir(paths::repo())
-            .args(["test", "-p", "kwasm-vmtests", "--no-run", "--message-format=json"]),
-    )?;
+    let out = cmd::output(Command::new("cargo").current_dir(paths::repo()).args([
+        "test",
+        "-p",
+        "kwasm-vmtests",
+        "--no-run",
+        "--message-format=json",
+    ]))?;
     let mut bins = Vec::new();
     for line in out.lines() {
-        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else { continue };
-        let Some(exe) = msg.get("executable").and_then(|e| e.as_str()) else { continue };
+        let Ok(msg) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let Some(exe) = msg.get("executable").and_then(|e| e.as_str()) else {
+            continue;
+        };
         let name = msg["target"]["name"].as_str().unwrap_or("test").to_string();
-        let kinds = msg["target"]["kind"].as_array().cloned().unwrap_or_default();
+        let kinds = msg["target"]["kind"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
         if kinds.iter().any(|k| k == "test") {
-            bins.push(GuestBinary { name: format!("test-{name}"), host: PathBuf::from(exe) });
+            bins.push(GuestBinary {
+                name: format!("test-{name}"),
+                host: PathBuf::from(exe),
+            });
         }
     }
     if bins.is_empty() {
@@ -284,11 +333,18 @@ pub fn build_vm_tests() -> Result<Vec<GuestBinary>> {
 
 /// Builds the `kwasm` CLI for the guest.
 pub fn build_cli() -> Result<GuestBinary> {
-    cmd::run(Command::new("cargo").current_dir(paths::repo()).args(["build", "-q", "-p", "kwasm", "--bin", "kwasm"]))?;
+    cmd::run(
+        Command::new("cargo")
+            .current_dir(paths::repo())
+            .args(["build", "-q", "-p", "kwasm", "--bin", "kwasm"]),
+    )?;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| paths::repo().join("target"));
-    Ok(GuestBinary { name: "kwasm".into(), host: target.join("debug/kwasm") })
+    Ok(GuestBinary {
+        name: "kwasm".into(),
+        host: target.join("debug/kwasm"),
+    })
 }
 
 /// The VM suite: every VM test binary, then the module unload.
@@ -319,7 +375,8 @@ pub fn cli(args: &[String]) -> Result<()> {
         match a.as_str() {
             "--timeout" => {
                 let s = it.next().ok_or("--timeout needs seconds")?;
-                timeout = Duration::from_secs(s.parse().map_err(|e| format!("--timeout {s}: {e}"))?);
+                timeout =
+                    Duration::from_secs(s.parse().map_err(|e| format!("--timeout {s}: {e}"))?);
             }
             "--" => {
                 let rest: Vec<&str> = it.by_ref().map(String::as_str).collect();
@@ -342,7 +399,11 @@ pub fn cli(args: &[String]) -> Result<()> {
             echo: true,
         })?,
     };
-    if outcome.ok() { Ok(()) } else { Err(format!("vm run failed: {}", outcome.verdict())) }
+    if outcome.ok() {
+        Ok(())
+    } else {
+        Err(format!("vm run failed: {}", outcome.verdict()))
+    }
 }
 
 #[cfg(test)]

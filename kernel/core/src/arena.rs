@@ -97,7 +97,10 @@ impl<const WORDS: usize> ArenaAllocator<WORDS> {
                 if run_len == need {
                     self.set_range(run_start, need, true);
                     self.used += need;
-                    return Some(Region { offset: run_start * GRANULE, len: need * GRANULE });
+                    return Some(Region {
+                        offset: run_start * GRANULE,
+                        len: need * GRANULE,
+                    });
                 }
             }
             g += 1;
@@ -112,7 +115,10 @@ impl<const WORDS: usize> ArenaAllocator<WORDS> {
         }
         let first = region.offset / GRANULE;
         let count = region.len / GRANULE;
-        if first.checked_add(count).is_none_or(|end| end > self.granules) {
+        if first
+            .checked_add(count)
+            .is_none_or(|end| end > self.granules)
+        {
             return Err(FreeError::OutOfRange);
         }
         if (first..first + count).any(|g| !self.is_set(g)) {
@@ -137,7 +143,13 @@ mod tests {
         let r2 = a.alloc(65).unwrap();
         let r3 = a.alloc(4096).unwrap();
         assert_eq!(r1, Region { offset: 0, len: 64 });
-        assert_eq!(r2, Region { offset: 64, len: 128 });
+        assert_eq!(
+            r2,
+            Region {
+                offset: 64,
+                len: 128
+            }
+        );
         assert_eq!(r3.offset, 192);
         assert_eq!(a.used(), 64 + 128 + 4096);
     }
@@ -149,7 +161,11 @@ mod tests {
         let _r2 = a.alloc(128).unwrap();
         a.free(r1).unwrap();
         assert_eq!(a.alloc(64).unwrap().offset, 0);
-        assert_eq!(a.alloc(128).unwrap().offset, 256, "a 128-byte hole of which 64 are left is skipped");
+        assert_eq!(
+            a.alloc(128).unwrap().offset,
+            256,
+            "a 128-byte hole of which 64 are left is skipped"
+        );
     }
 
     #[test]
@@ -172,12 +188,42 @@ mod tests {
     fn bad_frees_are_refused_and_change_nothing() {
         let mut a = Small::new(16 * 1024);
         let r = a.alloc(256).unwrap();
-        assert_eq!(a.free(Region { offset: 1, len: 64 }), Err(FreeError::OutOfRange));
-        assert_eq!(a.free(Region { offset: 0, len: 0 }), Err(FreeError::OutOfRange));
-        assert_eq!(a.free(Region { offset: 16 * 1024, len: 64 }), Err(FreeError::OutOfRange));
-        assert_eq!(a.free(Region { offset: usize::MAX - 63, len: 64 }), Err(FreeError::OutOfRange));
-        assert_eq!(a.free(Region { offset: 256, len: 64 }), Err(FreeError::NotAllocated));
-        assert_eq!(a.free(Region { offset: 0, len: 512 }), Err(FreeError::NotAllocated));
+        assert_eq!(
+            a.free(Region { offset: 1, len: 64 }),
+            Err(FreeError::OutOfRange)
+        );
+        assert_eq!(
+            a.free(Region { offset: 0, len: 0 }),
+            Err(FreeError::OutOfRange)
+        );
+        assert_eq!(
+            a.free(Region {
+                offset: 16 * 1024,
+                len: 64
+            }),
+            Err(FreeError::OutOfRange)
+        );
+        assert_eq!(
+            a.free(Region {
+                offset: usize::MAX - 63,
+                len: 64
+            }),
+            Err(FreeError::OutOfRange)
+        );
+        assert_eq!(
+            a.free(Region {
+                offset: 256,
+                len: 64
+            }),
+            Err(FreeError::NotAllocated)
+        );
+        assert_eq!(
+            a.free(Region {
+                offset: 0,
+                len: 512
+            }),
+            Err(FreeError::NotAllocated)
+        );
         assert_eq!(a.used(), 256);
         a.free(r).unwrap();
         assert_eq!(a.free(r), Err(FreeError::NotAllocated), "double free");

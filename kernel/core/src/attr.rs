@@ -4,8 +4,8 @@
 //! [`decode`]; results go back with [`encode`], which never writes past the caller's `size`.
 
 use super::errno::{E2BIG, EINVAL};
-use core::mem::size_of;
 use super::hooks::attr::{Attr, ATTR_SIZE_MAX};
+use core::mem::size_of;
 
 /// Checks the `size` field that userspace claims, before anything else is copied.
 pub fn check_size<T: Attr>(user_size: u32) -> Result<usize, i32> {
@@ -37,11 +37,7 @@ pub fn decode<T: Attr>(bytes: &[u8]) -> Result<T, i32> {
     // SAFETY: `T: Attr` is repr(C) with only integer fields, so any bytes are a valid `T`;
     // `known <= size_of::<T>()` and `known <= bytes.len()`, and the two buffers do not overlap.
     unsafe {
-        core::ptr::copy_nonoverlapping(
-            bytes.as_ptr(),
-            (&mut value as *mut T).cast::<u8>(),
-            known,
-        );
+        core::ptr::copy_nonoverlapping(bytes.as_ptr(), (&mut value as *mut T).cast::<u8>(), known);
     }
     Ok(value)
 }
@@ -69,7 +65,11 @@ mod tests {
 
     #[test]
     fn exact_size_round_trips() {
-        let attr = SelftestAttr { input: 5, output: 9, ..Default::default() };
+        let attr = SelftestAttr {
+            input: 5,
+            output: 9,
+            ..Default::default()
+        };
         let got: SelftestAttr = decode(&bytes_of(&attr, &[])).unwrap();
         assert_eq!(got.input, 5);
         assert_eq!(got.output, 9);
@@ -78,7 +78,10 @@ mod tests {
 
     #[test]
     fn zero_tail_is_accepted_and_nonzero_tail_is_e2big() {
-        let attr = SelftestAttr { input: 1, ..Default::default() };
+        let attr = SelftestAttr {
+            input: 1,
+            ..Default::default()
+        };
         assert!(decode::<SelftestAttr>(&bytes_of(&attr, &[0; 64])).is_ok());
         let mut tail = [0u8; 64];
         tail[63] = 1;
@@ -89,7 +92,10 @@ mod tests {
     fn sizes_are_bounded() {
         assert_eq!(check_size::<SelftestAttr>(ATTR_SIZE_MAX + 1), Err(E2BIG));
         assert_eq!(check_size::<SelftestAttr>(3), Err(EINVAL));
-        assert_eq!(check_size::<SelftestAttr>(SelftestAttr::MIN_SIZE - 1), Err(EINVAL));
+        assert_eq!(
+            check_size::<SelftestAttr>(SelftestAttr::MIN_SIZE - 1),
+            Err(EINVAL)
+        );
         assert!(check_size::<SelftestAttr>(ATTR_SIZE_MAX).is_ok());
     }
 

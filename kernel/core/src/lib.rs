@@ -10,7 +10,7 @@ pub mod errno;
 
 // Inside these sources, refer to siblings as `super::x` and to the ABI as `super::hooks`:
 // `crate` is this crate in userspace but the module's crate root in the kernel build.
-#[cfg(not(CONFIG_RUST))]
-use kwasm_hooks as hooks;
 #[cfg(CONFIG_RUST)]
 use crate::hooks;
+#[cfg(not(CONFIG_RUST))]
+use kwasm_hooks as hooks;
