@@ -55,8 +55,32 @@ fn canary(kernel: &kernel::Kernel, module: &std::path::Path, what: &str) -> Resu
     Ok(caught)
 }
 
+/// `cargo fmt --check` and `cargo clippy -D warnings` over the workspace.
+fn lints() -> bool {
+    println!("test: cargo fmt --check, cargo clippy -D warnings");
+    let fmt = crate::cmd::run(
+        Command::new("cargo")
+            .current_dir(paths::repo())
+            .args(["fmt", "--all", "--check"]),
+    );
+    let clippy = crate::cmd::run(Command::new("cargo").current_dir(paths::repo()).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--quiet",
+        "--",
+        "-D",
+        "warnings",
+    ]));
+    for e in [&fmt, &clippy].into_iter().filter_map(|r| r.as_ref().err()) {
+        println!("test: lint failed: {e}");
+    }
+    fmt.is_ok() && clippy.is_ok()
+}
+
 pub fn run() -> Result<()> {
     setup::run()?;
+    let lints_ok = lints();
     let (host, host_ok) = host_tests()?;
 
     let kernel = kernel::build()?;
@@ -99,7 +123,7 @@ pub fn run() -> Result<()> {
         harness.passed, harness.failed
     );
     println!("{} passed, {} failed", total.passed, total.failed);
-    if host_ok && outcome.ok() && total.failed == 0 {
+    if lints_ok && host_ok && outcome.ok() && total.failed == 0 {
         Ok(())
     } else {
         Err("some tests failed".into())

@@ -110,7 +110,10 @@ impl<const WORDS: usize> ArenaAllocator<WORDS> {
 
     /// Returns a region obtained from [`Self::alloc`]; refuses anything else.
     pub fn free(&mut self, region: Region) -> Result<(), FreeError> {
-        if region.offset % GRANULE != 0 || region.len % GRANULE != 0 || region.len == 0 {
+        if !region.offset.is_multiple_of(GRANULE)
+            || !region.len.is_multiple_of(GRANULE)
+            || region.len == 0
+        {
             return Err(FreeError::OutOfRange);
         }
         let first = region.offset / GRANULE;
