@@ -5,6 +5,7 @@
 #![cfg_attr(not(any(CONFIG_RUST, test)), no_std)]
 
 pub mod abi;
+pub mod artifact;
 pub mod attr;
 pub mod ioctl;
 

@@ -1,0 +1,555 @@
+//! The artifact parser refuses every out-of-range offset, overlapping section, unknown kind and
+//! dangling index, and never panics on corrupted input.
+
+use kwasm_hooks::artifact::*;
+use kwasm_kcore::artifact::{Artifact, ArtifactError, FuncIndex, ENDBR64};
+use std::mem::size_of;
+
+fn bytes_of<T: Entry>(items: &[T]) -> Vec<u8> {
+    // SAFETY: `T: Entry` has no padding, so its bytes are initialised.
+    items
+        .iter()
+        .flat_map(|t| {
+            unsafe { std::slice::from_raw_parts((t as *const T).cast::<u8>(), size_of::<T>()) }
+                .to_vec()
+        })
+        .collect()
+}
+
+/// A small but complete artifact, laid out the way the compiler lays one out.
+#[derive(Clone)]
+struct Builder {
+    header: Header,
+    sections: Vec<Vec<u8>>,
+}
+
+impl Builder {
+    fn valid() -> Self {
+        let mut code = Vec::new();
+        for _ in 0..3 {
+            code.extend_from_slice(&ENDBR64);
+            code.extend_from_slice(&[0xe8, 0, 0, 0, 0, 0xc3, 0xcc, 0xcc]); // call rel32; ret
+            code.extend_from_slice(&[0xcc; 4]);
+        }
+        let strings = b"envprintrunmem".to_vec();
+        let mut sections = vec![Vec::new(); SECTION_COUNT];
+        sections[Section::Code as usize] = code;
+        sections[Section::ValTypes as usize] = vec![VAL_I32, VAL_I32];
+        sections[Section::Types as usize] = bytes_of(&[
+            FuncType {
+                offset: 0,
+                params: 1,
+                results: 1,
+            },
+            FuncType {
+                offset: 0,
+                params: 0,
+                results: 0,
+            },
+        ]);
+        sections[Section::Imports as usize] = bytes_of(&[
+            Import {
+                module: Span { offset: 0, len: 3 },
+                name: Span { offset: 3, len: 5 },
+                kind: IMPORT_FUNC,
+                desc: 0,
+            },
+            Import {
+                module: Span { offset: 0, len: 3 },
+                name: Span { offset: 11, len: 3 },
+                kind: IMPORT_GLOBAL,
+                desc: u32::from(VAL_I32),
+            },
+        ]);
+        sections[Section::Funcs as usize] = bytes_of(&[
+            Func {
+                code: Span { offset: 0, len: 16 },
+                type_index: 0,
+                trampoline: 32,
+            },
+            Func {
+                code: Span {
+                    offset: 16,
+                    len: 16,
+                },
+                type_index: 1,
+                trampoline: NONE,
+            },
+        ]);
+        sections[Section::Exports as usize] = bytes_of(&[
+            Export {
+                name: Span { offset: 8, len: 3 },
+                kind: EXPORT_FUNC,
+                index: 1,
+            },
+            Export {
+                name: Span { offset: 11, len: 3 },
+                kind: EXPORT_MEMORY,
+                index: 0,
+            },
+        ]);
+        sections[Section::Relocs as usize] = bytes_of(&[
+            Reloc {
+                offset: 5,
+                kind: RELOC_CALL_IMPORT,
+                target: 0,
+            },
+            Reloc {
+                offset: 21,
+                kind: RELOC_INDIRECT_THUNK,
+                target: 11,
+            },
+            Reloc {
+                offset: 37,
+                kind: RELOC_CALL_HELPER,
+                target: HELPER_MEMORY_GROW,
+            },
+        ]);
+        sections[Section::Globals as usize] = bytes_of(&[
+            Global {
+                valtype: u32::from(VAL_I64),
+                mutable: 1,
+                init_kind: INIT_CONST,
+                _reserved: 0,
+                value: 7,
+            },
+            Global {
+                valtype: u32::from(VAL_I32),
+                mutable: 0,
+                init_kind: INIT_GLOBAL_GET,
+                _reserved: 0,
+                value: 1,
+            },
+        ]);
+        sections[Section::Data as usize] = bytes_of(&[DataSegment {
+            mode: SEGMENT_ACTIVE,
+            offset_kind: INIT_CONST,
+            offset: 16,
+            _reserved: 0,
+            bytes: Span { offset: 0, len: 5 },
+        }]);
+        sections[Section::DataBytes as usize] = b"hello".to_vec();
+        sections[Section::Elems as usize] = bytes_of(&[ElemSegment {
+            mode: SEGMENT_ACTIVE,
+            offset_kind: INIT_CONST,
+            offset: 0,
+            _reserved: 0,
+            funcs: Span { offset: 0, len: 8 },
+        }]);
+        sections[Section::ElemFuncs as usize] = bytes_of(&[FuncIndex(1), FuncIndex(NONE)]);
+        sections[Section::Strings as usize] = strings;
+        let header = Header {
+            magic: MAGIC,
+            version: ARTIFACT_VERSION,
+            header_size: size_of::<Header>() as u32,
+            flags: 0,
+            cpu_features: CPU_POPCNT,
+            total_size: 0,
+            has_memory: 1,
+            memory_min: 1,
+            memory_max: 2,
+            has_table: 1,
+            table_min: 2,
+            table_max: NONE,
+            start_func: NONE,
+            min_stack: 4096,
+            sections: [Span::default(); SECTION_COUNT],
+        };
+        Builder { header, sections }
+    }
+
+    /// Lays the sections out after the header, 8-byte aligned, and fills in the spans.
+    fn build_header(&self) -> (Header, Vec<u8>) {
+        let mut header = self.header;
+        let mut body = vec![0u8; size_of::<Header>()];
+        for (i, s) in self.sections.iter().enumerate() {
+            while !body.len().is_multiple_of(8) {
+                body.push(0);
+            }
+            header.sections[i] = if s.is_empty() {
+                Span::default()
+            } else {
+                Span {
+                    offset: body.len() as u32,
+                    len: s.len() as u32,
+                }
+            };
+            body.extend_from_slice(s);
+        }
+        header.total_size = body.len() as u64;
+        (header, body)
+    }
+
+    fn build(&self) -> Vec<u8> {
+        let (header, body) = self.build_header();
+        with_header(body, header)
+    }
+
+    fn edit<T: Entry>(mut self, s: Section, index: usize, f: impl FnOnce(&mut T)) -> Self {
+        let bytes = &mut self.sections[s as usize];
+        let at = index * size_of::<T>();
+        // SAFETY: the chunk holds a whole `T`, which is valid for any bits.
+        let mut value: T = unsafe {
+            bytes[at..at + size_of::<T>()]
+                .as_ptr()
+                .cast::<T>()
+                .read_unaligned()
+        };
+        f(&mut value);
+        bytes[at..at + size_of::<T>()].copy_from_slice(&bytes_of(&[value]));
+        self
+    }
+}
+
+fn with_header(mut body: Vec<u8>, header: Header) -> Vec<u8> {
+    body[..size_of::<Header>()].copy_from_slice(&bytes_of(&[header]));
+    body
+}
+
+/// Builds, then lets `f` change the final header (for span corruption).
+fn with_spans(b: &Builder, f: impl FnOnce(&mut Header)) -> Vec<u8> {
+    let (mut header, body) = b.build_header();
+    f(&mut header);
+    with_header(body, header)
+}
+
+fn entry_err(r: Result<Artifact<'_>, ArtifactError>, section: Section) -> &'static str {
+    match r {
+        Err(ArtifactError::Entry {
+            section: s,
+            problem,
+            ..
+        }) if s == section => problem,
+        Err(e) => panic!("expected an error in {section:?} entries, got {e}"),
+        Ok(_) => panic!("expected an error in {section:?} entries, got Ok"),
+    }
+}
+
+#[test]
+fn valid_artifact_parses_and_reads_back() {
+    let bytes = Builder::valid().build();
+    let a = Artifact::parse(&bytes).expect("valid");
+    assert_eq!(a.func_count(), 3);
+    assert_eq!(a.funcs().len(), 2);
+    let imp = a.imports().get(0).unwrap();
+    assert_eq!(
+        (a.string(imp.module), a.string(imp.name)),
+        (Some("env"), Some("print"))
+    );
+    let (params, results) = a.signature(a.types().get(0).unwrap());
+    assert_eq!((params, results), (&[VAL_I32][..], &[VAL_I32][..]));
+    assert_eq!(a.relocs().iter().count(), 3);
+    assert_eq!(&a.section(Section::DataBytes)[..5], b"hello");
+}
+
+#[test]
+fn header_problems_are_refused() {
+    let b = Builder::valid();
+    let mut bytes = b.build();
+    bytes[0] = b'X';
+    assert_eq!(Artifact::parse(&bytes).err(), Some(ArtifactError::BadMagic));
+    let v = with_spans(&b, |h| h.version = 99);
+    assert_eq!(Artifact::parse(&v).err(), Some(ArtifactError::Version(99)));
+    let f = with_spans(&b, |h| h.flags = 1 << 7);
+    assert_eq!(
+        Artifact::parse(&f).err(),
+        Some(ArtifactError::UnknownFlags(1 << 7))
+    );
+    let c = with_spans(&b, |h| h.cpu_features = 1 << 40);
+    assert!(matches!(
+        Artifact::parse(&c),
+        Err(ArtifactError::UnknownCpuFeatures(_))
+    ));
+    let mut longer = b.build();
+    longer.extend_from_slice(&[0; 8]);
+    assert!(matches!(
+        Artifact::parse(&longer),
+        Err(ArtifactError::TotalSize { .. })
+    ));
+    assert_eq!(
+        Artifact::parse(&bytes[..10]).err(),
+        Some(ArtifactError::TooShort)
+    );
+}
+
+#[test]
+fn every_out_of_range_section_is_refused() {
+    let b = Builder::valid();
+    let total = b.build().len() as u32;
+    for s in SECTIONS {
+        for corrupt in [
+            |sp: &mut Span, total: u32| sp.offset = total, // starts at the end
+            |sp: &mut Span, total: u32| sp.len = total,    // runs past the end
+            |sp: &mut Span, _| sp.offset = u32::MAX - 7,   // offset + len overflows u32
+            |sp: &mut Span, _| sp.offset = 0,              // over the header
+            |sp: &mut Span, _| sp.offset += 1,             // misaligned
+        ] {
+            let bytes = with_spans(&b, |h| corrupt(&mut h.sections[s as usize], total));
+            let r = Artifact::parse(&bytes);
+            assert!(
+                matches!(r, Err(ArtifactError::Section { section, .. }) if section == s)
+                    || matches!(r, Err(ArtifactError::Overlap(..))),
+                "{s:?}: {:?}",
+                r.err()
+            );
+        }
+    }
+}
+
+#[test]
+fn overlapping_sections_are_refused() {
+    let b = Builder::valid();
+    let bytes = with_spans(&b, |h| {
+        let types = h.sections[Section::Types as usize];
+        h.sections[Section::Funcs as usize] = Span {
+            offset: types.offset,
+            len: 16,
+        };
+    });
+    assert_eq!(
+        Artifact::parse(&bytes).err(),
+        Some(ArtifactError::Overlap(Section::Types, Section::Funcs))
+    );
+    // A partial overlap into the next section is caught too.
+    let bytes = with_spans(&b, |h| h.sections[Section::Code as usize].len += 8);
+    assert!(matches!(
+        Artifact::parse(&bytes),
+        Err(ArtifactError::Overlap(..) | ArtifactError::Section { .. })
+    ));
+}
+
+#[test]
+fn ragged_table_sections_are_refused() {
+    let b = Builder::valid();
+    let bytes = with_spans(&b, |h| h.sections[Section::Relocs as usize].len -= 4);
+    assert!(matches!(
+        Artifact::parse(&bytes),
+        Err(ArtifactError::Section {
+            section: Section::Relocs,
+            ..
+        })
+    ));
+}
+
+#[test]
+fn unknown_and_out_of_range_relocations_are_refused() {
+    let r = |f: fn(&mut Reloc)| {
+        Builder::valid()
+            .edit::<Reloc>(Section::Relocs, 1, f)
+            .build()
+    };
+    let p = entry_err(Artifact::parse(&r(|r| r.kind = 9)), Section::Relocs);
+    assert_eq!(p, "unknown relocation kind");
+    entry_err(Artifact::parse(&r(|r| r.offset = 48)), Section::Relocs); // code is 48 bytes
+    entry_err(
+        Artifact::parse(&r(|r| r.offset = u32::MAX)),
+        Section::Relocs,
+    );
+    entry_err(Artifact::parse(&r(|r| r.offset = 3)), Section::Relocs); // before its predecessor
+    entry_err(Artifact::parse(&r(|r| r.target = 4)), Section::Relocs); // rsp thunk
+    entry_err(Artifact::parse(&r(|r| r.target = 16)), Section::Relocs);
+    let import = |f: fn(&mut Reloc)| {
+        Builder::valid()
+            .edit::<Reloc>(Section::Relocs, 0, f)
+            .build()
+    };
+    entry_err(Artifact::parse(&import(|r| r.target = 1)), Section::Relocs); // a global, not a function
+    entry_err(Artifact::parse(&import(|r| r.target = 2)), Section::Relocs);
+    let helper = Builder::valid()
+        .edit::<Reloc>(Section::Relocs, 2, |r| r.target = HELPER_COUNT)
+        .build();
+    entry_err(Artifact::parse(&helper), Section::Relocs);
+}
+
+#[test]
+fn bad_function_entries_are_refused() {
+    let f = |f: fn(&mut Func)| Builder::valid().edit::<Func>(Section::Funcs, 0, f).build();
+    entry_err(Artifact::parse(&f(|f| f.code.offset = 40)), Section::Funcs);
+    entry_err(
+        Artifact::parse(&f(|f| f.code.len = u32::MAX)),
+        Section::Funcs,
+    );
+    entry_err(Artifact::parse(&f(|f| f.code.offset = 1)), Section::Funcs); // no endbr64 there
+    entry_err(Artifact::parse(&f(|f| f.type_index = 2)), Section::Funcs);
+    entry_err(Artifact::parse(&f(|f| f.trampoline = 46)), Section::Funcs);
+    entry_err(Artifact::parse(&f(|f| f.trampoline = 4)), Section::Funcs);
+}
+
+#[test]
+fn bad_imports_exports_globals_and_segments_are_refused() {
+    let v = Builder::valid;
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Import>(Section::Imports, 0, |i| i.desc = 5)
+                .build(),
+        ),
+        Section::Imports,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Import>(Section::Imports, 0, |i| i.name.len = 99)
+                .build(),
+        ),
+        Section::Imports,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Import>(Section::Imports, 0, |i| i.kind = 7)
+                .build(),
+        ),
+        Section::Imports,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Export>(Section::Exports, 0, |e| e.index = 3)
+                .build(),
+        ),
+        Section::Exports,
+    );
+    // Function 2 (defined index 1) has no trampoline.
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Export>(Section::Exports, 0, |e| e.index = 2)
+                .build(),
+        ),
+        Section::Exports,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Export>(Section::Exports, 1, |e| e.index = 1)
+                .build(),
+        ),
+        Section::Exports,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Global>(Section::Globals, 0, |g| g.valtype = 0x40)
+                .build(),
+        ),
+        Section::Globals,
+    );
+    // Reads import 1 as an i64, but it is an i32.
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Global>(Section::Globals, 1, |g| g.valtype = u32::from(VAL_I64))
+                .build(),
+        ),
+        Section::Globals,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Global>(Section::Globals, 1, |g| g.value = 0)
+                .build(),
+        ),
+        Section::Globals,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<DataSegment>(Section::Data, 0, |d| d.bytes.len = 6)
+                .build(),
+        ),
+        Section::Data,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<DataSegment>(Section::Data, 0, |d| d.mode = 3)
+                .build(),
+        ),
+        Section::Data,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<ElemSegment>(Section::Elems, 0, |e| e.funcs.offset = 2)
+                .build(),
+        ),
+        Section::Elems,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<ElemSegment>(Section::Elems, 0, |e| e.funcs.len = 12)
+                .build(),
+        ),
+        Section::Elems,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<FuncIndex>(Section::ElemFuncs, 0, |f| f.0 = 3)
+                .build(),
+        ),
+        Section::Elems,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<FuncType>(Section::Types, 0, |t| t.params = 2)
+                .build(),
+        ),
+        Section::Types,
+    );
+}
+
+#[test]
+fn limits_and_start_function_are_checked() {
+    let mut b = Builder::valid();
+    b.header.memory_max = 0;
+    assert!(matches!(
+        Artifact::parse(&b.build()),
+        Err(ArtifactError::Limits(_))
+    ));
+    let mut b = Builder::valid();
+    b.header.memory_min = 65537;
+    b.header.memory_max = NONE;
+    assert!(matches!(
+        Artifact::parse(&b.build()),
+        Err(ArtifactError::Limits(_))
+    ));
+    let mut b = Builder::valid();
+    b.header.start_func = 1; // type 0 takes an i32
+    assert!(matches!(
+        Artifact::parse(&b.build()),
+        Err(ArtifactError::StartFunc(_))
+    ));
+    b.header.start_func = 2;
+    assert!(Artifact::parse(&b.build()).is_ok());
+    b.header.start_func = 3;
+    assert!(matches!(
+        Artifact::parse(&b.build()),
+        Err(ArtifactError::StartFunc(_))
+    ));
+}
+
+#[test]
+fn every_truncation_and_bit_flip_is_handled_without_panic() {
+    let bytes = Builder::valid().build();
+    for len in 0..bytes.len() {
+        assert!(
+            Artifact::parse(&bytes[..len]).is_err(),
+            "truncated to {len}"
+        );
+    }
+    let mut refused = 0;
+    for i in 0..bytes.len() {
+        for bit in 0..8 {
+            let mut b = bytes.clone();
+            b[i] ^= 1 << bit;
+            if let Ok(a) = Artifact::parse(&b) {
+                // Whatever passed must be readable without panics.
+                for f in a.funcs().iter() {
+                    let _ =
+                        &a.section(Section::Code)[f.code.offset as usize..][..f.code.len as usize];
+                }
+                for e in a.exports().iter() {
+                    assert!(a.string(e.name).is_some());
+                }
+            } else {
+                refused += 1;
+            }
+        }
+    }
+    // Most flips land in code or data bytes, which the parser cannot judge; header and table
+    // flips must be caught.
+    assert!(
+        refused > bytes.len(),
+        "only {refused} of {} flips refused",
+        bytes.len() * 8
+    );
+}
