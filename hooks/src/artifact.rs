@@ -203,10 +203,28 @@ pub const RELOC_INDIRECT_THUNK: u32 = 1;
 /// Call of a runtime helper; `target` is one of the `HELPER_*` ids.
 pub const RELOC_CALL_HELPER: u32 = 2;
 
-/// Runtime helpers the code may call (by [`RELOC_CALL_HELPER`]).
+/// Runtime helpers the code may call (by [`RELOC_CALL_HELPER`]), with the host-call convention
+/// of `vmctx.rs` (arguments and results in 8-byte slots, a trap code returned).
+///
+/// `memory.grow(delta) -> old pages or -1`
 pub const HELPER_MEMORY_GROW: u32 = 0;
+/// Yield mode: reschedule; a non-zero return (kill requested) traps.
 pub const HELPER_YIELD: u32 = 1;
-pub const HELPER_COUNT: u32 = 2;
+/// `memory.fill(dst, value, len)`
+pub const HELPER_MEMORY_FILL: u32 = 2;
+/// `memory.copy(dst, src, len)`
+pub const HELPER_MEMORY_COPY: u32 = 3;
+/// `memory.init(segment, dst, src, len)`
+pub const HELPER_MEMORY_INIT: u32 = 4;
+/// `data.drop(segment)`
+pub const HELPER_DATA_DROP: u32 = 5;
+/// `table.init(segment, dst, src, len)`
+pub const HELPER_TABLE_INIT: u32 = 6;
+/// `table.copy(dst, src, len)`
+pub const HELPER_TABLE_COPY: u32 = 7;
+/// `elem.drop(segment)`
+pub const HELPER_ELEM_DROP: u32 = 8;
+pub const HELPER_COUNT: u32 = 9;
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -8,5 +8,7 @@ pub mod abi;
 pub mod artifact;
 pub mod attr;
 pub mod ioctl;
+pub mod trap;
+pub mod vmctx;
 
 pub use abi::ABI_VERSION;

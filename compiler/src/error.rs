@@ -1,0 +1,43 @@
+//! Compile errors: what was wrong, in which function, at which byte of the module.
+
+use std::fmt;
+
+/// Why a module could not be compiled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// Index of the function being compiled (in the function index space), if any.
+    pub func: Option<u32>,
+    /// Byte offset in the module.
+    pub offset: usize,
+    pub message: String,
+}
+
+impl CompileError {
+    pub fn new(offset: usize, message: impl Into<String>) -> Self {
+        Self { func: None, offset, message: message.into() }
+    }
+
+    pub fn in_func(mut self, func: u32) -> Self {
+        self.func.get_or_insert(func);
+        self
+    }
+}
+
+impl From<wasmparser::BinaryReaderError> for CompileError {
+    fn from(e: wasmparser::BinaryReaderError) -> Self {
+        Self::new(e.offset(), e.message().to_string())
+    }
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.func {
+            Some(func) => write!(f, "function {func}, byte offset {:#x}: {}", self.offset, self.message),
+            None => write!(f, "byte offset {:#x}: {}", self.offset, self.message),
+        }
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+pub type Result<T> = std::result::Result<T, CompileError>;

@@ -1,0 +1,72 @@
+//! Register pools: which general-purpose and XMM registers are free.
+//!
+//! Fixed roles (never allocated): rsp, rbp (frame), r10 and r11 (scratch inside one operation),
+//! r14 (linear-memory base), r15 (vmctx); xmm15 (float scratch).
+
+pub const RAX: u8 = 0;
+pub const RCX: u8 = 1;
+pub const RDX: u8 = 2;
+pub const RBX: u8 = 3;
+pub const RSP: u8 = 4;
+pub const RBP: u8 = 5;
+pub const RSI: u8 = 6;
+pub const RDI: u8 = 7;
+pub const R10: u8 = 10;
+pub const R11: u8 = 11;
+pub const R14: u8 = 14;
+pub const R15: u8 = 15;
+pub const XMM_SCRATCH: u8 = 15;
+
+/// Allocation order: registers without fixed duties in some instruction first, so that `div`
+/// (rax, rdx) and shifts (rcx) seldom have to evict a value.
+const GPR_ORDER: [u8; 10] = [RBX, RSI, RDI, 8, 9, 12, 13, RAX, RDX, RCX];
+
+#[derive(Clone, Copy, Debug)]
+pub struct RegAlloc {
+    gpr_free: u16,
+    xmm_free: u16,
+}
+
+impl Default for RegAlloc {
+    fn default() -> Self {
+        let gpr_free = GPR_ORDER.iter().fold(0u16, |m, r| m | 1 << r);
+        Self { gpr_free, xmm_free: 0x7fff }
+    }
+}
+
+impl RegAlloc {
+    pub fn alloc_gpr(&mut self) -> Option<u8> {
+        let r = GPR_ORDER.iter().copied().find(|r| self.gpr_free & (1 << r) != 0)?;
+        self.gpr_free &= !(1 << r);
+        Some(r)
+    }
+
+    pub fn alloc_xmm(&mut self) -> Option<u8> {
+        if self.xmm_free == 0 {
+            return None;
+        }
+        let r = self.xmm_free.trailing_zeros() as u8;
+        self.xmm_free &= !(1 << r);
+        Some(r)
+    }
+
+    pub fn gpr_is_free(&self, r: u8) -> bool {
+        self.gpr_free & (1 << r) != 0
+    }
+
+    /// Takes a specific free register; panics if it is not free (callers check first).
+    pub fn take_gpr(&mut self, r: u8) {
+        assert!(self.gpr_is_free(r), "register {r} is not free");
+        self.gpr_free &= !(1 << r);
+    }
+
+    pub fn free_gpr(&mut self, r: u8) {
+        debug_assert!(!self.gpr_is_free(r), "double free of gpr {r}");
+        self.gpr_free |= 1 << r;
+    }
+
+    pub fn free_xmm(&mut self, r: u8) {
+        debug_assert!(self.xmm_free & (1 << r) == 0, "double free of xmm {r}");
+        self.xmm_free |= 1 << r;
+    }
+}
