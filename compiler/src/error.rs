@@ -8,12 +8,12 @@ pub struct CompileError {
     /// Index of the function being compiled (in the function index space), if any.
     pub func: Option<u32>,
     /// Byte offset in the module.
-    pub offset: usize,
+    pub offset: u64,
     pub message: String,
 }
 
 impl CompileError {
-    pub fn new(offset: usize, message: impl Into<String>) -> Self {
+    pub fn new(offset: u64, message: impl Into<String>) -> Self {
         Self { func: None, offset, message: message.into() }
     }
 

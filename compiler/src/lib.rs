@@ -1,3 +1,295 @@
-//! kwasm-compiler: turns a `.wasm` module into a kwasm artifact.
+//! kwasm-compiler: turns a `.wasm` module into a kwasm artifact (`kwasm_hooks::artifact`).
 //!
-//! Not written yet (issue 3); the crate exists so the workspace has its final shape.
+//! One pass: wasmparser validates each operator and the function compiler emits x86-64 for it
+//! right away (dynasm-rs), with software fault isolation in the code itself: bounds checks on
+//! every memory access, a stack-limit check in every prologue, table and signature checks on
+//! `call_indirect`, division and conversion traps, and fuel or yield checks at function entries
+//! and loop headers. Every trap jumps to a stub that returns its code through the entry
+//! trampoline.
+
+mod control;
+mod error;
+pub mod features;
+mod func;
+mod masm;
+mod module;
+mod ops_float;
+mod ops_int;
+mod ops_mem;
+mod regalloc;
+mod stack;
+mod trampoline;
+mod visit;
+mod writer;
+
+pub use error::{CompileError, Result};
+
+use func::{FuncCompiler, ModuleCx};
+use kwasm_hooks::artifact as art;
+use kwasm_hooks::trap::TRAP_COUNT;
+use module::{const_init, Global, Import, Init, Limits, ModuleInfo, Segment, Sig, Ty};
+use wasmparser::{
+    CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind, Parser, Payload, TypeRef,
+    ValidPayload, Validator,
+};
+
+/// How the generated code bounds its running time.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Bound {
+    /// Charge fuel at function entries and loop headers; out of fuel traps (hooks).
+    #[default]
+    Fuel,
+    /// Check `vmctx.yield_requested` there and call the yield helper (servers).
+    Yield,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    pub bound: Bound,
+}
+
+/// Stack headroom kept above the deepest frame for trap stubs and helpers.
+const STACK_HEADROOM: u32 = 256;
+
+fn new_cx(yield_mode: bool) -> ModuleCx {
+    let mut masm = masm::Masm::default();
+    let trap_labels = (0..TRAP_COUNT).map(|_| masm.label()).collect();
+    let trap_eax = masm.label();
+    let exit = masm.label();
+    ModuleCx {
+        masm,
+        func_labels: Vec::new(),
+        trap_labels,
+        trap_eax,
+        exit,
+        uses_float: false,
+        cpu_features: 0,
+        yield_mode,
+        max_frame: 0,
+    }
+}
+
+/// Compiles `wasm` into an artifact.
+pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
+    let mut validator = Validator::new_with_features(features::enabled());
+    let mut module = ModuleInfo::default();
+    let mut cx = new_cx(options.bound == Bound::Yield);
+    let mut bodies: Vec<(art::Span, u32)> = Vec::new();
+    let mut patches = Vec::new();
+    let mut next_func = 0u32;
+
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload?;
+        let valid = validator.payload(&payload)?;
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    let group = group?;
+                    for sub in group.into_types() {
+                        let CompositeInnerType::Func(ft) = &sub.composite_type.inner else {
+                            return Err(CompileError::new(0, "only function types are supported"));
+                        };
+                        let params = ft.params().iter().map(|t| Ty::from_wasm(*t, 0)).collect::<Result<_>>()?;
+                        let results = ft.results().iter().map(|t| Ty::from_wasm(*t, 0)).collect::<Result<_>>()?;
+                        module.add_type(Sig { params, results });
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let index = module.imports.len() as u32;
+                    let (kind, desc) = match import.ty {
+                        TypeRef::Func(t) => {
+                            module.func_import.push(index);
+                            module.funcs.push(t);
+                            module.imported_funcs += 1;
+                            (art::IMPORT_FUNC, t)
+                        }
+                        TypeRef::Global(g) => {
+                            let ty = Ty::from_wasm(g.content_type, 0)?;
+                            module.globals.push(Global { ty, mutable: g.mutable, init: None, import: Some(index) });
+                            (art::IMPORT_GLOBAL, writer::global_desc(ty, g.mutable))
+                        }
+                        TypeRef::Memory(mt) => {
+                            module.memory = Some(Limits { min: mt.initial as u32, max: mt.maximum.map(|m| m as u32) });
+                            (art::IMPORT_MEMORY, 0)
+                        }
+                        TypeRef::Table(tt) => {
+                            module.table = Some(Limits { min: tt.initial as u32, max: tt.maximum.map(|m| m as u32) });
+                            (art::IMPORT_TABLE, 0)
+                        }
+                        _ => return Err(CompileError::new(0, "unsupported import kind")),
+                    };
+                    module.imports.push(Import {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                        kind,
+                        desc,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for t in reader {
+                    module.funcs.push(t?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let t = table?.ty;
+                    module.table = Some(Limits { min: t.initial as u32, max: t.maximum.map(|m| m as u32) });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for mem in reader {
+                    let m = mem?;
+                    module.memory = Some(Limits { min: m.initial as u32, max: m.maximum.map(|m| m as u32) });
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for global in reader {
+                    let g = global?;
+                    let ty = Ty::from_wasm(g.ty.content_type, 0)?;
+                    module.globals.push(Global {
+                        ty,
+                        mutable: g.ty.mutable,
+                        init: Some(const_init(&g.init_expr)?),
+                        import: None,
+                    });
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let e = export?;
+                    let kind = match e.kind {
+                        ExternalKind::Func => art::EXPORT_FUNC,
+                        ExternalKind::Global => art::EXPORT_GLOBAL,
+                        ExternalKind::Memory => art::EXPORT_MEMORY,
+                        ExternalKind::Table => art::EXPORT_TABLE,
+                        _ => return Err(CompileError::new(0, "unsupported export kind")),
+                    };
+                    module.exports.push((e.name.to_string(), kind, e.index));
+                }
+            }
+            Payload::StartSection { func, .. } => module.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    let elem = elem?;
+                    let (mode, offset) = match elem.kind {
+                        ElementKind::Active { offset_expr, .. } => (art::SEGMENT_ACTIVE, const_init(&offset_expr)?),
+                        ElementKind::Passive => (art::SEGMENT_PASSIVE, Init::Const(0)),
+                        ElementKind::Declared => (art::SEGMENT_DECLARED, Init::Const(0)),
+                    };
+                    let mut bytes = Vec::new();
+                    match elem.items {
+                        ElementItems::Functions(funcs) => {
+                            for f in funcs {
+                                bytes.extend_from_slice(&f?.to_le_bytes());
+                            }
+                        }
+                        ElementItems::Expressions(_, exprs) => {
+                            for e in exprs {
+                                let f = match const_init(&e?)? {
+                                    Init::Func(f) => f,
+                                    _ => return Err(CompileError::new(0, "unsupported element expression")),
+                                };
+                                bytes.extend_from_slice(&f.to_le_bytes());
+                            }
+                        }
+                    }
+                    module.elems.push(Segment { mode, offset, bytes });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let d = data?;
+                    let (mode, offset) = match d.kind {
+                        DataKind::Active { offset_expr, .. } => (art::SEGMENT_ACTIVE, const_init(&offset_expr)?),
+                        DataKind::Passive => (art::SEGMENT_PASSIVE, Init::Const(0)),
+                    };
+                    module.data.push(Segment { mode, offset, bytes: d.data.to_vec() });
+                }
+            }
+            Payload::CodeSectionStart { .. } => {
+                cx.func_labels = (0..module.funcs.len())
+                    .map(|f| (f as u32 >= module.imported_funcs).then(|| cx.masm.label()))
+                    .collect();
+                next_func = module.imported_funcs;
+            }
+            Payload::CodeSectionEntry(body) => {
+                let ValidPayload::Func(to_validate, _) = valid else {
+                    return Err(CompileError::new(body.range().start, "code entry without a validator"));
+                };
+                let func = next_func;
+                next_func += 1;
+                let mut fv = to_validate.into_validator(Default::default());
+                cx.masm.align(16);
+                let start = cx.masm.offset();
+                let label = cx.func_labels[func as usize].expect("defined functions have labels");
+                cx.masm.bind(label);
+                let mut fc = FuncCompiler::new(&mut cx, &module, func);
+                let mut locals = Vec::new();
+                let mut locals_reader = body.get_locals_reader().map_err(|e| CompileError::from(e).in_func(func))?;
+                for _ in 0..locals_reader.get_count() {
+                    let offset = locals_reader.original_position();
+                    let (count, ty) = locals_reader.read().map_err(|e| CompileError::from(e).in_func(func))?;
+                    fv.define_locals(offset, count, ty).map_err(|e| CompileError::from(e).in_func(func))?;
+                    if count > 50_000 {
+                        return Err(CompileError::new(offset, "too many locals").in_func(func));
+                    }
+                    locals.push((count, Ty::from_wasm(ty, offset).map_err(|e| e.in_func(func))?));
+                }
+                fc.prologue(&locals);
+                let mut reader = body.get_operators_reader().map_err(|e| CompileError::from(e).in_func(func))?;
+                let mut finished = false;
+                while !reader.eof() {
+                    let offset = reader.original_position();
+                    let op = reader.read().map_err(|e| CompileError::from(e).in_func(func))?;
+                    fv.op(offset, &op).map_err(|e| CompileError::from(e).in_func(func))?;
+                    finished = fc.op(&op, offset).map_err(|e| e.in_func(func))?;
+                }
+                if !finished {
+                    return Err(CompileError::new(reader.original_position(), "function body without end").in_func(func));
+                }
+                fc.finish(&mut patches).map_err(|e| e.in_func(func))?;
+                let end = cx.masm.offset();
+                bodies.push((art::Span { offset: start as u32, len: (end - start) as u32 }, art::NONE));
+            }
+            _ => {}
+        }
+    }
+
+    // Trampolines for the functions the host may call: exports and the start function.
+    let mut entry_points: Vec<u32> =
+        module.exports.iter().filter(|e| e.1 == art::EXPORT_FUNC).map(|e| e.2).collect();
+    entry_points.extend(module.start);
+    entry_points.sort_unstable();
+    entry_points.dedup();
+    for f in entry_points {
+        if f < module.imported_funcs {
+            continue;
+        }
+        let sig = module.func_sig(f).clone();
+        let label = cx.func_labels[f as usize].expect("defined function");
+        let offset = trampoline::emit(&mut cx, &sig, label);
+        bodies[(f - module.imported_funcs) as usize].1 = offset;
+    }
+    trampoline::emit_exit_and_traps(&mut cx);
+
+    let relocs = std::mem::take(&mut cx.masm.relocs);
+    let mut code = std::mem::take(&mut cx.masm).ops.finalize().map_err(|e| CompileError::new(0, format!("assembler: {e:?}")))?;
+    for (end, value) in patches {
+        masm::Masm::patch_i32(&mut code, end, value);
+    }
+    let flags = (if cx.uses_float { art::FLAG_USES_FLOAT } else { 0 })
+        | (if cx.yield_mode { art::FLAG_YIELD } else { 0 });
+    let compiled = writer::CompiledCode {
+        code,
+        funcs: bodies,
+        relocs,
+        flags,
+        cpu_features: cx.cpu_features,
+        min_stack: cx.max_frame + STACK_HEADROOM,
+    };
+    Ok(writer::write(&module, compiled))
+}

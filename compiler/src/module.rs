@@ -15,7 +15,7 @@ pub enum Ty {
 }
 
 impl Ty {
-    pub fn from_wasm(v: ValType, offset: usize) -> Result<Ty> {
+    pub fn from_wasm(v: ValType, offset: u64) -> Result<Ty> {
         Ok(match v {
             ValType::I32 => Ty::I32,
             ValType::I64 => Ty::I64,
@@ -103,6 +103,8 @@ pub struct ModuleInfo {
     /// Type index of every function, imported ones first.
     pub funcs: Vec<u32>,
     pub imported_funcs: u32,
+    /// Import index of each imported function (indexed by function index).
+    pub func_import: Vec<u32>,
     pub table: Option<Limits>,
     pub memory: Option<Limits>,
     pub globals: Vec<Global>,

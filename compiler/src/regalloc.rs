@@ -7,14 +7,9 @@ pub const RAX: u8 = 0;
 pub const RCX: u8 = 1;
 pub const RDX: u8 = 2;
 pub const RBX: u8 = 3;
-pub const RSP: u8 = 4;
-pub const RBP: u8 = 5;
 pub const RSI: u8 = 6;
 pub const RDI: u8 = 7;
-pub const R10: u8 = 10;
 pub const R11: u8 = 11;
-pub const R14: u8 = 14;
-pub const R15: u8 = 15;
 pub const XMM_SCRATCH: u8 = 15;
 
 /// Allocation order: registers without fixed duties in some instruction first, so that `div`

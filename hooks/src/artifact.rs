@@ -214,11 +214,11 @@ pub const HELPER_YIELD: u32 = 1;
 pub const HELPER_MEMORY_FILL: u32 = 2;
 /// `memory.copy(dst, src, len)`
 pub const HELPER_MEMORY_COPY: u32 = 3;
-/// `memory.init(segment, dst, src, len)`
+/// `memory.init(dst, src, len, segment)`
 pub const HELPER_MEMORY_INIT: u32 = 4;
 /// `data.drop(segment)`
 pub const HELPER_DATA_DROP: u32 = 5;
-/// `table.init(segment, dst, src, len)`
+/// `table.init(dst, src, len, segment)`
 pub const HELPER_TABLE_INIT: u32 = 6;
 /// `table.copy(dst, src, len)`
 pub const HELPER_TABLE_COPY: u32 = 7;

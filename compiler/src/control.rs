@@ -1,0 +1,39 @@
+//! Control frames: blocks, loops, ifs and the function body itself.
+
+use crate::module::Ty;
+use dynasmrt::DynamicLabel;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub kind: Kind,
+    /// Branch target: the loop header for loops, the end for everything else.
+    pub label: DynamicLabel,
+    /// For `if`: where the condition-false path starts (bound at `else` or `end`).
+    pub else_label: Option<DynamicLabel>,
+    pub params: Vec<Ty>,
+    pub results: Vec<Ty>,
+    /// Value-stack height below the frame's parameters.
+    pub base: usize,
+    /// The frame was entered in dead code: nothing of it is emitted.
+    pub dead_entry: bool,
+}
+
+impl Frame {
+    /// The types a branch to this frame carries.
+    pub fn branch_types(&self) -> &[Ty] {
+        if self.kind == Kind::Loop {
+            &self.params
+        } else {
+            &self.results
+        }
+    }
+}

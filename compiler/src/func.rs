@@ -1,0 +1,772 @@
+//! Compiling one function body: validation and emission in a single pass over its operators.
+//!
+//! Frame layout (rbp-based, rsp fixed after the prologue):
+//!
+//! ```text
+//! [rbp + 16 + 8*i]        parameter i, and on return result i (the caller's slot area)
+//! [rbp + 8]               return address
+//! [rbp]                   caller's rbp
+//! [rbp - 8*(j+1)]         non-parameter local j
+//! [rbp - L - 8*(k+1)]     operand-stack slot k   (L = bytes of non-parameter locals)
+//! [rsp + 8*i]             outgoing slot area for calls (arguments in, results out)
+//! ```
+//!
+//! All registers except rsp, rbp, r14 (memory base) and r15 (vmctx) are caller-saved: calls
+//! and control-flow joins spill the value stack to slots first.
+
+use crate::control::{Frame, Kind};
+use crate::error::{CompileError, Result};
+use crate::masm::{Masm, Mem};
+use crate::module::{ModuleInfo, Sig, Ty};
+use crate::regalloc::RegAlloc;
+use crate::stack::Val;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use kwasm_hooks::trap::*;
+use kwasm_hooks::vmctx::*;
+
+/// State shared by all functions of a module.
+pub struct ModuleCx {
+    pub masm: Masm,
+    /// Entry label of every function (imported ones have none).
+    pub func_labels: Vec<Option<DynamicLabel>>,
+    /// One stub per trap code: `mov eax, code; jmp exit`.
+    pub trap_labels: Vec<DynamicLabel>,
+    /// Stub for a trap code already in eax (from a host call or helper).
+    pub trap_eax: DynamicLabel,
+    /// The common exit of every trampoline and trap.
+    pub exit: DynamicLabel,
+    pub uses_float: bool,
+    pub cpu_features: u64,
+    pub yield_mode: bool,
+    /// Largest frame of any function, for the artifact's minimum stack.
+    pub max_frame: u32,
+}
+
+/// Out-of-line code emitted after the function body.
+enum SlowPath {
+    /// Yield mode: call the yield helper, then continue at `resume`.
+    Yield { entry: DynamicLabel, resume: DynamicLabel },
+}
+
+pub struct FuncCompiler<'c, 'm> {
+    pub cx: &'c mut ModuleCx,
+    pub module: &'m ModuleInfo,
+    pub func: u32,
+    pub sig: Sig,
+    pub locals: Vec<Ty>,
+    pub nparams: usize,
+    pub stack: Vec<Val>,
+    /// Number of `Val::Slot` entries at the bottom of the stack.
+    pub slots: usize,
+    pub regs: RegAlloc,
+    pub control: Vec<Frame>,
+    /// The current position is unreachable (after br, return, unreachable).
+    pub dead: bool,
+    max_slots: usize,
+    max_out: usize,
+    /// Ends of the imm32 fields holding the frame size (stack check, `sub rsp`).
+    frame_patches: Vec<usize>,
+    slow: Vec<SlowPath>,
+}
+
+impl<'c, 'm> FuncCompiler<'c, 'm> {
+    pub fn new(cx: &'c mut ModuleCx, module: &'m ModuleInfo, func: u32) -> Self {
+        let sig = module.func_sig(func).clone();
+        let nparams = sig.params.len();
+        Self {
+            cx,
+            module,
+            func,
+            locals: sig.params.clone(),
+            sig,
+            nparams,
+            stack: Vec::new(),
+            slots: 0,
+            regs: RegAlloc::default(),
+            control: Vec::new(),
+            dead: false,
+            max_slots: 0,
+            max_out: 0,
+            frame_patches: Vec::new(),
+            slow: Vec::new(),
+        }
+    }
+
+    // ---- frame addresses ----
+
+    fn locals_bytes(&self) -> i32 {
+        8 * (self.locals.len() - self.nparams) as i32
+    }
+
+    pub fn local_mem(&self, i: u32) -> Mem {
+        let i = i as usize;
+        if i < self.nparams {
+            Mem::Rbp(16 + 8 * i as i32)
+        } else {
+            Mem::Rbp(-8 * (i - self.nparams + 1) as i32)
+        }
+    }
+
+    pub fn slot_mem(&self, k: usize) -> Mem {
+        Mem::Rbp(-(self.locals_bytes() + 8 * (k as i32 + 1)))
+    }
+
+    // ---- registers and the value stack ----
+
+    pub fn alloc_gpr(&mut self) -> u8 {
+        if let Some(r) = self.regs.alloc_gpr() {
+            return r;
+        }
+        self.spill_all();
+        self.regs.alloc_gpr().expect("a free register after spilling")
+    }
+
+    pub fn alloc_xmm(&mut self) -> u8 {
+        // Any XMM use means the kernel must save the FPU state around runs.
+        self.cx.uses_float = true;
+        if let Some(r) = self.regs.alloc_xmm() {
+            return r;
+        }
+        self.spill_all();
+        self.regs.alloc_xmm().expect("a free xmm register after spilling")
+    }
+
+    pub fn free(&mut self, ty: Ty, r: u8) {
+        if ty.is_float() {
+            self.regs.free_xmm(r);
+        } else {
+            self.regs.free_gpr(r);
+        }
+    }
+
+    /// Makes `r` free for an instruction that needs it (div, shifts), spilling if a stack
+    /// entry holds it. The register is then taken for the caller.
+    pub fn take_gpr(&mut self, r: u8) {
+        if !self.regs.gpr_is_free(r) {
+            self.spill_all();
+        }
+        self.regs.take_gpr(r);
+    }
+
+    pub fn push(&mut self, v: Val) {
+        if let Val::Slot(_) = v {
+            debug_assert_eq!(self.slots, self.stack.len(), "slot entries must stay a prefix");
+            self.slots += 1;
+            self.max_slots = self.max_slots.max(self.slots);
+        }
+        self.stack.push(v);
+    }
+
+    pub fn pop(&mut self) -> Val {
+        let v = self.stack.pop().expect("validated: operand stack not empty");
+        if let Val::Slot(_) = v {
+            self.slots -= 1;
+        }
+        v
+    }
+
+    pub fn peek(&self, depth: usize) -> Val {
+        self.stack[self.stack.len() - 1 - depth]
+    }
+
+    /// Moves every entry above the slot prefix into its slot.
+    pub fn spill_all(&mut self) {
+        for k in self.slots..self.stack.len() {
+            let mem = self.slot_mem(k);
+            match self.stack[k] {
+                Val::Const(_, bits) => self.cx.masm.store_const(mem, bits),
+                Val::Reg(ty, r) if ty.is_float() => {
+                    self.cx.masm.store_xmm(mem, r);
+                    self.regs.free_xmm(r);
+                }
+                Val::Reg(_, r) => {
+                    self.cx.masm.store64(mem, r);
+                    self.regs.free_gpr(r);
+                }
+                Val::Local(_, i) => {
+                    let src = self.local_mem(i);
+                    self.cx.masm.copy_slot(mem, src);
+                }
+                Val::Slot(_) => unreachable!("slots are a prefix"),
+            }
+            self.stack[k] = Val::Slot(self.stack[k].ty());
+        }
+        self.slots = self.stack.len();
+        self.max_slots = self.max_slots.max(self.slots);
+    }
+
+    /// Loads `v` (just popped; a `Slot` lives at index `self.stack.len()`) into a register of
+    /// its class, returning it.
+    fn materialize(&mut self, v: Val) -> u8 {
+        let k = self.stack.len();
+        match v {
+            Val::Reg(_, r) => r,
+            Val::Const(ty, bits) if ty.is_float() => {
+                let x = self.alloc_xmm();
+                self.cx.masm.xmm_imm(ty, x, bits);
+                x
+            }
+            Val::Const(_, bits) => {
+                let r = self.alloc_gpr();
+                self.cx.masm.mov_imm(r, bits);
+                r
+            }
+            Val::Local(ty, _) | Val::Slot(ty) => {
+                // A popped slot is no longer on the stack, so a spill while allocating cannot
+                // overwrite it: spills only write slots below `k`.
+                let mem = if let Val::Local(_, i) = v { self.local_mem(i) } else { self.slot_mem(k) };
+                if ty.is_float() {
+                    let x = self.alloc_xmm();
+                    self.cx.masm.load_xmm(ty, x, mem);
+                    x
+                } else {
+                    let r = self.alloc_gpr();
+                    self.cx.masm.load_gpr(ty, r, mem);
+                    r
+                }
+            }
+        }
+    }
+
+    pub fn pop_reg(&mut self) -> (Ty, u8) {
+        let v = self.pop();
+        (v.ty(), self.materialize(v))
+    }
+
+    /// Pops into the specific general register `r`, which the caller has taken.
+    pub fn pop_into(&mut self, r: u8) -> Ty {
+        let v = self.pop();
+        let ty = v.ty();
+        match v {
+            Val::Reg(_, s) => {
+                self.cx.masm.mov_gpr(r, s);
+                self.regs.free_gpr(s);
+            }
+            Val::Const(_, bits) => self.cx.masm.mov_imm(r, bits),
+            Val::Local(ty, i) => {
+                let mem = self.local_mem(i);
+                self.cx.masm.load_gpr(ty, r, mem);
+            }
+            Val::Slot(ty) => {
+                let mem = self.slot_mem(self.stack.len());
+                self.cx.masm.load_gpr(ty, r, mem);
+            }
+        }
+        ty
+    }
+
+    /// Makes every pending read of local `i` on the stack happen now (before a write to it).
+    fn materialize_local(&mut self, i: u32) {
+        for k in self.slots..self.stack.len() {
+            if let Val::Local(ty, j) = self.stack[k] {
+                if j == i {
+                    let mem = self.local_mem(i);
+                    let r = if ty.is_float() { self.regs.alloc_xmm() } else { self.regs.alloc_gpr() };
+                    match r {
+                        Some(r) => {
+                            if ty.is_float() {
+                                self.cx.masm.load_xmm(ty, r, mem);
+                            } else {
+                                self.cx.masm.load_gpr(ty, r, mem);
+                            }
+                            self.stack[k] = Val::Reg(ty, r);
+                        }
+                        None => {
+                            // Spilling copies every pending local read into its slot.
+                            self.spill_all();
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stores a popped value into memory (a local or a global's cell).
+    fn store_val(&mut self, v: Val, dst: Mem) {
+        match v {
+            Val::Const(_, bits) => self.cx.masm.store_const(dst, bits),
+            Val::Reg(ty, r) if ty.is_float() => {
+                self.cx.masm.store_xmm(dst, r);
+                self.regs.free_xmm(r);
+            }
+            Val::Reg(_, r) => {
+                self.cx.masm.store64(dst, r);
+                self.regs.free_gpr(r);
+            }
+            Val::Local(_, i) => {
+                let src = self.local_mem(i);
+                self.cx.masm.copy_slot(dst, src);
+            }
+            Val::Slot(_) => {
+                let src = self.slot_mem(self.stack.len());
+                self.cx.masm.copy_slot(dst, src);
+            }
+        }
+    }
+
+    // ---- traps ----
+
+    pub fn trap_label(&self, code: u32) -> DynamicLabel {
+        self.cx.trap_labels[code as usize]
+    }
+
+    // ---- prologue and epilogue ----
+
+    pub fn prologue(&mut self, locals: &[(u32, Ty)]) {
+        for &(count, ty) in locals {
+            self.locals.extend(std::iter::repeat_n(ty, count as usize));
+        }
+        let stack_trap = self.trap_label(TRAP_STACK_EXHAUSTED);
+        let m = &mut self.cx.masm;
+        m.endbr();
+        dynasm!(m.ops
+            ; .arch x64
+            ; push rbp
+            ; mov rbp, rsp
+            ; lea rax, [rsp - 0x7fff_fff0]
+        );
+        self.frame_patches.push(self.cx.masm.offset());
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops
+            ; .arch x64
+            ; cmp rax, QWORD [r15 + VMCTX_STACK_LIMIT]
+            ; jb =>stack_trap
+            ; sub rsp, 0x7fff_fff0
+        );
+        self.frame_patches.push(self.cx.masm.offset());
+        // Non-parameter locals start at zero.
+        let n = self.locals.len() - self.nparams;
+        if n <= 8 {
+            for j in 0..n {
+                let mem = Mem::Rbp(-8 * (j as i32 + 1));
+                self.cx.masm.store_const(mem, 0);
+            }
+        } else {
+            let m = &mut self.cx.masm;
+            dynasm!(m.ops
+                ; .arch x64
+                ; lea rdi, [rbp - 8 * n as i32]
+                ; mov ecx, n as i32
+                ; xor eax, eax
+                ; rep stosq
+            );
+        }
+        self.bounded_execution_check();
+        let label = self.cx.masm.label();
+        self.control.push(Frame {
+            kind: Kind::Func,
+            label,
+            else_label: None,
+            params: Vec::new(),
+            results: self.sig.results.clone(),
+            base: 0,
+            dead_entry: false,
+        });
+    }
+
+    /// Fuel (charged here) or yield check, at function entries and loop headers. Call only with
+    /// the value stack fully spilled (the yield path calls out).
+    pub fn bounded_execution_check(&mut self) {
+        if self.cx.yield_mode {
+            let entry = self.cx.masm.label();
+            let resume = self.cx.masm.label();
+            let m = &mut self.cx.masm;
+            dynasm!(m.ops
+                ; .arch x64
+                ; cmp QWORD [r15 + VMCTX_YIELD], 0
+                ; jne =>entry
+                ; =>resume
+            );
+            self.slow.push(SlowPath::Yield { entry, resume });
+        } else {
+            let fuel_trap = self.trap_label(TRAP_OUT_OF_FUEL);
+            let m = &mut self.cx.masm;
+            dynasm!(m.ops
+                ; .arch x64
+                ; sub QWORD [r15 + VMCTX_FUEL], 1
+                ; js =>fuel_trap
+            );
+        }
+    }
+
+    /// Copies the top `n` values (all in slots) to `dst(i)`.
+    fn move_top_slots(&mut self, n: usize, dst: impl Fn(&Self, usize) -> Mem) {
+        let top = self.stack.len() - n;
+        for i in 0..n {
+            let (d, s) = (dst(self, i), self.slot_mem(top + i));
+            self.cx.masm.copy_slot(d, s);
+        }
+    }
+
+    fn emit_return(&mut self) {
+        self.spill_all();
+        let n = self.sig.results.len();
+        self.move_top_slots(n, |_, i| Mem::Rbp(16 + 8 * i as i32));
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops
+            ; .arch x64
+            ; mov rsp, rbp
+            ; pop rbp
+            ; ret
+            ; int3
+        );
+    }
+
+    /// Finishes the function: slow paths, then records its frame-size patches in `patches`.
+    pub fn finish(mut self, patches: &mut Vec<(usize, i32)>) -> Result<()> {
+        for path in std::mem::take(&mut self.slow) {
+            match path {
+                SlowPath::Yield { entry, resume } => {
+                    let trap = self.cx.trap_eax;
+                    let m = &mut self.cx.masm;
+                    dynasm!(m.ops
+                        ; .arch x64
+                        ; =>entry
+                        ; mov rdi, r15
+                        ; mov rsi, rsp
+                    );
+                    m.call_helper(kwasm_hooks::artifact::HELPER_YIELD);
+                    dynasm!(m.ops
+                        ; .arch x64
+                        ; test eax, eax
+                        ; jnz =>trap
+                        ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]
+                        ; jmp =>resume
+                    );
+                }
+            }
+        }
+        let frame = self.locals_bytes() as usize + 8 * (self.max_slots + self.max_out.max(1));
+        let frame = frame.next_multiple_of(16);
+        let frame = i32::try_from(frame)
+            .ok()
+            .filter(|f| *f < 1 << 24)
+            .ok_or_else(|| CompileError::new(0, "function frame too large").in_func(self.func))?;
+        self.cx.max_frame = self.cx.max_frame.max(frame as u32 + 16);
+        patches.push((self.frame_patches[0], -frame));
+        patches.push((self.frame_patches[1], frame));
+        Ok(())
+    }
+
+    // ---- control flow ----
+
+    fn block_types(&self, ty: wasmparser::BlockType, offset: u64) -> Result<(Vec<Ty>, Vec<Ty>)> {
+        Ok(match ty {
+            wasmparser::BlockType::Empty => (vec![], vec![]),
+            wasmparser::BlockType::Type(t) => (vec![], vec![Ty::from_wasm(t, offset)?]),
+            wasmparser::BlockType::FuncType(i) => {
+                let sig = &self.module.types[i as usize];
+                (sig.params.clone(), sig.results.clone())
+            }
+        })
+    }
+
+    fn push_frame(&mut self, kind: Kind, ty: wasmparser::BlockType, offset: u64) -> Result<Frame> {
+        let (params, results) = self.block_types(ty, offset)?;
+        let label = self.cx.masm.label();
+        let base = self.stack.len().saturating_sub(params.len());
+        Ok(Frame { kind, label, else_label: None, params, results, base, dead_entry: self.dead })
+    }
+
+    pub fn op_block(&mut self, kind: Kind, ty: wasmparser::BlockType, offset: u64) -> Result<()> {
+        let mut frame = self.push_frame(kind, ty, offset)?;
+        if !self.dead {
+            if kind == Kind::If {
+                let (_, cond) = self.pop_reg();
+                self.regs.free_gpr(cond);
+                frame.base = self.stack.len() - frame.params.len();
+                self.spill_all();
+                let else_label = self.cx.masm.label();
+                frame.else_label = Some(else_label);
+                let m = &mut self.cx.masm;
+                dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jz =>else_label);
+            } else {
+                self.spill_all();
+            }
+            if kind == Kind::Loop {
+                let label = frame.label;
+                self.cx.masm.bind(label);
+                self.bounded_execution_check();
+            }
+        }
+        self.control.push(frame);
+        Ok(())
+    }
+
+    /// Resets the value stack to `base` followed by `types` in their slots (a join point).
+    fn reset_stack(&mut self, base: usize, types: &[Ty]) {
+        while self.stack.len() > base {
+            let v = self.pop();
+            if let Val::Reg(ty, r) = v {
+                self.free(ty, r);
+            }
+        }
+        debug_assert_eq!(self.slots, self.stack.len());
+        for &t in types {
+            self.push(Val::Slot(t));
+        }
+    }
+
+    pub fn op_else(&mut self) {
+        let frame = self.control.last_mut().expect("validated: inside if");
+        frame.kind = Kind::Else;
+        if frame.dead_entry {
+            return;
+        }
+        let frame = frame.clone();
+        if !self.dead {
+            self.spill_all();
+            self.cx.masm.jmp(frame.label);
+        }
+        let else_label = frame.else_label.expect("if frames have an else label");
+        self.cx.masm.bind(else_label);
+        self.control.last_mut().unwrap().else_label = None;
+        self.reset_stack(frame.base, &frame.params);
+        self.dead = false;
+    }
+
+    /// `end`; returns true when it ended the function.
+    pub fn op_end(&mut self) -> bool {
+        let frame = self.control.pop().expect("validated: matching end");
+        if frame.dead_entry {
+            return false;
+        }
+        if frame.kind == Kind::Func {
+            if !self.dead {
+                self.emit_return();
+            }
+            let label = frame.label;
+            self.cx.masm.bind(label);
+            return true;
+        }
+        if !self.dead {
+            self.spill_all();
+        }
+        if frame.kind != Kind::Loop {
+            self.cx.masm.bind(frame.label);
+        }
+        if let Some(else_label) = frame.else_label {
+            // `if` without `else`: the false path falls through with the params as results.
+            self.cx.masm.bind(else_label);
+        }
+        self.reset_stack(frame.base, &frame.results);
+        self.dead = false;
+        false
+    }
+
+    /// Moves the branch values of frame `depth` into place and jumps there.
+    fn branch_to(&mut self, depth: u32) {
+        let frame = &self.control[self.control.len() - 1 - depth as usize];
+        if frame.kind == Kind::Func {
+            self.emit_return();
+            return;
+        }
+        let (n, base, label) = (frame.branch_types().len(), frame.base, frame.label);
+        self.move_top_slots(n, |s, i| s.slot_mem(base + i));
+        self.cx.masm.jmp(label);
+    }
+
+    pub fn op_br(&mut self, depth: u32) {
+        self.spill_all();
+        self.branch_to(depth);
+        self.dead = true;
+    }
+
+    pub fn op_br_if(&mut self, depth: u32) {
+        let (_, cond) = self.pop_reg();
+        self.regs.free_gpr(cond);
+        self.spill_all();
+        let skip = self.cx.masm.label();
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jz =>skip);
+        self.branch_to(depth);
+        self.cx.masm.bind(skip);
+    }
+
+    pub fn op_br_table(&mut self, targets: &[u32], default: u32) {
+        let (_, index) = self.pop_reg();
+        self.regs.free_gpr(index);
+        self.spill_all();
+        for (i, &depth) in targets.iter().enumerate() {
+            let next = self.cx.masm.label();
+            let m = &mut self.cx.masm;
+            dynasm!(m.ops ; .arch x64 ; cmp Rd(index), i as i32 ; jne =>next);
+            self.branch_to(depth);
+            self.cx.masm.bind(next);
+        }
+        self.branch_to(default);
+        self.dead = true;
+    }
+
+    pub fn op_return(&mut self) {
+        self.emit_return();
+        self.dead = true;
+    }
+
+    pub fn op_unreachable(&mut self) {
+        let l = self.trap_label(TRAP_UNREACHABLE);
+        self.cx.masm.jmp(l);
+        self.dead = true;
+    }
+
+    // ---- locals and globals ----
+
+    pub fn op_local_get(&mut self, i: u32) {
+        let ty = self.locals[i as usize];
+        self.push(Val::Local(ty, i));
+    }
+
+    pub fn op_local_set(&mut self, i: u32, tee: bool) {
+        self.materialize_local(i);
+        let v = self.pop();
+        let dst = self.local_mem(i);
+        if tee {
+            // Keep the value in a register for the stack as well.
+            let ty = v.ty();
+            let r = self.materialize(v);
+            if ty.is_float() {
+                self.cx.masm.store_xmm(dst, r);
+            } else {
+                self.cx.masm.store64(dst, r);
+            }
+            self.push(Val::Reg(ty, r));
+        } else {
+            self.store_val(v, dst);
+        }
+    }
+
+    pub fn op_global_get(&mut self, g: u32) {
+        let ty = self.module.globals[g as usize].ty;
+        let r = if ty.is_float() { self.alloc_xmm() } else { self.alloc_gpr() };
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops ; .arch x64 ; mov r11, QWORD [r15 + VMCTX_GLOBALS_BASE]);
+        let d = 8 * g as i32;
+        match ty {
+            Ty::I32 => dynasm!(m.ops ; .arch x64 ; mov Rd(r), DWORD [r11 + d]),
+            Ty::I64 => dynasm!(m.ops ; .arch x64 ; mov Rq(r), QWORD [r11 + d]),
+            Ty::F32 => dynasm!(m.ops ; .arch x64 ; movss Rx(r), DWORD [r11 + d]),
+            Ty::F64 => dynasm!(m.ops ; .arch x64 ; movsd Rx(r), QWORD [r11 + d]),
+        }
+        self.push(Val::Reg(ty, r));
+    }
+
+    pub fn op_global_set(&mut self, g: u32) {
+        let (ty, r) = self.pop_reg();
+        let d = 8 * g as i32;
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops ; .arch x64 ; mov r11, QWORD [r15 + VMCTX_GLOBALS_BASE]);
+        if ty.is_float() {
+            dynasm!(m.ops ; .arch x64 ; movsd QWORD [r11 + d], Rx(r));
+        } else {
+            dynasm!(m.ops ; .arch x64 ; mov QWORD [r11 + d], Rq(r));
+        }
+        self.free(ty, r);
+    }
+
+    // ---- calls ----
+
+    /// Spills, copies the top `sig.params` values into the outgoing area and pops them.
+    fn call_args(&mut self, sig: &Sig) {
+        self.spill_all();
+        let n = sig.params.len();
+        self.move_top_slots(n, |_, i| Mem::Rsp(8 * i as i32));
+        for _ in 0..n {
+            self.pop();
+        }
+        self.max_out = self.max_out.max(sig.slots());
+    }
+
+    /// After a call: reload the memory base, push the results from the outgoing area.
+    fn call_results(&mut self, sig: &Sig) {
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops ; .arch x64 ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]);
+        for (i, &ty) in sig.results.iter().enumerate() {
+            let dst = self.slot_mem(self.stack.len());
+            self.cx.masm.copy_slot(dst, Mem::Rsp(8 * i as i32));
+            self.push(Val::Slot(ty));
+        }
+    }
+
+    /// A host-convention call (`fn(vmctx, slots) -> trap code`) emitted by `emit_call`.
+    pub fn host_call(&mut self, sig: &Sig, emit_call: impl FnOnce(&mut Masm)) {
+        self.call_args(sig);
+        let trap = self.cx.trap_eax;
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops ; .arch x64 ; mov rdi, r15 ; mov rsi, rsp);
+        emit_call(m);
+        dynasm!(m.ops ; .arch x64 ; test eax, eax ; jnz =>trap);
+        self.call_results(sig);
+    }
+
+    pub fn op_call(&mut self, f: u32) {
+        let sig = self.module.func_sig(f).clone();
+        match self.cx.func_labels[f as usize] {
+            Some(label) => {
+                self.call_args(&sig);
+                let m = &mut self.cx.masm;
+                dynasm!(m.ops ; .arch x64 ; call =>label);
+                self.call_results(&sig);
+            }
+            None => {
+                let import = self.module.func_import[f as usize];
+                self.host_call(&sig, |m| m.call_import(import));
+            }
+        }
+    }
+
+    pub fn op_call_indirect(&mut self, type_index: u32) {
+        let sig = self.module.types[type_index as usize].clone();
+        let canonical = self.module.canonical[type_index as usize];
+        let (_, index) = self.pop_reg();
+        self.call_args(&sig);
+        let oob = self.trap_label(TRAP_TABLE_OUT_OF_BOUNDS);
+        let null = self.trap_label(TRAP_INDIRECT_CALL_NULL);
+        let bad_type = self.trap_label(TRAP_INDIRECT_CALL_TYPE);
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops
+            ; .arch x64
+            ; cmp Rq(index), QWORD [r15 + VMCTX_TABLE_LEN]
+            ; jae =>oob
+            ; shl Rq(index), 4
+            ; mov r11, QWORD [r15 + VMCTX_TABLE_BASE]
+            ; add r11, Rq(index)
+            ; mov r10, QWORD [r11]
+            ; test r10, r10
+            ; jz =>null
+            ; cmp QWORD [r11 + 8], canonical as i32
+            ; jne =>bad_type
+            ; mov r11, r10
+        );
+        m.call_r11();
+        self.regs.free_gpr(index);
+        self.call_results(&sig);
+    }
+
+    // ---- misc ----
+
+    pub fn op_drop(&mut self) {
+        if let Val::Reg(ty, r) = self.pop() {
+            self.free(ty, r);
+        }
+    }
+
+    pub fn op_select(&mut self) {
+        let (_, cond) = self.pop_reg();
+        let (ty, b) = self.pop_reg();
+        let (_, a) = self.pop_reg();
+        let m = &mut self.cx.masm;
+        if ty.is_float() {
+            let keep = m.label();
+            dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jnz =>keep);
+            m.mov_xmm(a, b);
+            m.bind(keep);
+            self.regs.free_xmm(b);
+        } else {
+            dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; cmovz Rq(a), Rq(b));
+            self.regs.free_gpr(b);
+        }
+        self.regs.free_gpr(cond);
+        self.push(Val::Reg(ty, a));
+    }
+}

@@ -1,0 +1,187 @@
+//! The macro assembler: x86-64 emission through dynasm, plus what the artifact needs to know
+//! about the code (relocations, patch sites). The function compiler speaks in these operations
+//! and in short `dynasm!` blocks for the instruction groups in `ops/`.
+
+use crate::module::Ty;
+use crate::regalloc::R11;
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+use kwasm_hooks::artifact::{Reloc, RELOC_CALL_HELPER, RELOC_CALL_IMPORT, RELOC_INDIRECT_THUNK};
+
+/// `endbr64`: every function entry and indirect-branch target starts with it (IBT).
+pub const ENDBR64: [u8; 4] = [0xf3, 0x0f, 0x1e, 0xfa];
+
+/// A memory operand relative to a fixed register.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mem {
+    /// `[rbp + disp]`: locals, parameters and operand-stack slots.
+    Rbp(i32),
+    /// `[rsp + disp]`: the outgoing call area.
+    Rsp(i32),
+}
+
+pub struct Masm {
+    pub ops: VecAssembler<X64Relocation>,
+    pub relocs: Vec<Reloc>,
+}
+
+impl Default for Masm {
+    fn default() -> Self {
+        Self { ops: VecAssembler::new(0), relocs: Vec::new() }
+    }
+}
+
+impl Masm {
+    pub fn offset(&self) -> usize {
+        self.ops.offset().0
+    }
+
+    pub fn label(&mut self) -> DynamicLabel {
+        self.ops.new_dynamic_label()
+    }
+
+    pub fn bind(&mut self, label: DynamicLabel) {
+        dynasm!(self.ops ; =>label);
+    }
+
+    pub fn endbr(&mut self) {
+        self.ops.extend(ENDBR64);
+    }
+
+    pub fn align(&mut self, to: usize) {
+        while self.offset() % to != 0 {
+            self.ops.push(0xcc);
+        }
+    }
+
+    /// `call rel32` to be patched by the loader; `kind`/`target` as in the artifact.
+    fn call_reloc(&mut self, kind: u32, target: u32) {
+        self.ops.extend([0xe8, 0, 0, 0, 0]);
+        let offset = (self.offset() - 4) as u32;
+        self.relocs.push(Reloc { offset, kind, target });
+    }
+
+    pub fn call_import(&mut self, import: u32) {
+        self.call_reloc(RELOC_CALL_IMPORT, import);
+    }
+
+    pub fn call_helper(&mut self, helper: u32) {
+        self.call_reloc(RELOC_CALL_HELPER, helper);
+    }
+
+    /// Indirect call through r11, via the platform's thunk (retpoline in the kernel).
+    pub fn call_r11(&mut self) {
+        self.call_reloc(RELOC_INDIRECT_THUNK, u32::from(R11));
+    }
+
+    pub fn jmp(&mut self, label: DynamicLabel) {
+        dynasm!(self.ops ; .arch x64 ; jmp =>label);
+    }
+
+    /// Writes a 32-bit value over the 4 bytes ending at `end` (a patch site).
+    pub fn patch_i32(code: &mut [u8], end: usize, value: i32) {
+        code[end - 4..end].copy_from_slice(&value.to_le_bytes());
+    }
+
+    /// 64-bit load from `mem` into general register `r`.
+    pub fn load64(&mut self, r: u8, mem: Mem) {
+        match mem {
+            Mem::Rbp(d) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rbp + d]),
+            Mem::Rsp(d) => dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rsp + d]),
+        }
+    }
+
+    pub fn store64(&mut self, mem: Mem, r: u8) {
+        match mem {
+            Mem::Rbp(d) => dynasm!(self.ops ; .arch x64 ; mov QWORD [rbp + d], Rq(r)),
+            Mem::Rsp(d) => dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + d], Rq(r)),
+        }
+    }
+
+    /// Loads a value of type `ty` (i32 zero-extended into the register).
+    pub fn load_gpr(&mut self, ty: Ty, r: u8, mem: Mem) {
+        match (ty, mem) {
+            (Ty::I32, Mem::Rbp(d)) => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [rbp + d]),
+            (Ty::I32, Mem::Rsp(d)) => dynasm!(self.ops ; .arch x64 ; mov Rd(r), DWORD [rsp + d]),
+            _ => self.load64(r, mem),
+        }
+    }
+
+    pub fn load_xmm(&mut self, ty: Ty, x: u8, mem: Mem) {
+        match (ty, mem) {
+            (Ty::F32, Mem::Rbp(d)) => dynasm!(self.ops ; .arch x64 ; movss Rx(x), DWORD [rbp + d]),
+            (Ty::F32, Mem::Rsp(d)) => dynasm!(self.ops ; .arch x64 ; movss Rx(x), DWORD [rsp + d]),
+            (_, Mem::Rbp(d)) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rbp + d]),
+            (_, Mem::Rsp(d)) => dynasm!(self.ops ; .arch x64 ; movsd Rx(x), QWORD [rsp + d]),
+        }
+    }
+
+    /// Stores all 8 bytes of xmm `x` (slots are 8 bytes whatever the type).
+    pub fn store_xmm(&mut self, mem: Mem, x: u8) {
+        match mem {
+            Mem::Rbp(d) => dynasm!(self.ops ; .arch x64 ; movsd QWORD [rbp + d], Rx(x)),
+            Mem::Rsp(d) => dynasm!(self.ops ; .arch x64 ; movsd QWORD [rsp + d], Rx(x)),
+        }
+    }
+
+    /// Stores a constant (all 8 bytes of the slot).
+    pub fn store_const(&mut self, mem: Mem, bits: u64) {
+        if bits as i64 == bits as i32 as i64 {
+            let imm = bits as i32;
+            match mem {
+                Mem::Rbp(d) => dynasm!(self.ops ; .arch x64 ; mov QWORD [rbp + d], imm),
+                Mem::Rsp(d) => dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + d], imm),
+            }
+        } else {
+            self.mov_imm(R11, bits);
+            self.store64(mem, R11);
+        }
+    }
+
+    /// Copies 8 bytes from one slot to another through r11.
+    pub fn copy_slot(&mut self, dst: Mem, src: Mem) {
+        if dst != src {
+            self.load64(R11, src);
+            self.store64(dst, R11);
+        }
+    }
+
+    /// `mov r, imm` with the shortest encoding (32-bit moves zero-extend).
+    pub fn mov_imm(&mut self, r: u8, bits: u64) {
+        if bits == 0 {
+            dynasm!(self.ops ; .arch x64 ; xor Rd(r), Rd(r));
+        } else if bits <= u64::from(u32::MAX) {
+            dynasm!(self.ops ; .arch x64 ; mov Rd(r), bits as u32 as i32);
+        } else if bits as i64 == bits as i32 as i64 {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(r), bits as i32);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD bits as i64);
+        }
+    }
+
+    /// Puts constant bits into xmm `x` (through r11).
+    pub fn xmm_imm(&mut self, ty: Ty, x: u8, bits: u64) {
+        if bits == 0 {
+            dynasm!(self.ops ; .arch x64 ; xorps Rx(x), Rx(x));
+            return;
+        }
+        self.mov_imm(R11, bits);
+        if ty == Ty::F32 {
+            dynasm!(self.ops ; .arch x64 ; movd Rx(x), Rd(R11));
+        } else {
+            dynasm!(self.ops ; .arch x64 ; movq Rx(x), Rq(R11));
+        }
+    }
+
+    pub fn mov_gpr(&mut self, dst: u8, src: u8) {
+        if dst != src {
+            dynasm!(self.ops ; .arch x64 ; mov Rq(dst), Rq(src));
+        }
+    }
+
+    pub fn mov_xmm(&mut self, dst: u8, src: u8) {
+        if dst != src {
+            dynasm!(self.ops ; .arch x64 ; movaps Rx(dst), Rx(src));
+        }
+    }
+}

@@ -1,0 +1,304 @@
+//! Integer instructions (i32 and i64). Invariant: an i32 in a register has its upper 32 bits
+//! zero (every i32 operation uses a 32-bit form), so it can serve as a 64-bit address index.
+
+use crate::func::FuncCompiler;
+use crate::module::Ty;
+use crate::regalloc::{RAX, RCX, RDX};
+use crate::stack::Val;
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use kwasm_hooks::artifact::{CPU_BMI1, CPU_LZCNT, CPU_POPCNT};
+use kwasm_hooks::trap::{TRAP_INTEGER_DIVIDE_BY_ZERO, TRAP_INTEGER_OVERFLOW};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Alu {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shift {
+    Shl,
+    ShrS,
+    ShrU,
+    Rotl,
+    Rotr,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cmp {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Div {
+    DivS,
+    DivU,
+    RemS,
+    RemU,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unary {
+    Clz,
+    Ctz,
+    Popcnt,
+    Eqz,
+    Extend8S,
+    Extend16S,
+    Extend32S,
+}
+
+/// The right operand of a two-operand instruction.
+#[derive(Clone, Copy)]
+enum Rhs {
+    Imm(i32),
+    Reg(u8),
+}
+
+macro_rules! alu {
+    ($m:expr, $w64:expr, $op:ident, $l:expr, $rhs:expr) => {
+        match ($w64, $rhs) {
+            (false, Rhs::Imm(i)) => dynasm!($m.ops ; .arch x64 ; $op Rd($l), i),
+            (false, Rhs::Reg(r)) => dynasm!($m.ops ; .arch x64 ; $op Rd($l), Rd(r)),
+            (true, Rhs::Imm(i)) => dynasm!($m.ops ; .arch x64 ; $op Rq($l), i),
+            (true, Rhs::Reg(r)) => dynasm!($m.ops ; .arch x64 ; $op Rq($l), Rq(r)),
+        }
+    };
+}
+
+macro_rules! setcc {
+    ($m:expr, $op:ident, $l:expr) => {
+        dynasm!($m.ops ; .arch x64 ; $op Rb($l) ; movzx Rd($l), Rb($l))
+    };
+}
+
+impl FuncCompiler<'_, '_> {
+    /// Pops the right operand as an immediate when it fits, else into a register.
+    fn pop_rhs(&mut self, w64: bool) -> Rhs {
+        match self.peek(0) {
+            Val::Const(_, bits) if !w64 || bits as i64 == bits as i32 as i64 => {
+                self.pop();
+                Rhs::Imm(bits as i32)
+            }
+            _ => Rhs::Reg(self.pop_reg().1),
+        }
+    }
+
+    fn free_rhs(&mut self, rhs: Rhs) {
+        if let Rhs::Reg(r) = rhs {
+            self.regs.free_gpr(r);
+        }
+    }
+
+    pub fn op_int_const(&mut self, ty: Ty, bits: u64) {
+        self.push(Val::Const(ty, bits));
+    }
+
+    pub fn op_alu(&mut self, ty: Ty, op: Alu) {
+        let w64 = ty == Ty::I64;
+        let rhs = self.pop_rhs(w64);
+        let (_, l) = self.pop_reg();
+        let m = &mut self.cx.masm;
+        match op {
+            Alu::Add => alu!(m, w64, add, l, rhs),
+            Alu::Sub => alu!(m, w64, sub, l, rhs),
+            Alu::And => alu!(m, w64, and, l, rhs),
+            Alu::Or => alu!(m, w64, or, l, rhs),
+            Alu::Xor => alu!(m, w64, xor, l, rhs),
+            Alu::Mul => match (w64, &rhs) {
+                (false, Rhs::Imm(i)) => dynasm!(m.ops ; .arch x64 ; imul Rd(l), Rd(l), *i),
+                (false, Rhs::Reg(r)) => dynasm!(m.ops ; .arch x64 ; imul Rd(l), Rd(*r)),
+                (true, Rhs::Imm(i)) => dynasm!(m.ops ; .arch x64 ; imul Rq(l), Rq(l), *i),
+                (true, Rhs::Reg(r)) => dynasm!(m.ops ; .arch x64 ; imul Rq(l), Rq(*r)),
+            },
+        }
+        self.free_rhs(rhs);
+        self.push(Val::Reg(ty, l));
+    }
+
+    pub fn op_shift(&mut self, ty: Ty, op: Shift) {
+        let w64 = ty == Ty::I64;
+        let count = if let Val::Const(_, bits) = self.peek(0) {
+            self.pop();
+            Some((bits & if w64 { 63 } else { 31 }) as i8)
+        } else {
+            self.take_gpr(RCX);
+            self.pop_into(RCX);
+            None
+        };
+        let (_, l) = self.pop_reg();
+        let m = &mut self.cx.masm;
+        macro_rules! sh {
+            ($op:ident) => {
+                match (w64, count) {
+                    (false, Some(c)) => dynasm!(m.ops ; .arch x64 ; $op Rd(l), c),
+                    (true, Some(c)) => dynasm!(m.ops ; .arch x64 ; $op Rq(l), c),
+                    (false, None) => dynasm!(m.ops ; .arch x64 ; $op Rd(l), cl),
+                    (true, None) => dynasm!(m.ops ; .arch x64 ; $op Rq(l), cl),
+                }
+            };
+        }
+        match op {
+            Shift::Shl => sh!(shl),
+            Shift::ShrS => sh!(sar),
+            Shift::ShrU => sh!(shr),
+            Shift::Rotl => sh!(rol),
+            Shift::Rotr => sh!(ror),
+        }
+        if count.is_none() {
+            self.regs.free_gpr(RCX);
+        }
+        self.push(Val::Reg(ty, l));
+    }
+
+    pub fn op_cmp(&mut self, ty: Ty, op: Cmp) {
+        let w64 = ty == Ty::I64;
+        let rhs = self.pop_rhs(w64);
+        let (_, l) = self.pop_reg();
+        let m = &mut self.cx.masm;
+        alu!(m, w64, cmp, l, rhs);
+        match op {
+            Cmp::Eq => setcc!(m, sete, l),
+            Cmp::Ne => setcc!(m, setne, l),
+            Cmp::LtS => setcc!(m, setl, l),
+            Cmp::LtU => setcc!(m, setb, l),
+            Cmp::GtS => setcc!(m, setg, l),
+            Cmp::GtU => setcc!(m, seta, l),
+            Cmp::LeS => setcc!(m, setle, l),
+            Cmp::LeU => setcc!(m, setbe, l),
+            Cmp::GeS => setcc!(m, setge, l),
+            Cmp::GeU => setcc!(m, setae, l),
+        }
+        self.free_rhs(rhs);
+        self.push(Val::Reg(Ty::I32, l));
+    }
+
+    pub fn op_unary(&mut self, ty: Ty, op: Unary) {
+        let w64 = ty == Ty::I64;
+        let (_, r) = self.pop_reg();
+        let feature = match op {
+            Unary::Clz => CPU_LZCNT,
+            Unary::Ctz => CPU_BMI1,
+            Unary::Popcnt => CPU_POPCNT,
+            _ => 0,
+        };
+        self.cx.cpu_features |= feature;
+        let m = &mut self.cx.masm;
+        let mut result_ty = ty;
+        match (op, w64) {
+            (Unary::Clz, false) => dynasm!(m.ops ; .arch x64 ; lzcnt Rd(r), Rd(r)),
+            (Unary::Clz, true) => dynasm!(m.ops ; .arch x64 ; lzcnt Rq(r), Rq(r)),
+            (Unary::Ctz, false) => dynasm!(m.ops ; .arch x64 ; tzcnt Rd(r), Rd(r)),
+            (Unary::Ctz, true) => dynasm!(m.ops ; .arch x64 ; tzcnt Rq(r), Rq(r)),
+            (Unary::Popcnt, false) => dynasm!(m.ops ; .arch x64 ; popcnt Rd(r), Rd(r)),
+            (Unary::Popcnt, true) => dynasm!(m.ops ; .arch x64 ; popcnt Rq(r), Rq(r)),
+            (Unary::Eqz, false) => {
+                dynasm!(m.ops ; .arch x64 ; test Rd(r), Rd(r));
+                setcc!(m, sete, r);
+                result_ty = Ty::I32;
+            }
+            (Unary::Eqz, true) => {
+                dynasm!(m.ops ; .arch x64 ; test Rq(r), Rq(r));
+                setcc!(m, sete, r);
+                result_ty = Ty::I32;
+            }
+            (Unary::Extend8S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(r), Rb(r)),
+            (Unary::Extend16S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(r), Rw(r)),
+            (Unary::Extend8S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(r), Rb(r)),
+            (Unary::Extend16S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(r), Rw(r)),
+            (Unary::Extend32S, _) => dynasm!(m.ops ; .arch x64 ; movsxd Rq(r), Rd(r)),
+        }
+        self.push(Val::Reg(result_ty, r));
+    }
+
+    pub fn op_wrap(&mut self) {
+        let (_, r) = self.pop_reg();
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops ; .arch x64 ; mov Rd(r), Rd(r));
+        self.push(Val::Reg(Ty::I32, r));
+    }
+
+    pub fn op_extend_i32(&mut self, signed: bool) {
+        let (_, r) = self.pop_reg();
+        let m = &mut self.cx.masm;
+        if signed {
+            dynasm!(m.ops ; .arch x64 ; movsxd Rq(r), Rd(r));
+        } else {
+            dynasm!(m.ops ; .arch x64 ; mov Rd(r), Rd(r));
+        }
+        self.push(Val::Reg(Ty::I64, r));
+    }
+
+    pub fn op_div(&mut self, ty: Ty, op: Div) {
+        let w64 = ty == Ty::I64;
+        self.take_gpr(RAX);
+        self.take_gpr(RDX);
+        let (_, rhs) = self.pop_reg();
+        self.pop_into(RAX);
+        let div0 = self.trap_label(TRAP_INTEGER_DIVIDE_BY_ZERO);
+        let overflow = self.trap_label(TRAP_INTEGER_OVERFLOW);
+        let m = &mut self.cx.masm;
+        let done = m.label();
+        if w64 {
+            dynasm!(m.ops ; .arch x64 ; test Rq(rhs), Rq(rhs) ; jz =>div0);
+        } else {
+            dynasm!(m.ops ; .arch x64 ; test Rd(rhs), Rd(rhs) ; jz =>div0);
+        }
+        match op {
+            Div::DivS | Div::RemS => {
+                let normal = m.label();
+                if w64 {
+                    dynasm!(m.ops ; .arch x64 ; cmp Rq(rhs), -1 ; jne =>normal);
+                } else {
+                    dynasm!(m.ops ; .arch x64 ; cmp Rd(rhs), -1 ; jne =>normal);
+                }
+                if op == Div::DivS {
+                    // x / -1 overflows only for the minimum value; otherwise it is -x.
+                    if w64 {
+                        dynasm!(m.ops ; .arch x64 ; neg rax ; jo =>overflow ; jmp =>done);
+                    } else {
+                        dynasm!(m.ops ; .arch x64 ; neg eax ; jo =>overflow ; jmp =>done);
+                    }
+                } else {
+                    // x % -1 is 0 (and idiv would fault on the minimum value).
+                    dynasm!(m.ops ; .arch x64 ; xor edx, edx ; jmp =>done);
+                }
+                m.bind(normal);
+                if w64 {
+                    dynasm!(m.ops ; .arch x64 ; cqo ; idiv Rq(rhs));
+                } else {
+                    dynasm!(m.ops ; .arch x64 ; cdq ; idiv Rd(rhs));
+                }
+            }
+            Div::DivU | Div::RemU => {
+                if w64 {
+                    dynasm!(m.ops ; .arch x64 ; xor edx, edx ; div Rq(rhs));
+                } else {
+                    dynasm!(m.ops ; .arch x64 ; xor edx, edx ; div Rd(rhs));
+                }
+            }
+        }
+        m.bind(done);
+        self.regs.free_gpr(rhs);
+        let (result, other) = if matches!(op, Div::DivS | Div::DivU) { (RAX, RDX) } else { (RDX, RAX) };
+        if !w64 {
+            let m = &mut self.cx.masm;
+            dynasm!(m.ops ; .arch x64 ; mov Rd(result), Rd(result));
+        }
+        self.regs.free_gpr(other);
+        self.push(Val::Reg(ty, result));
+    }
+}

@@ -1,0 +1,142 @@
+//! Linear-memory instructions. Every access is checked against `vmctx.memory_size` with the
+//! address clamped to 0 on the failing path (`cmova`), so not even a speculative access
+//! reaches outside the memory; the base is pinned in r14.
+
+use crate::func::FuncCompiler;
+use crate::module::{Sig, Ty};
+use crate::stack::Val;
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use kwasm_hooks::artifact::*;
+use kwasm_hooks::trap::TRAP_MEMORY_OUT_OF_BOUNDS;
+use kwasm_hooks::vmctx::{VMCTX_MEMORY_PAGES, VMCTX_MEMORY_SIZE};
+
+/// Width and extension of a load or store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Width {
+    B8S,
+    B8U,
+    B16S,
+    B16U,
+    B32S,
+    B32U,
+    B64,
+}
+
+impl Width {
+    fn bytes(self) -> u64 {
+        match self {
+            Width::B8S | Width::B8U => 1,
+            Width::B16S | Width::B16U => 2,
+            Width::B32S | Width::B32U => 4,
+            Width::B64 => 8,
+        }
+    }
+}
+
+impl FuncCompiler<'_, '_> {
+    /// Pops an address, checks `addr + offset + size <= memory_size`, and returns the address
+    /// register and the displacement to use with `[r14 + addr + disp]`.
+    fn checked_address(&mut self, offset: u64, size: u64) -> (u8, i32) {
+        let (_, addr) = self.pop_reg();
+        let oob = self.trap_label(TRAP_MEMORY_OUT_OF_BOUNDS);
+        let end = offset + size;
+        let m = &mut self.cx.masm;
+        if end <= i32::MAX as u64 {
+            dynasm!(m.ops ; .arch x64 ; lea r11, [Rq(addr) + end as i32]);
+        } else {
+            m.mov_imm(11, end);
+            dynasm!(m.ops ; .arch x64 ; add r11, Rq(addr));
+        }
+        dynasm!(m.ops
+            ; .arch x64
+            ; cmp r11, QWORD [r15 + VMCTX_MEMORY_SIZE]
+            ; mov r11d, 0
+            ; cmova Rq(addr), r11
+            ; ja =>oob
+        );
+        if offset <= i32::MAX as u64 {
+            (addr, offset as i32)
+        } else {
+            m.mov_imm(11, offset);
+            dynasm!(m.ops ; .arch x64 ; add Rq(addr), r11);
+            (addr, 0)
+        }
+    }
+
+    pub fn op_load(&mut self, ty: Ty, width: Width, offset: u64) {
+        let (a, d) = self.checked_address(offset, if ty.is_float() { ty_bytes(ty) } else { width.bytes() });
+        if ty.is_float() {
+            let x = self.alloc_xmm();
+            let m = &mut self.cx.masm;
+            if ty == Ty::F32 {
+                dynasm!(m.ops ; .arch x64 ; movss Rx(x), DWORD [r14 + Rq(a) + d]);
+            } else {
+                dynasm!(m.ops ; .arch x64 ; movsd Rx(x), QWORD [r14 + Rq(a) + d]);
+            }
+            self.regs.free_gpr(a);
+            self.push(Val::Reg(ty, x));
+            return;
+        }
+        let m = &mut self.cx.masm;
+        let w64 = ty == Ty::I64;
+        match (width, w64) {
+            (Width::B8S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(a), BYTE [r14 + Rq(a) + d]),
+            (Width::B8S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(a), BYTE [r14 + Rq(a) + d]),
+            (Width::B8U, _) => dynasm!(m.ops ; .arch x64 ; movzx Rd(a), BYTE [r14 + Rq(a) + d]),
+            (Width::B16S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(a), WORD [r14 + Rq(a) + d]),
+            (Width::B16S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(a), WORD [r14 + Rq(a) + d]),
+            (Width::B16U, _) => dynasm!(m.ops ; .arch x64 ; movzx Rd(a), WORD [r14 + Rq(a) + d]),
+            (Width::B32S, true) => dynasm!(m.ops ; .arch x64 ; movsxd Rq(a), DWORD [r14 + Rq(a) + d]),
+            (Width::B32U | Width::B32S, _) => dynasm!(m.ops ; .arch x64 ; mov Rd(a), DWORD [r14 + Rq(a) + d]),
+            (Width::B64, _) => dynasm!(m.ops ; .arch x64 ; mov Rq(a), QWORD [r14 + Rq(a) + d]),
+        }
+        self.push(Val::Reg(ty, a));
+    }
+
+    pub fn op_store(&mut self, ty: Ty, width: Width, offset: u64) {
+        let (vty, v) = self.pop_reg();
+        let size = if ty.is_float() { ty_bytes(ty) } else { width.bytes() };
+        let (a, d) = self.checked_address(offset, size);
+        let m = &mut self.cx.masm;
+        match (vty, size) {
+            (Ty::F32, _) => dynasm!(m.ops ; .arch x64 ; movss DWORD [r14 + Rq(a) + d], Rx(v)),
+            (Ty::F64, _) => dynasm!(m.ops ; .arch x64 ; movsd QWORD [r14 + Rq(a) + d], Rx(v)),
+            (_, 1) => dynasm!(m.ops ; .arch x64 ; mov BYTE [r14 + Rq(a) + d], Rb(v)),
+            (_, 2) => dynasm!(m.ops ; .arch x64 ; mov WORD [r14 + Rq(a) + d], Rw(v)),
+            (_, 4) => dynasm!(m.ops ; .arch x64 ; mov DWORD [r14 + Rq(a) + d], Rd(v)),
+            _ => dynasm!(m.ops ; .arch x64 ; mov QWORD [r14 + Rq(a) + d], Rq(v)),
+        }
+        self.free(vty, v);
+        self.regs.free_gpr(a);
+    }
+
+    pub fn op_memory_size(&mut self) {
+        let r = self.alloc_gpr();
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops ; .arch x64 ; mov Rd(r), DWORD [r15 + VMCTX_MEMORY_PAGES]);
+        self.push(Val::Reg(Ty::I32, r));
+    }
+
+    /// An instruction implemented by a runtime helper with the host-call convention.
+    pub fn op_helper(&mut self, helper: u32, params: &[Ty], results: &[Ty]) {
+        let sig = Sig { params: params.to_vec(), results: results.to_vec() };
+        self.host_call(&sig, |m| m.call_helper(helper));
+    }
+
+    /// Helpers with a segment-index immediate, passed as the last argument.
+    pub fn op_segment_helper(&mut self, helper: u32, segment: u32, nargs: usize) {
+        self.push(Val::Const(Ty::I32, u64::from(segment)));
+        self.op_helper(helper, &vec![Ty::I32; nargs + 1], &[]);
+    }
+
+    pub fn op_memory_grow(&mut self) {
+        self.op_helper(HELPER_MEMORY_GROW, &[Ty::I32], &[Ty::I32]);
+    }
+}
+
+fn ty_bytes(ty: Ty) -> u64 {
+    match ty {
+        Ty::I32 | Ty::F32 => 4,
+        Ty::I64 | Ty::F64 => 8,
+    }
+}
