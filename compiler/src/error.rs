@@ -14,7 +14,11 @@ pub struct CompileError {
 
 impl CompileError {
     pub fn new(offset: u64, message: impl Into<String>) -> Self {
-        Self { func: None, offset, message: message.into() }
+        Self {
+            func: None,
+            offset,
+            message: message.into(),
+        }
     }
 
     pub fn in_func(mut self, func: u32) -> Self {
@@ -32,7 +36,11 @@ impl From<wasmparser::BinaryReaderError> for CompileError {
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.func {
-            Some(func) => write!(f, "function {func}, byte offset {:#x}: {}", self.offset, self.message),
+            Some(func) => write!(
+                f,
+                "function {func}, byte offset {:#x}: {}",
+                self.offset, self.message
+            ),
             None => write!(f, "byte offset {:#x}: {}", self.offset, self.message),
         }
     }

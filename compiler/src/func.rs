@@ -45,7 +45,10 @@ pub struct ModuleCx {
 /// Out-of-line code emitted after the function body.
 enum SlowPath {
     /// Yield mode: call the yield helper, then continue at `resume`.
-    Yield { entry: DynamicLabel, resume: DynamicLabel },
+    Yield {
+        entry: DynamicLabel,
+        resume: DynamicLabel,
+    },
 }
 
 pub struct FuncCompiler<'c, 'm> {
@@ -118,7 +121,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             return r;
         }
         self.spill_all();
-        self.regs.alloc_gpr().expect("a free register after spilling")
+        self.regs
+            .alloc_gpr()
+            .expect("a free register after spilling")
     }
 
     pub fn alloc_xmm(&mut self) -> u8 {
@@ -128,7 +133,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             return r;
         }
         self.spill_all();
-        self.regs.alloc_xmm().expect("a free xmm register after spilling")
+        self.regs
+            .alloc_xmm()
+            .expect("a free xmm register after spilling")
     }
 
     pub fn free(&mut self, ty: Ty, r: u8) {
@@ -150,7 +157,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn push(&mut self, v: Val) {
         if let Val::Slot(_) = v {
-            debug_assert_eq!(self.slots, self.stack.len(), "slot entries must stay a prefix");
+            debug_assert_eq!(
+                self.slots,
+                self.stack.len(),
+                "slot entries must stay a prefix"
+            );
             self.slots += 1;
             self.max_slots = self.max_slots.max(self.slots);
         }
@@ -158,7 +169,10 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     pub fn pop(&mut self) -> Val {
-        let v = self.stack.pop().expect("validated: operand stack not empty");
+        let v = self
+            .stack
+            .pop()
+            .expect("validated: operand stack not empty");
         if let Val::Slot(_) = v {
             self.slots -= 1;
         }
@@ -214,7 +228,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             Val::Local(ty, _) | Val::Slot(ty) => {
                 // A popped slot is no longer on the stack, so a spill while allocating cannot
                 // overwrite it: spills only write slots below `k`.
-                let mem = if let Val::Local(_, i) = v { self.local_mem(i) } else { self.slot_mem(k) };
+                let mem = if let Val::Local(_, i) = v {
+                    self.local_mem(i)
+                } else {
+                    self.slot_mem(k)
+                };
                 if ty.is_float() {
                     let x = self.alloc_xmm();
                     self.cx.masm.load_xmm(ty, x, mem);
@@ -261,7 +279,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             if let Val::Local(ty, j) = self.stack[k] {
                 if j == i {
                     let mem = self.local_mem(i);
-                    let r = if ty.is_float() { self.regs.alloc_xmm() } else { self.regs.alloc_gpr() };
+                    let r = if ty.is_float() {
+                        self.regs.alloc_xmm()
+                    } else {
+                        self.regs.alloc_gpr()
+                    };
                     match r {
                         Some(r) => {
                             if ty.is_float() {
@@ -466,7 +488,15 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let (params, results) = self.block_types(ty, offset)?;
         let label = self.cx.masm.label();
         let base = self.stack.len().saturating_sub(params.len());
-        Ok(Frame { kind, label, else_label: None, params, results, base, dead_entry: self.dead })
+        Ok(Frame {
+            kind,
+            label,
+            else_label: None,
+            params,
+            results,
+            base,
+            dead_entry: self.dead,
+        })
     }
 
     pub fn op_block(&mut self, kind: Kind, ty: wasmparser::BlockType, offset: u64) -> Result<()> {
@@ -638,7 +668,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn op_global_get(&mut self, g: u32) {
         let ty = self.module.globals[g as usize].ty;
-        let r = if ty.is_float() { self.alloc_xmm() } else { self.alloc_gpr() };
+        let r = if ty.is_float() {
+            self.alloc_xmm()
+        } else {
+            self.alloc_gpr()
+        };
         let m = &mut self.cx.masm;
         dynasm!(m.ops ; .arch x64 ; mov r11, QWORD [r15 + VMCTX_GLOBALS_BASE]);
         let d = 8 * g as i32;

@@ -29,8 +29,8 @@ use kwasm_hooks::artifact as art;
 use kwasm_hooks::trap::TRAP_COUNT;
 use module::{const_init, Global, Import, Init, Limits, ModuleInfo, Segment, Sig, Ty};
 use wasmparser::{
-    CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind, Parser, Payload, TypeRef,
-    ValidPayload, Validator,
+    CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind, Parser, Payload,
+    TypeRef, ValidPayload, Validator,
 };
 
 /// How the generated code bounds its running time.
@@ -89,8 +89,16 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
                         let CompositeInnerType::Func(ft) = &sub.composite_type.inner else {
                             return Err(CompileError::new(0, "only function types are supported"));
                         };
-                        let params = ft.params().iter().map(|t| Ty::from_wasm(*t, 0)).collect::<Result<_>>()?;
-                        let results = ft.results().iter().map(|t| Ty::from_wasm(*t, 0)).collect::<Result<_>>()?;
+                        let params = ft
+                            .params()
+                            .iter()
+                            .map(|t| Ty::from_wasm(*t, 0))
+                            .collect::<Result<_>>()?;
+                        let results = ft
+                            .results()
+                            .iter()
+                            .map(|t| Ty::from_wasm(*t, 0))
+                            .collect::<Result<_>>()?;
                         module.add_type(Sig { params, results });
                     }
                 }
@@ -108,15 +116,26 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
                         }
                         TypeRef::Global(g) => {
                             let ty = Ty::from_wasm(g.content_type, 0)?;
-                            module.globals.push(Global { ty, mutable: g.mutable, init: None, import: Some(index) });
+                            module.globals.push(Global {
+                                ty,
+                                mutable: g.mutable,
+                                init: None,
+                                import: Some(index),
+                            });
                             (art::IMPORT_GLOBAL, writer::global_desc(ty, g.mutable))
                         }
                         TypeRef::Memory(mt) => {
-                            module.memory = Some(Limits { min: mt.initial as u32, max: mt.maximum.map(|m| m as u32) });
+                            module.memory = Some(Limits {
+                                min: mt.initial as u32,
+                                max: mt.maximum.map(|m| m as u32),
+                            });
                             (art::IMPORT_MEMORY, 0)
                         }
                         TypeRef::Table(tt) => {
-                            module.table = Some(Limits { min: tt.initial as u32, max: tt.maximum.map(|m| m as u32) });
+                            module.table = Some(Limits {
+                                min: tt.initial as u32,
+                                max: tt.maximum.map(|m| m as u32),
+                            });
                             (art::IMPORT_TABLE, 0)
                         }
                         _ => return Err(CompileError::new(0, "unsupported import kind")),
@@ -137,13 +156,19 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
             Payload::TableSection(reader) => {
                 for table in reader {
                     let t = table?.ty;
-                    module.table = Some(Limits { min: t.initial as u32, max: t.maximum.map(|m| m as u32) });
+                    module.table = Some(Limits {
+                        min: t.initial as u32,
+                        max: t.maximum.map(|m| m as u32),
+                    });
                 }
             }
             Payload::MemorySection(reader) => {
                 for mem in reader {
                     let m = mem?;
-                    module.memory = Some(Limits { min: m.initial as u32, max: m.maximum.map(|m| m as u32) });
+                    module.memory = Some(Limits {
+                        min: m.initial as u32,
+                        max: m.maximum.map(|m| m as u32),
+                    });
                 }
             }
             Payload::GlobalSection(reader) => {
@@ -176,7 +201,9 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
                 for elem in reader {
                     let elem = elem?;
                     let (mode, offset) = match elem.kind {
-                        ElementKind::Active { offset_expr, .. } => (art::SEGMENT_ACTIVE, const_init(&offset_expr)?),
+                        ElementKind::Active { offset_expr, .. } => {
+                            (art::SEGMENT_ACTIVE, const_init(&offset_expr)?)
+                        }
                         ElementKind::Passive => (art::SEGMENT_PASSIVE, Init::Const(0)),
                         ElementKind::Declared => (art::SEGMENT_DECLARED, Init::Const(0)),
                     };
@@ -191,23 +218,38 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
                             for e in exprs {
                                 let f = match const_init(&e?)? {
                                     Init::Func(f) => f,
-                                    _ => return Err(CompileError::new(0, "unsupported element expression")),
+                                    _ => {
+                                        return Err(CompileError::new(
+                                            0,
+                                            "unsupported element expression",
+                                        ))
+                                    }
                                 };
                                 bytes.extend_from_slice(&f.to_le_bytes());
                             }
                         }
                     }
-                    module.elems.push(Segment { mode, offset, bytes });
+                    module.elems.push(Segment {
+                        mode,
+                        offset,
+                        bytes,
+                    });
                 }
             }
             Payload::DataSection(reader) => {
                 for data in reader {
                     let d = data?;
                     let (mode, offset) = match d.kind {
-                        DataKind::Active { offset_expr, .. } => (art::SEGMENT_ACTIVE, const_init(&offset_expr)?),
+                        DataKind::Active { offset_expr, .. } => {
+                            (art::SEGMENT_ACTIVE, const_init(&offset_expr)?)
+                        }
                         DataKind::Passive => (art::SEGMENT_PASSIVE, Init::Const(0)),
                     };
-                    module.data.push(Segment { mode, offset, bytes: d.data.to_vec() });
+                    module.data.push(Segment {
+                        mode,
+                        offset,
+                        bytes: d.data.to_vec(),
+                    });
                 }
             }
             Payload::CodeSectionStart { .. } => {
@@ -218,7 +260,10 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
             }
             Payload::CodeSectionEntry(body) => {
                 let ValidPayload::Func(to_validate, _) = valid else {
-                    return Err(CompileError::new(body.range().start, "code entry without a validator"));
+                    return Err(CompileError::new(
+                        body.range().start,
+                        "code entry without a validator",
+                    ));
                 };
                 let func = next_func;
                 next_func += 1;
@@ -229,39 +274,66 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
                 cx.masm.bind(label);
                 let mut fc = FuncCompiler::new(&mut cx, &module, func);
                 let mut locals = Vec::new();
-                let mut locals_reader = body.get_locals_reader().map_err(|e| CompileError::from(e).in_func(func))?;
+                let mut locals_reader = body
+                    .get_locals_reader()
+                    .map_err(|e| CompileError::from(e).in_func(func))?;
                 for _ in 0..locals_reader.get_count() {
                     let offset = locals_reader.original_position();
-                    let (count, ty) = locals_reader.read().map_err(|e| CompileError::from(e).in_func(func))?;
-                    fv.define_locals(offset, count, ty).map_err(|e| CompileError::from(e).in_func(func))?;
+                    let (count, ty) = locals_reader
+                        .read()
+                        .map_err(|e| CompileError::from(e).in_func(func))?;
+                    fv.define_locals(offset, count, ty)
+                        .map_err(|e| CompileError::from(e).in_func(func))?;
                     if count > 50_000 {
                         return Err(CompileError::new(offset, "too many locals").in_func(func));
                     }
-                    locals.push((count, Ty::from_wasm(ty, offset).map_err(|e| e.in_func(func))?));
+                    locals.push((
+                        count,
+                        Ty::from_wasm(ty, offset).map_err(|e| e.in_func(func))?,
+                    ));
                 }
                 fc.prologue(&locals);
-                let mut reader = body.get_operators_reader().map_err(|e| CompileError::from(e).in_func(func))?;
+                let mut reader = body
+                    .get_operators_reader()
+                    .map_err(|e| CompileError::from(e).in_func(func))?;
                 let mut finished = false;
                 while !reader.eof() {
                     let offset = reader.original_position();
-                    let op = reader.read().map_err(|e| CompileError::from(e).in_func(func))?;
-                    fv.op(offset, &op).map_err(|e| CompileError::from(e).in_func(func))?;
+                    let op = reader
+                        .read()
+                        .map_err(|e| CompileError::from(e).in_func(func))?;
+                    fv.op(offset, &op)
+                        .map_err(|e| CompileError::from(e).in_func(func))?;
                     finished = fc.op(&op, offset).map_err(|e| e.in_func(func))?;
                 }
                 if !finished {
-                    return Err(CompileError::new(reader.original_position(), "function body without end").in_func(func));
+                    return Err(CompileError::new(
+                        reader.original_position(),
+                        "function body without end",
+                    )
+                    .in_func(func));
                 }
                 fc.finish(&mut patches).map_err(|e| e.in_func(func))?;
                 let end = cx.masm.offset();
-                bodies.push((art::Span { offset: start as u32, len: (end - start) as u32 }, art::NONE));
+                bodies.push((
+                    art::Span {
+                        offset: start as u32,
+                        len: (end - start) as u32,
+                    },
+                    art::NONE,
+                ));
             }
             _ => {}
         }
     }
 
     // Trampolines for the functions the host may call: exports and the start function.
-    let mut entry_points: Vec<u32> =
-        module.exports.iter().filter(|e| e.1 == art::EXPORT_FUNC).map(|e| e.2).collect();
+    let mut entry_points: Vec<u32> = module
+        .exports
+        .iter()
+        .filter(|e| e.1 == art::EXPORT_FUNC)
+        .map(|e| e.2)
+        .collect();
     entry_points.extend(module.start);
     entry_points.sort_unstable();
     entry_points.dedup();
@@ -274,17 +346,36 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
         let offset = trampoline::emit(&mut cx, &sig, label);
         bodies[(f - module.imported_funcs) as usize].1 = offset;
     }
+    let import_adapters = module
+        .imports
+        .iter()
+        .enumerate()
+        .map(|(i, imp)| {
+            if imp.kind == art::IMPORT_FUNC {
+                trampoline::emit_import_adapter(&mut cx, i as u32)
+            } else {
+                art::NONE
+            }
+        })
+        .collect();
     trampoline::emit_exit_and_traps(&mut cx);
 
     let relocs = std::mem::take(&mut cx.masm.relocs);
-    let mut code = std::mem::take(&mut cx.masm).ops.finalize().map_err(|e| CompileError::new(0, format!("assembler: {e:?}")))?;
+    let mut code = std::mem::take(&mut cx.masm)
+        .ops
+        .finalize()
+        .map_err(|e| CompileError::new(0, format!("assembler: {e:?}")))?;
     for (end, value) in patches {
         masm::Masm::patch_i32(&mut code, end, value);
     }
-    let flags = (if cx.uses_float { art::FLAG_USES_FLOAT } else { 0 })
-        | (if cx.yield_mode { art::FLAG_YIELD } else { 0 });
+    let flags = (if cx.uses_float {
+        art::FLAG_USES_FLOAT
+    } else {
+        0
+    }) | (if cx.yield_mode { art::FLAG_YIELD } else { 0 });
     let compiled = writer::CompiledCode {
         code,
+        import_adapters,
         funcs: bodies,
         relocs,
         flags,

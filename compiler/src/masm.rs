@@ -27,7 +27,10 @@ pub struct Masm {
 
 impl Default for Masm {
     fn default() -> Self {
-        Self { ops: VecAssembler::new(0), relocs: Vec::new() }
+        Self {
+            ops: VecAssembler::new(0),
+            relocs: Vec::new(),
+        }
     }
 }
 
@@ -58,7 +61,11 @@ impl Masm {
     fn call_reloc(&mut self, kind: u32, target: u32) {
         self.ops.extend([0xe8, 0, 0, 0, 0]);
         let offset = (self.offset() - 4) as u32;
-        self.relocs.push(Reloc { offset, kind, target });
+        self.relocs.push(Reloc {
+            offset,
+            kind,
+            target,
+        });
     }
 
     pub fn call_import(&mut self, import: u32) {

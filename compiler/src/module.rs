@@ -21,7 +21,12 @@ impl Ty {
             ValType::I64 => Ty::I64,
             ValType::F32 => Ty::F32,
             ValType::F64 => Ty::F64,
-            other => return Err(CompileError::new(offset, format!("unsupported value type {other}"))),
+            other => {
+                return Err(CompileError::new(
+                    offset,
+                    format!("unsupported value type {other}"),
+                ))
+            }
         })
     }
 
@@ -120,7 +125,11 @@ impl ModuleInfo {
     }
 
     pub fn add_type(&mut self, sig: Sig) {
-        let canonical = self.types.iter().position(|t| *t == sig).unwrap_or(self.types.len());
+        let canonical = self
+            .types
+            .iter()
+            .position(|t| *t == sig)
+            .unwrap_or(self.types.len());
         self.canonical.push(canonical as u32);
         self.types.push(sig);
     }
@@ -140,7 +149,10 @@ pub fn const_init(expr: &ConstExpr<'_>) -> Result<Init> {
         Operator::RefNull { .. } => Init::Func(u32::MAX),
         Operator::RefFunc { function_index } => Init::Func(function_index),
         other => {
-            return Err(CompileError::new(offset, format!("unsupported constant expression {other:?}")))
+            return Err(CompileError::new(
+                offset,
+                format!("unsupported constant expression {other:?}"),
+            ))
         }
     };
     Ok(init)

@@ -144,10 +144,18 @@ impl FuncCompiler<'_, '_> {
             FUn::Abs | FUn::Neg => {
                 // Bit operations, so NaN payloads pass unchanged as the spec requires.
                 match (f32, op == FUn::Abs) {
-                    (true, true) => dynasm!(m.ops ; .arch x64 ; movd r11d, Rx(a) ; and r11d, 0x7fff_ffff ; movd Rx(a), r11d),
-                    (true, false) => dynasm!(m.ops ; .arch x64 ; movd r11d, Rx(a) ; xor r11d, 0x8000_0000u32 as i32 ; movd Rx(a), r11d),
-                    (false, true) => dynasm!(m.ops ; .arch x64 ; movq r11, Rx(a) ; btr r11, 63 ; movq Rx(a), r11),
-                    (false, false) => dynasm!(m.ops ; .arch x64 ; movq r11, Rx(a) ; btc r11, 63 ; movq Rx(a), r11),
+                    (true, true) => {
+                        dynasm!(m.ops ; .arch x64 ; movd r11d, Rx(a) ; and r11d, 0x7fff_ffff ; movd Rx(a), r11d)
+                    }
+                    (true, false) => {
+                        dynasm!(m.ops ; .arch x64 ; movd r11d, Rx(a) ; xor r11d, 0x8000_0000u32 as i32 ; movd Rx(a), r11d)
+                    }
+                    (false, true) => {
+                        dynasm!(m.ops ; .arch x64 ; movq r11, Rx(a) ; btr r11, 63 ; movq Rx(a), r11)
+                    }
+                    (false, false) => {
+                        dynasm!(m.ops ; .arch x64 ; movq r11, Rx(a) ; btc r11, 63 ; movq Rx(a), r11)
+                    }
                 }
             }
             FUn::Sqrt => sse!(m, ty, sqrtss, sqrtsd, a, a),
@@ -220,7 +228,11 @@ impl FuncCompiler<'_, '_> {
 
     pub fn op_reinterpret(&mut self, to: Ty) {
         let (from, a) = self.pop_reg();
-        let r = if to.is_float() { self.alloc_xmm() } else { self.alloc_gpr() };
+        let r = if to.is_float() {
+            self.alloc_xmm()
+        } else {
+            self.alloc_gpr()
+        };
         let m = &mut self.cx.masm;
         match to {
             Ty::I32 => dynasm!(m.ops ; .arch x64 ; movd Rd(r), Rx(a)),
@@ -291,7 +303,11 @@ impl FuncCompiler<'_, '_> {
         let overflow = self.trap_label(TRAP_INTEGER_OVERFLOW);
         let m = &mut self.cx.masm;
         let (nan_l, low_l, high_l, done) = (m.label(), m.label(), m.label(), m.label());
-        let (nan_t, low_t, high_t) = if saturating { (nan_l, low_l, high_l) } else { (invalid, overflow, overflow) };
+        let (nan_t, low_t, high_t) = if saturating {
+            (nan_l, low_l, high_l)
+        } else {
+            (invalid, overflow, overflow)
+        };
         sse!(m, from, ucomiss, ucomisd, x, x);
         dynasm!(m.ops ; .arch x64 ; jp =>nan_t);
         m.xmm_imm(from, XMM_SCRATCH, lo);
@@ -319,7 +335,11 @@ impl FuncCompiler<'_, '_> {
             (_, false) => {
                 // Above 2^63: subtract 2^63 before converting, add it back as the top bit.
                 let small = m.label();
-                let two63 = if f32 { u64::from(9223372036854775808.0f32.to_bits()) } else { 9223372036854775808.0f64.to_bits() };
+                let two63 = if f32 {
+                    u64::from(9223372036854775808.0f32.to_bits())
+                } else {
+                    9223372036854775808.0f64.to_bits()
+                };
                 m.xmm_imm(from, XMM_SCRATCH, two63);
                 sse!(m, from, ucomiss, ucomisd, x, XMM_SCRATCH);
                 dynasm!(m.ops ; .arch x64 ; jb =>small);

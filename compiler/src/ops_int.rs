@@ -293,7 +293,11 @@ impl FuncCompiler<'_, '_> {
         }
         m.bind(done);
         self.regs.free_gpr(rhs);
-        let (result, other) = if matches!(op, Div::DivS | Div::DivU) { (RAX, RDX) } else { (RDX, RAX) };
+        let (result, other) = if matches!(op, Div::DivS | Div::DivU) {
+            (RAX, RDX)
+        } else {
+            (RDX, RAX)
+        };
         if !w64 {
             let m = &mut self.cx.masm;
             dynasm!(m.ops ; .arch x64 ; mov Rd(result), Rd(result));

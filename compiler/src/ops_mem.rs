@@ -64,7 +64,14 @@ impl FuncCompiler<'_, '_> {
     }
 
     pub fn op_load(&mut self, ty: Ty, width: Width, offset: u64) {
-        let (a, d) = self.checked_address(offset, if ty.is_float() { ty_bytes(ty) } else { width.bytes() });
+        let (a, d) = self.checked_address(
+            offset,
+            if ty.is_float() {
+                ty_bytes(ty)
+            } else {
+                width.bytes()
+            },
+        );
         if ty.is_float() {
             let x = self.alloc_xmm();
             let m = &mut self.cx.masm;
@@ -83,11 +90,17 @@ impl FuncCompiler<'_, '_> {
             (Width::B8S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(a), BYTE [r14 + Rq(a) + d]),
             (Width::B8S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(a), BYTE [r14 + Rq(a) + d]),
             (Width::B8U, _) => dynasm!(m.ops ; .arch x64 ; movzx Rd(a), BYTE [r14 + Rq(a) + d]),
-            (Width::B16S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(a), WORD [r14 + Rq(a) + d]),
+            (Width::B16S, false) => {
+                dynasm!(m.ops ; .arch x64 ; movsx Rd(a), WORD [r14 + Rq(a) + d])
+            }
             (Width::B16S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(a), WORD [r14 + Rq(a) + d]),
             (Width::B16U, _) => dynasm!(m.ops ; .arch x64 ; movzx Rd(a), WORD [r14 + Rq(a) + d]),
-            (Width::B32S, true) => dynasm!(m.ops ; .arch x64 ; movsxd Rq(a), DWORD [r14 + Rq(a) + d]),
-            (Width::B32U | Width::B32S, _) => dynasm!(m.ops ; .arch x64 ; mov Rd(a), DWORD [r14 + Rq(a) + d]),
+            (Width::B32S, true) => {
+                dynasm!(m.ops ; .arch x64 ; movsxd Rq(a), DWORD [r14 + Rq(a) + d])
+            }
+            (Width::B32U | Width::B32S, _) => {
+                dynasm!(m.ops ; .arch x64 ; mov Rd(a), DWORD [r14 + Rq(a) + d])
+            }
             (Width::B64, _) => dynasm!(m.ops ; .arch x64 ; mov Rq(a), QWORD [r14 + Rq(a) + d]),
         }
         self.push(Val::Reg(ty, a));
@@ -95,7 +108,11 @@ impl FuncCompiler<'_, '_> {
 
     pub fn op_store(&mut self, ty: Ty, width: Width, offset: u64) {
         let (vty, v) = self.pop_reg();
-        let size = if ty.is_float() { ty_bytes(ty) } else { width.bytes() };
+        let size = if ty.is_float() {
+            ty_bytes(ty)
+        } else {
+            width.bytes()
+        };
         let (a, d) = self.checked_address(offset, size);
         let m = &mut self.cx.masm;
         match (vty, size) {
@@ -119,7 +136,10 @@ impl FuncCompiler<'_, '_> {
 
     /// An instruction implemented by a runtime helper with the host-call convention.
     pub fn op_helper(&mut self, helper: u32, params: &[Ty], results: &[Ty]) {
-        let sig = Sig { params: params.to_vec(), results: results.to_vec() };
+        let sig = Sig {
+            params: params.to_vec(),
+            results: results.to_vec(),
+        };
         self.host_call(&sig, |m| m.call_helper(helper));
     }
 

@@ -25,13 +25,19 @@ pub struct RegAlloc {
 impl Default for RegAlloc {
     fn default() -> Self {
         let gpr_free = GPR_ORDER.iter().fold(0u16, |m, r| m | 1 << r);
-        Self { gpr_free, xmm_free: 0x7fff }
+        Self {
+            gpr_free,
+            xmm_free: 0x7fff,
+        }
     }
 }
 
 impl RegAlloc {
     pub fn alloc_gpr(&mut self) -> Option<u8> {
-        let r = GPR_ORDER.iter().copied().find(|r| self.gpr_free & (1 << r) != 0)?;
+        let r = GPR_ORDER
+            .iter()
+            .copied()
+            .find(|r| self.gpr_free & (1 << r) != 0)?;
         self.gpr_free &= !(1 << r);
         Some(r)
     }

@@ -53,6 +53,33 @@ pub fn emit(cx: &mut ModuleCx, sig: &Sig, target: DynamicLabel) -> u32 {
     start
 }
 
+/// An adapter with the wasm calling convention for imported function `import` (what a table
+/// entry of an imported function points to): it makes the host call. Returns its offset.
+pub fn emit_import_adapter(cx: &mut ModuleCx, import: u32) -> u32 {
+    let m = &mut cx.masm;
+    m.align(16);
+    let start = m.offset() as u32;
+    m.endbr();
+    let trap = cx.trap_eax;
+    dynasm!(m.ops
+        ; .arch x64
+        ; push rbp
+        ; mov rbp, rsp
+        ; mov rdi, r15
+        ; lea rsi, [rbp + 16]
+    );
+    m.call_import(import);
+    dynasm!(m.ops
+        ; .arch x64
+        ; test eax, eax
+        ; jnz =>trap
+        ; pop rbp
+        ; ret
+        ; int3
+    );
+    start
+}
+
 /// The common exit (eax = 0 or a trap code) and one stub per trap code.
 pub fn emit_exit_and_traps(cx: &mut ModuleCx) {
     let m = &mut cx.masm;

@@ -17,8 +17,12 @@ impl FuncCompiler<'_, '_> {
         use Ty::*;
         // Control structure is tracked in dead code too; everything else there is skipped.
         match op {
-            O::Block { blockty } => return self.op_block(Kind::Block, *blockty, offset).map(|()| false),
-            O::Loop { blockty } => return self.op_block(Kind::Loop, *blockty, offset).map(|()| false),
+            O::Block { blockty } => {
+                return self.op_block(Kind::Block, *blockty, offset).map(|()| false)
+            }
+            O::Loop { blockty } => {
+                return self.op_block(Kind::Loop, *blockty, offset).map(|()| false)
+            }
             O::If { blockty } => return self.op_block(Kind::If, *blockty, offset).map(|()| false),
             O::Else => {
                 self.op_else();
@@ -34,7 +38,9 @@ impl FuncCompiler<'_, '_> {
             O::Br { relative_depth } => self.op_br(relative_depth),
             O::BrIf { relative_depth } => self.op_br_if(relative_depth),
             O::BrTable { ref targets } => {
-                let list = targets.targets().collect::<std::result::Result<Vec<u32>, _>>()?;
+                let list = targets
+                    .targets()
+                    .collect::<std::result::Result<Vec<u32>, _>>()?;
                 self.op_br_table(&list, targets.default());
             }
             O::Return => self.op_return(),
@@ -66,16 +72,24 @@ impl FuncCompiler<'_, '_> {
             O::I64Store { memarg } => self.op_store(I64, Width::B64, memarg.offset),
             O::F32Store { memarg } => self.op_store(F32, Width::B32U, memarg.offset),
             O::F64Store { memarg } => self.op_store(F64, Width::B64, memarg.offset),
-            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.op_store(I32, Width::B8U, memarg.offset),
-            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.op_store(I32, Width::B16U, memarg.offset),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
+                self.op_store(I32, Width::B8U, memarg.offset)
+            }
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
+                self.op_store(I32, Width::B16U, memarg.offset)
+            }
             O::I64Store32 { memarg } => self.op_store(I64, Width::B32U, memarg.offset),
             O::MemorySize { .. } => self.op_memory_size(),
             O::MemoryGrow { .. } => self.op_memory_grow(),
             O::MemoryFill { .. } => self.op_helper(HELPER_MEMORY_FILL, &[I32, I32, I32], &[]),
             O::MemoryCopy { .. } => self.op_helper(HELPER_MEMORY_COPY, &[I32, I32, I32], &[]),
-            O::MemoryInit { data_index, .. } => self.op_segment_helper(HELPER_MEMORY_INIT, data_index, 3),
+            O::MemoryInit { data_index, .. } => {
+                self.op_segment_helper(HELPER_MEMORY_INIT, data_index, 3)
+            }
             O::DataDrop { data_index } => self.op_segment_helper(HELPER_DATA_DROP, data_index, 0),
-            O::TableInit { elem_index, .. } => self.op_segment_helper(HELPER_TABLE_INIT, elem_index, 3),
+            O::TableInit { elem_index, .. } => {
+                self.op_segment_helper(HELPER_TABLE_INIT, elem_index, 3)
+            }
             O::TableCopy { .. } => self.op_helper(HELPER_TABLE_COPY, &[I32, I32, I32], &[]),
             O::ElemDrop { elem_index } => self.op_segment_helper(HELPER_ELEM_DROP, elem_index, 0),
 
@@ -212,7 +226,10 @@ impl FuncCompiler<'_, '_> {
             O::F32ReinterpretI32 => self.op_reinterpret(F32),
             O::F64ReinterpretI64 => self.op_reinterpret(F64),
             ref other => {
-                return Err(CompileError::new(offset, format!("operator not supported: {other:?}")).in_func(self.func))
+                return Err(
+                    CompileError::new(offset, format!("operator not supported: {other:?}"))
+                        .in_func(self.func),
+                )
             }
         }
         Ok(false)

@@ -8,7 +8,8 @@ fn bytes_of<T: Entry>(items: &[T]) -> Vec<u8> {
     let mut out = Vec::with_capacity(items.len() * size_of::<T>());
     for item in items {
         // SAFETY: `T: Entry` is repr(C) without padding, so all its bytes are initialised.
-        let bytes = unsafe { std::slice::from_raw_parts((item as *const T).cast::<u8>(), size_of::<T>()) };
+        let bytes =
+            unsafe { std::slice::from_raw_parts((item as *const T).cast::<u8>(), size_of::<T>()) };
         out.extend_from_slice(bytes);
     }
     out
@@ -17,6 +18,8 @@ fn bytes_of<T: Entry>(items: &[T]) -> Vec<u8> {
 /// The code half of an artifact, as the code generator produced it.
 pub struct CompiledCode {
     pub code: Vec<u8>,
+    /// Per import: the adapter's offset (NONE for non-functions).
+    pub import_adapters: Vec<u32>,
     /// Per defined function: body span and trampoline offset (or NONE).
     pub funcs: Vec<(Span, u32)>,
     pub relocs: Vec<Reloc>,
@@ -30,7 +33,10 @@ struct Strings(Vec<u8>);
 
 impl Strings {
     fn add(&mut self, s: &str) -> Span {
-        let span = Span { offset: self.0.len() as u32, len: s.len() as u32 };
+        let span = Span {
+            offset: self.0.len() as u32,
+            len: s.len() as u32,
+        };
         self.0.extend_from_slice(s.as_bytes());
         span
     }
@@ -39,7 +45,10 @@ impl Strings {
 fn segment_offset(init: Init, module: &ModuleInfo) -> (u32, u32) {
     match init {
         Init::Const(v) => (INIT_CONST, v as u32),
-        Init::Global(g) => (INIT_GLOBAL_GET, module.globals[g as usize].import.unwrap_or(NONE)),
+        Init::Global(g) => (
+            INIT_GLOBAL_GET,
+            module.globals[g as usize].import.unwrap_or(NONE),
+        ),
         Init::Func(_) => (INIT_CONST, 0),
     }
 }
@@ -52,16 +61,27 @@ pub fn write(module: &ModuleInfo, code: CompiledCode) -> Vec<u8> {
     for sig in &module.types {
         let offset = valtypes.len() as u32;
         valtypes.extend(sig.params.iter().chain(&sig.results).map(|t| t.code()));
-        types.push(FuncType { offset, params: sig.params.len() as u16, results: sig.results.len() as u16 });
+        types.push(FuncType {
+            offset,
+            params: sig.params.len() as u16,
+            results: sig.results.len() as u16,
+        });
     }
     let imports: Vec<Import> = module
         .imports
         .iter()
-        .map(|i| Import {
+        .zip(&code.import_adapters)
+        .map(|(i, &adapter)| Import {
             module: strings.add(&i.module),
             name: strings.add(&i.name),
             kind: i.kind,
-            desc: if i.kind == IMPORT_FUNC { module.canonical[i.desc as usize] } else { i.desc },
+            desc: if i.kind == IMPORT_FUNC {
+                module.canonical[i.desc as usize]
+            } else {
+                i.desc
+            },
+            adapter,
+            _reserved: 0,
         })
         .collect();
     let funcs: Vec<Func> = code
@@ -77,7 +97,11 @@ pub fn write(module: &ModuleInfo, code: CompiledCode) -> Vec<u8> {
     let exports: Vec<Export> = module
         .exports
         .iter()
-        .map(|(name, kind, index)| Export { name: strings.add(name), kind: *kind, index: *index })
+        .map(|(name, kind, index)| Export {
+            name: strings.add(name),
+            kind: *kind,
+            index: *index,
+        })
         .collect();
     let globals: Vec<Global> = module
         .globals
@@ -85,11 +109,20 @@ pub fn write(module: &ModuleInfo, code: CompiledCode) -> Vec<u8> {
         .filter(|g| g.import.is_none())
         .map(|g| {
             let (init_kind, value) = match g.init {
-                Some(Init::Global(i)) => (INIT_GLOBAL_GET, u64::from(module.globals[i as usize].import.unwrap_or(NONE))),
+                Some(Init::Global(i)) => (
+                    INIT_GLOBAL_GET,
+                    u64::from(module.globals[i as usize].import.unwrap_or(NONE)),
+                ),
                 Some(Init::Const(v)) => (INIT_CONST, v),
                 Some(Init::Func(_)) | None => (INIT_CONST, 0),
             };
-            Global { valtype: u32::from(g.ty.code()), mutable: u32::from(g.mutable), init_kind, _reserved: 0, value }
+            Global {
+                valtype: u32::from(g.ty.code()),
+                mutable: u32::from(g.mutable),
+                init_kind,
+                _reserved: 0,
+                value,
+            }
         })
         .collect();
     let mut data_bytes = Vec::new();
@@ -97,11 +130,23 @@ pub fn write(module: &ModuleInfo, code: CompiledCode) -> Vec<u8> {
         .data
         .iter()
         .map(|d| {
-            let (offset_kind, offset) =
-                if d.mode == SEGMENT_ACTIVE { segment_offset(d.offset, module) } else { (0, 0) };
-            let bytes = Span { offset: data_bytes.len() as u32, len: d.bytes.len() as u32 };
+            let (offset_kind, offset) = if d.mode == SEGMENT_ACTIVE {
+                segment_offset(d.offset, module)
+            } else {
+                (0, 0)
+            };
+            let bytes = Span {
+                offset: data_bytes.len() as u32,
+                len: d.bytes.len() as u32,
+            };
             data_bytes.extend_from_slice(&d.bytes);
-            DataSegment { mode: d.mode, offset_kind, offset, _reserved: 0, bytes }
+            DataSegment {
+                mode: d.mode,
+                offset_kind,
+                offset,
+                _reserved: 0,
+                bytes,
+            }
         })
         .collect();
     let mut elem_funcs = Vec::new();
@@ -109,11 +154,23 @@ pub fn write(module: &ModuleInfo, code: CompiledCode) -> Vec<u8> {
         .elems
         .iter()
         .map(|e| {
-            let (offset_kind, offset) =
-                if e.mode == SEGMENT_ACTIVE { segment_offset(e.offset, module) } else { (0, 0) };
-            let funcs = Span { offset: elem_funcs.len() as u32, len: e.bytes.len() as u32 };
+            let (offset_kind, offset) = if e.mode == SEGMENT_ACTIVE {
+                segment_offset(e.offset, module)
+            } else {
+                (0, 0)
+            };
+            let funcs = Span {
+                offset: elem_funcs.len() as u32,
+                len: e.bytes.len() as u32,
+            };
             elem_funcs.extend_from_slice(&e.bytes);
-            ElemSegment { mode: e.mode, offset_kind, offset, _reserved: 0, funcs }
+            ElemSegment {
+                mode: e.mode,
+                offset_kind,
+                offset,
+                _reserved: 0,
+                funcs,
+            }
         })
         .collect();
 
@@ -132,8 +189,12 @@ pub fn write(module: &ModuleInfo, code: CompiledCode) -> Vec<u8> {
     sections[Section::ElemFuncs as usize] = elem_funcs;
     sections[Section::Strings as usize] = strings.0;
 
-    let (memory_min, memory_max) = module.memory.map_or((0, 0), |m| (m.min, m.max.unwrap_or(NONE)));
-    let (table_min, table_max) = module.table.map_or((0, 0), |t| (t.min, t.max.unwrap_or(NONE)));
+    let (memory_min, memory_max) = module
+        .memory
+        .map_or((0, 0), |m| (m.min, m.max.unwrap_or(NONE)));
+    let (table_min, table_max) = module
+        .table
+        .map_or((0, 0), |t| (t.min, t.max.unwrap_or(NONE)));
     let mut header = Header {
         magic: MAGIC,
         version: ARTIFACT_VERSION,
@@ -159,7 +220,10 @@ pub fn write(module: &ModuleInfo, code: CompiledCode) -> Vec<u8> {
         while out.len() % 8 != 0 {
             out.push(0);
         }
-        header.sections[i] = Span { offset: out.len() as u32, len: s.len() as u32 };
+        header.sections[i] = Span {
+            offset: out.len() as u32,
+            len: s.len() as u32,
+        };
         out.extend_from_slice(s);
     }
     header.total_size = out.len() as u64;

@@ -161,6 +161,11 @@ pub struct Import {
     /// Functions: index into `Types`. Globals: the value type byte, with bit 8 set if mutable.
     /// Memories and tables: 0 (their limits are the header's).
     pub desc: u32,
+    /// Functions: offset in `Code` of an adapter with the wasm calling convention that calls
+    /// the import through the host-call convention (what tables hold for an imported
+    /// function). [`NONE`] for other kinds.
+    pub adapter: u32,
+    pub _reserved: u32,
 }
 
 /// A function defined by the module. Function indices count imported functions first.
@@ -315,7 +320,7 @@ const _: () = {
     assert!(size_of::<Span>() == 8);
     assert!(size_of::<Header>() == 64 + 8 * SECTION_COUNT);
     assert!(size_of::<FuncType>() == 8);
-    assert!(size_of::<Import>() == 24);
+    assert!(size_of::<Import>() == 32);
     assert!(size_of::<Func>() == 16);
     assert!(size_of::<Export>() == 16);
     assert!(size_of::<Reloc>() == 12);

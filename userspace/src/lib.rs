@@ -4,6 +4,7 @@
 
 mod device;
 mod error;
+pub mod executor;
 
 pub use device::{Device, SelftestReport, DEVICE_PATH};
 pub use error::Error;

@@ -397,9 +397,14 @@ impl<'a> Artifact<'a> {
             if self.string(imp.module).is_none() || self.string(imp.name).is_none() {
                 return err("name is not UTF-8");
             }
+            if imp._reserved != 0 || (imp.kind != IMPORT_FUNC && imp.adapter != NONE) {
+                return err("reserved fields set");
+            }
             match imp.kind {
-                IMPORT_FUNC if (imp.desc as usize) < self.types().len() => {}
-                IMPORT_FUNC => return err("type index out of range"),
+                IMPORT_FUNC
+                    if (imp.desc as usize) < self.types().len()
+                        && self.starts_with_endbr(imp.adapter) => {}
+                IMPORT_FUNC => return err("type index out of range or adapter without endbr64"),
                 IMPORT_GLOBAL if valtype_ok(imp.desc & 0xff) && imp.desc >> 8 <= 1 => {}
                 IMPORT_GLOBAL => return err("bad global type"),
                 IMPORT_MEMORY if self.header.has_memory == 1 && imp.desc == 0 => memories += 1,
@@ -416,6 +421,14 @@ impl<'a> Artifact<'a> {
         Ok(())
     }
 
+    /// Whether `offset` in `Code` holds an `endbr64` (an indirect-branch target).
+    fn starts_with_endbr(&self, offset: u32) -> bool {
+        let offset = offset as usize;
+        self.section(Section::Code)
+            .get(offset..offset.saturating_add(4))
+            == Some(&ENDBR64[..])
+    }
+
     fn check_funcs(&self) -> Result<()> {
         let code = self.section(Section::Code);
         if self.func_count() == NONE {
@@ -424,7 +437,7 @@ impl<'a> Artifact<'a> {
                 problem: "too many functions",
             });
         }
-        let starts_with_endbr = |offset: usize| code.get(offset..offset + 4) == Some(&ENDBR64[..]);
+        let starts_with_endbr = |offset: usize| self.starts_with_endbr(offset as u32);
         for (i, f) in self.funcs().iter().enumerate() {
             let err = |problem| {
                 Err(ArtifactError::Entry {

@@ -7,7 +7,9 @@
 pub mod arena;
 pub mod artifact;
 pub mod attr;
+pub mod bulk;
 pub mod errno;
+pub mod reloc;
 
 // Inside these sources, refer to siblings as `super::x` and to the ABI as `super::hooks`:
 // `crate` is this crate in userspace but the module's crate root in the kernel build.

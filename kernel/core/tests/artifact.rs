@@ -53,12 +53,16 @@ impl Builder {
                 name: Span { offset: 3, len: 5 },
                 kind: IMPORT_FUNC,
                 desc: 0,
+                adapter: 16,
+                _reserved: 0,
             },
             Import {
                 module: Span { offset: 0, len: 3 },
                 name: Span { offset: 11, len: 3 },
                 kind: IMPORT_GLOBAL,
                 desc: u32::from(VAL_I32),
+                adapter: NONE,
+                _reserved: 0,
             },
         ]);
         sections[Section::Funcs as usize] = bytes_of(&[
@@ -395,6 +399,20 @@ fn bad_imports_exports_globals_and_segments_are_refused() {
     entry_err(
         Artifact::parse(
             &v().edit::<Import>(Section::Imports, 0, |i| i.kind = 7)
+                .build(),
+        ),
+        Section::Imports,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Import>(Section::Imports, 0, |i| i.adapter = 3)
+                .build(),
+        ),
+        Section::Imports,
+    );
+    entry_err(
+        Artifact::parse(
+            &v().edit::<Import>(Section::Imports, 1, |i| i.adapter = 0)
                 .build(),
         ),
         Section::Imports,

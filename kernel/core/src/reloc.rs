@@ -1,0 +1,86 @@
+//! Applying an artifact's relocations: patching each `rel32` call field with the distance to
+//! the address the platform resolved for it (host function, helper, indirect-branch thunk).
+
+use super::hooks::artifact::Reloc;
+
+/// Why a relocation could not be applied.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RelocError {
+    /// The platform has nothing for this relocation (unknown helper, unresolved import).
+    Unresolved(Reloc),
+    /// The target is more than 2 GiB away from the call site.
+    OutOfRange(Reloc),
+    /// The patch site lies outside the code (only possible with an unvalidated artifact).
+    BadSite(Reloc),
+}
+
+/// Patches every relocation in `code`, which will run at address `base`.
+pub fn apply(
+    code: &mut [u8],
+    base: u64,
+    relocs: impl Iterator<Item = Reloc>,
+    mut resolve: impl FnMut(&Reloc) -> Option<u64>,
+) -> Result<(), RelocError> {
+    for r in relocs {
+        let site = r.offset as usize;
+        let field = code
+            .get_mut(site..site.wrapping_add(4))
+            .ok_or(RelocError::BadSite(r))?;
+        let target = resolve(&r).ok_or(RelocError::Unresolved(r))?;
+        let next = base.wrapping_add(site as u64 + 4);
+        let rel = target.wrapping_sub(next) as i64;
+        let rel = i32::try_from(rel).map_err(|_| RelocError::OutOfRange(r))?;
+        field.copy_from_slice(&rel.to_le_bytes());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hooks::artifact::{RELOC_CALL_HELPER, RELOC_CALL_IMPORT};
+
+    #[test]
+    fn patches_rel32_relative_to_the_next_instruction() {
+        let mut code = [0xe8, 0, 0, 0, 0, 0xc3];
+        let r = Reloc {
+            offset: 1,
+            kind: RELOC_CALL_IMPORT,
+            target: 0,
+        };
+        apply(&mut code, 0x1000, [r].into_iter(), |_| Some(0x1000 + 0x40)).unwrap();
+        assert_eq!(i32::from_le_bytes(code[1..5].try_into().unwrap()), 0x40 - 5);
+        apply(&mut code, 0x1000, [r].into_iter(), |_| Some(0x800)).unwrap();
+        assert_eq!(
+            i32::from_le_bytes(code[1..5].try_into().unwrap()),
+            0x800 - 0x1005
+        );
+    }
+
+    #[test]
+    fn refuses_unresolved_far_and_bad_sites() {
+        let mut code = [0u8; 8];
+        let r = Reloc {
+            offset: 2,
+            kind: RELOC_CALL_HELPER,
+            target: 9,
+        };
+        assert_eq!(
+            apply(&mut code, 0, [r].into_iter(), |_| None),
+            Err(RelocError::Unresolved(r))
+        );
+        assert_eq!(
+            apply(&mut code, 0, [r].into_iter(), |_| Some(1 << 40)),
+            Err(RelocError::OutOfRange(r))
+        );
+        let bad = Reloc { offset: 6, ..r };
+        assert_eq!(
+            apply(&mut code, 0, [bad].into_iter(), |_| Some(0)),
+            Err(RelocError::BadSite(bad))
+        );
+        assert_eq!(
+            code, [0u8; 8],
+            "nothing written on failure of the first relocation"
+        );
+    }
+}

@@ -1,0 +1,178 @@
+//! The runtime helpers and the host-call dispatcher, with the host-call convention
+//! (`extern "sysv64" fn(vmctx, slots) -> trap code`). The semantics live in `kwasm_kcore::bulk`,
+//! shared with the kernel; these are the userspace shims around them.
+
+use super::instance::State;
+use super::Caller;
+use kwasm_hooks::artifact::*;
+use kwasm_hooks::trap::{TRAP_HOST_ABORT, TRAP_NONE};
+use kwasm_hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
+use kwasm_kcore::bulk;
+
+type Helper = extern "sysv64" fn(*mut VmCtx, *mut u64) -> u32;
+
+/// Address of helper `id` (a `HELPER_*` constant).
+pub fn address(id: u32) -> u64 {
+    let f: Helper = match id {
+        HELPER_MEMORY_GROW => memory_grow,
+        HELPER_YIELD => yield_now,
+        HELPER_MEMORY_FILL => memory_fill,
+        HELPER_MEMORY_COPY => memory_copy,
+        HELPER_MEMORY_INIT => memory_init,
+        HELPER_DATA_DROP => data_drop,
+        HELPER_TABLE_INIT => table_init,
+        HELPER_TABLE_COPY => table_copy,
+        HELPER_ELEM_DROP => elem_drop,
+        _ => unknown,
+    };
+    f as usize as u64
+}
+
+/// Runs `f` on the instance state and the call's slots; panics become a host-abort trap
+/// (unwinding through generated code is not allowed).
+fn with_state<const N: usize>(
+    vmctx: *mut VmCtx,
+    slots: *mut u64,
+    f: impl FnOnce(&mut State, &mut [u64; N]) -> Result<(), u32>,
+) -> u32 {
+    let run = std::panic::AssertUnwindSafe(|| {
+        // SAFETY: generated code passes its own vmctx, whose `instance` points to the live
+        // `State` of the running instance (nothing else borrows it during the call), and a
+        // slot area of at least N values (the helper's arity, fixed by the compiler).
+        let (state, slots) = unsafe {
+            (
+                &mut *((*vmctx).instance as *mut State),
+                &mut *slots.cast::<[u64; N]>(),
+            )
+        };
+        match f(state, slots) {
+            Ok(()) => TRAP_NONE,
+            Err(code) => code,
+        }
+    });
+    std::panic::catch_unwind(run).unwrap_or(TRAP_HOST_ABORT)
+}
+
+extern "sysv64" fn unknown(_: *mut VmCtx, _: *mut u64) -> u32 {
+    TRAP_HOST_ABORT
+}
+
+extern "sysv64" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    with_state::<1>(vmctx, slots, |st, s| {
+        let current = (st.memory.len() as u64 / PAGE_SIZE) as u32;
+        let result = match bulk::grow_pages(current, s[0] as u32, st.memory_max) {
+            Some(new)
+                if st
+                    .memory
+                    .try_reserve_exact((u64::from(new - current) * PAGE_SIZE) as usize)
+                    .is_ok() =>
+            {
+                st.memory.resize((u64::from(new) * PAGE_SIZE) as usize, 0);
+                st.sync_memory();
+                current
+            }
+            _ => u32::MAX,
+        };
+        s[0] = u64::from(result);
+        Ok(())
+    })
+}
+
+extern "sysv64" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    with_state::<0>(vmctx, slots, |st, _| {
+        // SAFETY: as in `with_state`: the running instance's vmctx.
+        unsafe { (*vmctx).yield_requested = 0 };
+        let go_on = st.yield_hook.as_mut().is_none_or(|hook| hook());
+        if go_on {
+            Ok(())
+        } else {
+            Err(TRAP_HOST_ABORT)
+        }
+    })
+}
+
+extern "sysv64" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    with_state::<3>(vmctx, slots, |st, s| {
+        bulk::memory_fill(&mut st.memory, s[0] as u32, s[1] as u8, s[2] as u32)
+    })
+}
+
+extern "sysv64" fn memory_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    with_state::<3>(vmctx, slots, |st, s| {
+        bulk::memory_copy(&mut st.memory, s[0] as u32, s[1] as u32, s[2] as u32)
+    })
+}
+
+extern "sysv64" fn memory_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    with_state::<4>(vmctx, slots, |st, s| {
+        let data = &st.data[s[3] as usize];
+        bulk::memory_init(&mut st.memory, data, s[0] as u32, s[1] as u32, s[2] as u32)
+    })
+}
+
+extern "sysv64" fn data_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    with_state::<1>(vmctx, slots, |st, s| {
+        st.data[s[0] as usize] = Vec::new();
+        Ok(())
+    })
+}
+
+extern "sysv64" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    with_state::<4>(vmctx, slots, |st, s| {
+        let funcs = &st.elems[s[3] as usize];
+        let entries = &st.func_entries;
+        let null = TableEntry {
+            code: 0,
+            type_index: u64::MAX,
+        };
+        bulk::table_init(
+            &mut st.table,
+            funcs.len() as u32,
+            s[0] as u32,
+            s[1] as u32,
+            s[2] as u32,
+            |k| {
+                entries
+                    .get(funcs[k as usize] as usize)
+                    .copied()
+                    .unwrap_or(null)
+            },
+        )
+    })
+}
+
+extern "sysv64" fn table_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    with_state::<3>(vmctx, slots, |st, s| {
+        bulk::table_copy(&mut st.table, s[0] as u32, s[1] as u32, s[2] as u32)
+    })
+}
+
+extern "sysv64" fn elem_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    with_state::<1>(vmctx, slots, |st, s| {
+        st.elems[s[0] as usize] = Vec::new();
+        Ok(())
+    })
+}
+
+/// Entered from an import veneer with the import index in edx.
+pub extern "sysv64" fn host_dispatch(vmctx: *mut VmCtx, slots: *mut u64, import: u32) -> u32 {
+    let run = std::panic::AssertUnwindSafe(|| {
+        // SAFETY: as in `with_state`; the import's signature was checked at instantiation, so
+        // the slot area holds max(params, results) values.
+        let st = unsafe { &mut *((*vmctx).instance as *mut State) };
+        let Some(Some(f)) = st.host_funcs.get(import as usize).cloned() else {
+            return TRAP_HOST_ABORT;
+        };
+        let n = f.params.len().max(f.results.len());
+        // SAFETY: see above.
+        let slots = unsafe { std::slice::from_raw_parts_mut(slots, n) };
+        let mut caller = Caller {
+            memory: &mut st.memory,
+        };
+        match (f.body)(&mut caller, slots) {
+            Ok(()) => TRAP_NONE,
+            Err(code) => code.max(1),
+        }
+    });
+    std::panic::catch_unwind(run).unwrap_or(TRAP_HOST_ABORT)
+}
