@@ -7,6 +7,9 @@
 //! and loop headers. Every trap jumps to a stub that returns its code through the entry
 //! trampoline.
 
+// dynasm!'s expansion converts register operands with `.into()` even when they are already u8.
+#![allow(clippy::useless_conversion)]
+
 mod control;
 mod error;
 pub mod features;
@@ -78,7 +81,11 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
     let mut patches = Vec::new();
     let mut next_func = 0u32;
 
-    for payload in Parser::new(0).parse_all(wasm) {
+    // The parser must know the features too: it decodes some encodings (limits, for one)
+    // differently depending on them.
+    let mut parser = Parser::new(0);
+    parser.set_features(features::enabled());
+    for payload in parser.parse_all(wasm) {
         let payload = payload?;
         let valid = validator.payload(&payload)?;
         match payload {

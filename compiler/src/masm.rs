@@ -52,7 +52,7 @@ impl Masm {
     }
 
     pub fn align(&mut self, to: usize) {
-        while self.offset() % to != 0 {
+        while !self.offset().is_multiple_of(to) {
             self.ops.push(0xcc);
         }
     }

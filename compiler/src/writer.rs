@@ -5,7 +5,7 @@ use kwasm_hooks::artifact::*;
 use std::mem::size_of;
 
 fn bytes_of<T: Entry>(items: &[T]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(items.len() * size_of::<T>());
+    let mut out = Vec::with_capacity(std::mem::size_of_val(items));
     for item in items {
         // SAFETY: `T: Entry` is repr(C) without padding, so all its bytes are initialised.
         let bytes =
@@ -217,7 +217,7 @@ pub fn write(module: &ModuleInfo, code: CompiledCode) -> Vec<u8> {
         if s.is_empty() {
             continue;
         }
-        while out.len() % 8 != 0 {
+        while !out.len().is_multiple_of(8) {
             out.push(0);
         }
         header.sections[i] = Span {

@@ -9,7 +9,7 @@ use super::hooks::vmctx::TableEntry;
 /// `[start, start + len)` inside a buffer of `size`, with no overflow.
 fn range(start: u32, len: u32, size: usize) -> Option<core::ops::Range<usize>> {
     let end = u64::from(start) + u64::from(len);
-    (end <= size as u64).then(|| start as usize..end as usize)
+    (end <= size as u64).then_some(start as usize..end as usize)
 }
 
 /// New page count for `memory.grow(delta)`, or `None` (the instruction then returns -1).

@@ -90,6 +90,9 @@ pub struct Instance {
     funcs: Vec<(Vec<u8>, Vec<u8>, u64)>,
     imported_funcs: u32,
     uses_float: bool,
+    /// Per global index: value type code and mutability.
+    global_types: Vec<(u8, bool)>,
+    table_max: Option<u32>,
 }
 
 fn cpu_has(features: u64) -> bool {
@@ -344,6 +347,18 @@ impl Instance {
             (*vmctx.get()).instance = state.get() as u64;
             (*state.get()).sync_memory();
         }
+        let mut global_types: Vec<(u8, bool)> = art
+            .imports()
+            .iter()
+            .filter(|i| i.kind == IMPORT_GLOBAL)
+            .map(|i| ((i.desc & 0xff) as u8, i.desc >> 8 == 1))
+            .collect();
+        global_types.extend(
+            art.globals()
+                .iter()
+                .map(|g| (g.valtype as u8, g.mutable == 1)),
+        );
+        let table_max = table_limits.map_or(h.table_max, |t| t.1);
         let mut instance = Instance {
             vmctx,
             state,
@@ -353,6 +368,8 @@ impl Instance {
             funcs,
             imported_funcs: art.imported(IMPORT_FUNC),
             uses_float: h.flags & FLAG_USES_FLOAT != 0,
+            global_types,
+            table_max: (table_max != NONE).then_some(table_max),
         };
         for e in art.exports().iter() {
             instance.exports.push((
@@ -472,6 +489,37 @@ impl Instance {
     pub fn global(&mut self, name: &str) -> Option<u64> {
         let &(_, kind, index) = self.exports.iter().find(|e| e.0 == name)?;
         (kind == EXPORT_GLOBAL).then(|| self.state().globals[index as usize])
+    }
+
+    /// Type code of an exported global.
+    pub fn global_type(&self, name: &str) -> Option<u8> {
+        let &(_, kind, index) = self.exports.iter().find(|e| e.0 == name)?;
+        (kind == EXPORT_GLOBAL).then(|| self.global_types[index as usize].0)
+    }
+
+    pub fn global_mutable(&self, name: &str) -> Option<bool> {
+        let &(_, kind, index) = self.exports.iter().find(|e| e.0 == name)?;
+        (kind == EXPORT_GLOBAL).then(|| self.global_types[index as usize].1)
+    }
+
+    /// Every export: name and kind (`EXPORT_*`).
+    pub fn export_list(&self) -> Vec<(String, u32)> {
+        self.exports.iter().map(|e| (e.0.clone(), e.1)).collect()
+    }
+
+    /// Current memory size and maximum, in pages.
+    pub fn memory_limits(&mut self) -> (u32, Option<u32>) {
+        let st = self.state();
+        (
+            (st.memory.len() as u64 / PAGE_SIZE) as u32,
+            Some(st.memory_max),
+        )
+    }
+
+    /// Current table size and maximum.
+    pub fn table_limits(&mut self) -> (u32, Option<u32>) {
+        let max = self.table_max;
+        (self.state().table.len() as u32, max)
     }
 
     /// The signature of an exported function: (params, results) value-type codes.

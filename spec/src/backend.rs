@@ -1,0 +1,156 @@
+//! Where compiled modules run: the userspace executor here; the kernel (through `/dev/kwasm`)
+//! implements the same trait.
+
+use kwasm::executor::{Extern, HostFunc, Imports, Instance, InvokeError, Value};
+use std::sync::Arc;
+
+/// Why instantiation failed: a link error (unknown or mismatched import) or a trap.
+#[derive(Debug)]
+pub enum InstantiateFailure {
+    Link(String),
+    Trap(u32),
+    Other(String),
+}
+
+pub trait Backend {
+    type Instance;
+    fn instantiate(
+        &mut self,
+        artifact: &[u8],
+        imports: &Imports,
+    ) -> Result<Self::Instance, InstantiateFailure>;
+    /// Runs an export: results, or a trap code.
+    fn invoke(
+        &mut self,
+        instance: &mut Self::Instance,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Vec<Value>, Result<u32, String>>;
+    fn global(&mut self, instance: &mut Self::Instance, name: &str) -> Option<Value>;
+    /// Offers `instance`'s exports to later modules as `module_name.*`.
+    fn register(&mut self, instance: &mut Self::Instance, module_name: &str, imports: &mut Imports);
+}
+
+/// Runs modules in this process with `kwasm::executor`.
+#[derive(Default)]
+pub struct UserspaceBackend;
+
+/// A pointer to an instance the runner keeps alive for the whole script, so that another
+/// instance's imports can call into it.
+struct InstancePtr(*mut Instance);
+// SAFETY: the spec runner is single-threaded; the pointer is only used on its thread.
+unsafe impl Send for InstancePtr {}
+// SAFETY: as above.
+unsafe impl Sync for InstancePtr {}
+
+impl InstancePtr {
+    fn get(&self) -> *mut Instance {
+        self.0
+    }
+}
+
+impl Backend for UserspaceBackend {
+    type Instance = Box<Instance>;
+
+    fn instantiate(
+        &mut self,
+        artifact: &[u8],
+        imports: &Imports,
+    ) -> Result<Self::Instance, InstantiateFailure> {
+        use kwasm::executor::InstantiateError as E;
+        match Instance::new(artifact, imports) {
+            Ok(i) => Ok(Box::new(i)),
+            Err(E::UnknownImport(m, n)) => {
+                Err(InstantiateFailure::Link(format!("unknown import {m}.{n}")))
+            }
+            Err(E::IncompatibleImport(m, n)) => Err(InstantiateFailure::Link(format!(
+                "incompatible import type {m}.{n}"
+            ))),
+            Err(E::Trap(t)) => Err(InstantiateFailure::Trap(t.0)),
+            Err(e) => Err(InstantiateFailure::Other(e.to_string())),
+        }
+    }
+
+    fn invoke(
+        &mut self,
+        instance: &mut Self::Instance,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Vec<Value>, Result<u32, String>> {
+        instance.invoke(name, args).map_err(|e| match e {
+            InvokeError::Trap(t) => Ok(t.0),
+            other => Err(other.to_string()),
+        })
+    }
+
+    fn global(&mut self, instance: &mut Self::Instance, name: &str) -> Option<Value> {
+        let bits = instance.global(name)?;
+        let code = instance.global_type(name)?;
+        Some(Value::from_slot(code, bits))
+    }
+
+    fn register(
+        &mut self,
+        instance: &mut Self::Instance,
+        module_name: &str,
+        imports: &mut Imports,
+    ) {
+        for (name, kind) in instance.export_list() {
+            match kind {
+                kwasm::hooks::artifact::EXPORT_FUNC => {
+                    let (params, results) = instance.func_type(&name).expect("exported function");
+                    let (params, results) = (params.to_vec(), results.to_vec());
+                    let ptr = InstancePtr(&mut **instance);
+                    let export = name.clone();
+                    let result_types = results.clone();
+                    let param_types = params.clone();
+                    let body = move |_: &mut kwasm::executor::Caller<'_>, slots: &mut [u64]| {
+                        let args: Vec<Value> = param_types
+                            .iter()
+                            .zip(slots.iter())
+                            .map(|(&t, &s)| Value::from_slot(t, s))
+                            .collect();
+                        // SAFETY: the runner keeps every instance alive (boxed, never moved) until
+                        // the script ends; see `InstancePtr`.
+                        let target = unsafe { &mut *ptr.get() };
+                        match target.invoke(&export, &args) {
+                            Ok(values) => {
+                                for (s, v) in slots.iter_mut().zip(values) {
+                                    *s = v.to_slot();
+                                }
+                                let _ = &result_types;
+                                Ok(())
+                            }
+                            Err(InvokeError::Trap(t)) => Err(t.0),
+                            Err(_) => Err(kwasm::hooks::trap::TRAP_HOST_ABORT),
+                        }
+                    };
+                    imports.define(
+                        module_name,
+                        &name,
+                        Extern::Func(HostFunc {
+                            params,
+                            results,
+                            body: Arc::new(body),
+                        }),
+                    );
+                }
+                kwasm::hooks::artifact::EXPORT_GLOBAL => {
+                    if let Some(value) = self.global(instance, &name) {
+                        let mutable = instance.global_mutable(&name).unwrap_or(false);
+                        imports.define(module_name, &name, Extern::Global { value, mutable });
+                    }
+                }
+                kwasm::hooks::artifact::EXPORT_MEMORY => {
+                    let (min, max) = instance.memory_limits();
+                    imports.define(module_name, &name, Extern::Memory { min, max });
+                }
+                kwasm::hooks::artifact::EXPORT_TABLE => {
+                    let (min, max) = instance.table_limits();
+                    imports.define(module_name, &name, Extern::Table { min, max });
+                }
+                _ => {}
+            }
+        }
+    }
+}
