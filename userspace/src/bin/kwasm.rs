@@ -1,18 +1,27 @@
 //! `kwasm`: the command-line tool (bpftool-like). It grows with the library.
 
+use kwasm::executor::{Imports, Instance, Value};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: kwasm <command>
 
 commands:
-  version            print the ABI version of the loaded module and of this tool
-  selftest [INPUT]   run the module's executable-arena self-test";
+  version                       print the ABI version of the loaded module and of this tool
+  selftest [INPUT]              run the module's executable-arena self-test
+  compile IN.wasm -o OUT.kwo [--yield]
+                                compile a module to a kwasm artifact (fuel mode unless --yield)
+  run --userspace PROG.wasm|PROG.kwo --invoke NAME [ARGS...] [--fuel N]
+                                run an export in this process (ARGS: 5, i64:5, f32:1.5, ...)";
+
+type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("version") => version(),
         Some("selftest") => selftest(args.get(1).map(String::as_str)),
+        Some("compile") => compile(&args[1..]),
+        Some("run") => run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -31,14 +40,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn version() -> Result<(), Box<dyn std::error::Error>> {
+fn version() -> Result<()> {
     let dev = kwasm::Device::open_unchecked()?;
     println!("module ABI version: {}", dev.abi_version()?);
     println!("tool ABI version:   {}", kwasm::hooks::ABI_VERSION);
     Ok(())
 }
 
-fn selftest(input: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
+fn selftest(input: Option<&str>) -> Result<()> {
     let input: u64 = match input {
         Some(s) => s.parse().map_err(|e| format!("bad INPUT {s:?}: {e}"))?,
         None => 0x1234,
@@ -49,5 +58,83 @@ fn selftest(input: Option<&str>) -> Result<(), Box<dyn std::error::Error>> {
         "arena self-test ok: f({input}) = {} (arena {} of {} bytes in use)",
         report.output, report.arena_used, report.arena_size
     );
+    Ok(())
+}
+
+fn read(path: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("{path}: {e}").into())
+}
+
+fn compile_bytes(wasm: &[u8], yield_mode: bool, path: &str) -> Result<Vec<u8>> {
+    let bound = if yield_mode {
+        kwasm_compiler::Bound::Yield
+    } else {
+        kwasm_compiler::Bound::Fuel
+    };
+    kwasm_compiler::compile(wasm, &kwasm_compiler::Options { bound })
+        .map_err(|e| format!("{path}: {e}").into())
+}
+
+fn compile(args: &[String]) -> Result<()> {
+    let (mut input, mut output, mut yield_mode) = (None, None, false);
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-o" => output = Some(it.next().ok_or("-o needs a path")?.clone()),
+            "--yield" => yield_mode = true,
+            other if input.is_none() => input = Some(other.to_string()),
+            other => return Err(format!("unexpected argument {other:?}").into()),
+        }
+    }
+    let input = input.ok_or("compile needs IN.wasm")?;
+    let output = output.ok_or("compile needs -o OUT.kwo")?;
+    let artifact = compile_bytes(&read(&input)?, yield_mode, &input)?;
+    std::fs::write(&output, &artifact).map_err(|e| format!("{output}: {e}"))?;
+    println!("{input} -> {output} ({} bytes)", artifact.len());
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let (mut userspace, mut path, mut name, mut fuel) = (false, None, None, None);
+    let mut values = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--userspace" => userspace = true,
+            "--invoke" => name = Some(it.next().ok_or("--invoke needs a name")?.clone()),
+            "--fuel" => fuel = Some(it.next().ok_or("--fuel needs a number")?.parse::<i64>()?),
+            other if path.is_none() => path = Some(other.to_string()),
+            other if name.is_some() => {
+                values.push(Value::parse(other).ok_or_else(|| format!("bad argument {other:?}"))?)
+            }
+            other => return Err(format!("unexpected argument {other:?}").into()),
+        }
+    }
+    if !userspace {
+        return Err("only --userspace runs are implemented so far".into());
+    }
+    let path = path.ok_or("run needs a program")?;
+    let name = name.ok_or("run needs --invoke NAME")?;
+    let bytes = read(&path)?;
+    let artifact = if bytes.starts_with(b"\0asm") {
+        compile_bytes(&bytes, false, &path)?
+    } else {
+        bytes
+    };
+    let mut instance = Instance::new(&artifact, &Imports::default())?;
+    // Integers given without a type take the parameter's type.
+    if let Some((params, _)) = instance.func_type(&name) {
+        for (v, &p) in values.iter_mut().zip(params) {
+            if let (Value::I32(x), kwasm::hooks::artifact::VAL_I64) = (*v, p) {
+                *v = Value::I64(x.into());
+            }
+        }
+    }
+    if let Some(f) = fuel {
+        instance.set_fuel(f);
+    }
+    let results = instance.invoke(&name, &values)?;
+    let shown: Vec<String> = results.iter().map(Value::to_string).collect();
+    println!("{}", shown.join(" "));
     Ok(())
 }
