@@ -49,6 +49,11 @@ enum SlowPath {
         entry: DynamicLabel,
         resume: DynamicLabel,
     },
+    /// `call_indirect` of another instance's function (entry address in r11).
+    Foreign {
+        entry: DynamicLabel,
+        resume: DynamicLabel,
+    },
 }
 
 pub struct FuncCompiler<'c, 'm> {
@@ -97,6 +102,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     // ---- frame addresses ----
 
+    /// Bytes below rbp before the operand slots: the non-parameter locals.
     fn locals_bytes(&self) -> i32 {
         8 * (self.locals.len() - self.nparams) as i32
     }
@@ -361,7 +367,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let n = self.locals.len() - self.nparams;
         if n <= 8 {
             for j in 0..n {
-                let mem = Mem::Rbp(-8 * (j as i32 + 1));
+                let mem = self.local_mem((self.nparams + j) as u32);
                 self.cx.masm.store_const(mem, 0);
             }
         } else {
@@ -454,6 +460,24 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                         ; test eax, eax
                         ; jnz =>trap
                         ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]
+                        ; jmp =>resume
+                    );
+                }
+                SlowPath::Foreign { entry, resume } => {
+                    let trap = self.cx.trap_eax;
+                    let m = &mut self.cx.masm;
+                    dynasm!(m.ops
+                        ; .arch x64
+                        ; =>entry
+                        ; mov rdi, r15
+                        ; mov rsi, rsp
+                        ; mov rdx, r11
+                    );
+                    m.call_helper(kwasm_hooks::artifact::HELPER_CALL_FOREIGN);
+                    dynasm!(m.ops
+                        ; .arch x64
+                        ; test eax, eax
+                        ; jnz =>trap
                         ; jmp =>resume
                     );
                 }
@@ -666,6 +690,20 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
     }
 
+    /// Points r11 at global `g`'s cell and returns the displacement to use with it: imported
+    /// globals' slots hold the address of the exporter's cell.
+    fn global_cell(&mut self, g: u32) -> i32 {
+        let imported = self.module.globals[g as usize].import.is_some();
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops ; .arch x64 ; mov r11, QWORD [r15 + VMCTX_GLOBALS_BASE]);
+        if imported {
+            dynasm!(m.ops ; .arch x64 ; mov r11, QWORD [r11 + 8 * g as i32]);
+            0
+        } else {
+            8 * g as i32
+        }
+    }
+
     pub fn op_global_get(&mut self, g: u32) {
         let ty = self.module.globals[g as usize].ty;
         let r = if ty.is_float() {
@@ -673,9 +711,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         } else {
             self.alloc_gpr()
         };
+        let d = self.global_cell(g);
         let m = &mut self.cx.masm;
-        dynasm!(m.ops ; .arch x64 ; mov r11, QWORD [r15 + VMCTX_GLOBALS_BASE]);
-        let d = 8 * g as i32;
         match ty {
             Ty::I32 => dynasm!(m.ops ; .arch x64 ; mov Rd(r), DWORD [r11 + d]),
             Ty::I64 => dynasm!(m.ops ; .arch x64 ; mov Rq(r), QWORD [r11 + d]),
@@ -687,9 +724,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn op_global_set(&mut self, g: u32) {
         let (ty, r) = self.pop_reg();
-        let d = 8 * g as i32;
+        let d = self.global_cell(g);
         let m = &mut self.cx.masm;
-        dynasm!(m.ops ; .arch x64 ; mov r11, QWORD [r15 + VMCTX_GLOBALS_BASE]);
         if ty.is_float() {
             dynasm!(m.ops ; .arch x64 ; movsd QWORD [r11 + d], Rx(r));
         } else {
@@ -762,17 +798,34 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             ; .arch x64
             ; cmp Rq(index), QWORD [r15 + VMCTX_TABLE_LEN]
             ; jae =>oob
-            ; shl Rq(index), 4
+            ; shl Rq(index), TABLE_ENTRY_SHIFT as i8
             ; mov r11, QWORD [r15 + VMCTX_TABLE_BASE]
             ; add r11, Rq(index)
             ; mov r10, QWORD [r11]
             ; test r10, r10
             ; jz =>null
-            ; cmp QWORD [r11 + 8], canonical as i32
+            // The signature id is patched in at load (RELOC_TYPE_ID): ids are the runtime's,
+            // shared by every instance that can put functions in this table.
+            ; cmp QWORD [r11 + 8], DWORD 0x7fff_ffff
+        );
+        m.type_id_reloc(canonical);
+        dynasm!(m.ops
+            ; .arch x64
             ; jne =>bad_type
+        );
+        let (foreign, resume) = (m.label(), m.label());
+        dynasm!(m.ops
+            ; .arch x64
+            ; cmp QWORD [r11 + 16], r15
+            ; jne =>foreign
             ; mov r11, r10
         );
         m.call_r11();
+        m.bind(resume);
+        self.slow.push(SlowPath::Foreign {
+            entry: foreign,
+            resume,
+        });
         self.regs.free_gpr(index);
         self.call_results(&sig);
     }

@@ -342,6 +342,15 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
         .map(|e| e.2)
         .collect();
     entry_points.extend(module.start);
+    // Functions that can sit in a table can be called from another instance that shares it.
+    for e in &module.elems {
+        entry_points.extend(
+            e.bytes
+                .chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .filter(|&f| f != u32::MAX),
+        );
+    }
     entry_points.sort_unstable();
     entry_points.dedup();
     for f in entry_points {

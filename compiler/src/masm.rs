@@ -6,7 +6,9 @@ use crate::module::Ty;
 use crate::regalloc::R11;
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
-use kwasm_hooks::artifact::{Reloc, RELOC_CALL_HELPER, RELOC_CALL_IMPORT, RELOC_INDIRECT_THUNK};
+use kwasm_hooks::artifact::{
+    Reloc, RELOC_CALL_HELPER, RELOC_CALL_IMPORT, RELOC_INDIRECT_THUNK, RELOC_TYPE_ID,
+};
 
 /// `endbr64`: every function entry and indirect-branch target starts with it (IBT).
 pub const ENDBR64: [u8; 4] = [0xf3, 0x0f, 0x1e, 0xfa];
@@ -65,6 +67,16 @@ impl Masm {
             offset,
             kind,
             target,
+        });
+    }
+
+    /// Marks the imm32 that ends the last instruction as the runtime id of type `type_index`.
+    pub fn type_id_reloc(&mut self, type_index: u32) {
+        let offset = (self.offset() - 4) as u32;
+        self.relocs.push(Reloc {
+            offset,
+            kind: RELOC_TYPE_ID,
+            target: type_index,
         });
     }
 

@@ -208,6 +208,10 @@ pub const RELOC_INDIRECT_THUNK: u32 = 1;
 /// Call of a runtime helper; `target` is one of the `HELPER_*` ids.
 pub const RELOC_CALL_HELPER: u32 = 2;
 
+/// Not a call: the 4 bytes hold (absolute, not relative) the runtime's id for the signature
+/// with type index `target` — what `call_indirect` compares with `TableEntry::type_id`.
+pub const RELOC_TYPE_ID: u32 = 3;
+
 /// Runtime helpers the code may call (by [`RELOC_CALL_HELPER`]), with the host-call convention
 /// of `vmctx.rs` (arguments and results in 8-byte slots, a trap code returned).
 ///
@@ -229,7 +233,11 @@ pub const HELPER_TABLE_INIT: u32 = 6;
 pub const HELPER_TABLE_COPY: u32 = 7;
 /// `elem.drop(segment)`
 pub const HELPER_ELEM_DROP: u32 = 8;
-pub const HELPER_COUNT: u32 = 9;
+/// `call_indirect` of a table entry that belongs to another instance: the table entry's
+/// address comes as a third argument (rdx); the runtime enters that instance properly (its own
+/// vmctx, stack and trap frame) with the caller's slot area.
+pub const HELPER_CALL_FOREIGN: u32 = 9;
+pub const HELPER_COUNT: u32 = 10;
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

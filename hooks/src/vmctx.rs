@@ -8,22 +8,34 @@
 //! the function, copies the results back to `slots`, and returns 0 or a trap code (`trap.rs`).
 //! `slots` holds `max(params, results)` 8-byte values (i32 zero-extended, floats as bits).
 //!
+//! `call_indirect` calls a table entry directly only when the entry's vmctx is the caller's
+//! own; an entry of another instance (tables can be shared) goes through the
+//! `HELPER_CALL_FOREIGN` helper, which enters that instance like the host would.
+//!
 //! Host calls: `extern "sysv64" fn host(vmctx: *mut VmCtx, slots: *mut u64) -> u32`, the same
 //! slot convention; a non-zero return traps with that code.
 
-/// One entry of the funcref table.
+/// One entry of the funcref table (32 bytes: `call_indirect` indexes with a shift by 5).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TableEntry {
     /// Address of the function's body, or 0 for a null entry.
     pub code: u64,
-    /// Canonical type index of the function (the artifact's type index).
-    pub type_index: u64,
+    /// The runtime's id of the function's signature (see `RELOC_TYPE_ID`): equal ids, equal
+    /// signatures, across every instance that can share the table.
+    pub type_id: u64,
+    /// The vmctx of the instance the function belongs to.
+    pub vmctx: u64,
+    pub _reserved: u64,
 }
+
+/// log2 of `size_of::<TableEntry>()`.
+pub const TABLE_ENTRY_SHIFT: u8 = 5;
+const _: () = assert!(core::mem::size_of::<TableEntry>() == 1 << TABLE_ENTRY_SHIFT);
 
 /// The instance context.
 #[repr(C)]
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct VmCtx {
     pub memory_base: u64,
     /// Current size of linear memory in bytes.
@@ -41,7 +53,9 @@ pub struct VmCtx {
     /// Funcref table.
     pub table_base: u64,
     pub table_len: u64,
-    /// Globals, 8 bytes each, in index order (imported ones first).
+    /// Globals, 8 bytes each, in index order. Imported globals come first and their slots hold
+    /// the address of the exporter's cell (so mutable globals are shared), defined ones hold
+    /// the value itself.
     pub globals_base: u64,
     /// Current memory size in 64 KiB pages.
     pub memory_pages: u64,

@@ -1,7 +1,8 @@
 //! Where compiled modules run: the userspace executor here; the kernel (through `/dev/kwasm`)
 //! implements the same trait.
 
-use kwasm::executor::{Extern, HostFunc, Imports, Instance, InvokeError, Value};
+use kwasm::executor::{Caller, Extern, HostFunc, Imports, Instance, InvokeError, Value};
+use kwasm::hooks::artifact::EXPORT_FUNC;
 use std::sync::Arc;
 
 /// Why instantiation failed: a link error (unknown or mismatched import) or a trap.
@@ -19,7 +20,7 @@ pub trait Backend {
         artifact: &[u8],
         imports: &Imports,
     ) -> Result<Self::Instance, InstantiateFailure>;
-    /// Runs an export: results, or a trap code.
+    /// Runs an export: results, or a trap code (inner `Ok`), or another error.
     fn invoke(
         &mut self,
         instance: &mut Self::Instance,
@@ -35,8 +36,8 @@ pub trait Backend {
 #[derive(Default)]
 pub struct UserspaceBackend;
 
-/// A pointer to an instance the runner keeps alive for the whole script, so that another
-/// instance's imports can call into it.
+/// A pointer to an instance the runner keeps alive (boxed, never moved) for the whole script,
+/// so that another instance's imports can call into it.
 struct InstancePtr(*mut Instance);
 // SAFETY: the spec runner is single-threaded; the pointer is only used on its thread.
 unsafe impl Send for InstancePtr {}
@@ -84,9 +85,7 @@ impl Backend for UserspaceBackend {
     }
 
     fn global(&mut self, instance: &mut Self::Instance, name: &str) -> Option<Value> {
-        let bits = instance.global(name)?;
-        let code = instance.global_type(name)?;
-        Some(Value::from_slot(code, bits))
+        instance.global(name)
     }
 
     fn register(
@@ -96,61 +95,46 @@ impl Backend for UserspaceBackend {
         imports: &mut Imports,
     ) {
         for (name, kind) in instance.export_list() {
-            match kind {
-                kwasm::hooks::artifact::EXPORT_FUNC => {
-                    let (params, results) = instance.func_type(&name).expect("exported function");
-                    let (params, results) = (params.to_vec(), results.to_vec());
-                    let ptr = InstancePtr(&mut **instance);
-                    let export = name.clone();
-                    let result_types = results.clone();
-                    let param_types = params.clone();
-                    let body = move |_: &mut kwasm::executor::Caller<'_>, slots: &mut [u64]| {
-                        let args: Vec<Value> = param_types
-                            .iter()
-                            .zip(slots.iter())
-                            .map(|(&t, &s)| Value::from_slot(t, s))
-                            .collect();
-                        // SAFETY: the runner keeps every instance alive (boxed, never moved) until
-                        // the script ends; see `InstancePtr`.
-                        let target = unsafe { &mut *ptr.get() };
-                        match target.invoke(&export, &args) {
-                            Ok(values) => {
-                                for (s, v) in slots.iter_mut().zip(values) {
-                                    *s = v.to_slot();
-                                }
-                                let _ = &result_types;
-                                Ok(())
-                            }
-                            Err(InvokeError::Trap(t)) => Err(t.0),
-                            Err(_) => Err(kwasm::hooks::trap::TRAP_HOST_ABORT),
-                        }
-                    };
-                    imports.define(
-                        module_name,
-                        &name,
-                        Extern::Func(HostFunc {
-                            params,
-                            results,
-                            body: Arc::new(body),
-                        }),
-                    );
+            if kind != EXPORT_FUNC {
+                if let Some(ext) = instance.export_extern(&name) {
+                    imports.define(module_name, &name, ext);
                 }
-                kwasm::hooks::artifact::EXPORT_GLOBAL => {
-                    if let Some(value) = self.global(instance, &name) {
-                        let mutable = instance.global_mutable(&name).unwrap_or(false);
-                        imports.define(module_name, &name, Extern::Global { value, mutable });
-                    }
-                }
-                kwasm::hooks::artifact::EXPORT_MEMORY => {
-                    let (min, max) = instance.memory_limits();
-                    imports.define(module_name, &name, Extern::Memory { min, max });
-                }
-                kwasm::hooks::artifact::EXPORT_TABLE => {
-                    let (min, max) = instance.table_limits();
-                    imports.define(module_name, &name, Extern::Table { min, max });
-                }
-                _ => {}
+                continue;
             }
+            let (params, results) = instance.func_type(&name).expect("exported function");
+            let (params, results) = (params.to_vec(), results.to_vec());
+            let ptr = InstancePtr(&mut **instance);
+            let export = name.clone();
+            let param_types = params.clone();
+            let body = move |_: &mut Caller<'_>, slots: &mut [u64]| {
+                let args: Vec<Value> = param_types
+                    .iter()
+                    .zip(slots.iter())
+                    .map(|(&t, &s)| Value::from_slot(t, s))
+                    .collect();
+                // SAFETY: the runner keeps every instance alive until the script ends; see
+                // `InstancePtr`.
+                let target = unsafe { &mut *ptr.get() };
+                match target.invoke(&export, &args) {
+                    Ok(values) => {
+                        for (s, v) in slots.iter_mut().zip(values) {
+                            *s = v.to_slot();
+                        }
+                        Ok(())
+                    }
+                    Err(InvokeError::Trap(t)) => Err(t.0),
+                    Err(_) => Err(kwasm::hooks::trap::TRAP_HOST_ABORT),
+                }
+            };
+            imports.define(
+                module_name,
+                &name,
+                Extern::Func(HostFunc {
+                    params,
+                    results,
+                    body: Arc::new(body),
+                }),
+            );
         }
     }
 }

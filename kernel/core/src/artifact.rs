@@ -529,6 +529,7 @@ impl<'a> Artifact<'a> {
                     .is_some_and(|imp| imp.kind == IMPORT_FUNC),
                 RELOC_INDIRECT_THUNK => r.target < 16 && r.target != 4, // no thunk for rsp
                 RELOC_CALL_HELPER => r.target < HELPER_COUNT,
+                RELOC_TYPE_ID => (r.target as usize) < self.types().len(),
                 _ => return err("unknown relocation kind"),
             };
             if !ok {

@@ -110,7 +110,7 @@ mod tests {
     fn table_ops_check_bounds() {
         let e = |i: u64| TableEntry {
             code: i,
-            type_index: 0,
+            ..Default::default()
         };
         let mut t = [e(0); 4];
         table_init(&mut t, 3, 1, 0, 3, |i| e(u64::from(i) + 10)).unwrap();

@@ -1,7 +1,7 @@
 //! Applying an artifact's relocations: patching each `rel32` call field with the distance to
 //! the address the platform resolved for it (host function, helper, indirect-branch thunk).
 
-use super::hooks::artifact::Reloc;
+use super::hooks::artifact::{Reloc, RELOC_TYPE_ID};
 
 /// Why a relocation could not be applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -27,10 +27,15 @@ pub fn apply(
             .get_mut(site..site.wrapping_add(4))
             .ok_or(RelocError::BadSite(r))?;
         let target = resolve(&r).ok_or(RelocError::Unresolved(r))?;
-        let next = base.wrapping_add(site as u64 + 4);
-        let rel = target.wrapping_sub(next) as i64;
-        let rel = i32::try_from(rel).map_err(|_| RelocError::OutOfRange(r))?;
-        field.copy_from_slice(&rel.to_le_bytes());
+        let value = if r.kind == RELOC_TYPE_ID {
+            // An immediate compared as a sign-extended imm32: keep it positive.
+            i32::try_from(target).map_err(|_| RelocError::OutOfRange(r))?
+        } else {
+            let next = base.wrapping_add(site as u64 + 4);
+            i32::try_from(target.wrapping_sub(next) as i64)
+                .map_err(|_| RelocError::OutOfRange(r))?
+        };
+        field.copy_from_slice(&value.to_le_bytes());
     }
     Ok(())
 }
@@ -54,6 +59,22 @@ mod tests {
         assert_eq!(
             i32::from_le_bytes(code[1..5].try_into().unwrap()),
             0x800 - 0x1005
+        );
+    }
+
+    #[test]
+    fn type_ids_are_written_as_absolute_values() {
+        let mut code = [0u8; 8];
+        let r = Reloc {
+            offset: 4,
+            kind: RELOC_TYPE_ID,
+            target: 1,
+        };
+        apply(&mut code, 0x1000, [r].into_iter(), |_| Some(77)).unwrap();
+        assert_eq!(i32::from_le_bytes(code[4..8].try_into().unwrap()), 77);
+        assert_eq!(
+            apply(&mut code, 0, [r].into_iter(), |_| Some(1 << 31)),
+            Err(RelocError::OutOfRange(r))
         );
     }
 

@@ -2,11 +2,11 @@
 //! (`extern "sysv64" fn(vmctx, slots) -> trap code`). The semantics live in `kwasm_kcore::bulk`,
 //! shared with the kernel; these are the userspace shims around them.
 
-use super::instance::State;
+use super::instance::{enter, EntryPoint, State};
 use super::Caller;
 use kwasm_hooks::artifact::*;
 use kwasm_hooks::trap::{TRAP_HOST_ABORT, TRAP_NONE};
-use kwasm_hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
+use kwasm_hooks::vmctx::{TableEntry, VmCtx};
 use kwasm_kcore::bulk;
 
 type Helper = extern "sysv64" fn(*mut VmCtx, *mut u64) -> u32;
@@ -23,9 +23,48 @@ pub fn address(id: u32) -> u64 {
         HELPER_TABLE_INIT => table_init,
         HELPER_TABLE_COPY => table_copy,
         HELPER_ELEM_DROP => elem_drop,
+        HELPER_CALL_FOREIGN => return call_foreign as *const () as usize as u64,
         _ => unknown,
     };
     f as usize as u64
+}
+
+/// `call_indirect` of another instance's table entry: enter that instance like the host would.
+extern "sysv64" fn call_foreign(
+    _vmctx: *mut VmCtx,
+    slots: *mut u64,
+    entry: *const TableEntry,
+) -> u32 {
+    let run = std::panic::AssertUnwindSafe(|| {
+        // SAFETY: `entry` points into a live table (the caller just checked it); its vmctx
+        // belongs to an instance that is alive (instances whose functions stay in a table are
+        // kept alive by it), and `slots` is the caller's outgoing area for this signature.
+        unsafe {
+            let e = *entry;
+            let vm = e.vmctx as *mut VmCtx;
+            let st = (*vm).instance as *mut State;
+            match (*st).entry_points.get(&e.code).copied() {
+                Some(EntryPoint::Wasm(tramp)) => enter(vm, tramp, slots),
+                Some(EntryPoint::Host(import)) => {
+                    let funcs = &(*st).host_funcs;
+                    let Some(Some(f)) = funcs.get(import).cloned() else {
+                        return TRAP_HOST_ABORT;
+                    };
+                    let n = f.params.len().max(f.results.len());
+                    let slots = std::slice::from_raw_parts_mut(slots, n);
+                    let mut caller = Caller {
+                        memory: (*st).memory_bytes(),
+                    };
+                    match (f.body)(&mut caller, slots) {
+                        Ok(()) => TRAP_NONE,
+                        Err(code) => code.max(1),
+                    }
+                }
+                None => TRAP_HOST_ABORT,
+            }
+        }
+    });
+    std::panic::catch_unwind(run).unwrap_or(TRAP_HOST_ABORT)
 }
 
 /// Runs `f` on the instance state and the call's slots; panics become a host-abort trap
@@ -59,21 +98,8 @@ extern "sysv64" fn unknown(_: *mut VmCtx, _: *mut u64) -> u32 {
 
 extern "sysv64" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     with_state::<1>(vmctx, slots, |st, s| {
-        let current = (st.memory.len() as u64 / PAGE_SIZE) as u32;
-        let result = match bulk::grow_pages(current, s[0] as u32, st.memory_max) {
-            Some(new)
-                if st
-                    .memory
-                    .try_reserve_exact((u64::from(new - current) * PAGE_SIZE) as usize)
-                    .is_ok() =>
-            {
-                st.memory.resize((u64::from(new) * PAGE_SIZE) as usize, 0);
-                st.sync_memory();
-                current
-            }
-            _ => u32::MAX,
-        };
-        s[0] = u64::from(result);
+        let old = st.memory.as_ref().and_then(|m| m.grow(s[0] as u32));
+        s[0] = u64::from(old.unwrap_or(u32::MAX));
         Ok(())
     })
 }
@@ -82,8 +108,7 @@ extern "sysv64" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     with_state::<0>(vmctx, slots, |st, _| {
         // SAFETY: as in `with_state`: the running instance's vmctx.
         unsafe { (*vmctx).yield_requested = 0 };
-        let go_on = st.yield_hook.as_mut().is_none_or(|hook| hook());
-        if go_on {
+        if st.yield_hook.as_mut().is_none_or(|hook| hook()) {
             Ok(())
         } else {
             Err(TRAP_HOST_ABORT)
@@ -93,20 +118,28 @@ extern "sysv64" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 
 extern "sysv64" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     with_state::<3>(vmctx, slots, |st, s| {
-        bulk::memory_fill(&mut st.memory, s[0] as u32, s[1] as u8, s[2] as u32)
+        bulk::memory_fill(st.memory_bytes(), s[0] as u32, s[1] as u8, s[2] as u32)
     })
 }
 
 extern "sysv64" fn memory_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     with_state::<3>(vmctx, slots, |st, s| {
-        bulk::memory_copy(&mut st.memory, s[0] as u32, s[1] as u32, s[2] as u32)
+        bulk::memory_copy(st.memory_bytes(), s[0] as u32, s[1] as u32, s[2] as u32)
     })
 }
 
 extern "sysv64" fn memory_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     with_state::<4>(vmctx, slots, |st, s| {
-        let data = &st.data[s[3] as usize];
-        bulk::memory_init(&mut st.memory, data, s[0] as u32, s[1] as u32, s[2] as u32)
+        let data = std::mem::take(&mut st.data[s[3] as usize]);
+        let result = bulk::memory_init(
+            st.memory_bytes(),
+            &data,
+            s[0] as u32,
+            s[1] as u32,
+            s[2] as u32,
+        );
+        st.data[s[3] as usize] = data;
+        result
     })
 }
 
@@ -119,14 +152,10 @@ extern "sysv64" fn data_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 
 extern "sysv64" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     with_state::<4>(vmctx, slots, |st, s| {
-        let funcs = &st.elems[s[3] as usize];
-        let entries = &st.func_entries;
-        let null = TableEntry {
-            code: 0,
-            type_index: u64::MAX,
-        };
-        bulk::table_init(
-            &mut st.table,
+        let funcs = std::mem::take(&mut st.elems[s[3] as usize]);
+        let entries = std::mem::take(&mut st.func_entries);
+        let result = bulk::table_init(
+            st.table_entries(),
             funcs.len() as u32,
             s[0] as u32,
             s[1] as u32,
@@ -135,15 +164,18 @@ extern "sysv64" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
                 entries
                     .get(funcs[k as usize] as usize)
                     .copied()
-                    .unwrap_or(null)
+                    .unwrap_or_default()
             },
-        )
+        );
+        st.elems[s[3] as usize] = funcs;
+        st.func_entries = entries;
+        result
     })
 }
 
 extern "sysv64" fn table_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     with_state::<3>(vmctx, slots, |st, s| {
-        bulk::table_copy(&mut st.table, s[0] as u32, s[1] as u32, s[2] as u32)
+        bulk::table_copy(st.table_entries(), s[0] as u32, s[1] as u32, s[2] as u32)
     })
 }
 
@@ -167,7 +199,7 @@ pub extern "sysv64" fn host_dispatch(vmctx: *mut VmCtx, slots: *mut u64, import:
         // SAFETY: see above.
         let slots = unsafe { std::slice::from_raw_parts_mut(slots, n) };
         let mut caller = Caller {
-            memory: &mut st.memory,
+            memory: st.memory_bytes(),
         };
         match (f.body)(&mut caller, slots) {
             Ok(()) => TRAP_NONE,

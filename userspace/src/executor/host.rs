@@ -1,7 +1,9 @@
 //! Host functions and the other things an instance imports, looked up by (module, name).
 
+use super::shared::{GlobalSlots, SharedMemory, SharedTable};
 use super::Value;
 use std::collections::HashMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 /// What a host function sees of its caller.
@@ -22,24 +24,55 @@ pub struct HostFunc {
     pub body: Arc<HostFn>,
 }
 
+/// A global cell owned by the host or by another instance.
+#[derive(Clone)]
+pub struct GlobalRef {
+    pub(super) cell: *mut u64,
+    /// Keeps the cell alive.
+    pub(super) _owner: Rc<GlobalSlots>,
+    pub ty: u8,
+    pub mutable: bool,
+}
+
+impl GlobalRef {
+    pub fn get(&self) -> Value {
+        // SAFETY: `owner` keeps the cell alive; reads of a u64 cell.
+        Value::from_slot(self.ty, unsafe { *self.cell })
+    }
+}
+
 /// A thing an instance can import.
 #[derive(Clone)]
 pub enum Extern {
     Func(HostFunc),
-    Global {
-        value: Value,
-        mutable: bool,
-    },
-    /// A fresh memory with these limits in pages.
-    Memory {
-        min: u32,
-        max: Option<u32>,
-    },
-    /// A fresh funcref table with these limits.
-    Table {
-        min: u32,
-        max: Option<u32>,
-    },
+    Global(GlobalRef),
+    Memory(Rc<SharedMemory>),
+    Table(Rc<SharedTable>),
+}
+
+impl Extern {
+    /// A global owned by the host.
+    pub fn global(value: Value, mutable: bool) -> Extern {
+        let slots = Rc::new(GlobalSlots(
+            vec![std::cell::UnsafeCell::new(value.to_slot())].into_boxed_slice(),
+        ));
+        Extern::Global(GlobalRef {
+            cell: slots.cell(0),
+            _owner: slots,
+            ty: value.type_code(),
+            mutable,
+        })
+    }
+
+    /// A fresh zeroed memory.
+    pub fn memory(min: u32, max: Option<u32>) -> Result<Extern, String> {
+        Ok(Extern::Memory(Rc::new(SharedMemory::new(min, max)?)))
+    }
+
+    /// A fresh table of null entries.
+    pub fn table(min: u32, max: Option<u32>) -> Extern {
+        Extern::Table(Rc::new(SharedTable::new(min, max)))
+    }
 }
 
 /// The imports offered to an instance.

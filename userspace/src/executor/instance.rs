@@ -2,15 +2,19 @@
 
 use super::code::{CodeMemory, Stack};
 use super::helpers;
-use super::host::{Extern, HostFunc, Imports};
+use super::host::{Extern, GlobalRef, HostFunc, Imports};
+use super::shared::{GlobalSlots, SharedMemory, SharedTable};
+use super::types::signature_id;
 use super::Value;
 use kwasm_hooks::artifact::*;
 use kwasm_hooks::trap::trap_name;
-use kwasm_hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
+use kwasm_hooks::vmctx::{TableEntry, VmCtx};
 use kwasm_kcore::artifact::Artifact;
 use kwasm_kcore::{bulk, reloc};
 use std::cell::UnsafeCell;
+use std::collections::HashMap;
 use std::fmt;
+use std::rc::Rc;
 
 /// A trap: the code a run stopped with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,6 +46,16 @@ pub enum InstantiateError {
     Trap(Trap),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum InvokeError {
+    #[error("no exported function {0:?}")]
+    NoSuchExport(String),
+    #[error("wrong argument types for {0:?}")]
+    BadArguments(String),
+    #[error("{0}")]
+    Trap(Trap),
+}
+
 /// Usable wasm stack per instance, and what is kept free below the limit for host code.
 const STACK_SIZE: usize = 2 << 20;
 const STACK_HEADROOM: u64 = 128 << 10;
@@ -50,11 +64,12 @@ pub const DEFAULT_FUEL: i64 = i64::MAX;
 
 /// Everything the helpers reach through `vmctx.instance`.
 pub(super) struct State {
-    pub memory: Vec<u8>,
-    pub memory_max: u32,
-    pub table: Vec<TableEntry>,
-    pub globals: Vec<u64>,
-    /// Passive data segments' bytes (empty once dropped or for active segments).
+    pub memory: Option<Rc<SharedMemory>>,
+    pub table: Option<Rc<SharedTable>>,
+    pub globals: Rc<GlobalSlots>,
+    /// Cells of imported globals, kept alive.
+    pub _imported_globals: Vec<GlobalRef>,
+    /// Passive data segments' bytes (empty once dropped, and for active ones after init).
     pub data: Vec<Vec<u8>>,
     /// Elem segments' function indices (empty once dropped).
     pub elems: Vec<Vec<u32>>,
@@ -63,28 +78,111 @@ pub(super) struct State {
     /// Host function per import index (None for non-functions).
     pub host_funcs: Vec<Option<HostFunc>>,
     pub yield_hook: Option<Box<dyn FnMut() -> bool>>,
-    pub vmctx: *mut VmCtx,
+    /// How another instance enters a function of this one, by the code address in its table
+    /// entry.
+    pub entry_points: HashMap<u64, EntryPoint>,
+    /// Activations of this instance on the host's call stack, and the stacks for nested ones.
+    pub depth: usize,
+    pub nested_stacks: Vec<Stack>,
+}
+
+/// How to enter a function from outside the instance.
+#[derive(Clone, Copy)]
+pub(super) enum EntryPoint {
+    /// Through its trampoline.
+    Wasm(u64),
+    /// An imported function (its table entry points to the adapter): the host function itself.
+    Host(usize),
+}
+
+/// Most nested activations of one instance (each gets a stack of its own).
+const MAX_NESTING: usize = 32;
+
+/// Enters the instance of `vm` through trampoline `tramp` with `slots`, on a stack that no
+/// outer activation of the same instance uses. Returns the trampoline's result (0 or a trap).
+///
+/// # Safety
+///
+/// `vm` must be a live instance's vmctx, `tramp` one of its trampolines and `slots` an area
+/// of max(params, results) values for that function.
+pub(super) unsafe fn enter(vm: *mut VmCtx, tramp: u64, slots: *mut u64) -> u32 {
+    // Raw accesses only: the code we call re-enters the state through helpers.
+    // SAFETY: per the contract above, `vm` and its state are alive.
+    unsafe {
+        let st = (*vm).instance as *mut State;
+        let depth = (*st).depth;
+        let (top, limit) = ((*vm).stack_top, (*vm).stack_limit);
+        if depth > 0 {
+            if depth > MAX_NESTING {
+                return kwasm_hooks::trap::TRAP_STACK_EXHAUSTED;
+            }
+            while (*st).nested_stacks.len() < depth {
+                match Stack::new(STACK_SIZE) {
+                    Ok(s) => (*st).nested_stacks.push(s),
+                    Err(_) => return kwasm_hooks::trap::TRAP_STACK_EXHAUSTED,
+                }
+            }
+            let stacks = &(*st).nested_stacks;
+            let stack = &stacks[depth - 1];
+            (*vm).stack_top = stack.top();
+            (*vm).stack_limit = stack.bottom() + STACK_HEADROOM;
+        }
+        (*st).depth = depth + 1;
+        let f: extern "sysv64" fn(*mut VmCtx, *mut u64) -> u32 =
+            std::mem::transmute(tramp as usize);
+        let code = f(vm, slots);
+        (*st).depth = depth;
+        (*vm).stack_top = top;
+        (*vm).stack_limit = limit;
+        code
+    }
 }
 
 impl State {
-    /// Publishes the memory's current base and size to the code.
-    pub fn sync_memory(&mut self) {
-        // SAFETY: `vmctx` points to the instance's boxed VmCtx, alive as long as the state.
-        let vm = unsafe { &mut *self.vmctx };
-        vm.memory_base = self.memory.as_mut_ptr() as u64;
-        vm.memory_size = self.memory.len() as u64;
-        vm.memory_pages = self.memory.len() as u64 / PAGE_SIZE;
-        vm.table_base = self.table.as_mut_ptr() as u64;
-        vm.table_len = self.table.len() as u64;
-        vm.globals_base = self.globals.as_mut_ptr() as u64;
+    fn empty() -> Self {
+        State {
+            memory: None,
+            table: None,
+            globals: Rc::new(GlobalSlots(Box::new([]))),
+            _imported_globals: Vec::new(),
+            data: Vec::new(),
+            elems: Vec::new(),
+            func_entries: Vec::new(),
+            host_funcs: Vec::new(),
+            yield_hook: None,
+            entry_points: HashMap::new(),
+            depth: 0,
+            nested_stacks: Vec::new(),
+        }
+    }
+
+    /// The memory's bytes (empty without a memory). Do not hold across calls (see
+    /// `SharedMemory::bytes_mut`).
+    pub fn memory_bytes(&mut self) -> &mut [u8] {
+        match &self.memory {
+            // SAFETY: helpers and host calls use the slice only for their own duration.
+            Some(m) => unsafe { m.bytes_mut() },
+            None => &mut [],
+        }
+    }
+
+    pub fn table_entries(&mut self) -> &mut [TableEntry] {
+        match &self.table {
+            // SAFETY: as above.
+            Some(t) => unsafe { t.entries_mut() },
+            None => &mut [],
+        }
     }
 }
 
 pub struct Instance {
     vmctx: Box<UnsafeCell<VmCtx>>,
     state: Box<UnsafeCell<State>>,
-    code: CodeMemory,
-    _stack: Stack,
+    /// `None` only while being dropped (see `Drop`).
+    code: Option<CodeMemory>,
+    stack: Option<Stack>,
+    /// The table came from another instance or the host.
+    table_imported: bool,
     exports: Vec<(String, u32, u32)>,
     /// Per function index: signature (params, results) and trampoline address (0 if none).
     funcs: Vec<(Vec<u8>, Vec<u8>, u64)>,
@@ -92,7 +190,7 @@ pub struct Instance {
     uses_float: bool,
     /// Per global index: value type code and mutability.
     global_types: Vec<(u8, bool)>,
-    table_max: Option<u32>,
+    imported_globals: usize,
 }
 
 fn cpu_has(features: u64) -> bool {
@@ -118,6 +216,79 @@ fn write_jmp_abs(buf: &mut [u8], target: u64) {
     buf[6..14].copy_from_slice(&target.to_le_bytes());
 }
 
+/// Whether provided limits satisfy declared ones (the spec's import matching).
+fn limits_match(size: u32, max: Option<u32>, want_min: u32, want_max: u32) -> bool {
+    size >= want_min && (want_max == NONE || max.is_some_and(|m| m <= want_max))
+}
+
+/// Resolved imports.
+struct Linked {
+    host_funcs: Vec<Option<HostFunc>>,
+    globals: Vec<GlobalRef>,
+    memory: Option<Rc<SharedMemory>>,
+    table: Option<Rc<SharedTable>>,
+}
+
+fn link(art: &Artifact<'_>, imports: &Imports) -> Result<Linked, InstantiateError> {
+    let h = art.header();
+    let mut linked = Linked {
+        host_funcs: Vec::new(),
+        globals: Vec::new(),
+        memory: None,
+        table: None,
+    };
+    for imp in art.imports().iter() {
+        let (module, name) = (
+            art.string(imp.module).unwrap_or(""),
+            art.string(imp.name).unwrap_or(""),
+        );
+        let incompatible = || InstantiateError::IncompatibleImport(module.into(), name.into());
+        let ext = imports
+            .get(module, name)
+            .ok_or_else(|| InstantiateError::UnknownImport(module.into(), name.into()))?;
+        let mut func = None;
+        match (imp.kind, ext) {
+            (IMPORT_FUNC, Extern::Func(f)) => {
+                let ty = art
+                    .types()
+                    .get(imp.desc as usize)
+                    .ok_or_else(incompatible)?;
+                let (p, r) = art.signature(ty);
+                if f.params != p || f.results != r {
+                    return Err(incompatible());
+                }
+                func = Some(f.clone());
+            }
+            (IMPORT_GLOBAL, Extern::Global(g)) => {
+                if g.ty != (imp.desc & 0xff) as u8 || g.mutable != (imp.desc >> 8 == 1) {
+                    return Err(incompatible());
+                }
+                linked.globals.push(g.clone());
+            }
+            (IMPORT_MEMORY, Extern::Memory(m)) => {
+                if !limits_match(
+                    m.pages(),
+                    Some(m.max_pages()).filter(|&x| x < 65536 || h.memory_max == NONE),
+                    h.memory_min,
+                    h.memory_max,
+                ) {
+                    return Err(incompatible());
+                }
+                linked.memory = Some(m.clone());
+            }
+            (IMPORT_TABLE, Extern::Table(t)) => {
+                if !limits_match(t.len(), t.max(), h.table_min, h.table_max) {
+                    return Err(incompatible());
+                }
+                linked.table = Some(t.clone());
+            }
+            _ => return Err(incompatible()),
+        }
+        linked.host_funcs.push(func);
+    }
+    Ok(linked)
+}
+
 impl Instance {
     /// Validates and installs `artifact`, resolves its imports, initialises memory and table
     /// and runs the start function.
@@ -128,99 +299,47 @@ impl Instance {
         if !cpu_has(h.cpu_features) {
             return Err(InstantiateError::CpuFeature(h.cpu_features));
         }
+        let linked = link(&art, imports)?;
+        let table_imported = linked.table.is_some();
 
-        // Imports.
-        let mut host_funcs = Vec::new();
-        let mut globals = Vec::new();
-        let (mut mem_limits, mut table_limits) = (None, None);
-        for imp in art.imports().iter() {
-            let (module, name) = (
-                art.string(imp.module).unwrap_or(""),
-                art.string(imp.name).unwrap_or(""),
-            );
-            let unknown = || InstantiateError::UnknownImport(module.into(), name.into());
-            let incompatible = || InstantiateError::IncompatibleImport(module.into(), name.into());
-            let ext = imports.get(module, name).ok_or_else(unknown)?;
-            match (imp.kind, ext) {
-                (IMPORT_FUNC, Extern::Func(f)) => {
-                    let (p, r) = art.signature(
-                        art.types()
-                            .get(imp.desc as usize)
-                            .ok_or_else(incompatible)?,
-                    );
-                    if f.params != p || f.results != r {
-                        return Err(incompatible());
-                    }
-                    host_funcs.push(Some(f.clone()));
-                    continue;
-                }
-                (IMPORT_GLOBAL, Extern::Global { value, mutable }) => {
-                    if value.type_code() != (imp.desc & 0xff) as u8
-                        || *mutable != (imp.desc >> 8 == 1)
-                    {
-                        return Err(incompatible());
-                    }
-                    globals.push(value.to_slot());
-                }
-                (IMPORT_MEMORY, Extern::Memory { min, max }) => {
-                    let ok = *min >= h.memory_min
-                        && (h.memory_max == NONE || max.is_some_and(|m| m <= h.memory_max));
-                    if !ok {
-                        return Err(incompatible());
-                    }
-                    mem_limits = Some((*min, max.unwrap_or(NONE)));
-                }
-                (IMPORT_TABLE, Extern::Table { min, max }) => {
-                    let ok = *min >= h.table_min
-                        && (h.table_max == NONE || max.is_some_and(|m| m <= h.table_max));
-                    if !ok {
-                        return Err(incompatible());
-                    }
-                    table_limits = Some((*min, max.unwrap_or(NONE)));
-                }
-                _ => return Err(incompatible()),
-            }
-            host_funcs.push(None);
-        }
-        let imported_globals = globals.len();
-        let import_global_index = |import: u64| -> usize {
-            art.imports()
-                .iter()
-                .take(import as usize)
-                .filter(|i| i.kind == IMPORT_GLOBAL)
-                .count()
-        };
+        // Globals: imported slots hold the exporter's cell address, defined ones their value.
+        let mut slots: Vec<u64> = linked.globals.iter().map(|g| g.cell as u64).collect();
+        let imported_globals = slots.len();
         for g in art.globals().iter() {
             let v = match g.init_kind {
-                INIT_GLOBAL_GET => globals[import_global_index(g.value)],
+                INIT_GLOBAL_GET => {
+                    let k = art
+                        .imports()
+                        .iter()
+                        .take(g.value as usize)
+                        .filter(|i| i.kind == IMPORT_GLOBAL)
+                        .count();
+                    linked.globals[k].get().to_slot()
+                }
                 _ => g.value,
             };
-            globals.push(v);
+            slots.push(v);
         }
-        debug_assert!(globals.len() >= imported_globals);
+        let globals = Rc::new(GlobalSlots(
+            slots.into_iter().map(UnsafeCell::new).collect(),
+        ));
 
-        // Memory and table.
-        let (mem_min, mem_max) = mem_limits.unwrap_or((h.memory_min, h.memory_max));
-        let memory_max = if h.has_memory == 1 {
-            mem_max.min(65536)
-        } else {
-            0
+        let memory = match (linked.memory, h.has_memory) {
+            (Some(m), _) => Some(m),
+            (None, 1) => Some(Rc::new(
+                SharedMemory::new(h.memory_min, (h.memory_max != NONE).then_some(h.memory_max))
+                    .map_err(InstantiateError::Memory)?,
+            )),
+            _ => None,
         };
-        let memory_bytes = usize::try_from(u64::from(mem_min) * PAGE_SIZE)
-            .map_err(|e| InstantiateError::Memory(e.to_string()))?;
-        let mut memory = Vec::new();
-        memory
-            .try_reserve_exact(memory_bytes)
-            .map_err(|e| InstantiateError::Memory(e.to_string()))?;
-        memory.resize(memory_bytes, 0);
-        let (table_min, _) = table_limits.unwrap_or((h.table_min, h.table_max));
-        let table = vec![
-            TableEntry {
-                code: 0,
-                type_index: u64::MAX
-            };
-            table_min as usize
-        ];
+        let table = match (linked.table, h.has_table) {
+            (Some(t), _) => Some(t),
+            (None, 1) => Some(Rc::new(SharedTable::new(
+                h.table_min,
+                (h.table_max != NONE).then_some(h.table_max),
+            ))),
+            _ => None,
+        };
 
         // Code and veneers.
         let code_bytes = art.section(Section::Code);
@@ -232,6 +351,14 @@ impl Instance {
         let mut code =
             CodeMemory::new(total).map_err(|e| InstantiateError::Memory(e.to_string()))?;
         let base = code.base();
+        let type_ids: Vec<u32> = art
+            .types()
+            .iter()
+            .map(|t| {
+                let (p, r) = art.signature(t);
+                signature_id(p, r)
+            })
+            .collect();
         {
             let buf = code.bytes_mut();
             buf[..code_bytes.len()].copy_from_slice(code_bytes);
@@ -242,7 +369,7 @@ impl Instance {
             }
             for i in 0..imports_n {
                 let at = imports_at + VENEER_IMPORT * i;
-                buf[at] = 0xba; // mov edx, imm32
+                buf[at] = 0xba; // mov edx, imm32: the import index for the dispatcher
                 buf[at + 1..at + 5].copy_from_slice(&(i as u32).to_le_bytes());
                 write_jmp_abs(
                     &mut buf[at + 5..],
@@ -261,6 +388,7 @@ impl Instance {
                         Some(base + (helpers_at + VENEER_HELPER * r.target as usize) as u64)
                     }
                     RELOC_INDIRECT_THUNK if r.target == 11 => Some(base + veneers as u64),
+                    RELOC_TYPE_ID => type_ids.get(r.target as usize).map(|&id| u64::from(id)),
                     _ => None,
                 },
             )
@@ -268,32 +396,6 @@ impl Instance {
         }
         code.make_executable()
             .map_err(|e| InstantiateError::Memory(e.to_string()))?;
-
-        // Functions: table entries and trampolines.
-        let mut func_entries = Vec::new();
-        let mut funcs = Vec::new();
-        for imp in art.imports().iter().filter(|i| i.kind == IMPORT_FUNC) {
-            let ty = art.types().get(imp.desc as usize).expect("validated");
-            let (p, r) = art.signature(ty);
-            func_entries.push(TableEntry {
-                code: base + u64::from(imp.adapter),
-                type_index: u64::from(imp.desc),
-            });
-            funcs.push((p.to_vec(), r.to_vec(), 0));
-        }
-        for f in art.funcs().iter() {
-            let (p, r) = art.signature(art.types().get(f.type_index as usize).expect("validated"));
-            func_entries.push(TableEntry {
-                code: base + u64::from(f.code.offset),
-                type_index: u64::from(f.type_index),
-            });
-            let tramp = if f.trampoline == NONE {
-                0
-            } else {
-                base + u64::from(f.trampoline)
-            };
-            funcs.push((p.to_vec(), r.to_vec(), tramp));
-        }
 
         let stack = Stack::new(STACK_SIZE).map_err(|e| InstantiateError::Memory(e.to_string()))?;
         if u64::from(h.min_stack) + STACK_HEADROOM > stack.top() - stack.bottom() {
@@ -311,10 +413,53 @@ impl Instance {
             host_sp: 0,
             table_base: 0,
             table_len: 0,
-            globals_base: 0,
+            globals_base: globals.base(),
             memory_pages: 0,
             instance: 0,
         }));
+        let vm = vmctx.get();
+
+        // Functions: table entries (with this instance's vmctx) and trampolines.
+        let mut func_entries = Vec::new();
+        let mut funcs = Vec::new();
+        let mut entry_points = HashMap::new();
+        for (import, imp) in art
+            .imports()
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.kind == IMPORT_FUNC)
+        {
+            let (p, r) = art.signature(art.types().get(imp.desc as usize).expect("validated"));
+            let entry = TableEntry {
+                code: base + u64::from(imp.adapter),
+                type_id: u64::from(type_ids[imp.desc as usize]),
+                vmctx: vm as u64,
+                _reserved: 0,
+            };
+            entry_points.insert(entry.code, EntryPoint::Host(import));
+            func_entries.push(entry);
+            funcs.push((p.to_vec(), r.to_vec(), 0));
+        }
+        for f in art.funcs().iter() {
+            let (p, r) = art.signature(art.types().get(f.type_index as usize).expect("validated"));
+            let entry = TableEntry {
+                code: base + u64::from(f.code.offset),
+                type_id: u64::from(type_ids[f.type_index as usize]),
+                vmctx: vm as u64,
+                _reserved: 0,
+            };
+            func_entries.push(entry);
+            let tramp = if f.trampoline == NONE {
+                0
+            } else {
+                base + u64::from(f.trampoline)
+            };
+            if tramp != 0 {
+                entry_points.insert(entry.code, EntryPoint::Wasm(tramp));
+            }
+            funcs.push((p.to_vec(), r.to_vec(), tramp));
+        }
+
         let segment_funcs = |e: &ElemSegment| -> Vec<u32> {
             let blob = art.section(Section::ElemFuncs);
             blob[e.funcs.offset as usize..(e.funcs.offset + e.funcs.len) as usize]
@@ -322,30 +467,40 @@ impl Instance {
                 .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
                 .collect()
         };
+        let data_bytes = art.section(Section::DataBytes);
         let state = Box::new(UnsafeCell::new(State {
             memory,
-            memory_max,
             table,
             globals,
+            _imported_globals: linked.globals,
             data: art
                 .data()
                 .iter()
                 .map(|d| {
-                    art.section(Section::DataBytes)
-                        [d.bytes.offset as usize..(d.bytes.offset + d.bytes.len) as usize]
+                    data_bytes[d.bytes.offset as usize..(d.bytes.offset + d.bytes.len) as usize]
                         .to_vec()
                 })
                 .collect(),
             elems: art.elems().iter().map(|e| segment_funcs(&e)).collect(),
             func_entries,
-            host_funcs,
+            host_funcs: linked.host_funcs,
             yield_hook: None,
-            vmctx: vmctx.get(),
+            entry_points,
+            depth: 0,
+            nested_stacks: Vec::new(),
         }));
-        // SAFETY: both boxes are freshly made and not shared yet.
+        // SAFETY: both boxes are fresh and not shared yet; the memory and table outlive the
+        // attachment (the state holds them; `Drop` detaches).
         unsafe {
-            (*vmctx.get()).instance = state.get() as u64;
-            (*state.get()).sync_memory();
+            (*vm).instance = state.get() as u64;
+            let st = &mut *state.get();
+            if let Some(m) = &st.memory {
+                m.attach(vm);
+            }
+            if let Some(t) = &st.table {
+                (*vm).table_base = t.entries_mut().as_mut_ptr() as u64;
+                (*vm).table_len = u64::from(t.len());
+            }
         }
         let mut global_types: Vec<(u8, bool)> = art
             .imports()
@@ -358,26 +513,29 @@ impl Instance {
                 .iter()
                 .map(|g| (g.valtype as u8, g.mutable == 1)),
         );
-        let table_max = table_limits.map_or(h.table_max, |t| t.1);
         let mut instance = Instance {
             vmctx,
             state,
-            code,
-            _stack: stack,
-            exports: Vec::new(),
+            code: Some(code),
+            stack: Some(stack),
+            table_imported,
+            exports: art
+                .exports()
+                .iter()
+                .map(|e| {
+                    (
+                        art.string(e.name).unwrap_or("").to_string(),
+                        e.kind,
+                        e.index,
+                    )
+                })
+                .collect(),
             funcs,
             imported_funcs: art.imported(IMPORT_FUNC),
             uses_float: h.flags & FLAG_USES_FLOAT != 0,
             global_types,
-            table_max: (table_max != NONE).then_some(table_max),
+            imported_globals,
         };
-        for e in art.exports().iter() {
-            instance.exports.push((
-                art.string(e.name).unwrap_or("").to_string(),
-                e.kind,
-                e.index,
-            ));
-        }
         instance
             .init_segments(&art)
             .map_err(InstantiateError::Trap)?;
@@ -393,36 +551,50 @@ impl Instance {
         self.state.get_mut()
     }
 
+    /// The value of global `index` (imported globals through their cell).
+    fn global_value(&mut self, index: usize) -> u64 {
+        let imported = index < self.imported_globals;
+        let st = self.state();
+        // SAFETY: an imported slot holds the address of a cell that `_imported_globals` keeps
+        // alive; defined slots are plain values.
+        unsafe {
+            let slot = *st.globals.cell(index);
+            if imported {
+                *(slot as *const u64)
+            } else {
+                slot
+            }
+        }
+    }
+
     /// Active elem then data segments, in order; afterwards they count as dropped.
     fn init_segments(&mut self, art: &Artifact<'_>) -> Result<(), Trap> {
-        let import_global_index = |import: u32| -> usize {
-            art.imports()
-                .iter()
-                .take(import as usize)
-                .filter(|i| i.kind == IMPORT_GLOBAL)
-                .count()
+        let offset_of = |this: &mut Self, kind: u32, offset: u32| -> u32 {
+            if kind == INIT_GLOBAL_GET {
+                let k = art
+                    .imports()
+                    .iter()
+                    .take(offset as usize)
+                    .filter(|i| i.kind == IMPORT_GLOBAL)
+                    .count();
+                this.global_value(k) as u32
+            } else {
+                offset
+            }
         };
-        let state = self.state.get_mut();
         for (i, e) in art.elems().iter().enumerate() {
             if e.mode == SEGMENT_PASSIVE {
                 continue;
             }
-            let funcs = std::mem::take(&mut state.elems[i]);
+            let funcs = std::mem::take(&mut self.state().elems[i]);
             if e.mode != SEGMENT_ACTIVE {
                 continue;
             }
-            let offset = if e.offset_kind == INIT_GLOBAL_GET {
-                state.globals[import_global_index(e.offset)] as u32
-            } else {
-                e.offset
-            };
-            let entries = &state.func_entries;
-            let null = TableEntry {
-                code: 0,
-                type_index: u64::MAX,
-            };
+            let offset = offset_of(self, e.offset_kind, e.offset);
+            let st = self.state();
+            let entries = st.func_entries.clone();
             bulk::table_init(
-                &mut state.table,
+                st.table_entries(),
                 funcs.len() as u32,
                 offset,
                 0,
@@ -431,7 +603,7 @@ impl Instance {
                     entries
                         .get(funcs[k as usize] as usize)
                         .copied()
-                        .unwrap_or(null)
+                        .unwrap_or_default()
                 },
             )
             .map_err(Trap)?;
@@ -440,14 +612,16 @@ impl Instance {
             if d.mode != SEGMENT_ACTIVE {
                 continue;
             }
-            let bytes = std::mem::take(&mut state.data[i]);
-            let offset = if d.offset_kind == INIT_GLOBAL_GET {
-                state.globals[import_global_index(d.offset)] as u32
-            } else {
-                d.offset
-            };
-            bulk::memory_init(&mut state.memory, &bytes, offset, 0, bytes.len() as u32)
-                .map_err(Trap)?;
+            let bytes = std::mem::take(&mut self.state().data[i]);
+            let offset = offset_of(self, d.offset_kind, d.offset);
+            bulk::memory_init(
+                self.state().memory_bytes(),
+                &bytes,
+                offset,
+                0,
+                bytes.len() as u32,
+            )
+            .map_err(Trap)?;
         }
         Ok(())
     }
@@ -477,29 +651,27 @@ impl Instance {
         self.vmctx.get()
     }
 
-    pub fn memory(&mut self) -> &mut [u8] {
-        &mut self.state().memory
+    /// A copy of the linear memory's bytes (empty without a memory).
+    pub fn memory(&mut self) -> Vec<u8> {
+        self.state().memory_bytes().to_vec()
     }
 
     pub fn uses_float(&self) -> bool {
         self.uses_float
     }
 
+    fn export(&self, name: &str, kind: u32) -> Option<u32> {
+        self.exports
+            .iter()
+            .find(|e| e.0 == name && e.1 == kind)
+            .map(|e| e.2)
+    }
+
     /// The value of an exported global.
-    pub fn global(&mut self, name: &str) -> Option<u64> {
-        let &(_, kind, index) = self.exports.iter().find(|e| e.0 == name)?;
-        (kind == EXPORT_GLOBAL).then(|| self.state().globals[index as usize])
-    }
-
-    /// Type code of an exported global.
-    pub fn global_type(&self, name: &str) -> Option<u8> {
-        let &(_, kind, index) = self.exports.iter().find(|e| e.0 == name)?;
-        (kind == EXPORT_GLOBAL).then(|| self.global_types[index as usize].0)
-    }
-
-    pub fn global_mutable(&self, name: &str) -> Option<bool> {
-        let &(_, kind, index) = self.exports.iter().find(|e| e.0 == name)?;
-        (kind == EXPORT_GLOBAL).then(|| self.global_types[index as usize].1)
+    pub fn global(&mut self, name: &str) -> Option<Value> {
+        let index = self.export(name, EXPORT_GLOBAL)? as usize;
+        let ty = self.global_types[index].0;
+        Some(Value::from_slot(ty, self.global_value(index)))
     }
 
     /// Every export: name and kind (`EXPORT_*`).
@@ -507,41 +679,44 @@ impl Instance {
         self.exports.iter().map(|e| (e.0.clone(), e.1)).collect()
     }
 
-    /// Current memory size and maximum, in pages.
-    pub fn memory_limits(&mut self) -> (u32, Option<u32>) {
+    /// An exported global, memory or table, to offer to other instances as an import.
+    pub fn export_extern(&mut self, name: &str) -> Option<Extern> {
+        let &(_, kind, index) = self.exports.iter().find(|e| e.0 == name)?;
+        let imported_globals = self.imported_globals;
+        let (ty, mutable) = self
+            .global_types
+            .get(index as usize)
+            .copied()
+            .unwrap_or((0, false));
         let st = self.state();
-        (
-            (st.memory.len() as u64 / PAGE_SIZE) as u32,
-            Some(st.memory_max),
-        )
-    }
-
-    /// Current table size and maximum.
-    pub fn table_limits(&mut self) -> (u32, Option<u32>) {
-        let max = self.table_max;
-        (self.state().table.len() as u32, max)
+        match kind {
+            EXPORT_GLOBAL if (index as usize) < imported_globals => {
+                Some(Extern::Global(st._imported_globals[index as usize].clone()))
+            }
+            EXPORT_GLOBAL => Some(Extern::Global(GlobalRef {
+                cell: st.globals.cell(index as usize),
+                _owner: st.globals.clone(),
+                ty,
+                mutable,
+            })),
+            EXPORT_MEMORY => st.memory.clone().map(Extern::Memory),
+            EXPORT_TABLE => st.table.clone().map(Extern::Table),
+            _ => None,
+        }
     }
 
     /// The signature of an exported function: (params, results) value-type codes.
     pub fn func_type(&self, name: &str) -> Option<(&[u8], &[u8])> {
-        let &(_, kind, index) = self.exports.iter().find(|e| e.0 == name)?;
-        if kind != EXPORT_FUNC {
-            return None;
-        }
+        let index = self.export(name, EXPORT_FUNC)?;
         let (p, r, _) = &self.funcs[index as usize];
         Some((p, r))
     }
 
     /// Calls exported function `name`.
     pub fn invoke(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, InvokeError> {
-        let &(_, kind, index) = self
-            .exports
-            .iter()
-            .find(|e| e.0 == name)
+        let index = self
+            .export(name, EXPORT_FUNC)
             .ok_or_else(|| InvokeError::NoSuchExport(name.into()))?;
-        if kind != EXPORT_FUNC {
-            return Err(InvokeError::NoSuchExport(name.into()));
-        }
         let (params, _, _) = &self.funcs[index as usize];
         if params.len() != args.len() || params.iter().zip(args).any(|(&p, a)| p != a.type_code()) {
             return Err(InvokeError::BadArguments(name.into()));
@@ -557,8 +732,8 @@ impl Instance {
         }
         let code = if index < self.imported_funcs {
             // A re-exported import: call the host function directly.
-            let state = self.state.get_mut();
-            let f = state
+            let st = self.state();
+            let f = st
                 .host_funcs
                 .iter()
                 .flatten()
@@ -566,24 +741,18 @@ impl Instance {
                 .cloned()
                 .expect("validated import");
             let mut caller = super::Caller {
-                memory: &mut state.memory,
+                memory: st.memory_bytes(),
             };
             match (f.body)(&mut caller, &mut slots) {
                 Ok(()) => 0,
                 Err(code) => code.max(1),
             }
         } else {
-            // SAFETY: `tramp` is the trampoline the compiler emitted for this function, in
-            // our executable mapping, with the `extern "sysv64" fn(*mut VmCtx, *mut u64) -> u32`
-            // convention; vmctx and the state it points to are alive and not otherwise
-            // borrowed during the call; `slots` holds max(params, results) values.
-            unsafe {
-                let f: extern "sysv64" fn(*mut VmCtx, *mut u64) -> u32 =
-                    std::mem::transmute(tramp as usize);
-                f(self.vmctx.get(), slots.as_mut_ptr())
-            }
+            // SAFETY: `tramp` is the trampoline the compiler emitted for this function, in our
+            // executable mapping; the vmctx and its state live as long as `self`; `slots`
+            // holds max(params, results) values.
+            unsafe { enter(self.vmctx.get(), tramp, slots.as_mut_ptr()) }
         };
-        let _ = &self.code;
         if code != 0 {
             return Err(Trap(code));
         }
@@ -595,12 +764,26 @@ impl Instance {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum InvokeError {
-    #[error("no exported function {0:?}")]
-    NoSuchExport(String),
-    #[error("wrong argument types for {0:?}")]
-    BadArguments(String),
-    #[error("{0}")]
-    Trap(Trap),
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let vm = self.vmctx.get();
+        if let Some(m) = &self.state.get_mut().memory {
+            m.detach(vm);
+        }
+        // Entries this instance wrote into a table that outlives it point at its code and
+        // vmctx (even when instantiation failed after the elem segments): hand the running
+        // parts to the table, which frees them with itself.
+        let st = self.state.get_mut();
+        if let (true, Some(table)) = (self.table_imported, st.table.take()) {
+            if Rc::strong_count(&table) > 1 {
+                let parts: Box<dyn std::any::Any> = Box::new((
+                    std::mem::replace(&mut self.vmctx, Box::new(UnsafeCell::new(VmCtx::default()))),
+                    std::mem::replace(&mut self.state, Box::new(UnsafeCell::new(State::empty()))),
+                    self.code.take(),
+                    self.stack.take(),
+                ));
+                table.keep_alive(parts);
+            }
+        }
+    }
 }

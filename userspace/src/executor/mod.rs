@@ -7,8 +7,11 @@ mod code;
 mod helpers;
 mod host;
 mod instance;
+mod shared;
+mod types;
 mod value;
 
-pub use host::{Caller, Extern, HostFunc, Imports};
+pub use host::{Caller, Extern, GlobalRef, HostFunc, Imports};
 pub use instance::{Instance, InstantiateError, InvokeError, Trap, DEFAULT_FUEL};
+pub use shared::{SharedMemory, SharedTable};
 pub use value::Value;
