@@ -4,12 +4,14 @@
 //! kernel → Rust-enabled 6.12 test kernel, cached outside the repo by its inputs
 //! module → kwasm.ko against that kernel
 //! vm     → initramfs + QEMU: run a command or the VM suite inside, fail on kernel complaints
-//! test   → host tests, then the VM suite, then the harness's own canaries
+//! guests → the wasm32 guest programs (Rust via build-std, C via clang + wasi-libc)
+//! test   → host tests, guest-program tests, the VM suite, the harness's own canaries
 //! demo   → all of the above that the demo needs, then the demo in the VM
 
 mod cmd;
 mod cpio;
 mod demo;
+mod guests;
 mod kernel;
 mod kernel_log;
 mod module;
@@ -29,7 +31,8 @@ commands:
   module                build kernel/ as kwasm.ko against the test kernel
   vm [--timeout S] [-- CMD...]
                         boot the test VM with the module loaded; run CMD (default: the VM suite)
-  test                  host tests, then the VM suite (what CI runs)
+  guests                build the wasm32 guest programs (Rust and C) into target/xtask/guests
+  test                  host tests, guest programs, then the VM suite (what CI runs)
   demo                  set everything up, boot the VM, print the ABI version, run the self-test";
 
 fn main() -> ExitCode {
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Some("kernel") => kernel::build().map(|_| ()),
         Some("module") => kernel::build().and_then(|k| module::build(&k).map(|_| ())),
         Some("vm") => vm::cli(&args[1..]),
+        Some("guests") => setup::run().and_then(|()| guests::build().map(|_| ())),
         Some("test") => test::run(),
         Some("demo") => demo::run(),
         Some("-h" | "--help" | "help") => {

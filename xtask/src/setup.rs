@@ -3,7 +3,8 @@
 use crate::{cmd, paths, Result};
 use std::process::Command;
 
-/// Debian packages for the kernel build (Rust-enabled, LLVM 14), the module and the VM.
+/// Debian packages for the kernel build (Rust-enabled, LLVM 14), the module, the VM and the
+/// guest programs.
 pub const DEBIAN_PACKAGES: &[&str] = &[
     paths::KERNEL_SOURCE_PKG,
     "rustc-web",
@@ -21,6 +22,9 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     "xz-utils",
     "qemu-system-x86",
     "busybox-static",
+    // C guests: wasi-libc and the wasm32 compiler runtime for clang 14.
+    "wasi-libc",
+    "libclang-rt-14-dev-wasm32",
 ];
 
 fn missing_packages() -> Vec<&'static str> {

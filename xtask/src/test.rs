@@ -8,12 +8,15 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// Runs the host tests, echoing their output, and counts the results.
-fn host_tests() -> Result<(Totals, bool)> {
-    println!("test: host tests (cargo test --workspace, without the VM-only crate)");
-    let mut child = Command::new("cargo")
-        .current_dir(paths::repo())
-        .args(["test", "--workspace", "--exclude", "kwasm-vmtests"])
+/// Runs `cargo test ARGS`, echoing its output, and counts the results.
+fn cargo_test(args: &[&str], env: &[(&str, &std::path::Path)]) -> Result<(Totals, bool)> {
+    let mut command = Command::new("cargo");
+    command.current_dir(paths::repo()).arg("test").args(args);
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    println!("  $ {}", crate::cmd::show(&command));
+    let mut child = command
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("cargo test: {e}"))?;
@@ -81,7 +84,22 @@ fn lints() -> bool {
 pub fn run() -> Result<()> {
     setup::run()?;
     let lints_ok = lints();
-    let (host, host_ok) = host_tests()?;
+    println!("test: host tests (the workspace without the VM and guest-program crates)");
+    let (mut host, mut host_ok) = cargo_test(
+        &[
+            "--workspace",
+            "--exclude",
+            "kwasm-vmtests",
+            "--exclude",
+            "kwasm-guesttests",
+        ],
+        &[],
+    )?;
+    println!("test: guest programs (Rust and C built for wasm32, compared with native builds)");
+    let guests = crate::guests::build()?;
+    let (g, g_ok) = cargo_test(&["-p", "kwasm-guesttests"], &[("KWASM_GUESTS", &guests)])?;
+    host.add(g);
+    host_ok &= g_ok;
 
     let kernel = kernel::build()?;
     let module = module::build(&kernel)?;

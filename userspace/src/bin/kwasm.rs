@@ -121,7 +121,9 @@ fn run(args: &[String]) -> Result<()> {
     } else {
         bytes
     };
-    let mut instance = Instance::new(&artifact, &Imports::default())?;
+    let mut imports = Imports::default();
+    kwasm::executor::wasi::add_to(&mut imports);
+    let mut instance = Instance::new(&artifact, &imports)?;
     // Integers given without a type take the parameter's type.
     if let Some((params, _)) = instance.func_type(&name) {
         for (v, &p) in values.iter_mut().zip(params) {

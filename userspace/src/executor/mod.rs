@@ -10,6 +10,7 @@ mod instance;
 mod shared;
 mod types;
 mod value;
+pub mod wasi;
 
 pub use host::{Caller, Extern, GlobalRef, HostFunc, Imports};
 pub use instance::{Instance, InstantiateError, InvokeError, Trap, DEFAULT_FUEL};

@@ -1,0 +1,64 @@
+//! `cargo xtask guests`: builds the wasm32 guest programs with today's toolchains and their
+//! default settings — Rust with Debian's rustc (`-Zbuild-std=core,alloc`, the design's recipe)
+//! and C with clang 14 + wasi-libc — into `target/xtask/guests/`.
+
+use crate::{cmd, paths, Result};
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Folder of the built guests (what `KWASM_GUESTS` points the guest tests at).
+pub fn dir() -> PathBuf {
+    paths::target().join("guests")
+}
+
+pub fn build() -> Result<PathBuf> {
+    let out = dir();
+    println!(
+        "guests: Rust (wasm32-unknown-unknown, build-std) and C (clang-14 + wasi-libc) into {}",
+        out.display()
+    );
+    let rust = paths::repo().join("examples/guests/algos-rs");
+    cmd::run(
+        Command::new("cargo")
+            .current_dir(&rust)
+            .env("RUSTC_BOOTSTRAP", "1")
+            .env("RUSTC", paths::KERNEL_RUSTC)
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER",
+                format!("wasm-ld{}", paths::LLVM_SUFFIX),
+            )
+            .args([
+                "rustc",
+                "-q",
+                "--release",
+                "--target",
+                "wasm32-unknown-unknown",
+                "-Zbuild-std=core,alloc",
+                "--crate-type",
+                "cdylib",
+            ])
+            .arg("--target-dir")
+            .arg(out.join("rust")),
+    )?;
+    std::fs::create_dir_all(out.join("c")).map_err(|e| e.to_string())?;
+    cmd::run(
+        Command::new(format!("clang{}", paths::LLVM_SUFFIX))
+            .args([
+                "--target=wasm32-wasi",
+                "--sysroot=/usr",
+                "-isystem",
+                "/usr/include/wasm32-wasi",
+                "-O2",
+            ])
+            .args([
+                "-nostartfiles",
+                "-Wl,--no-entry",
+                "-Wl,--export=c_sort_checksum",
+                "-Wl,--export=c_strings",
+            ])
+            .arg("-o")
+            .arg(out.join("c/algos.wasm"))
+            .arg(paths::repo().join("examples/guests/algos-c/algos.c")),
+    )?;
+    Ok(out)
+}
