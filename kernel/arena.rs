@@ -17,6 +17,7 @@ pub(crate) type ArenaBook = ArenaAllocator<ARENA_WORDS>;
 mod ffi {
     extern "C" {
         pub(crate) fn kwasm_arena_size() -> usize;
+        pub(crate) fn kwasm_arena_base() -> usize;
         pub(crate) fn kwasm_arena_write(offset: usize, src: *const u8, len: usize) -> i32;
         pub(crate) fn kwasm_arena_poison(offset: usize, len: usize) -> i32;
         pub(crate) fn kwasm_arena_sync_cores();
@@ -37,19 +38,43 @@ pub(crate) struct Code<'a> {
 }
 
 impl<'a> Code<'a> {
-    /// Allocates a region, copies `code` into it and makes it visible to every CPU.
-    pub(crate) fn install(state: &'a KwasmState, code: &[u8]) -> Result<Self> {
-        let region = state.arena.lock().alloc(code.len()).ok_or(ENOSPC)?;
-        let installed = Code { state, region };
-        // SAFETY: the region was just allocated for us, so nothing runs or writes there;
-        // `code` is a valid slice of `code.len() <= region.len` bytes.
-        let ret = unsafe { ffi::kwasm_arena_write(region.offset, code.as_ptr(), code.len()) };
+    /// Reserves a region of `len` bytes (still `int3`) whose address is known before the code
+    /// is written (relocations need it).
+    pub(crate) fn reserve(state: &'a KwasmState, len: usize) -> Result<Self> {
+        let region = state.arena.lock().alloc(len).ok_or(ENOSPC)?;
+        Ok(Code { state, region })
+    }
+
+    /// The address the region's first byte runs at.
+    pub(crate) fn base(&self) -> usize {
+        // SAFETY: returns the constant address of the arena.
+        unsafe { ffi::kwasm_arena_base() + self.region.offset }
+    }
+
+    /// Copies `code` (at most the region's size) in and makes it visible to every CPU.
+    pub(crate) fn write(&mut self, code: &[u8]) -> Result {
+        if code.len() > self.region.len {
+            return Err(EINVAL);
+        }
+        // SAFETY: the region is ours and nothing runs in it yet; `code` is a valid slice.
+        let ret = unsafe { ffi::kwasm_arena_write(self.region.offset, code.as_ptr(), code.len()) };
         if ret != 0 {
             return Err(Error::from_errno(ret));
         }
         // SAFETY: plain IPI to every CPU; may sleep, and we are in process context.
         unsafe { ffi::kwasm_arena_sync_cores() };
+        Ok(())
+    }
+
+    /// Allocates a region, copies `code` into it and makes it visible to every CPU.
+    pub(crate) fn install(state: &'a KwasmState, code: &[u8]) -> Result<Self> {
+        let mut installed = Self::reserve(state, code.len())?;
+        installed.write(code)?;
         Ok(installed)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.region.len
     }
 
     /// Calls the code at `entry` bytes into the region as `extern "C" fn(u64) -> u64`.

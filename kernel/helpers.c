@@ -7,7 +7,16 @@
  * region of this module's own text, filled with int3 at build time. Code is written through a
  * transient writable alias of its pages, so no mapping is ever both writable and executable.
  */
+#include <linux/anon_inodes.h>
+#include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/random.h>
+#include <linux/ratelimit.h>
+#include <linux/sched.h>
+#include <linux/timekeeping.h>
+#include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/objtool.h>
@@ -81,6 +90,11 @@ void kwasm_misc_deregister(void)
 size_t kwasm_arena_size(void)
 {
 	return KWASM_ARENA_SIZE;
+}
+
+unsigned long kwasm_arena_base(void)
+{
+	return kwasm_arena_addr();
 }
 
 /* Maps the arena pages covering [offset, offset+len) writable; returns the alias of offset. */
@@ -169,4 +183,115 @@ u64 kwasm_arena_call1(size_t offset, u64 arg)
 		     : THUNK_TARGET(fn)
 		     : "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory", "cc");
 	return ret;
+}
+
+/* ---- program file descriptors ---- */
+
+static int kwasm_prog_fop_release(struct inode *inode, struct file *file)
+{
+	kwasm_rust_prog_release(file->private_data);
+	return 0;
+}
+
+static const struct file_operations kwasm_prog_fops = {
+	/* A program fd holds the module: rmmod answers EBUSY while programs are open. */
+	.owner = THIS_MODULE,
+	.release = kwasm_prog_fop_release,
+	.llseek = noop_llseek,
+};
+
+int kwasm_prog_fd_new(void *prog)
+{
+	return anon_inode_getfd("kwasm-prog", &kwasm_prog_fops, prog, O_RDWR | O_CLOEXEC);
+}
+
+void *kwasm_prog_fd_get(int fd)
+{
+	struct fd f = fdget(fd);
+	void *prog = NULL;
+
+	if (fd_file(f) && fd_file(f)->f_op == &kwasm_prog_fops)
+		prog = kwasm_rust_prog_get(fd_file(f)->private_data);
+	fdput(f);
+	return prog;
+}
+
+/* ---- running generated code ---- */
+
+u32 kwasm_enter(unsigned long tramp, void *vmctx, u64 *slots)
+{
+	register void *rdi asm("rdi") = vmctx;
+	register u64 *rsi asm("rsi") = slots;
+	u32 ret;
+
+	/* The trampoline saves and restores the callee-saved registers itself. */
+	asm volatile(CALL_NOSPEC
+		     : "=a"(ret), "+r"(rdi), "+r"(rsi), ASM_CALL_CONSTRAINT
+		     : THUNK_TARGET(tramp)
+		     : "rcx", "rdx", "r8", "r9", "r10", "r11", "memory", "cc");
+	return ret;
+}
+
+#ifdef CONFIG_MITIGATION_RETPOLINE
+/* Declared by <asm/nospec-branch.h>; exported by arch/x86/lib/retpoline.S. */
+unsigned long kwasm_indirect_thunk_r11(void)
+{
+	return (unsigned long)__x86_indirect_thunk_r11;
+}
+#else
+unsigned long kwasm_indirect_thunk_r11(void)
+{
+	return 0;
+}
+#endif
+
+bool kwasm_capable_load(void)
+{
+	return capable(CAP_BPF) || capable(CAP_SYS_ADMIN);
+}
+
+u64 kwasm_ktime_ns(void)
+{
+	return ktime_get_ns();
+}
+
+void kwasm_fpu_begin(void)
+{
+	kernel_fpu_begin();
+}
+
+void kwasm_fpu_end(void)
+{
+	kernel_fpu_end();
+}
+
+void kwasm_random_bytes(void *buf, size_t len)
+{
+	get_random_bytes(buf, len);
+}
+
+void kwasm_print_ratelimited(const char *prog, const u8 *msg, size_t len)
+{
+	static DEFINE_RATELIMIT_STATE(rs, 5 * HZ, 20);
+
+	if (__ratelimit(&rs))
+		pr_info("kwasm: %s: %.*s\n", prog, (int)min_t(size_t, len, 256), msg);
+}
+
+bool kwasm_cpu_has(u64 features)
+{
+	/* Bits as in kwasm_hooks::artifact: SSE4.1, POPCNT, LZCNT (ABM), BMI1, BMI2. */
+	static const u16 caps[] = { X86_FEATURE_XMM4_1, X86_FEATURE_POPCNT, X86_FEATURE_ABM,
+				    X86_FEATURE_BMI1, X86_FEATURE_BMI2 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(caps); i++)
+		if ((features & (1ULL << i)) && !boot_cpu_has(caps[i]))
+			return false;
+	return !(features >> ARRAY_SIZE(caps));
+}
+
+void kwasm_cond_resched(void)
+{
+	cond_resched();
 }

@@ -19,6 +19,8 @@ void kwasm_misc_deregister(void);
 long kwasm_rust_ioctl(const void *ctx, unsigned int cmd, unsigned long arg);
 
 size_t kwasm_arena_size(void);
+/* Address of the arena's first byte. */
+unsigned long kwasm_arena_base(void);
 /* Copies code into the arena through a transient writable alias; 0 or -errno. */
 int kwasm_arena_write(size_t offset, const void *src, size_t len);
 /* Fills a range with int3 so freed code can never run again; 0 or -errno. */
@@ -27,5 +29,29 @@ int kwasm_arena_poison(size_t offset, size_t len);
 void kwasm_arena_sync_cores(void);
 /* Calls code at `offset` as u64 f(u64) through the retpoline-safe path. */
 u64 kwasm_arena_call1(size_t offset, u64 arg);
+
+/* Program file descriptors (anon inodes); `prog` is an owned reference (an Arc's raw pointer). */
+int kwasm_prog_fd_new(void *prog);
+/* The program behind `fd` with a new reference (kwasm_rust_prog_get), or NULL. */
+void *kwasm_prog_fd_get(int fd);
+/* Implemented in Rust: drop one reference / take one more. */
+void kwasm_rust_prog_release(void *prog);
+void *kwasm_rust_prog_get(void *prog);
+
+/* Enters generated code: u32 tramp(vmctx, slots) through the retpoline-safe path. */
+u32 kwasm_enter(unsigned long tramp, void *vmctx, u64 *slots);
+/* Address of the kernel's indirect-branch thunk for r11, or 0 without retpolines. */
+unsigned long kwasm_indirect_thunk_r11(void);
+
+bool kwasm_capable_load(void);
+u64 kwasm_ktime_ns(void);
+void kwasm_fpu_begin(void);
+void kwasm_fpu_end(void);
+void kwasm_random_bytes(void *buf, size_t len);
+/* Prints a program's message (not NUL-terminated) to the kernel log, rate limited. */
+void kwasm_print_ratelimited(const char *prog, const u8 *msg, size_t len);
+/* Whether the CPU has the features an artifact needs (kwasm_hooks::artifact::CPU_*). */
+bool kwasm_cpu_has(u64 features);
+void kwasm_cond_resched(void);
 
 #endif

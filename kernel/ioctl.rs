@@ -2,8 +2,14 @@
 
 //! ioctl dispatch for `/dev/kwasm` and the commands' implementations.
 
-use crate::hooks::attr::{Attr, SelftestAttr};
-use crate::hooks::ioctl::{KWASM_IOC_SELFTEST, KWASM_IOC_VERSION};
+use crate::hooks::attr::{
+    Attr, ProgIdAttr, ProgInfoAttr, ProgLoadAttr, SelftestAttr, TestRunAttr, TEST_RUN_SLOTS_MAX,
+};
+use crate::hooks::ioctl::*;
+use crate::kcore::log::LogWriter;
+use crate::program::{Program, ARTIFACT_MAX, FUEL_MAX};
+use crate::registry::Registry;
+use core::sync::atomic::Ordering;
 use crate::kcore::attr as kattr;
 use crate::{arena, KwasmState};
 use core::ffi::c_long;
@@ -11,12 +17,152 @@ use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
 
 /// Runs one ioctl; unknown commands are `ENOTTY`.
-pub(crate) fn dispatch(state: &KwasmState, cmd: u32, arg: usize) -> Result<c_long> {
+pub(crate) fn dispatch(state: &'static KwasmState, cmd: u32, arg: usize) -> Result<c_long> {
     match cmd {
         KWASM_IOC_VERSION => Ok(crate::hooks::ABI_VERSION as c_long),
         KWASM_IOC_SELFTEST => selftest(state, arg),
+        KWASM_IOC_PROG_LOAD => prog_load(state, arg),
+        KWASM_IOC_PROG_TEST_RUN => prog_test_run(arg),
+        KWASM_IOC_PROG_GET_INFO => prog_get_info(arg),
+        KWASM_IOC_PROG_GET_NEXT_ID => prog_get_next_id(state, arg),
+        KWASM_IOC_PROG_GET_FD_BY_ID => prog_get_fd_by_id(state, arg),
         _ => Err(ENOTTY),
     }
+}
+
+fn require_capable() -> Result {
+    // SAFETY: checks the current task's capabilities.
+    if unsafe { crate::ffi::kwasm_capable_load() } {
+        Ok(())
+    } else {
+        Err(EPERM)
+    }
+}
+
+/// Log buffers are capped like bpf(2)'s verifier log.
+const LOG_MAX: u32 = 1 << 20;
+
+fn prog_load(state: &'static KwasmState, arg: usize) -> Result<c_long> {
+    require_capable()?;
+    let (attr, _) = read_attr::<ProgLoadAttr>(arg)?;
+    if attr.log_level > 2 || (attr.log_level == 0) != (attr.log_buf == 0 || attr.log_size == 0) {
+        return Err(EINVAL);
+    }
+    if attr.log_size > LOG_MAX {
+        return Err(E2BIG);
+    }
+    let len = attr.artifact_len as usize;
+    if len == 0 || attr.artifact == 0 {
+        return Err(EINVAL);
+    }
+    if len > ARTIFACT_MAX {
+        return Err(E2BIG);
+    }
+    let mut bytes = VVec::from_elem(0u8, len, GFP_KERNEL)?;
+    UserSlice::new(attr.artifact as usize, len).reader().read_slice(&mut bytes)?;
+    let mut log_bytes = KVVec::from_elem(0u8, if attr.log_level > 0 { attr.log_size as usize } else { 0 }, GFP_KERNEL)?;
+    let mut log = LogWriter::new(&mut log_bytes);
+    let result = Program::load(state, &attr, &bytes, &mut log);
+    drop(bytes);
+    if let Ok(prog) = &result {
+        if attr.log_level >= 2 {
+            use core::fmt::Write;
+            let _ = writeln!(log, "loaded: {} bytes of code, {} exports", prog.code_size, prog.exports.len());
+        }
+    }
+    let (text, truncated) = log.finish();
+    if attr.log_level > 0 && !text.is_empty() {
+        UserSlice::new(attr.log_buf as usize, text.len()).writer().write_slice(text)?;
+    }
+    let prog = result.map_err(|r| r.0)?;
+    if truncated {
+        return Err(ENOSPC);
+    }
+    Ok(Registry::install(prog)? as c_long)
+}
+
+fn prog_test_run(arg: usize) -> Result<c_long> {
+    let (mut attr, size) = read_attr::<TestRunAttr>(arg)?;
+    if attr.flags != 0 || attr.nslots > TEST_RUN_SLOTS_MAX || attr.name_len as usize > 256 || attr.fuel > FUEL_MAX {
+        return Err(EINVAL);
+    }
+    let prog = Registry::from_fd(attr.prog_fd)?;
+    let mut name = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL)?;
+    UserSlice::new(attr.name as usize, name.len()).reader().read_slice(&mut name)?;
+    let export = prog.export(&name).ok_or(ENOENT)?;
+    let need = export.params.len().max(export.results.len());
+    if (attr.nslots as usize) < need {
+        return Err(EINVAL);
+    }
+    let mut slots = [0u64; TEST_RUN_SLOTS_MAX as usize];
+    let n = attr.nslots as usize;
+    let mut raw = [0u8; 8 * TEST_RUN_SLOTS_MAX as usize];
+    UserSlice::new(attr.slots as usize, 8 * n).reader().read_slice(&mut raw[..8 * n])?;
+    for (i, s) in slots[..n].iter_mut().enumerate() {
+        *s = u64::from_ne_bytes(raw[8 * i..8 * i + 8].try_into().map_err(|_| EINVAL)?);
+    }
+    let args: [u64; TEST_RUN_SLOTS_MAX as usize] = slots;
+    let fuel = if attr.fuel == 0 { prog.default_fuel } else { attr.fuel };
+    let repeat = attr.repeat.max(1);
+    let start = crate::ffi::now_ns();
+    let mut trap = 0;
+    for i in 0..repeat {
+        slots = args;
+        trap = prog.enter(export.trampoline, &mut slots[..need.max(1)], fuel);
+        if i + 1 < repeat {
+            // SAFETY: process context.
+            unsafe { crate::ffi::kwasm_cond_resched() };
+        }
+    }
+    attr.duration_ns = crate::ffi::now_ns().saturating_sub(start) / u64::from(repeat);
+    attr.trap = trap;
+    attr.nresults = if trap == 0 { export.results.len() as u32 } else { 0 };
+    for (i, s) in slots[..n].iter().enumerate() {
+        raw[8 * i..8 * i + 8].copy_from_slice(&s.to_ne_bytes());
+    }
+    if trap == 0 && !export.results.is_empty() {
+        let len = 8 * export.results.len();
+        UserSlice::new(attr.slots as usize, len).writer().write_slice(&raw[..len])?;
+    }
+    write_attr(arg, &attr, size)?;
+    Ok(0)
+}
+
+fn prog_get_info(arg: usize) -> Result<c_long> {
+    let (mut attr, size) = read_attr::<ProgInfoAttr>(arg)?;
+    let prog = Registry::from_fd(attr.prog_fd)?;
+    attr.id = prog.id.load(Ordering::Relaxed);
+    attr.prog_type = prog.prog_type;
+    attr.name = prog.name;
+    attr.code_size = prog.code_size as u64;
+    attr.memory_size = prog.memory_size();
+    attr.run_count = prog.stats.run_count.load(Ordering::Relaxed);
+    attr.run_time_ns = prog.stats.run_time_ns.load(Ordering::Relaxed);
+    attr.load_time_ns = prog.load_time_ns;
+    for (out, counter) in attr.traps.iter_mut().zip(&prog.stats.traps) {
+        *out = counter.load(Ordering::Relaxed);
+    }
+    write_attr(arg, &attr, size)?;
+    Ok(0)
+}
+
+fn prog_get_next_id(state: &KwasmState, arg: usize) -> Result<c_long> {
+    let (mut attr, size) = read_attr::<ProgIdAttr>(arg)?;
+    if attr.flags != 0 {
+        return Err(EINVAL);
+    }
+    attr.next_id = Registry::next_id(state, attr.id).ok_or(ENOENT)?;
+    write_attr(arg, &attr, size)?;
+    Ok(0)
+}
+
+fn prog_get_fd_by_id(state: &KwasmState, arg: usize) -> Result<c_long> {
+    require_capable()?;
+    let (attr, _) = read_attr::<ProgIdAttr>(arg)?;
+    if attr.flags != 0 {
+        return Err(EINVAL);
+    }
+    Ok(Registry::fd_by_id(state, attr.id)? as c_long)
 }
 
 fn errno(e: i32) -> Error {

@@ -8,6 +8,7 @@
 use core::ffi::{c_long, c_uint, c_ulong, c_void};
 use kernel::prelude::*;
 use kernel::sync::Mutex;
+
 use kernel::new_mutex;
 
 // The shared crates are libraries: the module uses part of their public API.
@@ -19,7 +20,13 @@ mod hooks;
 mod kcore;
 
 mod arena;
+mod ffi;
+mod instance;
 mod ioctl;
+mod program;
+mod providers;
+mod registry;
+mod runtime;
 
 module! {
     type: KwasmModule,
@@ -29,19 +36,13 @@ module! {
     license: "GPL",
 }
 
-/// Mirrors `helpers.h`.
-mod ffi {
-    extern "C" {
-        pub(crate) fn kwasm_misc_register(ctx: *const core::ffi::c_void) -> core::ffi::c_int;
-        pub(crate) fn kwasm_misc_deregister();
-    }
-}
-
 /// State shared by every open `/dev/kwasm`, owned by the module and pinned for its lifetime.
 #[pin_data]
 pub(crate) struct KwasmState {
     #[pin]
     pub(crate) arena: Mutex<arena::ArenaBook>,
+    #[pin]
+    pub(crate) programs: Mutex<registry::Registry>,
 }
 
 struct KwasmModule {
@@ -54,6 +55,7 @@ impl kernel::Module for KwasmModule {
         let state = KBox::pin_init(
             pin_init!(KwasmState {
                 arena <- new_mutex!(arena::ArenaBook::new(arena::size()), "kwasm_arena"),
+                programs <- new_mutex!(registry::Registry::new(), "kwasm_programs"),
             }),
             GFP_KERNEL,
         )?;
@@ -85,9 +87,10 @@ impl Drop for KwasmModule {
 /// Entry from the C `unlocked_ioctl` of `/dev/kwasm`.
 #[no_mangle]
 extern "C" fn kwasm_rust_ioctl(ctx: *const c_void, cmd: c_uint, arg: c_ulong) -> c_long {
-    // SAFETY: `ctx` is the pointer registered in `KwasmModule::init`; it stays valid while any
-    // file of the device is open (see there).
-    let state = unsafe { &*ctx.cast::<KwasmState>() };
+    // SAFETY: `ctx` is the pointer registered in `KwasmModule::init`; the state lives until
+    // the module unloads, which cannot happen while any file of the device or any program fd
+    // is open (both hold the module), so for every caller it is as good as 'static.
+    let state: &'static KwasmState = unsafe { &*ctx.cast::<KwasmState>() };
     match ioctl::dispatch(state, cmd, arg as usize) {
         Ok(ret) => ret,
         Err(e) => e.to_errno() as c_long,

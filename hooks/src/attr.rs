@@ -49,3 +49,121 @@ unsafe impl Attr for SelftestAttr {
 pub const fn selftest_expected(input: u64) -> u64 {
     input.wrapping_mul(3).wrapping_add(7)
 }
+
+/// Program types (`ProgLoadAttr::prog_type`): which hook a program can attach to. Only runs
+/// through `KWASM_IOC_PROG_TEST_RUN` exist so far.
+pub const PROG_TYPE_TEST: u32 = 0;
+pub const PROG_TYPE_COUNT: u32 = 1;
+
+/// Length of program names, NUL-padded.
+pub const PROG_NAME_LEN: usize = 16;
+
+/// Argument of [`crate::ioctl::KWASM_IOC_PROG_LOAD`]; returns a program fd.
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct ProgLoadAttr {
+    pub size: u32,
+    pub prog_type: u32,
+    /// User pointer to the artifact and its length.
+    pub artifact: u64,
+    pub artifact_len: u32,
+    /// Must be zero.
+    pub flags: u32,
+    /// Fuel per run when a run does not give its own (fuel-mode artifacts); 0: the default.
+    pub fuel: u64,
+    pub name: [u8; PROG_NAME_LEN],
+    /// User buffer for the load log (why a program was refused), as bpf(2)'s verifier log.
+    pub log_buf: u64,
+    pub log_size: u32,
+    /// 0: no log; 1: errors; 2: also what was loaded.
+    pub log_level: u32,
+}
+
+// SAFETY: repr(C), integer fields and a byte array, no padding (8-byte fields at 8-aligned
+// offsets), starts with `size: u32`.
+unsafe impl Attr for ProgLoadAttr {
+    const MIN_SIZE: u32 = core::mem::size_of::<ProgLoadAttr>() as u32;
+}
+
+/// Most arguments and results a test run passes.
+pub const TEST_RUN_SLOTS_MAX: u32 = 64;
+
+/// Argument of [`crate::ioctl::KWASM_IOC_PROG_TEST_RUN`]: runs an export `repeat` times.
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct TestRunAttr {
+    pub size: u32,
+    pub prog_fd: u32,
+    /// User pointer to the export's name and its length.
+    pub name: u64,
+    pub name_len: u32,
+    /// Number of 8-byte slots at `slots`: at least max(params, results) of the export.
+    pub nslots: u32,
+    /// User pointer to the slots: arguments in, results out (`kwasm_hooks::vmctx` layout).
+    pub slots: u64,
+    /// Runs (at least 1); the results are those of the last run.
+    pub repeat: u32,
+    /// Must be zero.
+    pub flags: u32,
+    /// Fuel per run; 0: the program's default.
+    pub fuel: u64,
+    /// Out: trap code of the last run (0: none).
+    pub trap: u32,
+    /// Out: number of results written.
+    pub nresults: u32,
+    /// Out: mean duration of one run.
+    pub duration_ns: u64,
+}
+
+// SAFETY: repr(C), integer fields only, no padding, starts with `size: u32`.
+unsafe impl Attr for TestRunAttr {
+    const MIN_SIZE: u32 = core::mem::size_of::<TestRunAttr>() as u32;
+}
+
+/// Argument of [`crate::ioctl::KWASM_IOC_PROG_GET_INFO`].
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct ProgInfoAttr {
+    pub size: u32,
+    pub prog_fd: u32,
+    /// Out from here on.
+    pub id: u32,
+    pub prog_type: u32,
+    pub name: [u8; PROG_NAME_LEN],
+    pub code_size: u64,
+    pub memory_size: u64,
+    pub run_count: u64,
+    pub run_time_ns: u64,
+    pub load_time_ns: u64,
+    /// Traps by code (`kwasm_hooks::trap`).
+    pub traps: [u64; super::trap::TRAP_COUNT as usize],
+}
+
+// SAFETY: repr(C), integer fields and arrays, no padding, starts with `size: u32`.
+unsafe impl Attr for ProgInfoAttr {
+    const MIN_SIZE: u32 = core::mem::size_of::<ProgInfoAttr>() as u32;
+}
+
+/// Argument of [`crate::ioctl::KWASM_IOC_PROG_GET_NEXT_ID`] and
+/// [`crate::ioctl::KWASM_IOC_PROG_GET_FD_BY_ID`].
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct ProgIdAttr {
+    pub size: u32,
+    /// GET_NEXT_ID: the smallest id greater than this one is returned in `next_id`.
+    /// GET_FD_BY_ID: the id whose program to open.
+    pub id: u32,
+    pub next_id: u32,
+    pub flags: u32,
+}
+
+// SAFETY: repr(C), integer fields only, no padding, starts with `size: u32`.
+unsafe impl Attr for ProgIdAttr {
+    const MIN_SIZE: u32 = core::mem::size_of::<ProgIdAttr>() as u32;
+}
+
+const _: () = {
+    assert!(core::mem::size_of::<ProgLoadAttr>() == 64);
+    assert!(core::mem::size_of::<TestRunAttr>() == 64);
+    assert!(core::mem::size_of::<ProgInfoAttr>() == 72 + 8 * super::trap::TRAP_COUNT as usize);
+};

@@ -15,3 +15,13 @@ pub const fn io(nr: u32) -> u32 {
 pub const KWASM_IOC_VERSION: u32 = io(0x00);
 /// Runs the executable-arena self-test; argument: [`crate::attr::SelftestAttr`].
 pub const KWASM_IOC_SELFTEST: u32 = io(0x01);
+/// Loads a program; argument: [`crate::attr::ProgLoadAttr`]; returns a program fd.
+pub const KWASM_IOC_PROG_LOAD: u32 = io(0x02);
+/// Runs a program's export; argument: [`crate::attr::TestRunAttr`].
+pub const KWASM_IOC_PROG_TEST_RUN: u32 = io(0x03);
+/// Argument: [`crate::attr::ProgInfoAttr`].
+pub const KWASM_IOC_PROG_GET_INFO: u32 = io(0x04);
+/// Argument: [`crate::attr::ProgIdAttr`]; `-ENOENT` after the last id.
+pub const KWASM_IOC_PROG_GET_NEXT_ID: u32 = io(0x05);
+/// Argument: [`crate::attr::ProgIdAttr`]; returns a new fd for the program with that id.
+pub const KWASM_IOC_PROG_GET_FD_BY_ID: u32 = io(0x06);

@@ -17,6 +17,14 @@ pub enum Error {
     },
     #[error("the kwasm module speaks ABI version {module}, this library speaks {library}")]
     AbiMismatch { module: u32, library: u32 },
+    #[error("the kernel refused the program: {source}{}", if log.is_empty() { String::new() } else { format!("\n{log}") })]
+    Load {
+        #[source]
+        source: io::Error,
+        log: String,
+    },
+    #[error("artifact larger than 4 GiB")]
+    TooLarge,
     #[error("arena self-test returned {got:#x}, expected {expected:#x}")]
     SelftestMismatch { got: u64, expected: u64 },
 }

@@ -5,7 +5,9 @@
 mod device;
 mod error;
 pub mod executor;
+mod program;
 
 pub use device::{Device, SelftestReport, DEVICE_PATH};
 pub use error::Error;
 pub use kwasm_hooks as hooks;
+pub use program::{LoadOptions, ProgInfo, Program, TestRun};

@@ -16,3 +16,9 @@ pub fn require_vm() {
 pub fn errno(err: &io::Error) -> i32 {
     err.raw_os_error().expect("an OS error")
 }
+
+/// Compiles a text-format module to an artifact (fuel mode).
+pub fn artifact(wat: &str) -> Vec<u8> {
+    let wasm = wat::parse_str(wat).expect("valid wat");
+    kwasm_compiler::compile(&wasm, &Default::default()).expect("compiles")
+}

@@ -91,7 +91,7 @@ fn make(tree: &Path) -> Command {
 
 pub fn build() -> Result<Kernel> {
     setup::run()?;
-    if let Some(tree) = std::env::var_os("KWASM_KERNEL_TREE") {
+    if let Some(tree) = std::env::var_os("KWASM_KERNEL_TREE").filter(|t| !t.is_empty()) {
         // A developer's own, already built tree (configured with kernel/kwasm.config).
         let tree = PathBuf::from(tree);
         println!("kernel: using KWASM_KERNEL_TREE={}", tree.display());

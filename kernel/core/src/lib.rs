@@ -9,6 +9,8 @@ pub mod artifact;
 pub mod attr;
 pub mod bulk;
 pub mod errno;
+pub mod host;
+pub mod log;
 pub mod reloc;
 
 // Inside these sources, refer to siblings as `super::x` and to the ABI as `super::hooks`:

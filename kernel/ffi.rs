@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Prototypes of `helpers.c` used by the program runtime (mirrors `helpers.h`).
+
+use crate::hooks::vmctx::VmCtx;
+use core::ffi::c_void;
+
+extern "C" {
+    pub(crate) fn kwasm_misc_register(ctx: *const c_void) -> core::ffi::c_int;
+    pub(crate) fn kwasm_misc_deregister();
+    pub(crate) fn kwasm_prog_fd_new(prog: *const c_void) -> i32;
+    pub(crate) fn kwasm_prog_fd_get(fd: i32) -> *const c_void;
+    pub(crate) fn kwasm_enter(tramp: usize, vmctx: *mut VmCtx, slots: *mut u64) -> u32;
+    pub(crate) fn kwasm_indirect_thunk_r11() -> usize;
+    pub(crate) fn kwasm_capable_load() -> bool;
+    pub(crate) fn kwasm_ktime_ns() -> u64;
+    pub(crate) fn kwasm_fpu_begin();
+    pub(crate) fn kwasm_fpu_end();
+    pub(crate) fn kwasm_random_bytes(buf: *mut c_void, len: usize);
+    pub(crate) fn kwasm_print_ratelimited(prog: *const u8, msg: *const u8, len: usize);
+    pub(crate) fn kwasm_cpu_has(features: u64) -> bool;
+    pub(crate) fn kwasm_cond_resched();
+}
+
+/// Nanoseconds of the monotonic clock.
+pub(crate) fn now_ns() -> u64 {
+    // SAFETY: reads the clock; no preconditions.
+    unsafe { kwasm_ktime_ns() }
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Host functions programs can import, resolved at load by (module, name, signature).
+//!
+//! `env`: `print(ptr, len)` to the kernel log (rate limited), `time_ns() -> i64` (monotonic),
+//! `random(ptr, len) -> i32` (kernel randomness; 0 or -1). `spectest`: the print functions the
+//! spec suite imports (they print nothing).
+
+use crate::ffi;
+use crate::hooks::artifact::{VAL_F32, VAL_F64, VAL_I32, VAL_I64};
+use crate::hooks::trap::TRAP_NONE;
+use crate::hooks::vmctx::VmCtx;
+use crate::instance::Instance;
+use crate::kcore::host::HostFn;
+
+type HostCall = unsafe extern "C" fn(*mut VmCtx, *mut u64) -> u32;
+
+/// Most bytes `env.random` fills in one call.
+const RANDOM_MAX: u32 = 4096;
+
+/// # Safety
+///
+/// As for the runtime helpers: the running program's vmctx and a slot area of `N` values.
+unsafe fn parts<'a, const N: usize>(vmctx: *mut VmCtx, slots: *mut u64) -> (&'a mut Instance, &'a mut [u64; N]) {
+    // SAFETY: see the function's contract.
+    unsafe { (&mut *((*vmctx).instance as *mut Instance), &mut *slots.cast::<[u64; N]>()) }
+}
+
+/// `[ptr, ptr + len)` of the instance's memory, if inside it.
+fn span(inst: &mut Instance, ptr: u64, len: u64) -> Option<&mut [u8]> {
+    let (ptr, len) = (ptr as u32 as usize, len as u32 as usize);
+    inst.memory.get_mut(ptr..ptr.checked_add(len)?)
+}
+
+unsafe extern "C" fn env_print(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: called by generated code for an import of this signature.
+    let (inst, s) = unsafe { parts::<2>(vmctx, slots) };
+    let name = inst.name;
+    if let Some(msg) = span(inst, s[0], s[1]) {
+        // SAFETY: `name` is NUL-terminated; `msg` is a valid slice.
+        unsafe { ffi::kwasm_print_ratelimited(name.as_ptr(), msg.as_ptr(), msg.len()) };
+    }
+    TRAP_NONE
+}
+
+unsafe extern "C" fn env_time_ns(_vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: a slot area of one value.
+    unsafe { *slots = ffi::now_ns() };
+    TRAP_NONE
+}
+
+unsafe extern "C" fn env_random(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: called by generated code for an import of this signature.
+    let (inst, s) = unsafe { parts::<2>(vmctx, slots) };
+    let ok = s[1] as u32 <= RANDOM_MAX && {
+        match span(inst, s[0], s[1]) {
+            Some(buf) => {
+                // SAFETY: fills a valid slice.
+                unsafe { ffi::kwasm_random_bytes(buf.as_mut_ptr().cast(), buf.len()) };
+                true
+            }
+            None => false,
+        }
+    };
+    s[0] = if ok { 0 } else { u64::from(u32::MAX) };
+    TRAP_NONE
+}
+
+unsafe extern "C" fn nop(_vmctx: *mut VmCtx, _slots: *mut u64) -> u32 {
+    TRAP_NONE
+}
+
+fn host(module: &'static str, name: &'static str, params: &'static [u8], results: &'static [u8], f: HostCall) -> HostFn {
+    HostFn { module, name, params, results, addr: f as usize }
+}
+
+/// The host function `module.name`, if a provider offers it.
+pub(crate) fn lookup(module: &str, name: &str) -> Option<HostFn> {
+    let all = [
+        host("env", "print", &[VAL_I32, VAL_I32], &[], env_print),
+        host("env", "time_ns", &[], &[VAL_I64], env_time_ns),
+        host("env", "random", &[VAL_I32, VAL_I32], &[VAL_I32], env_random),
+        host("spectest", "print", &[], &[], nop),
+        host("spectest", "print_i32", &[VAL_I32], &[], nop),
+        host("spectest", "print_i64", &[VAL_I64], &[], nop),
+        host("spectest", "print_f32", &[VAL_F32], &[], nop),
+        host("spectest", "print_f64", &[VAL_F64], &[], nop),
+        host("spectest", "print_i32_f32", &[VAL_I32, VAL_F32], &[], nop),
+        host("spectest", "print_f64_f64", &[VAL_F64, VAL_F64], &[], nop),
+    ];
+    all.into_iter().find(|h| h.module == module && h.name == name)
+}

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The runtime helpers generated code calls (`kwasm_hooks::artifact::HELPER_*`), with the
+//! host-call convention `extern "C" fn(vmctx, slots) -> trap code`. The semantics are
+//! `kcore::bulk`'s, shared with the userspace executor; these are the kernel shims.
+
+use crate::ffi;
+use crate::hooks::artifact::*;
+use crate::hooks::trap::{TRAP_HOST_ABORT, TRAP_NONE};
+use crate::hooks::vmctx::{TableEntry, VmCtx};
+use crate::instance::Instance;
+use crate::kcore::bulk;
+
+type Helper = unsafe extern "C" fn(*mut VmCtx, *mut u64) -> u32;
+
+/// Address of helper `id`, or `None` for an id this module does not know.
+pub(crate) fn address(id: u32) -> Option<usize> {
+    let f: Helper = match id {
+        HELPER_MEMORY_GROW => memory_grow,
+        HELPER_YIELD => yield_now,
+        HELPER_MEMORY_FILL => memory_fill,
+        HELPER_MEMORY_COPY => memory_copy,
+        HELPER_MEMORY_INIT => memory_init,
+        HELPER_DATA_DROP => data_drop,
+        HELPER_TABLE_INIT => table_init,
+        HELPER_TABLE_COPY => table_copy,
+        HELPER_ELEM_DROP => elem_drop,
+        // A kernel program is one instance: no table entry can belong to another.
+        HELPER_CALL_FOREIGN => call_foreign,
+        _ => return None,
+    };
+    Some(f as usize)
+}
+
+/// The instance and the first `N` slots of a helper call.
+///
+/// # Safety
+///
+/// `vmctx` is the running program's vmctx (its `instance` points to the locked `Instance`,
+/// which nothing else touches during the run) and `slots` holds at least `N` values.
+unsafe fn parts<'a, const N: usize>(vmctx: *mut VmCtx, slots: *mut u64) -> (&'a mut Instance, &'a mut [u64; N]) {
+    // SAFETY: see the function's contract.
+    unsafe { (&mut *((*vmctx).instance as *mut Instance), &mut *slots.cast::<[u64; N]>()) }
+}
+
+fn code(r: Result<(), u32>) -> u32 {
+    match r {
+        Ok(()) => TRAP_NONE,
+        Err(c) => c,
+    }
+}
+
+/// Runs `f`, which may sleep, outside the FPU section when the program uses floats (its XMM
+/// values are all spilled at calls, so nothing live is lost).
+fn may_sleep<T>(inst: &Instance, f: impl FnOnce() -> T) -> T {
+    if inst.uses_float {
+        // SAFETY: the run entered the FPU section (program.rs) and re-enters it below.
+        unsafe { ffi::kwasm_fpu_end() };
+    }
+    let r = f();
+    if inst.uses_float {
+        // SAFETY: pairs with the end above.
+        unsafe { ffi::kwasm_fpu_begin() };
+    }
+    r
+}
+
+unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: called by generated code with its vmctx and a slot area of one value.
+    let (inst, s) = unsafe { parts::<1>(vmctx, slots) };
+    let delta = s[0] as u32;
+    let inst_ptr: *mut Instance = inst;
+    // SAFETY: `inst_ptr` is the instance borrowed above; `may_sleep` only reads its flag.
+    let old = may_sleep(unsafe { &*inst_ptr }, || unsafe { (*inst_ptr).grow_memory(delta) });
+    s[0] = u64::from(old.unwrap_or(u32::MAX));
+    TRAP_NONE
+}
+
+unsafe extern "C" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: as for every helper.
+    let (inst, _) = unsafe { parts::<0>(vmctx, slots) };
+    inst.vmctx.yield_requested = 0;
+    // SAFETY: cond_resched in process context (runs happen in the ioctl's task).
+    may_sleep(inst, || unsafe { ffi::kwasm_cond_resched() });
+    TRAP_NONE
+}
+
+unsafe extern "C" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: as for every helper.
+    let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
+    code(bulk::memory_fill(&mut inst.memory, s[0] as u32, s[1] as u8, s[2] as u32))
+}
+
+unsafe extern "C" fn memory_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: as for every helper.
+    let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
+    code(bulk::memory_copy(&mut inst.memory, s[0] as u32, s[1] as u32, s[2] as u32))
+}
+
+unsafe extern "C" fn memory_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: as for every helper.
+    let (inst, s) = unsafe { parts::<4>(vmctx, slots) };
+    let Some(data) = inst.data.get(s[3] as usize) else { return TRAP_HOST_ABORT };
+    code(bulk::memory_init(&mut inst.memory, data, s[0] as u32, s[1] as u32, s[2] as u32))
+}
+
+unsafe extern "C" fn data_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: as for every helper.
+    let (inst, s) = unsafe { parts::<1>(vmctx, slots) };
+    match inst.data.get_mut(s[0] as usize) {
+        Some(d) => {
+            *d = KVVec::new();
+            TRAP_NONE
+        }
+        None => TRAP_HOST_ABORT,
+    }
+}
+
+unsafe extern "C" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: as for every helper.
+    let (inst, s) = unsafe { parts::<4>(vmctx, slots) };
+    let Some(funcs) = inst.elems.get(s[3] as usize) else { return TRAP_HOST_ABORT };
+    let entries: &[TableEntry] = &inst.func_entries;
+    code(bulk::table_init(&mut inst.table, funcs.len() as u32, s[0] as u32, s[1] as u32, s[2] as u32, |k| {
+        funcs.get(k as usize).and_then(|&f| entries.get(f as usize)).copied().unwrap_or_default()
+    }))
+}
+
+unsafe extern "C" fn table_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: as for every helper.
+    let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
+    code(bulk::table_copy(&mut inst.table, s[0] as u32, s[1] as u32, s[2] as u32))
+}
+
+unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: as for every helper.
+    let (inst, s) = unsafe { parts::<1>(vmctx, slots) };
+    match inst.elems.get_mut(s[0] as usize) {
+        Some(e) => {
+            *e = KVVec::new();
+            TRAP_NONE
+        }
+        None => TRAP_HOST_ABORT,
+    }
+}
+
+unsafe extern "C" fn call_foreign(_vmctx: *mut VmCtx, _slots: *mut u64) -> u32 {
+    TRAP_HOST_ABORT
+}
+
+use kernel::prelude::KVVec;
+
+/// A null table entry.
+pub(crate) fn null_entry() -> TableEntry {
+    TableEntry::default()
+}

@@ -1,0 +1,257 @@
+//! Programs in the kernel: load, test-run, traps as codes, ids and info, privileges.
+
+use kwasm::hooks::trap::*;
+use kwasm::{Device, Error, LoadOptions, Program};
+use kwasm_vmtests::{artifact, errno, require_vm};
+
+fn device() -> Device {
+    require_vm();
+    Device::open().expect("open /dev/kwasm")
+}
+
+fn load(dev: &Device, wat: &str) -> Program {
+    Program::load(
+        dev,
+        &artifact(wat),
+        &LoadOptions {
+            name: "test".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("load: {e}"))
+}
+
+const ARITH: &str = r#"(module (memory 1)
+    (func (export "add") (param i64 i64) (result i64) (i64.add (local.get 0) (local.get 1)))
+    (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+    (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+    (func (export "spin") (loop $l (br $l)))
+    (func $deep (export "deep") (param i32) (result i32) (i32.add (i32.const 1) (call $deep (local.get 0))))
+    (func (export "unreachable") unreachable)
+    (func (export "sum") (param i32) (result i64) (local i64)
+      (block $d (loop $l (br_if $d (i32.eqz (local.get 0)))
+        (local.set 1 (i64.add (local.get 1) (i64.extend_i32_u (local.get 0))))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br $l)))
+      (local.get 1)))"#;
+
+#[test]
+fn load_and_run_returns_results() {
+    let dev = device();
+    let p = load(&dev, ARITH);
+    let r = p.test_run(&dev, "add", &[40, 2], 2, 1, 0).unwrap();
+    assert_eq!((r.trap, r.results), (0, vec![42]));
+    let r = p.test_run(&dev, "sum", &[100_000], 1, 3, 0).unwrap();
+    assert_eq!((r.trap, r.results), (0, vec![5_000_050_000]));
+    let info = p.info(&dev).unwrap();
+    assert_eq!(info.name, "test");
+    assert_eq!(info.run_count, 4);
+    assert!(info.code_size > 0 && info.memory_size == 65536, "{info:?}");
+}
+
+#[test]
+fn traps_come_back_as_codes_and_are_counted() {
+    let dev = device();
+    let p = load(&dev, ARITH);
+    let trap =
+        |name: &str, args: &[u64]| p.test_run(&dev, name, args, 2, 1, 1_000_000).unwrap().trap;
+    assert_eq!(trap("div", &[1, 0]), TRAP_INTEGER_DIVIDE_BY_ZERO);
+    assert_eq!(
+        trap("div", &[i32::MIN as u32 as u64, u32::MAX as u64]),
+        TRAP_INTEGER_OVERFLOW
+    );
+    assert_eq!(trap("load", &[65533]), TRAP_MEMORY_OUT_OF_BOUNDS);
+    assert_eq!(trap("load", &[u32::MAX as u64]), TRAP_MEMORY_OUT_OF_BOUNDS);
+    assert_eq!(trap("unreachable", &[]), TRAP_UNREACHABLE);
+    assert_eq!(trap("deep", &[0]), TRAP_STACK_EXHAUSTED);
+    assert_eq!(trap("spin", &[]), TRAP_OUT_OF_FUEL);
+    // Still usable after all of that.
+    assert_eq!(
+        p.test_run(&dev, "div", &[84, 2], 2, 1, 0).unwrap().results,
+        vec![42]
+    );
+    let traps = p.info(&dev).unwrap().traps;
+    for code in [
+        TRAP_INTEGER_DIVIDE_BY_ZERO,
+        TRAP_MEMORY_OUT_OF_BOUNDS,
+        TRAP_OUT_OF_FUEL,
+        TRAP_STACK_EXHAUSTED,
+    ] {
+        assert!(traps[code as usize] >= 1, "trap {code} counted: {traps:?}");
+    }
+    assert_eq!(traps[TRAP_MEMORY_OUT_OF_BOUNDS as usize], 2);
+}
+
+#[test]
+fn infinite_loop_stops_within_its_fuel() {
+    let dev = device();
+    let p = load(&dev, ARITH);
+    let r = p.test_run(&dev, "spin", &[], 1, 1, 10_000_000).unwrap();
+    assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
+    // A default budget applies when the run names none.
+    assert_eq!(
+        p.test_run(&dev, "spin", &[], 1, 1, 0).unwrap().trap,
+        TRAP_OUT_OF_FUEL
+    );
+}
+
+#[test]
+fn ids_list_and_reopen_programs() {
+    let dev = device();
+    let p = load(&dev, ARITH);
+    let id = p.info(&dev).unwrap().id;
+    let mut ids = Vec::new();
+    let mut at = 0;
+    while let Some(next) = dev.next_prog_id(at).unwrap() {
+        ids.push(next);
+        at = next;
+    }
+    assert!(ids.contains(&id), "{id} in {ids:?}");
+    let again = Program::from_id(&dev, id).unwrap();
+    assert_eq!(again.info(&dev).unwrap().id, id);
+    drop(p);
+    // Still reachable through the second fd.
+    assert_eq!(
+        again
+            .test_run(&dev, "add", &[1, 2], 2, 1, 0)
+            .unwrap()
+            .results,
+        vec![3]
+    );
+    drop(again);
+    let err = Program::from_id(&dev, id).unwrap_err();
+    assert!(
+        matches!(err, Error::Ioctl { ref source, .. } if source.raw_os_error() == Some(libc::ENOENT)),
+        "{err}"
+    );
+}
+
+#[test]
+fn refusals_explain_themselves() {
+    let dev = device();
+    let unknown_import =
+        artifact(r#"(module (import "env" "nope" (func)) (func (export "f") call 0))"#);
+    match Program::load(&dev, &unknown_import, &LoadOptions::default()) {
+        Err(Error::Load { source, log }) => {
+            assert_eq!(source.raw_os_error(), Some(libc::EINVAL));
+            assert!(log.contains("env.nope"), "{log}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    let wrong_sig = artifact(
+        r#"(module (import "env" "time_ns" (func (result i32))) (func (export "f") (drop (call 0))))"#,
+    );
+    let Err(Error::Load { log, .. }) = Program::load(&dev, &wrong_sig, &LoadOptions::default())
+    else {
+        panic!()
+    };
+    assert!(log.contains("signature"), "{log}");
+    let imported_memory = artifact(r#"(module (import "env" "memory" (memory 1)))"#);
+    let Err(Error::Load { log, .. }) =
+        Program::load(&dev, &imported_memory, &LoadOptions::default())
+    else {
+        panic!()
+    };
+    assert!(log.contains("only functions"), "{log}");
+    let too_much_memory = artifact(r#"(module (memory 2000))"#);
+    let Err(Error::Load { source, .. }) =
+        Program::load(&dev, &too_much_memory, &LoadOptions::default())
+    else {
+        panic!()
+    };
+    assert_eq!(source.raw_os_error(), Some(libc::E2BIG));
+    // A log buffer too small for the reason: ENOSPC, as bpf(2) does.
+    let opts = LoadOptions {
+        log_size: 8,
+        ..Default::default()
+    };
+    let Err(Error::Load { source, .. }) = Program::load(&dev, &unknown_import, &opts) else {
+        panic!()
+    };
+    assert_eq!(
+        source.raw_os_error(),
+        Some(libc::EINVAL),
+        "the refusal's own errno wins"
+    );
+}
+
+#[test]
+fn host_functions_work() {
+    let dev = device();
+    let p = load(
+        &dev,
+        r#"(module (import "env" "time_ns" (func $t (result i64)))
+        (import "env" "random" (func $r (param i32 i32) (result i32)))
+        (import "env" "print" (func $p (param i32 i32)))
+        (memory 1) (data (i32.const 0) "hello from wasm")
+        (func (export "elapsed") (result i64) (local i64)
+          (local.set 0 (call $t)) (i64.sub (call $t) (local.get 0)))
+        (func (export "now") (result i64) (call $t))
+        (func (export "rand") (result i64)
+          (drop (call $r (i32.const 64) (i32.const 8))) (i64.load (i32.const 64)))
+        (func (export "rand_oob") (result i32) (call $r (i32.const 65530) (i32.const 8)))
+        (func (export "hello") (call $p (i32.const 0) (i32.const 15))))"#,
+    );
+    let now = |p: &Program| p.test_run(&dev, "now", &[], 1, 1, 0).unwrap().results[0];
+    let (a, b) = (now(&p), now(&p));
+    assert!(b > a, "monotonic time advances: {a} {b}");
+    let r1 = p.test_run(&dev, "rand", &[], 1, 1, 0).unwrap().results[0];
+    let r2 = p.test_run(&dev, "rand", &[], 1, 1, 0).unwrap().results[0];
+    assert_ne!(r1, r2, "random bytes differ");
+    assert_eq!(
+        p.test_run(&dev, "rand_oob", &[], 1, 1, 0).unwrap().results,
+        vec![u32::MAX as u64]
+    );
+    assert_eq!(p.test_run(&dev, "hello", &[], 1, 1, 0).unwrap().trap, 0);
+    assert_eq!(p.test_run(&dev, "elapsed", &[], 1, 1, 0).unwrap().trap, 0);
+}
+
+#[test]
+fn floats_are_computed_correctly() {
+    let dev = device();
+    let p = load(
+        &dev,
+        r#"(module (func (export "hyp") (param f64 f64) (result f64)
+        (f64.sqrt (f64.add (f64.mul (local.get 0) (local.get 0)) (f64.mul (local.get 1) (local.get 1))))))"#,
+    );
+    let r = p
+        .test_run(&dev, "hyp", &[3f64.to_bits(), 4f64.to_bits()], 2, 1, 0)
+        .unwrap();
+    assert_eq!(f64::from_bits(r.results[0]), 5.0);
+}
+
+#[test]
+fn loading_needs_privilege() {
+    let dev = device();
+    let art = artifact(r#"(module (func (export "f")))"#);
+    // SAFETY: fork in a test; the child only makes syscalls before _exit.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        let mut attr = kwasm::hooks::attr::ProgLoadAttr {
+            size: std::mem::size_of::<kwasm::hooks::attr::ProgLoadAttr>() as u32,
+            artifact: art.as_ptr() as u64,
+            artifact_len: art.len() as u32,
+            ..Default::default()
+        };
+        // SAFETY: drop privileges, then the ioctl on the fd opened as root.
+        unsafe {
+            if libc::setresgid(65534, 65534, 65534) != 0
+                || libc::setresuid(65534, 65534, 65534) != 0
+            {
+                libc::_exit(100);
+            }
+        }
+        let code = match dev.raw_ioctl(
+            kwasm::hooks::ioctl::KWASM_IOC_PROG_LOAD,
+            &mut attr as *mut _ as usize,
+        ) {
+            Ok(_) => 0,
+            Err(e) => errno(&e),
+        };
+        // SAFETY: leave the child without running Rust destructors.
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    // SAFETY: waiting for our child.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert_eq!(libc::WEXITSTATUS(status), libc::EPERM);
+}
