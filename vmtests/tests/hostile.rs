@@ -57,10 +57,9 @@ fn try_load(dev: &Device, bytes: &[u8]) -> Result<bool, String> {
 }
 
 fn header(bytes: &[u8]) -> Header {
-    Artifact::parse(bytes)
+    *Artifact::parse(bytes)
         .expect("base artifact is valid")
         .header()
-        .clone()
 }
 
 fn write_header(bytes: &mut [u8], h: &Header) {
