@@ -40,6 +40,7 @@ fn canary(kernel: &kernel::Kernel, module: &std::path::Path, what: &str) -> Resu
         kernel,
         module,
         binaries: vec![],
+        files: vec![],
         commands: vec![format!(
             "echo {what} > /sys/kernel/debug/provoke-crash/DIRECT"
         )],

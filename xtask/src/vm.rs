@@ -22,6 +22,8 @@ pub struct VmJob<'a> {
     pub kernel: &'a Kernel,
     pub module: &'a Path,
     pub binaries: Vec<GuestBinary>,
+    /// Extra files: guest path (absolute) and contents.
+    pub files: Vec<(String, Vec<u8>)>,
     /// Shell commands run in order after the module is loaded; each one's failure fails the run.
     pub commands: Vec<String>,
     pub timeout: Duration,
@@ -168,6 +170,11 @@ fn initramfs(job: &VmJob) -> Result<Vec<u8>> {
     for b in &job.binaries {
         cpio.file(&format!("bin/{}", b.name), 0o755, &read(&b.host)?);
         libs.extend(shared_libraries(&b.host)?);
+    }
+    for (path, data) in &job.files {
+        let guest = path.trim_start_matches('/');
+        add_parents(&mut cpio, &mut dirs, guest);
+        cpio.file(guest, 0o644, data);
     }
     for lib in libs {
         let guest = lib.to_string_lossy().trim_start_matches('/').to_string();
@@ -360,6 +367,7 @@ pub fn suite(kernel: &Kernel, module: &Path) -> Result<Outcome> {
         kernel,
         module,
         binaries,
+        files: vec![],
         commands,
         timeout: Duration::from_secs(900),
         echo: true,
@@ -394,6 +402,7 @@ pub fn cli(args: &[String]) -> Result<()> {
             kernel: &kernel,
             module: &module,
             binaries: vec![build_cli()?],
+            files: vec![],
             commands: vec![c],
             timeout,
             echo: true,

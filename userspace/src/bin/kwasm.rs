@@ -10,8 +10,10 @@ commands:
   selftest [INPUT]              run the module's executable-arena self-test
   compile IN.wasm -o OUT.kwo [--yield]
                                 compile a module to a kwasm artifact (fuel mode unless --yield)
-  run --userspace PROG.wasm|PROG.kwo --invoke NAME [ARGS...] [--fuel N]
-                                run an export in this process (ARGS: 5, i64:5, f32:1.5, ...)";
+  run [--userspace] PROG.wasm|PROG.kwo --invoke NAME [ARGS...] [--fuel N] [--repeat N]
+                                run an export in the kernel (load + test run), or in this
+                                process with --userspace (ARGS: 5, i64:5, f32:1.5, ...)
+  prog list [--json]            list the programs loaded in the kernel";
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
 
@@ -22,6 +24,9 @@ fn main() -> ExitCode {
         Some("selftest") => selftest(args.get(1).map(String::as_str)),
         Some("compile") => compile(&args[1..]),
         Some("run") => run(&args[1..]),
+        Some("prog") if args.get(1).map(String::as_str) == Some("list") => {
+            prog_list(args.get(2).map(String::as_str) == Some("--json"))
+        }
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(())
@@ -95,7 +100,7 @@ fn compile(args: &[String]) -> Result<()> {
 }
 
 fn run(args: &[String]) -> Result<()> {
-    let (mut userspace, mut path, mut name, mut fuel) = (false, None, None, None);
+    let (mut userspace, mut path, mut name, mut fuel, mut repeat) = (false, None, None, None, 1u32);
     let mut values = Vec::new();
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -103,15 +108,13 @@ fn run(args: &[String]) -> Result<()> {
             "--userspace" => userspace = true,
             "--invoke" => name = Some(it.next().ok_or("--invoke needs a name")?.clone()),
             "--fuel" => fuel = Some(it.next().ok_or("--fuel needs a number")?.parse::<i64>()?),
+            "--repeat" => repeat = it.next().ok_or("--repeat needs a number")?.parse::<u32>()?,
             other if path.is_none() => path = Some(other.to_string()),
             other if name.is_some() => {
                 values.push(Value::parse(other).ok_or_else(|| format!("bad argument {other:?}"))?)
             }
             other => return Err(format!("unexpected argument {other:?}").into()),
         }
-    }
-    if !userspace {
-        return Err("only --userspace runs are implemented so far".into());
     }
     let path = path.ok_or("run needs a program")?;
     let name = name.ok_or("run needs --invoke NAME")?;
@@ -121,6 +124,16 @@ fn run(args: &[String]) -> Result<()> {
     } else {
         bytes
     };
+    if !userspace {
+        return run_in_kernel(
+            &artifact,
+            &path,
+            &name,
+            &values,
+            fuel.unwrap_or(0).max(0) as u64,
+            repeat,
+        );
+    }
     let mut imports = Imports::default();
     kwasm::executor::wasi::add_to(&mut imports);
     let mut instance = Instance::new(&artifact, &imports)?;
@@ -138,5 +151,67 @@ fn run(args: &[String]) -> Result<()> {
     let results = instance.invoke(&name, &values)?;
     let shown: Vec<String> = results.iter().map(Value::to_string).collect();
     println!("{}", shown.join(" "));
+    Ok(())
+}
+
+fn run_in_kernel(
+    artifact: &[u8],
+    path: &str,
+    name: &str,
+    values: &[Value],
+    fuel: u64,
+    repeat: u32,
+) -> Result<()> {
+    let dev = kwasm::Device::open()?;
+    let prog_name = std::path::Path::new(path)
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("prog");
+    let opts = kwasm::LoadOptions {
+        name: prog_name.into(),
+        fuel,
+        ..Default::default()
+    };
+    let prog = kwasm::Program::load(&dev, artifact, &opts)?;
+    let args: Vec<u64> = values.iter().map(|v| v.to_slot()).collect();
+    let run = prog.test_run(&dev, name, &args, args.len().max(4), repeat, fuel)?;
+    if run.trap != 0 {
+        return Err(format!(
+            "trap {}: {}",
+            run.trap,
+            kwasm::hooks::trap::trap_name(run.trap)
+        )
+        .into());
+    }
+    let shown: Vec<String> = run.results.iter().map(|r| r.to_string()).collect();
+    println!("{}  ({} ns per run)", shown.join(" "), run.duration_ns);
+    Ok(())
+}
+
+fn prog_list(json: bool) -> Result<()> {
+    let dev = kwasm::Device::open()?;
+    let mut at = 0;
+    let mut rows = Vec::new();
+    while let Some(id) = dev.next_prog_id(at)? {
+        at = id;
+        // A program can go away between listing and opening.
+        if let Ok(p) = kwasm::Program::from_id(&dev, id) {
+            rows.push(p.info(&dev)?);
+        }
+    }
+    for i in &rows {
+        let traps: u64 = i.traps.iter().sum();
+        if json {
+            println!(
+                "{{\"id\":{},\"name\":{:?},\"type\":{},\"code_size\":{},\"memory_size\":{},\"run_count\":{},\"run_time_ns\":{},\"traps\":{}}}",
+                i.id, i.name, i.prog_type, i.code_size, i.memory_size, i.run_count, i.run_time_ns, traps
+            );
+        } else {
+            println!(
+                "{}: {}  code {}B  memory {}B  runs {}  run_time {}ns  traps {}",
+                i.id, i.name, i.code_size, i.memory_size, i.run_count, i.run_time_ns, traps
+            );
+        }
+    }
     Ok(())
 }
