@@ -20,6 +20,20 @@ extern "C" {
     pub(crate) fn kwasm_print_ratelimited(prog: *const u8, msg: *const u8, len: usize);
     pub(crate) fn kwasm_cpu_has(features: u64) -> bool;
     pub(crate) fn kwasm_cond_resched();
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn kwasm_provider_lookup(
+        module: *const u8,
+        module_len: usize,
+        name: *const u8,
+        name_len: usize,
+        params: *const u8,
+        nparams: usize,
+        results: *const u8,
+        nresults: usize,
+        addr: *mut usize,
+        owner: *mut *mut c_void,
+    ) -> i32;
+    pub(crate) fn kwasm_provider_put(owner: *mut c_void);
 }
 
 /// Nanoseconds of the monotonic clock.

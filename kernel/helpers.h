@@ -54,4 +54,13 @@ void kwasm_print_ratelimited(const char *prog, const u8 *msg, size_t len);
 bool kwasm_cpu_has(u64 features);
 void kwasm_cond_resched(void);
 
+/*
+ * Registered providers (providers_c.c): finds module.name with this signature, pins the
+ * provider's module (released with kwasm_provider_put). 0, -ENOENT, or -EINVAL (signature).
+ */
+int kwasm_provider_lookup(const u8 *module, size_t module_len, const u8 *name, size_t name_len,
+			  const u8 *params, size_t nparams, const u8 *results, size_t nresults,
+			  unsigned long *addr, void **owner);
+void kwasm_provider_put(void *owner);
+
 #endif

@@ -61,6 +61,8 @@ pub(crate) struct Program {
     pub(crate) instance: Mutex<Instance>,
     /// Freed after the instance (field order): nothing can run once the program drops.
     _code: Code<'static>,
+    /// Registered providers this program calls into: released last.
+    _providers: providers::ProviderRefs,
 }
 
 /// A refused load: the errno, with the reason already in the log.
@@ -122,7 +124,8 @@ impl Program {
 
         // Imports: host functions by (module, name, signature).
         let mut host_addrs = KVVec::from_elem(0usize, art.imports().len(), GFP_KERNEL).map_err(alloc_err)?;
-        if let Err(e) = host::resolve(&art, providers::lookup, &mut host_addrs) {
+        let mut provider_refs = providers::ProviderRefs::new();
+        if let Err(e) = host::resolve(&art, |m, n, p, r| provider_refs.lookup(m, n, p, r), &mut host_addrs) {
             refuse!(log, EINVAL, "{}", e);
         }
 
@@ -256,6 +259,7 @@ impl Program {
                 stats: Stats::default(),
                 instance <- new_mutex!(inst, "kwasm_program"),
                 _code: code,
+                _providers: provider_refs,
             }),
             GFP_KERNEL,
         )

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Host functions programs can import, resolved at load by (module, name, signature).
+//! Host functions programs can import, resolved at load by (module, name, signature): the
+//! built-in providers below, then those other modules registered (`kwasm_provider.h`).
 //!
 //! `env`: `print(ptr, len)` to the kernel log (rate limited), `time_ns() -> i64` (monotonic),
 //! `random(ptr, len) -> i32` (kernel randomness; 0 or -1). `spectest`: the print functions the
@@ -11,7 +12,8 @@ use crate::hooks::artifact::{VAL_F32, VAL_F64, VAL_I32, VAL_I64};
 use crate::hooks::trap::TRAP_NONE;
 use crate::hooks::vmctx::VmCtx;
 use crate::instance::Instance;
-use crate::kcore::host::HostFn;
+use crate::kcore::host::{HostFn, Lookup};
+use kernel::prelude::*;
 
 type HostCall = unsafe extern "C" fn(*mut VmCtx, *mut u64) -> u32;
 
@@ -74,8 +76,8 @@ fn host(module: &'static str, name: &'static str, params: &'static [u8], results
     HostFn { module, name, params, results, addr: f as usize }
 }
 
-/// The host function `module.name`, if a provider offers it.
-pub(crate) fn lookup(module: &str, name: &str) -> Option<HostFn> {
+/// The built-in host function `module.name` with this signature.
+pub(crate) fn lookup_builtin(module: &str, name: &str, params: &[u8], results: &[u8]) -> Option<Lookup> {
     let all = [
         host("env", "print", &[VAL_I32, VAL_I32], &[], env_print),
         host("env", "time_ns", &[], &[VAL_I64], env_time_ns),
@@ -88,5 +90,60 @@ pub(crate) fn lookup(module: &str, name: &str) -> Option<HostFn> {
         host("spectest", "print_i32_f32", &[VAL_I32, VAL_F32], &[], nop),
         host("spectest", "print_f64_f64", &[VAL_F64, VAL_F64], &[], nop),
     ];
-    all.into_iter().find(|h| h.module == module && h.name == name)
+    all.iter().find_map(|h| h.lookup(module, name, params, results))
+}
+
+/// Modules of registered providers a program holds; released when it is dropped.
+pub(crate) struct ProviderRefs(KVec<usize>);
+
+impl ProviderRefs {
+    pub(crate) fn new() -> Self {
+        ProviderRefs(KVec::new())
+    }
+
+    /// Looks `module.name` up among the built-ins, then the registered providers; a registered
+    /// provider's module is pinned for as long as `self` lives.
+    pub(crate) fn lookup(&mut self, module: &str, name: &str, params: &[u8], results: &[u8]) -> Lookup {
+        if let Some(found) = lookup_builtin(module, name, params, results) {
+            return found;
+        }
+        if self.0.push(0, GFP_KERNEL).is_err() {
+            return Lookup::Unknown;
+        }
+        let (mut addr, mut owner) = (0usize, core::ptr::null_mut::<core::ffi::c_void>());
+        // SAFETY: all slices are valid for their lengths; on success the C side took a module
+        // reference that we store and release in `Drop`.
+        let ret = unsafe {
+            ffi::kwasm_provider_lookup(
+                module.as_ptr(),
+                module.len(),
+                name.as_ptr(),
+                name.len(),
+                params.as_ptr(),
+                params.len(),
+                results.as_ptr(),
+                results.len(),
+                &mut addr,
+                &mut owner,
+            )
+        };
+        let last = self.0.len() - 1;
+        match ret {
+            0 => {
+                self.0[last] = owner as usize;
+                Lookup::Found(addr)
+            }
+            r if r == -(EINVAL.to_errno().unsigned_abs() as i32) => Lookup::Signature,
+            _ => Lookup::Unknown,
+        }
+    }
+}
+
+impl Drop for ProviderRefs {
+    fn drop(&mut self) {
+        for &owner in self.0.iter().filter(|&&o| o != 0) {
+            // SAFETY: a reference taken by `kwasm_provider_lookup`, released once.
+            unsafe { ffi::kwasm_provider_put(owner as *mut core::ffi::c_void) };
+        }
+    }
 }

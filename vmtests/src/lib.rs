@@ -22,3 +22,28 @@ pub fn artifact(wat: &str) -> Vec<u8> {
     let wasm = wat::parse_str(wat).expect("valid wat");
     kwasm_compiler::compile(&wasm, &Default::default()).expect("compiles")
 }
+
+/// `delete_module(2)` with `O_NONBLOCK`: a module in use answers `EWOULDBLOCK`.
+pub fn delete_module(name: &str) -> io::Result<()> {
+    let name = std::ffi::CString::new(name).expect("no NUL in module names");
+    // SAFETY: delete_module(2) with a NUL-terminated name and flags.
+    let ret = unsafe { libc::syscall(libc::SYS_delete_module, name.as_ptr(), libc::O_NONBLOCK) };
+    if ret == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// `finit_module(2)` of the module file at `path`.
+pub fn finit_module(path: &str) -> io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let file = std::fs::File::open(path)?;
+    // SAFETY: finit_module(2) on an open fd with an empty parameter string.
+    let ret = unsafe { libc::syscall(libc::SYS_finit_module, file.as_raw_fd(), c"".as_ptr(), 0) };
+    if ret == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}

@@ -2,34 +2,8 @@
 //! The harness runs this binary after all others (it unloads the module under them).
 
 use kwasm::Device;
-use kwasm_vmtests::require_vm;
-use std::ffi::CString;
-use std::fs::File;
-use std::io;
-use std::os::fd::AsRawFd;
+use kwasm_vmtests::{delete_module, finit_module, require_vm};
 use std::path::Path;
-
-fn delete_module(name: &str) -> io::Result<()> {
-    let name = CString::new(name).unwrap();
-    // SAFETY: delete_module(2) with a NUL-terminated name and flags.
-    let ret = unsafe { libc::syscall(libc::SYS_delete_module, name.as_ptr(), libc::O_NONBLOCK) };
-    if ret == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
-
-fn finit_module(path: &str) -> io::Result<()> {
-    let file = File::open(path)?;
-    // SAFETY: finit_module(2) on an open fd with an empty parameter string.
-    let ret = unsafe { libc::syscall(libc::SYS_finit_module, file.as_raw_fd(), c"".as_ptr(), 0) };
-    if ret == 0 {
-        Ok(())
-    } else {
-        Err(io::Error::last_os_error())
-    }
-}
 
 #[test]
 fn unload_refused_while_open_then_clean_and_reload_works() {

@@ -363,11 +363,13 @@ pub fn suite(kernel: &Kernel, module: &Path) -> Result<Outcome> {
         .filter(|b| b.name.starts_with("test-"))
         .map(|b| format!("/bin/{}", b.name))
         .collect();
+    // The provider-API test fixture, built beside the module.
+    let testprov = module.with_file_name("kwasm_testprov.ko");
     run(&VmJob {
         kernel,
         module,
         binaries,
-        files: vec![],
+        files: vec![("/kwasm_testprov.ko".into(), read(&testprov)?)],
         commands,
         timeout: Duration::from_secs(900),
         echo: true,

@@ -1,5 +1,5 @@
 //! Host functions: what a platform offers programs to import, and resolving an artifact's
-//! imports against it by (module, name, signature).
+//! imports by (module, name, signature).
 
 use super::artifact::Artifact;
 use super::hooks::artifact::IMPORT_FUNC;
@@ -13,6 +13,36 @@ pub struct HostFn {
     pub params: &'static [u8],
     pub results: &'static [u8],
     pub addr: usize,
+}
+
+/// What a platform's lookup found for one import.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lookup {
+    /// The host function's address.
+    Found(usize),
+    Unknown,
+    /// The name exists with another signature.
+    Signature,
+}
+
+impl HostFn {
+    /// Matches this function against an import's (module, name, signature).
+    pub fn lookup(
+        &self,
+        module: &str,
+        name: &str,
+        params: &[u8],
+        results: &[u8],
+    ) -> Option<Lookup> {
+        if self.module != module || self.name != name {
+            return None;
+        }
+        Some(if self.params == params && self.results == results {
+            Lookup::Found(self.addr)
+        } else {
+            Lookup::Signature
+        })
+    }
 }
 
 /// Why an import could not be resolved.
@@ -54,11 +84,11 @@ impl fmt::Display for LinkError<'_> {
     }
 }
 
-/// Resolves every import of `art` with `lookup(module, name)`, writing host function addresses
-/// into `out` (indexed by import index).
+/// Resolves every import of `art` with `lookup(module, name, params, results)`, writing host
+/// function addresses into `out` (indexed by import index).
 pub fn resolve<'a>(
     art: &Artifact<'a>,
-    lookup: impl Fn(&str, &str) -> Option<HostFn>,
+    mut lookup: impl FnMut(&str, &str, &[u8], &[u8]) -> Lookup,
     out: &mut [usize],
 ) -> Result<(), LinkError<'a>> {
     if art.imports().len() > out.len() {
@@ -70,16 +100,43 @@ pub fn resolve<'a>(
         if imp.kind != IMPORT_FUNC {
             return Err(LinkError::NotAFunction { module, name });
         }
-        let host = lookup(module, name).ok_or(LinkError::Unknown { module, name })?;
         let ty = art
             .types()
             .get(imp.desc as usize)
             .ok_or(LinkError::Signature { module, name })?;
         let (params, results) = art.signature(ty);
-        if params != host.params || results != host.results {
-            return Err(LinkError::Signature { module, name });
-        }
-        out[i] = host.addr;
+        out[i] = match lookup(module, name, params, results) {
+            Lookup::Found(addr) => addr,
+            Lookup::Unknown => return Err(LinkError::Unknown { module, name }),
+            Lookup::Signature => return Err(LinkError::Signature { module, name }),
+        };
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hooks::artifact::{VAL_I32, VAL_I64};
+
+    #[test]
+    fn lookup_matches_name_and_signature() {
+        let f = HostFn {
+            module: "env",
+            name: "t",
+            params: &[],
+            results: &[VAL_I64],
+            addr: 7,
+        };
+        assert_eq!(
+            f.lookup("env", "t", &[], &[VAL_I64]),
+            Some(Lookup::Found(7))
+        );
+        assert_eq!(
+            f.lookup("env", "t", &[], &[VAL_I32]),
+            Some(Lookup::Signature)
+        );
+        assert_eq!(f.lookup("env", "u", &[], &[VAL_I64]), None);
+        assert_eq!(f.lookup("x", "t", &[], &[VAL_I64]), None);
+    }
 }

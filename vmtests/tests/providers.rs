@@ -1,0 +1,56 @@
+//! Host API providers in other modules: a program imports from one, the provider's module is
+//! pinned while the program lives, and its functions run (and trap) as the program's own.
+
+use kwasm::hooks::trap::TRAP_HOST_ABORT;
+use kwasm::{Device, Error, LoadOptions, Program};
+use kwasm_vmtests::{artifact, delete_module, errno, finit_module, require_vm};
+
+const USES_PROVIDER: &str = r#"(module
+    (import "testprov" "mul_add" (func $ma (param i64 i64 i64) (result i64)))
+    (import "testprov" "fail" (func $fail))
+    (func (export "f") (param i64 i64) (result i64) (call $ma (local.get 0) (local.get 1) (i64.const 1)))
+    (func (export "boom") (call $fail)))"#;
+
+#[test]
+fn provider_module_serves_imports_and_stays_while_used() {
+    require_vm();
+    let dev = Device::open().unwrap();
+    let art = artifact(USES_PROVIDER);
+    let refused = |e: Error| match e {
+        Error::Load { log, .. } => log,
+        other => panic!("{other}"),
+    };
+    // Before the provider is there: an unknown import.
+    let log = refused(Program::load(&dev, &art, &LoadOptions::default()).unwrap_err());
+    assert!(log.contains("testprov.mul_add"), "{log}");
+
+    finit_module("/kwasm_testprov.ko").expect("insmod kwasm_testprov");
+    let p = Program::load(&dev, &art, &LoadOptions::default()).expect("load with the provider");
+    assert_eq!(
+        p.test_run(&dev, "f", &[6, 7], 2, 1, 0).unwrap().results,
+        vec![43]
+    );
+    assert_eq!(
+        p.test_run(&dev, "boom", &[], 1, 1, 0).unwrap().trap,
+        TRAP_HOST_ABORT
+    );
+    let wrong =
+        artifact(r#"(module (import "testprov" "mul_add" (func (param i32) (result i32))))"#);
+    let log = refused(Program::load(&dev, &wrong, &LoadOptions::default()).unwrap_err());
+    assert!(log.contains("signature"), "{log}");
+
+    let err = delete_module("kwasm_testprov").unwrap_err();
+    assert_eq!(
+        errno(&err),
+        libc::EWOULDBLOCK,
+        "the provider is pinned while a program uses it"
+    );
+    assert_eq!(
+        p.test_run(&dev, "f", &[2, 3], 2, 1, 0).unwrap().results,
+        vec![7]
+    );
+    drop(p);
+    delete_module("kwasm_testprov").expect("rmmod once no program uses it");
+    let log = refused(Program::load(&dev, &art, &LoadOptions::default()).unwrap_err());
+    assert!(log.contains("no such host function"), "{log}");
+}
