@@ -24,6 +24,8 @@ pub(crate) struct Instance {
     pub(crate) elems: KVec<KVVec<u32>>,
     /// Table entry of every function index.
     pub(crate) func_entries: KVVec<TableEntry>,
+    /// Cells of imported globals (their slots in `globals` point here; never reallocated).
+    pub(crate) _cells: KVVec<u64>,
     /// The program's floats need the FPU section (helpers that may sleep leave it).
     pub(crate) uses_float: bool,
     /// The program's name, NUL-terminated, for log lines.

@@ -3,7 +3,8 @@
 //! ioctl dispatch for `/dev/kwasm` and the commands' implementations.
 
 use crate::hooks::attr::{
-    Attr, ProgIdAttr, ProgInfoAttr, ProgLoadAttr, SelftestAttr, TestRunAttr, TEST_RUN_SLOTS_MAX,
+    Attr, GlobalGetAttr, ProgIdAttr, ProgInfoAttr, ProgLoadAttr, SelftestAttr, TestRunAttr,
+    TEST_RUN_SLOTS_MAX,
 };
 use crate::hooks::ioctl::*;
 use crate::kcore::log::LogWriter;
@@ -26,6 +27,7 @@ pub(crate) fn dispatch(state: &'static KwasmState, cmd: u32, arg: usize) -> Resu
         KWASM_IOC_PROG_GET_INFO => prog_get_info(arg),
         KWASM_IOC_PROG_GET_NEXT_ID => prog_get_next_id(state, arg),
         KWASM_IOC_PROG_GET_FD_BY_ID => prog_get_fd_by_id(state, arg),
+        KWASM_IOC_PROG_GET_GLOBAL => prog_get_global(arg),
         _ => Err(ENOTTY),
     }
 }
@@ -38,6 +40,9 @@ fn require_capable() -> Result {
         Err(EPERM)
     }
 }
+
+/// Longest export name a run or a global read may name (wasm sets no limit; the artifact does).
+const NAME_MAX: u32 = 1 << 16;
 
 /// Log buffers are capped like bpf(2)'s verifier log.
 const LOG_MAX: u32 = 1 << 20;
@@ -83,7 +88,7 @@ fn prog_load(state: &'static KwasmState, arg: usize) -> Result<c_long> {
 
 fn prog_test_run(arg: usize) -> Result<c_long> {
     let (mut attr, size) = read_attr::<TestRunAttr>(arg)?;
-    if attr.flags != 0 || attr.nslots > TEST_RUN_SLOTS_MAX || attr.name_len as usize > 256 || attr.fuel > FUEL_MAX {
+    if attr.flags != 0 || attr.nslots > TEST_RUN_SLOTS_MAX || attr.name_len > NAME_MAX || attr.fuel > FUEL_MAX {
         return Err(EINVAL);
     }
     let prog = Registry::from_fd(attr.prog_fd)?;
@@ -206,5 +211,20 @@ fn selftest(state: &KwasmState, arg: usize) -> Result<c_long> {
     attr.arena_size = book.size() as u64;
     drop(book);
     write_attr(arg, &attr, len)?;
+    Ok(0)
+}
+
+fn prog_get_global(arg: usize) -> Result<c_long> {
+    let (mut attr, size) = read_attr::<GlobalGetAttr>(arg)?;
+    if attr.name_len > NAME_MAX {
+        return Err(EINVAL);
+    }
+    let prog = Registry::from_fd(attr.prog_fd)?;
+    let mut name = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL)?;
+    UserSlice::new(attr.name as usize, name.len()).reader().read_slice(&mut name)?;
+    let (valtype, value) = prog.global(&name).ok_or(ENOENT)?;
+    attr.valtype = valtype;
+    attr.value = value;
+    write_attr(arg, &attr, size)?;
     Ok(0)
 }

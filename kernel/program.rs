@@ -38,6 +38,14 @@ pub(crate) struct Export {
     pub(crate) results: KVec<u8>,
 }
 
+/// An exported global the host can read.
+pub(crate) struct GlobalExport {
+    pub(crate) name: KVec<u8>,
+    pub(crate) index: u32,
+    pub(crate) imported: bool,
+    pub(crate) valtype: u32,
+}
+
 #[derive(Default)]
 pub(crate) struct Stats {
     pub(crate) run_count: AtomicU64,
@@ -56,6 +64,7 @@ pub(crate) struct Program {
     pub(crate) default_fuel: u64,
     pub(crate) uses_float: bool,
     pub(crate) exports: KVec<Export>,
+    pub(crate) global_exports: KVec<GlobalExport>,
     pub(crate) stats: Stats,
     #[pin]
     pub(crate) instance: Mutex<Instance>,
@@ -78,11 +87,6 @@ macro_rules! refuse {
 
 fn alloc_err<E>(_: E) -> Refused {
     Refused(ENOMEM)
-}
-
-/// Value of an active segment's offset (no global imports exist, so only constants).
-fn segment_offset(kind: u32, offset: u32) -> u32 {
-    if kind == INIT_CONST { offset } else { u32::MAX }
 }
 
 impl Program {
@@ -125,8 +129,21 @@ impl Program {
         // Imports: host functions by (module, name, signature).
         let mut host_addrs = KVVec::from_elem(0usize, art.imports().len(), GFP_KERNEL).map_err(alloc_err)?;
         let mut provider_refs = providers::ProviderRefs::new();
-        if let Err(e) = host::resolve(&art, |m, n, p, r| provider_refs.lookup(m, n, p, r), &mut host_addrs) {
+        if let Err(e) = host::resolve_functions(&art, |m, n, p, r| provider_refs.lookup(m, n, p, r), &mut host_addrs) {
             refuse!(log, EINVAL, "{}", e);
+        }
+        // Other imports: only the spectest module's, for the spec suite.
+        let mut cells = KVVec::with_capacity(art.imported(IMPORT_GLOBAL) as usize, GFP_KERNEL).map_err(alloc_err)?;
+        let (mut memory_pages, mut memory_max_pages) = (h.memory_min, h.memory_max);
+        let mut table_len = h.table_min;
+        for imp in art.imports().iter().filter(|i| i.kind != IMPORT_FUNC) {
+            let (module, name) = (art.string(imp.module).unwrap_or(""), art.string(imp.name).unwrap_or(""));
+            match providers::spectest_extern(name, imp.kind, imp.desc, &h) {
+                Some(providers::Extern::Global(v)) if module == "spectest" => cells.push(v, GFP_KERNEL).map_err(alloc_err)?,
+                Some(providers::Extern::Memory { pages, max }) if module == "spectest" => (memory_pages, memory_max_pages) = (pages, max),
+                Some(providers::Extern::Table { len }) if module == "spectest" => table_len = len,
+                _ => refuse!(log, EINVAL, "import {}.{}: unknown or incompatible import (only functions, and spectest's globals, memory and table)", module, name),
+            }
         }
 
         // Code: reserve, relocate against the reserved address, write.
@@ -170,12 +187,27 @@ impl Program {
         if let Some(nul) = name.iter().position(|&b| b == 0) {
             name[nul..].fill(0);
         }
-        let memory_max_pages = if h.has_memory == 1 { h.memory_max.min(MEMORY_PAGES_MAX) } else { 0 };
-        let memory_bytes = (u64::from(if h.has_memory == 1 { h.memory_min } else { 0 }) * PAGE_SIZE) as usize;
-        let mut globals = KVVec::with_capacity(art.globals().len(), GFP_KERNEL).map_err(alloc_err)?;
-        for g in art.globals().iter() {
-            globals.push(g.value, GFP_KERNEL).map_err(alloc_err)?;
+        let memory_max_pages = if h.has_memory == 1 { memory_max_pages.min(MEMORY_PAGES_MAX) } else { 0 };
+        let memory_bytes = (u64::from(if h.has_memory == 1 { memory_pages } else { 0 }) * PAGE_SIZE) as usize;
+        // Imported globals' slots hold their cell's address; defined ones their value. The
+        // initialisers read the imported values from a copy (the cells move into the instance).
+        let mut cell_values = KVVec::with_capacity(cells.len(), GFP_KERNEL).map_err(alloc_err)?;
+        cell_values.extend_from_slice(&cells, GFP_KERNEL).map_err(alloc_err)?;
+        let cell_of = |import: u64| -> Option<u64> {
+            let k = art.imports().iter().take(import as usize).filter(|i| i.kind == IMPORT_GLOBAL).count();
+            cell_values.get(k).copied()
+        };
+        let mut globals = KVVec::with_capacity(cells.len() + art.globals().len(), GFP_KERNEL).map_err(alloc_err)?;
+        for cell in cells.iter() {
+            globals.push(cell as *const u64 as u64, GFP_KERNEL).map_err(alloc_err)?;
         }
+        for g in art.globals().iter() {
+            let v = if g.init_kind == INIT_GLOBAL_GET { cell_of(g.value).unwrap_or(0) } else { g.value };
+            globals.push(v, GFP_KERNEL).map_err(alloc_err)?;
+        }
+        let segment_offset = |kind: u32, offset: u32| -> u32 {
+            if kind == INIT_GLOBAL_GET { cell_of(u64::from(offset)).unwrap_or(u64::MAX) as u32 } else { offset }
+        };
         let mut data = KVec::with_capacity(art.data().len(), GFP_KERNEL).map_err(alloc_err)?;
         let data_blob = art.section(Section::DataBytes);
         for d in art.data().iter() {
@@ -203,19 +235,20 @@ impl Program {
             vmctx,
             memory: VVec::from_elem(0u8, memory_bytes, GFP_KERNEL).map_err(alloc_err)?,
             memory_max_pages,
-            table: KVVec::from_elem(runtime::null_entry(), if h.has_table == 1 { h.table_min as usize } else { 0 }, GFP_KERNEL)
+            table: KVVec::from_elem(runtime::null_entry(), if h.has_table == 1 { table_len as usize } else { 0 }, GFP_KERNEL)
                 .map_err(alloc_err)?,
             globals,
             stack: VVec::from_elem(0u8, STACK_SIZE, GFP_KERNEL).map_err(alloc_err)?,
             data,
             elems,
             func_entries: KVVec::new(),
+            _cells: cells,
             uses_float: h.flags & FLAG_USES_FLOAT != 0,
             name,
         };
         let vm = inst.vmctx_ptr() as u64;
         let mut func_entries = KVVec::with_capacity(art.func_count() as usize, GFP_KERNEL).map_err(alloc_err)?;
-        for imp in art.imports().iter() {
+        for imp in art.imports().iter().filter(|i| i.kind == IMPORT_FUNC) {
             let entry = TableEntry { code: base as u64 + u64::from(imp.adapter), type_id: u64::from(imp.desc), vmctx: vm, _reserved: 0 };
             func_entries.push(entry, GFP_KERNEL).map_err(alloc_err)?;
         }
@@ -239,10 +272,32 @@ impl Program {
             exports.push(export, GFP_KERNEL).map_err(alloc_err)?;
         }
 
+        let mut global_exports = KVec::new();
+        let imported_globals = art.imported(IMPORT_GLOBAL);
+        for e in art.exports().iter().filter(|e| e.kind == EXPORT_GLOBAL) {
+            let valtype = if e.index < imported_globals {
+                art.imports().iter().filter(|i| i.kind == IMPORT_GLOBAL).nth(e.index as usize).map(|i| i.desc & 0xff)
+            } else {
+                art.globals().get((e.index - imported_globals) as usize).map(|g| g.valtype)
+            };
+            let mut name = KVec::new();
+            name.extend_from_slice(art.string(e.name).unwrap_or("").as_bytes(), GFP_KERNEL).map_err(alloc_err)?;
+            let g = GlobalExport { name, index: e.index, imported: e.index < imported_globals, valtype: valtype.unwrap_or(0) };
+            global_exports.push(g, GFP_KERNEL).map_err(alloc_err)?;
+        }
+        // An imported start function is a host function: called directly.
+        let start_host = match h.start_func {
+            f if f != NONE && f < imported => {
+                let import = art.imports().iter().enumerate().filter(|(_, i)| i.kind == IMPORT_FUNC).nth(f as usize).map(|(k, _)| k);
+                import.and_then(|k| host_addrs.get(k).copied()).filter(|&a| a != 0)
+            }
+            _ => None,
+        };
         let start_tramp = match h.start_func {
             NONE => None,
-            f if f < imported => refuse!(log, EINVAL, "the start function is an import"),
-            f => art.funcs().get((f - imported) as usize).map(|f| base + f.trampoline as usize),
+            f if f < imported => None,
+            // The artifact checks guarantee a defined start function has a trampoline.
+            f => art.funcs().get((f - imported) as usize).filter(|f| f.trampoline != NONE).map(|f| base + f.trampoline as usize),
         };
         let code_size = code.len();
         let program = Arc::pin_init(
@@ -256,6 +311,7 @@ impl Program {
                 default_fuel: if attr.fuel == 0 { DEFAULT_FUEL } else { attr.fuel.min(FUEL_MAX) },
                 uses_float: h.flags & FLAG_USES_FLOAT != 0,
                 exports,
+                global_exports,
                 stats: Stats::default(),
                 instance <- new_mutex!(inst, "kwasm_program"),
                 _code: code,
@@ -296,6 +352,22 @@ impl Program {
                 if let Err(t) = bulk::memory_init(&mut inst.memory, &bytes, segment_offset(d.offset_kind, d.offset), 0, bytes.len() as u32) {
                     refuse!(log, EINVAL, "data segment {} does not fit the memory (trap {})", i, t);
                 }
+            }
+        }
+        if let Some(addr) = start_host {
+            let mut slots = [0u64; 1];
+            let mut guard = program.instance.lock();
+            let vm = guard.vmctx_ptr();
+            // SAFETY: `addr` is a host function resolved for this program's import (signature
+            // checked: no parameters or results), called with the host-call convention on the
+            // current stack, like the kernel calls any function.
+            let trap = unsafe {
+                let f: unsafe extern "C" fn(*mut VmCtx, *mut u64) -> u32 = core::mem::transmute(addr);
+                f(vm, slots.as_mut_ptr())
+            };
+            drop(guard);
+            if trap != TRAP_NONE {
+                refuse!(log, EINVAL, "the start function trapped (trap {})", trap);
             }
         }
         if let Some(tramp) = start_tramp {
@@ -344,6 +416,21 @@ impl Program {
             }
         }
         trap
+    }
+
+    /// The value type and bits of exported global `name`.
+    pub(crate) fn global(&self, name: &[u8]) -> Option<(u32, u64)> {
+        let g = self.global_exports.iter().find(|g| &g.name[..] == name)?;
+        let inst = self.instance.lock();
+        let slot = *inst.globals.get(g.index as usize)?;
+        let value = if g.imported {
+            // SAFETY: an imported global's slot holds the address of its cell in
+            // `inst.cells`, alive as long as the instance.
+            unsafe { *(slot as *const u64) }
+        } else {
+            slot
+        };
+        Some((g.valtype, value))
     }
 
     /// Bytes of linear memory now.

@@ -147,3 +147,26 @@ impl Drop for ProviderRefs {
         }
     }
 }
+
+/// A non-function import the kernel can satisfy.
+pub(crate) enum Extern {
+    Global(u64),
+    Memory { pages: u32, max: u32 },
+    Table { len: u32 },
+}
+
+/// spectest's globals, memory (1 to 2 pages) and table (10 to 20 entries), if the import's
+/// declared type matches (the spec's import-matching rules).
+pub(crate) fn spectest_extern(name: &str, kind: u32, desc: u32, h: &crate::hooks::artifact::Header) -> Option<Extern> {
+    use crate::hooks::artifact::{IMPORT_GLOBAL, IMPORT_MEMORY, IMPORT_TABLE, NONE};
+    let limits_ok = |min: u32, max: u32, have: u32, have_max: u32| min <= have && (max == NONE || max >= have_max);
+    match (kind, name) {
+        (IMPORT_GLOBAL, "global_i32") if desc == u32::from(VAL_I32) => Some(Extern::Global(666)),
+        (IMPORT_GLOBAL, "global_i64") if desc == u32::from(VAL_I64) => Some(Extern::Global(666)),
+        (IMPORT_GLOBAL, "global_f32") if desc == u32::from(VAL_F32) => Some(Extern::Global(u64::from(666.6f32.to_bits()))),
+        (IMPORT_GLOBAL, "global_f64") if desc == u32::from(VAL_F64) => Some(Extern::Global(666.6f64.to_bits())),
+        (IMPORT_MEMORY, "memory") if limits_ok(h.memory_min, h.memory_max, 1, 2) => Some(Extern::Memory { pages: 1, max: 2 }),
+        (IMPORT_TABLE, "table") if limits_ok(h.table_min, h.table_max, 10, 20) => Some(Extern::Table { len: 10 }),
+        _ => None,
+    }
+}

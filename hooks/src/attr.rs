@@ -167,3 +167,23 @@ const _: () = {
     assert!(core::mem::size_of::<TestRunAttr>() == 64);
     assert!(core::mem::size_of::<ProgInfoAttr>() == 72 + 8 * super::trap::TRAP_COUNT as usize);
 };
+
+/// Argument of [`crate::ioctl::KWASM_IOC_PROG_GET_GLOBAL`]: reads an exported global.
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct GlobalGetAttr {
+    pub size: u32,
+    pub prog_fd: u32,
+    /// User pointer to the export's name and its length.
+    pub name: u64,
+    pub name_len: u32,
+    /// Out: the value type (`VAL_*`).
+    pub valtype: u32,
+    /// Out: the value's bits (i32 zero-extended, floats as bits).
+    pub value: u64,
+}
+
+// SAFETY: repr(C), integer fields only, no padding, starts with `size: u32`.
+unsafe impl Attr for GlobalGetAttr {
+    const MIN_SIZE: u32 = core::mem::size_of::<GlobalGetAttr>() as u32;
+}

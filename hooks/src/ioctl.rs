@@ -25,3 +25,5 @@ pub const KWASM_IOC_PROG_GET_INFO: u32 = io(0x04);
 pub const KWASM_IOC_PROG_GET_NEXT_ID: u32 = io(0x05);
 /// Argument: [`crate::attr::ProgIdAttr`]; returns a new fd for the program with that id.
 pub const KWASM_IOC_PROG_GET_FD_BY_ID: u32 = io(0x06);
+/// Reads an exported global; argument: [`crate::attr::GlobalGetAttr`].
+pub const KWASM_IOC_PROG_GET_GLOBAL: u32 = io(0x07);

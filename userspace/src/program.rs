@@ -2,7 +2,8 @@
 
 use crate::{Device, Error};
 use kwasm_hooks::attr::{
-    Attr, ProgIdAttr, ProgInfoAttr, ProgLoadAttr, TestRunAttr, PROG_NAME_LEN, PROG_TYPE_TEST,
+    Attr, GlobalGetAttr, ProgIdAttr, ProgInfoAttr, ProgLoadAttr, TestRunAttr, PROG_NAME_LEN,
+    PROG_TYPE_TEST,
 };
 use kwasm_hooks::ioctl::*;
 use std::io;
@@ -153,6 +154,20 @@ impl Program {
             results: slots[..attr.nresults as usize].to_vec(),
             duration_ns: attr.duration_ns,
         })
+    }
+
+    /// An exported global: its value type (`VAL_*`) and bits.
+    pub fn global(&self, dev: &Device, name: &str) -> Result<(u8, u64), Error> {
+        let mut attr = GlobalGetAttr {
+            size: GlobalGetAttr::MIN_SIZE,
+            prog_fd: self.fd() as u32,
+            name: name.as_ptr() as u64,
+            name_len: name.len() as u32,
+            ..Default::default()
+        };
+        dev.raw_ioctl(KWASM_IOC_PROG_GET_GLOBAL, &mut attr as *mut _ as usize)
+            .map_err(ioctl_err("KWASM_IOC_PROG_GET_GLOBAL"))?;
+        Ok((attr.valtype as u8, attr.value))
     }
 
     pub fn info(&self, dev: &Device) -> Result<ProgInfo, Error> {

@@ -677,6 +677,14 @@ impl<'a> Artifact<'a> {
         if ty.params != 0 || ty.results != 0 {
             return Err(ArtifactError::StartFunc("must take and return nothing"));
         }
+        if start >= imported
+            && self
+                .funcs()
+                .get((start - imported) as usize)
+                .is_some_and(|f| f.trampoline == NONE)
+        {
+            return Err(ArtifactError::StartFunc("has no trampoline"));
+        }
         Ok(())
     }
 }

@@ -85,8 +85,23 @@ impl fmt::Display for LinkError<'_> {
 }
 
 /// Resolves every import of `art` with `lookup(module, name, params, results)`, writing host
-/// function addresses into `out` (indexed by import index).
+/// function addresses into `out` (indexed by import index). Only functions can be imported.
 pub fn resolve<'a>(
+    art: &Artifact<'a>,
+    lookup: impl FnMut(&str, &str, &[u8], &[u8]) -> Lookup,
+    out: &mut [usize],
+) -> Result<(), LinkError<'a>> {
+    if let Some(imp) = art.imports().iter().find(|i| i.kind != IMPORT_FUNC) {
+        let module = art.string(imp.module).unwrap_or("");
+        let name = art.string(imp.name).unwrap_or("");
+        return Err(LinkError::NotAFunction { module, name });
+    }
+    resolve_functions(art, lookup, out)
+}
+
+/// Like [`resolve`], for functions only: other imports are left to the platform (`out[i]`
+/// stays 0 for them).
+pub fn resolve_functions<'a>(
     art: &Artifact<'a>,
     mut lookup: impl FnMut(&str, &str, &[u8], &[u8]) -> Lookup,
     out: &mut [usize],
@@ -95,11 +110,11 @@ pub fn resolve<'a>(
         return Err(LinkError::TooMany);
     }
     for (i, imp) in art.imports().iter().enumerate() {
+        if imp.kind != IMPORT_FUNC {
+            continue;
+        }
         let module = art.string(imp.module).unwrap_or("");
         let name = art.string(imp.name).unwrap_or("");
-        if imp.kind != IMPORT_FUNC {
-            return Err(LinkError::NotAFunction { module, name });
-        }
         let ty = art
             .types()
             .get(imp.desc as usize)

@@ -526,8 +526,17 @@ fn limits_and_start_function_are_checked() {
         Artifact::parse(&b.build()),
         Err(ArtifactError::StartFunc(_))
     ));
+    // Function 2 has the right type but no trampoline: the host could not enter it.
     b.header.start_func = 2;
-    assert!(Artifact::parse(&b.build()).is_ok());
+    assert_eq!(
+        Artifact::parse(&b.build()).err(),
+        Some(ArtifactError::StartFunc("has no trampoline"))
+    );
+    let mut with_tramp = b
+        .clone()
+        .edit::<Func>(Section::Funcs, 1, |f| f.trampoline = 32);
+    with_tramp.header.start_func = 2;
+    assert!(Artifact::parse(&with_tramp.build()).is_ok());
     b.header.start_func = 3;
     assert!(matches!(
         Artifact::parse(&b.build()),

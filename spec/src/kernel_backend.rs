@@ -1,0 +1,121 @@
+//! Runs the spec scripts' modules in the kernel: `PROG_LOAD` and `PROG_TEST_RUN` on
+//! `/dev/kwasm` (inside the test VM). The kernel links only host functions and spectest's
+//! globals, memory and table: modules that import from other modules (`register`) are refused
+//! there, which the kernel's expected-failures list records.
+
+use crate::backend::{Backend, InstantiateFailure};
+use kwasm::executor::{Imports, Value};
+use kwasm::hooks::artifact::EXPORT_FUNC;
+use kwasm::{Device, Error, LoadOptions, Program};
+use kwasm_kcore::artifact::Artifact;
+
+pub struct KernelBackend {
+    dev: Device,
+}
+
+impl KernelBackend {
+    pub fn new() -> Result<Self, Error> {
+        Ok(Self {
+            dev: Device::open()?,
+        })
+    }
+}
+
+/// A loaded program and its exports' signatures (read from the artifact).
+pub struct KernelInstance {
+    prog: Program,
+    funcs: Vec<(String, Vec<u8>, Vec<u8>)>,
+}
+
+/// A trap code in a load log line ("... (trap N)").
+fn trap_in(log: &str) -> Option<u32> {
+    let at = log.rfind("(trap ")?;
+    log[at + 6..].split(')').next()?.trim().parse().ok()
+}
+
+impl Backend for KernelBackend {
+    type Instance = KernelInstance;
+
+    fn instantiate(
+        &mut self,
+        artifact: &[u8],
+        _imports: &Imports,
+    ) -> Result<KernelInstance, InstantiateFailure> {
+        let art =
+            Artifact::parse(artifact).map_err(|e| InstantiateFailure::Other(e.to_string()))?;
+        let imported = art.imported(kwasm::hooks::artifact::IMPORT_FUNC);
+        let mut funcs = Vec::new();
+        for e in art.exports().iter().filter(|e| e.kind == EXPORT_FUNC) {
+            let ty = if e.index < imported {
+                art.imports()
+                    .iter()
+                    .filter(|i| i.kind == kwasm::hooks::artifact::IMPORT_FUNC)
+                    .nth(e.index as usize)
+                    .map(|i| i.desc)
+            } else {
+                art.funcs()
+                    .get((e.index - imported) as usize)
+                    .map(|f| f.type_index)
+            };
+            let Some(ty) = ty.and_then(|t| art.types().get(t as usize)) else {
+                continue;
+            };
+            let (p, r) = art.signature(ty);
+            funcs.push((
+                art.string(e.name).unwrap_or("").to_string(),
+                p.to_vec(),
+                r.to_vec(),
+            ));
+        }
+        match Program::load(&self.dev, artifact, &LoadOptions::default()) {
+            Ok(prog) => Ok(KernelInstance { prog, funcs }),
+            Err(Error::Load { log, .. }) if log.contains("import") => {
+                Err(InstantiateFailure::Link(log))
+            }
+            Err(Error::Load { log, .. }) => match trap_in(&log) {
+                Some(code) => Err(InstantiateFailure::Trap(code)),
+                None => Err(InstantiateFailure::Other(log)),
+            },
+            Err(e) => Err(InstantiateFailure::Other(e.to_string())),
+        }
+    }
+
+    fn invoke(
+        &mut self,
+        inst: &mut KernelInstance,
+        name: &str,
+        args: &[Value],
+    ) -> Result<Vec<Value>, Result<u32, String>> {
+        let (_, params, results) = inst
+            .funcs
+            .iter()
+            .find(|f| f.0 == name)
+            .ok_or_else(|| Err(format!("no export {name}")))?;
+        if params.len() != args.len() {
+            return Err(Err(format!("{name}: wrong number of arguments")));
+        }
+        let slots: Vec<u64> = args.iter().map(|a| a.to_slot()).collect();
+        let nslots = params.len().max(results.len()).max(1);
+        let run = inst
+            .prog
+            .test_run(&self.dev, name, &slots, nslots, 1, 0)
+            .map_err(|e| Err(e.to_string()))?;
+        if run.trap != 0 {
+            return Err(Ok(run.trap));
+        }
+        Ok(results
+            .iter()
+            .zip(&run.results)
+            .map(|(&t, &s)| Value::from_slot(t, s))
+            .collect())
+    }
+
+    fn global(&mut self, inst: &mut KernelInstance, name: &str) -> Option<Value> {
+        let (ty, bits) = inst.prog.global(&self.dev, name).ok()?;
+        Some(Value::from_slot(ty, bits))
+    }
+
+    /// Programs cannot import from each other in the kernel: nothing to offer.
+    fn register(&mut self, _inst: &mut KernelInstance, _module_name: &str, _imports: &mut Imports) {
+    }
+}
