@@ -85,7 +85,7 @@ fn lints() -> bool {
 pub fn run() -> Result<()> {
     setup::run()?;
     let lints_ok = lints();
-    println!("test: host tests (the workspace without the VM and guest-program crates)");
+    println!("test: host tests (the workspace without the VM, guest-program and spec crates)");
     let (mut host, mut host_ok) = cargo_test(
         &[
             "--workspace",
@@ -93,9 +93,18 @@ pub fn run() -> Result<()> {
             "kwasm-vmtests",
             "--exclude",
             "kwasm-guesttests",
+            "--exclude",
+            "kwasm-spec",
         ],
         &[],
     )?;
+    println!("test: WebAssembly spec suite through the compiler and the userspace executor");
+    let (s, s_ok) = cargo_test(
+        &["-p", "kwasm-spec", "--", "--nocapture", "--test-threads=1"],
+        &[],
+    )?;
+    host.add(s);
+    host_ok &= s_ok;
     println!("test: guest programs (Rust and C built for wasm32, compared with native builds)");
     let guests = crate::guests::build()?;
     let (g, g_ok) = cargo_test(&["-p", "kwasm-guesttests"], &[("KWASM_GUESTS", &guests)])?;
