@@ -192,24 +192,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     /// Moves every entry above the slot prefix into its slot.
     pub fn spill_all(&mut self) {
         for k in self.slots..self.stack.len() {
+            let v = self.stack[k];
+            debug_assert!(!matches!(v, Val::Slot(_)), "slots are a prefix");
             let mem = self.slot_mem(k);
-            match self.stack[k] {
-                Val::Const(_, bits) => self.cx.masm.store_const(mem, bits),
-                Val::Reg(ty, r) if ty.is_float() => {
-                    self.cx.masm.store_xmm(mem, r);
-                    self.regs.free_xmm(r);
-                }
-                Val::Reg(_, r) => {
-                    self.cx.masm.store64(mem, r);
-                    self.regs.free_gpr(r);
-                }
-                Val::Local(_, i) => {
-                    let src = self.local_mem(i);
-                    self.cx.masm.copy_slot(mem, src);
-                }
-                Val::Slot(_) => unreachable!("slots are a prefix"),
-            }
-            self.stack[k] = Val::Slot(self.stack[k].ty());
+            self.store_val(v, mem);
+            self.stack[k] = Val::Slot(v.ty());
         }
         self.slots = self.stack.len();
         self.max_slots = self.max_slots.max(self.slots);
@@ -310,7 +297,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
     }
 
-    /// Stores a popped value into memory (a local or a global's cell).
+    /// Stores a value into memory (a slot, a local or a global's cell), freeing its register.
+    /// A `Slot` value must have just been popped (it lives at index `self.stack.len()`).
     fn store_val(&mut self, v: Val, dst: Mem) {
         match v {
             Val::Const(_, bits) => self.cx.masm.store_const(dst, bits),
