@@ -9,6 +9,8 @@
  */
 #include <linux/anon_inodes.h>
 #include <linux/capability.h>
+#include <linux/debugfs.h>
+#include <linux/seq_file.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/random.h>
@@ -294,4 +296,31 @@ bool kwasm_cpu_has(u64 features)
 void kwasm_cond_resched(void)
 {
 	cond_resched();
+}
+
+/* ---- debugfs: /sys/kernel/debug/kwasm/programs ---- */
+
+static struct dentry *kwasm_debugfs_dir;
+
+static int kwasm_programs_show(struct seq_file *seq, void *unused)
+{
+	kwasm_rust_list_programs(seq->private, seq);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kwasm_programs);
+
+void kwasm_debugfs_init(const void *ctx)
+{
+	kwasm_debugfs_dir = debugfs_create_dir("kwasm", NULL);
+	debugfs_create_file("programs", 0400, kwasm_debugfs_dir, (void *)ctx, &kwasm_programs_fops);
+}
+
+void kwasm_debugfs_exit(void)
+{
+	debugfs_remove_recursive(kwasm_debugfs_dir);
+}
+
+void kwasm_seq_write(void *seq, const u8 *text, size_t len)
+{
+	seq_write(seq, text, len);
 }

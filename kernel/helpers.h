@@ -54,6 +54,12 @@ void kwasm_print_ratelimited(const char *prog, const u8 *msg, size_t len);
 bool kwasm_cpu_has(u64 features);
 void kwasm_cond_resched(void);
 
+/* debugfs listing of programs; the show callback is kwasm_rust_list_programs(ctx, seq). */
+void kwasm_debugfs_init(const void *ctx);
+void kwasm_debugfs_exit(void);
+void kwasm_rust_list_programs(const void *ctx, void *seq);
+void kwasm_seq_write(void *seq, const u8 *text, size_t len);
+
 /*
  * Registered providers (providers_c.c): finds module.name with this signature, pins the
  * provider's module (released with kwasm_provider_put). 0, -ENOENT, or -EINVAL (signature).

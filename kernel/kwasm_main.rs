@@ -67,6 +67,8 @@ impl kernel::Module for KwasmModule {
         if ret != 0 {
             return Err(Error::from_errno(ret));
         }
+        // SAFETY: as above; removed in `Drop` before the state goes.
+        unsafe { ffi::kwasm_debugfs_init(ctx.cast()) };
         pr_info!(
             "loaded: ABI version {}, arena of {} KiB\n",
             hooks::ABI_VERSION,
@@ -78,6 +80,8 @@ impl kernel::Module for KwasmModule {
 
 impl Drop for KwasmModule {
     fn drop(&mut self) {
+        // SAFETY: created in `init`; removing waits for readers of the file.
+        unsafe { ffi::kwasm_debugfs_exit() };
         // SAFETY: registered in `init`, which returned Ok only after a successful registration.
         unsafe { ffi::kwasm_misc_deregister() };
         pr_info!("unloaded\n");

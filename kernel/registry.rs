@@ -121,3 +121,49 @@ extern "C" fn kwasm_rust_prog_get(raw: *const c_void) -> *const c_void {
     let prog = core::mem::ManuallyDrop::new(unsafe { Arc::from_raw(raw.cast::<Program>()) });
     Arc::into_raw(Arc::clone(&*prog)).cast()
 }
+
+/// A line of the debugfs listing, formatted without allocating.
+struct Line {
+    buf: [u8; 160],
+    len: usize,
+}
+
+impl core::fmt::Write for Line {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        let n = s.len().min(self.buf.len() - self.len);
+        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
+        self.len += n;
+        Ok(())
+    }
+}
+
+/// debugfs `kwasm/programs`: one line per program, like `kwasm prog list`.
+#[no_mangle]
+extern "C" fn kwasm_rust_list_programs(ctx: *const c_void, seq: *mut c_void) {
+    use core::fmt::Write;
+    // SAFETY: `ctx` is the module's state, registered with the debugfs file and removed before
+    // the state is freed.
+    let state = unsafe { &*ctx.cast::<crate::KwasmState>() };
+    let reg = state.programs.lock();
+    for e in reg.entries.iter().flatten() {
+        let p = &e.prog;
+        let name_len = p.name.iter().position(|&b| b == 0).unwrap_or(p.name.len());
+        let name = core::str::from_utf8(&p.name[..name_len]).unwrap_or("?");
+        let traps: u64 = p.stats.traps.iter().map(|t| t.load(Ordering::Relaxed)).sum();
+        let mut line = Line { buf: [0; 160], len: 0 };
+        let _ = writeln!(
+            line,
+            "{} {} type={} code={} runs={} run_ns={} traps={} fds={}",
+            e.id,
+            name,
+            p.prog_type,
+            p.code_size,
+            p.stats.run_count.load(Ordering::Relaxed),
+            p.stats.run_time_ns.load(Ordering::Relaxed),
+            traps,
+            e.fds
+        );
+        // SAFETY: `seq` is the seq_file of this show call; the buffer is valid for `len`.
+        unsafe { ffi::kwasm_seq_write(seq, line.buf.as_ptr(), line.len) };
+    }
+}

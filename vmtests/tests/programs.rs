@@ -255,3 +255,34 @@ fn loading_needs_privilege() {
     assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
     assert_eq!(libc::WEXITSTATUS(status), libc::EPERM);
 }
+
+#[test]
+fn debugfs_lists_programs() {
+    let dev = device();
+    let p = Program::load(
+        &dev,
+        &artifact(ARITH),
+        &LoadOptions {
+            name: "listed".into(),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    p.test_run(&dev, "add", &[1, 1], 2, 2, 0).unwrap();
+    let id = p.info(&dev).unwrap().id;
+    let listing = std::fs::read_to_string("/sys/kernel/debug/kwasm/programs").unwrap();
+    let line = listing
+        .lines()
+        .find(|l| l.starts_with(&format!("{id} ")))
+        .unwrap_or_else(|| panic!("{listing}"));
+    assert!(
+        line.contains(" listed ") && line.contains("runs=2") && line.contains("fds=1"),
+        "{line}"
+    );
+    drop(p);
+    let listing = std::fs::read_to_string("/sys/kernel/debug/kwasm/programs").unwrap();
+    assert!(
+        !listing.lines().any(|l| l.starts_with(&format!("{id} "))),
+        "{listing}"
+    );
+}
