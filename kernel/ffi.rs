@@ -20,6 +20,7 @@ extern "C" {
     pub(crate) fn kwasm_print_ratelimited(prog: *const u8, msg: *const u8, len: usize);
     pub(crate) fn kwasm_cpu_has(features: u64) -> bool;
     pub(crate) fn kwasm_cond_resched();
+    pub(crate) fn kwasm_fatal_signal_pending() -> bool;
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn kwasm_provider_lookup(
         module: *const u8,

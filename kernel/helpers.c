@@ -298,6 +298,11 @@ void kwasm_cond_resched(void)
 	cond_resched();
 }
 
+bool kwasm_fatal_signal_pending(void)
+{
+	return fatal_signal_pending(current);
+}
+
 /* ---- debugfs: /sys/kernel/debug/kwasm/programs ---- */
 
 static struct dentry *kwasm_debugfs_dir;

@@ -53,6 +53,7 @@ void kwasm_print_ratelimited(const char *prog, const u8 *msg, size_t len);
 /* Whether the CPU has the features an artifact needs (kwasm_hooks::artifact::CPU_*). */
 bool kwasm_cpu_has(u64 features);
 void kwasm_cond_resched(void);
+bool kwasm_fatal_signal_pending(void);
 
 /* debugfs listing of programs; the show callback is kwasm_rust_list_programs(ctx, seq). */
 void kwasm_debugfs_init(const void *ctx);

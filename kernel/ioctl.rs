@@ -117,6 +117,11 @@ fn prog_test_run(arg: usize) -> Result<c_long> {
         if i + 1 < repeat {
             // SAFETY: process context.
             unsafe { crate::ffi::kwasm_cond_resched() };
+            // A killed task stops repeating (each run is bounded by its fuel).
+            // SAFETY: reads the current task's signal state.
+            if unsafe { crate::ffi::kwasm_fatal_signal_pending() } {
+                return Err(EINTR);
+            }
         }
     }
     attr.duration_ns = crate::ffi::now_ns().saturating_sub(start) / u64::from(repeat);

@@ -26,9 +26,10 @@ pub(crate) const ARTIFACT_MAX: usize = 16 << 20;
 pub(crate) const MEMORY_PAGES_MAX: u32 = 1024; // 64 MiB
 pub(crate) const TABLE_MAX: u32 = 65536;
 const IMPORTS_MAX: usize = 1024;
-/// Fuel per run when neither the load nor the run names one; and the most a run may get.
+/// Fuel per run when neither the load nor the run names one; and the most a run may get (about
+/// a second of loop iterations: a run cannot be interrupted, repeats can).
 pub(crate) const DEFAULT_FUEL: u64 = 100_000_000;
-pub(crate) const FUEL_MAX: u64 = 1 << 40;
+pub(crate) const FUEL_MAX: u64 = 1_000_000_000;
 
 /// An exported function the host can run.
 pub(crate) struct Export {

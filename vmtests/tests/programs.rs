@@ -9,6 +9,23 @@ fn device() -> Device {
     Device::open().expect("open /dev/kwasm")
 }
 
+/// Waits (a little) until program `id` is gone: a test that forks shares our fds with its
+/// child until the child exits.
+fn wait_gone(id: u32) {
+    let start = std::time::Instant::now();
+    while std::fs::read_to_string("/sys/kernel/debug/kwasm/programs")
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with(&format!("{id} ")))
+    {
+        assert!(
+            start.elapsed().as_secs() < 10,
+            "program {id} outlived its fds"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
 fn load(dev: &Device, wat: &str) -> Program {
     Program::load(
         dev,
@@ -118,6 +135,7 @@ fn ids_list_and_reopen_programs() {
         vec![3]
     );
     drop(again);
+    wait_gone(id);
     let err = Program::from_id(&dev, id).unwrap_err();
     assert!(
         matches!(err, Error::Ioctl { ref source, .. } if source.raw_os_error() == Some(libc::ENOENT)),
@@ -280,9 +298,56 @@ fn debugfs_lists_programs() {
         "{line}"
     );
     drop(p);
+    wait_gone(id);
     let listing = std::fs::read_to_string("/sys/kernel/debug/kwasm/programs").unwrap();
     assert!(
         !listing.lines().any(|l| l.starts_with(&format!("{id} "))),
         "{listing}"
     );
+}
+
+#[test]
+fn a_long_repeated_run_can_be_killed_and_fuel_is_capped() {
+    let dev = device();
+    let p = load(&dev, ARITH);
+    let err = p.test_run(&dev, "spin", &[], 1, 1, 1 << 40).unwrap_err();
+    assert!(
+        matches!(err, Error::Ioctl { ref source, .. } if source.raw_os_error() == Some(libc::EINVAL)),
+        "{err}"
+    );
+    // Another process (exec'd, so it holds none of our fds) repeats bounded runs forever.
+    let path = std::env::temp_dir().join("kwasm-spin.wasm");
+    std::fs::write(&path, wat::parse_str(ARITH).unwrap()).unwrap();
+    let mut child = std::process::Command::new("/bin/kwasm")
+        .args([
+            "run",
+            path.to_str().unwrap(),
+            "--invoke",
+            "spin",
+            "--fuel",
+            "10000000",
+            "--repeat",
+            "4294967295",
+        ])
+        .spawn()
+        .expect("start /bin/kwasm");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    child.kill().unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            use std::os::unix::process::ExitStatusExt;
+            assert_eq!(
+                status.signal(),
+                Some(libc::SIGKILL),
+                "killed, not finished: {status}"
+            );
+            break;
+        }
+        assert!(
+            start.elapsed().as_secs() < 30,
+            "the killed task is still running its test runs"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
