@@ -329,3 +329,25 @@ void kwasm_seq_write(void *seq, const u8 *text, size_t len)
 {
 	seq_write(seq, text, len);
 }
+
+/* ---- program instance locks ---- */
+
+/*
+ * One lock class for all programs' instance locks; a call from one program into another takes
+ * the callee's lock nested one level deeper (calls between programs follow imports, which form
+ * no cycle, so nesting cannot deadlock).
+ */
+void kwasm_program_lock_init(struct mutex *lock)
+{
+	mutex_init(lock);
+}
+
+void kwasm_program_lock(struct mutex *lock, unsigned int depth)
+{
+	mutex_lock_nested(lock, depth);
+}
+
+void kwasm_program_unlock(struct mutex *lock)
+{
+	mutex_unlock(lock);
+}

@@ -55,6 +55,12 @@ bool kwasm_cpu_has(u64 features);
 void kwasm_cond_resched(void);
 bool kwasm_fatal_signal_pending(void);
 
+struct mutex;
+/* A program's instance lock; `depth` is the lockdep subclass (0 for runs the host starts). */
+void kwasm_program_lock_init(struct mutex *lock);
+void kwasm_program_lock(struct mutex *lock, unsigned int depth);
+void kwasm_program_unlock(struct mutex *lock);
+
 /* debugfs listing of programs; the show callback is kwasm_rust_list_programs(ctx, seq). */
 void kwasm_debugfs_init(const void *ctx);
 void kwasm_debugfs_exit(void);

@@ -28,6 +28,8 @@ pub(crate) struct Instance {
     pub(crate) _cells: KVVec<u64>,
     /// The program's floats need the FPU section (helpers that may sleep leave it).
     pub(crate) uses_float: bool,
+    /// Nesting of the current run below host-started runs (program-to-program calls).
+    pub(crate) depth: u32,
     /// The program's name, NUL-terminated, for log lines.
     pub(crate) name: [u8; 17],
 }

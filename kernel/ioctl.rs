@@ -3,7 +3,7 @@
 //! ioctl dispatch for `/dev/kwasm` and the commands' implementations.
 
 use crate::hooks::attr::{
-    Attr, GlobalGetAttr, ProgIdAttr, ProgInfoAttr, ProgLoadAttr, SelftestAttr, TestRunAttr,
+    Attr, GlobalGetAttr, ProgIdAttr, ProgRegisterAttr, REGISTER_REMOVE, ProgInfoAttr, ProgLoadAttr, SelftestAttr, TestRunAttr,
     TEST_RUN_SLOTS_MAX,
 };
 use crate::hooks::ioctl::*;
@@ -28,6 +28,7 @@ pub(crate) fn dispatch(state: &'static KwasmState, cmd: u32, arg: usize) -> Resu
         KWASM_IOC_PROG_GET_NEXT_ID => prog_get_next_id(state, arg),
         KWASM_IOC_PROG_GET_FD_BY_ID => prog_get_fd_by_id(state, arg),
         KWASM_IOC_PROG_GET_GLOBAL => prog_get_global(arg),
+        KWASM_IOC_PROG_REGISTER => prog_register(state, arg),
         _ => Err(ENOTTY),
     }
 }
@@ -113,7 +114,7 @@ fn prog_test_run(arg: usize) -> Result<c_long> {
     let mut trap = 0;
     for i in 0..repeat {
         slots = args;
-        trap = prog.enter(export.trampoline, &mut slots[..need.max(1)], fuel);
+        trap = prog.enter(export.trampoline, &mut slots[..need.max(1)], fuel, 0);
         if i + 1 < repeat {
             // SAFETY: process context.
             unsafe { crate::ffi::kwasm_cond_resched() };
@@ -231,5 +232,22 @@ fn prog_get_global(arg: usize) -> Result<c_long> {
     attr.valtype = valtype;
     attr.value = value;
     write_attr(arg, &attr, size)?;
+    Ok(0)
+}
+
+fn prog_register(state: &KwasmState, arg: usize) -> Result<c_long> {
+    require_capable()?;
+    let (attr, _) = read_attr::<ProgRegisterAttr>(arg)?;
+    if attr.flags & !REGISTER_REMOVE != 0 || attr.name_len == 0 || attr.name_len > NAME_MAX {
+        return Err(EINVAL);
+    }
+    let mut name = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL)?;
+    UserSlice::new(attr.name as usize, name.len()).reader().read_slice(&mut name)?;
+    if attr.flags & REGISTER_REMOVE != 0 {
+        state.links.lock().remove(&name)?;
+    } else {
+        let prog = Registry::from_fd(attr.prog_fd)?;
+        state.links.lock().register(&name, prog)?;
+    }
     Ok(0)
 }

@@ -23,6 +23,7 @@ mod arena;
 mod ffi;
 mod instance;
 mod ioctl;
+mod links;
 mod program;
 mod providers;
 mod registry;
@@ -43,6 +44,8 @@ pub(crate) struct KwasmState {
     pub(crate) arena: Mutex<arena::ArenaBook>,
     #[pin]
     pub(crate) programs: Mutex<registry::Registry>,
+    #[pin]
+    pub(crate) links: Mutex<links::Links>,
 }
 
 struct KwasmModule {
@@ -56,6 +59,7 @@ impl kernel::Module for KwasmModule {
             pin_init!(KwasmState {
                 arena <- new_mutex!(arena::ArenaBook::new(arena::size()), "kwasm_arena"),
                 programs <- new_mutex!(registry::Registry::new(), "kwasm_programs"),
+                links <- new_mutex!(links::Links::new(), "kwasm_links"),
             }),
             GFP_KERNEL,
         )?;

@@ -12,13 +12,16 @@ use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
 use crate::instance::{Instance, STACK_HEADROOM, STACK_SIZE};
 use crate::kcore::artifact::Artifact;
 use crate::kcore::{bulk, host, reloc};
+use crate::kcore::host::Lookup;
+use crate::links::{self, Linker};
 use crate::{providers, runtime, KwasmState};
 use core::fmt::Write;
 use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use kernel::new_mutex;
+use core::cell::UnsafeCell;
+use core::ops::{Deref, DerefMut};
 use kernel::prelude::*;
+use kernel::types::Opaque;
 use kernel::sync::Arc;
-use kernel::sync::Mutex;
 
 /// Largest artifact `PROG_LOAD` copies.
 pub(crate) const ARTIFACT_MAX: usize = 16 << 20;
@@ -45,6 +48,7 @@ pub(crate) struct GlobalExport {
     pub(crate) index: u32,
     pub(crate) imported: bool,
     pub(crate) valtype: u32,
+    pub(crate) mutable: bool,
 }
 
 #[derive(Default)]
@@ -67,10 +71,15 @@ pub(crate) struct Program {
     pub(crate) exports: KVec<Export>,
     pub(crate) global_exports: KVec<GlobalExport>,
     pub(crate) stats: Stats,
+    /// Guards `instance`: see [`Program::lock_instance`].
     #[pin]
-    pub(crate) instance: Mutex<Instance>,
+    lock: Opaque<kernel::bindings::mutex>,
+    instance: UnsafeCell<Instance>,
     /// Freed after the instance (field order): nothing can run once the program drops.
     _code: Code<'static>,
+    /// Programs this one calls into or reads globals of, and the bridges to them.
+    _bridges: KVec<KBox<links::Bridge>>,
+    _linked: KVec<Arc<Program>>,
     /// Registered providers this program calls into: released last.
     _providers: providers::ProviderRefs,
 }
@@ -128,36 +137,67 @@ impl Program {
         }
 
         // Imports: host functions by (module, name, signature).
-        let mut host_addrs = KVVec::from_elem(0usize, art.imports().len(), GFP_KERNEL).map_err(alloc_err)?;
-        let mut provider_refs = providers::ProviderRefs::new();
-        if let Err(e) = host::resolve_functions(&art, |m, n, p, r| provider_refs.lookup(m, n, p, r), &mut host_addrs) {
-            refuse!(log, EINVAL, "{}", e);
-        }
-        // Other imports: only the spectest module's, for the spec suite.
-        let mut cells = KVVec::with_capacity(art.imported(IMPORT_GLOBAL) as usize, GFP_KERNEL).map_err(alloc_err)?;
-        let (mut memory_pages, mut memory_max_pages) = (h.memory_min, h.memory_max);
-        let mut table_len = h.table_min;
-        for imp in art.imports().iter().filter(|i| i.kind != IMPORT_FUNC) {
-            let (module, name) = (art.string(imp.module).unwrap_or(""), art.string(imp.name).unwrap_or(""));
-            match providers::spectest_extern(name, imp.kind, imp.desc, &h) {
-                Some(providers::Extern::Global(v)) if module == "spectest" => cells.push(v, GFP_KERNEL).map_err(alloc_err)?,
-                Some(providers::Extern::Memory { pages, max }) if module == "spectest" => (memory_pages, memory_max_pages) = (pages, max),
-                Some(providers::Extern::Table { len }) if module == "spectest" => table_len = len,
-                _ => refuse!(log, EINVAL, "import {}.{}: unknown or incompatible import (only functions, and spectest's globals, memory and table)", module, name),
-            }
-        }
-
-        // Code: reserve, relocate against the reserved address, write.
+        // Code region: the code, a `jmp r11` stub without retpolines, one bridge stub per
+        // function imported from a registered program.
+        let links = state.links.lock();
+        let linked_funcs = art
+            .imports()
+            .iter()
+            .filter(|i| i.kind == IMPORT_FUNC && Linker::is_linked(&links, art.string(i.module).unwrap_or("")))
+            .count();
         let code_bytes = art.section(Section::Code);
         // SAFETY: reads a constant address.
         let kernel_thunk = unsafe { ffi::kwasm_indirect_thunk_r11() };
         let stub_len = if kernel_thunk == 0 { 16 } else { 0 };
-        let mut code = Code::reserve(state, code_bytes.len() + stub_len).map_err(|e| {
-            let _ = writeln!(log, "no room in the executable arena for {} bytes", code_bytes.len());
+        let region_len = code_bytes.len() + stub_len + links::STUB_LEN * linked_funcs;
+        let mut code = Code::reserve(state, region_len).map_err(|e| {
+            let _ = writeln!(log, "no room in the executable arena for {} bytes", region_len);
             Refused(e)
         })?;
         let base = code.base();
-        let mut image = KVVec::with_capacity(code_bytes.len() + stub_len, GFP_KERNEL).map_err(alloc_err)?;
+
+        // Imports: host functions (built-in, then registered providers), then registered
+        // programs' exports.
+        let mut host_addrs = KVVec::from_elem(0usize, art.imports().len(), GFP_KERNEL).map_err(alloc_err)?;
+        let mut provider_refs = providers::ProviderRefs::new();
+        let mut linker = Linker::new(&links, base + code_bytes.len() + stub_len);
+        let resolved = host::resolve_functions(
+            &art,
+            |m, n, p, r| match provider_refs.lookup(m, n, p, r) {
+                Lookup::Unknown => linker.lookup(m, n, p, r),
+                found => found,
+            },
+            &mut host_addrs,
+        );
+        if let Err(e) = resolved {
+            refuse!(log, EINVAL, "{}", e);
+        }
+        // Other imports: spectest's (for the spec suite) and registered programs' globals.
+        let mut cells = KVVec::with_capacity(art.imported(IMPORT_GLOBAL) as usize, GFP_KERNEL).map_err(alloc_err)?;
+        // Per imported global: its cell's address, or None for one of `cells` (fixed below).
+        let mut global_cells: KVVec<Option<u64>> = KVVec::new();
+        let (mut memory_pages, mut memory_max_pages) = (h.memory_min, h.memory_max);
+        let mut table_len = h.table_min;
+        for imp in art.imports().iter().filter(|i| i.kind != IMPORT_FUNC) {
+            let (module, name) = (art.string(imp.module).unwrap_or(""), art.string(imp.name).unwrap_or(""));
+            if imp.kind == IMPORT_GLOBAL {
+                if let Some(cell) = linker.global(module, name, imp.desc & 0xff, imp.desc >> 8 == 1) {
+                    global_cells.push(Some(cell), GFP_KERNEL).map_err(alloc_err)?;
+                    continue;
+                }
+            }
+            match providers::spectest_extern(name, imp.kind, imp.desc, &h) {
+                Some(providers::Extern::Global(v)) if module == "spectest" => {
+                    cells.push(v, GFP_KERNEL).map_err(alloc_err)?;
+                    global_cells.push(None, GFP_KERNEL).map_err(alloc_err)?;
+                }
+                Some(providers::Extern::Memory { pages, max }) if module == "spectest" => (memory_pages, memory_max_pages) = (pages, max),
+                Some(providers::Extern::Table { len }) if module == "spectest" => table_len = len,
+                _ => refuse!(log, EINVAL, "import {}.{}: unknown or incompatible import (programs share functions and globals, not memories or tables)", module, name),
+            }
+        }
+
+        let mut image = KVVec::with_capacity(region_len, GFP_KERNEL).map_err(alloc_err)?;
         image.extend_from_slice(code_bytes, GFP_KERNEL).map_err(alloc_err)?;
         // Without retpolines: a plain `jmp r11` after the code stands in for the thunk.
         let thunk = if kernel_thunk != 0 {
@@ -167,6 +207,7 @@ impl Program {
             image.extend_with(stub_len - 4, 0xcc, GFP_KERNEL).map_err(alloc_err)?;
             base + code_bytes.len()
         };
+        image.extend_from_slice(&linker.stubs, GFP_KERNEL).map_err(alloc_err)?;
         let types = art.types().len() as u64;
         let relocated = reloc::apply(&mut image[..code_bytes.len()], base as u64, art.relocs().iter(), |r| match r.kind {
             RELOC_CALL_IMPORT => host_addrs.get(r.target as usize).map(|&a| a as u64),
@@ -181,6 +222,8 @@ impl Program {
         }
         code.write(&image).map_err(Refused)?;
         drop(image);
+        let Linker { bridges, used, .. } = linker;
+        drop(links);
 
         // Instance.
         let mut name = [0u8; 17];
@@ -192,15 +235,22 @@ impl Program {
         let memory_bytes = (u64::from(if h.has_memory == 1 { memory_pages } else { 0 }) * PAGE_SIZE) as usize;
         // Imported globals' slots hold their cell's address; defined ones their value. The
         // initialisers read the imported values from a copy (the cells move into the instance).
-        let mut cell_values = KVVec::with_capacity(cells.len(), GFP_KERNEL).map_err(alloc_err)?;
-        cell_values.extend_from_slice(&cells, GFP_KERNEL).map_err(alloc_err)?;
+        let mut own = 0;
+        for slot in global_cells.iter_mut() {
+            if slot.is_none() {
+                *slot = cells.get(own).map(|c| c as *const u64 as u64);
+                own += 1;
+            }
+        }
         let cell_of = |import: u64| -> Option<u64> {
             let k = art.imports().iter().take(import as usize).filter(|i| i.kind == IMPORT_GLOBAL).count();
-            cell_values.get(k).copied()
+            // SAFETY: every address in `global_cells` is a live cell: ours (`cells`, moved into
+            // the instance without reallocating) or a registered program's, kept by `linker`.
+            global_cells.get(k).copied().flatten().map(|c| unsafe { *(c as *const u64) })
         };
-        let mut globals = KVVec::with_capacity(cells.len() + art.globals().len(), GFP_KERNEL).map_err(alloc_err)?;
-        for cell in cells.iter() {
-            globals.push(cell as *const u64 as u64, GFP_KERNEL).map_err(alloc_err)?;
+        let mut globals = KVVec::with_capacity(global_cells.len() + art.globals().len(), GFP_KERNEL).map_err(alloc_err)?;
+        for cell in global_cells.iter() {
+            globals.push(cell.unwrap_or(0), GFP_KERNEL).map_err(alloc_err)?;
         }
         for g in art.globals().iter() {
             let v = if g.init_kind == INIT_GLOBAL_GET { cell_of(g.value).unwrap_or(0) } else { g.value };
@@ -245,6 +295,7 @@ impl Program {
             func_entries: KVVec::new(),
             _cells: cells,
             uses_float: h.flags & FLAG_USES_FLOAT != 0,
+            depth: 0,
             name,
         };
         let vm = inst.vmctx_ptr() as u64;
@@ -262,11 +313,21 @@ impl Program {
         // Exports the host can run.
         let mut exports = KVec::new();
         let imported = art.imported(IMPORT_FUNC);
-        for e in art.exports().iter().filter(|e| e.kind == EXPORT_FUNC && e.index >= imported) {
-            let Some(f) = art.funcs().get((e.index - imported) as usize) else { continue };
-            let ty = art.types().get(f.type_index as usize).ok_or(Refused(EINVAL))?;
+        for e in art.exports().iter().filter(|e| e.kind == EXPORT_FUNC) {
+            // A defined function runs through its trampoline. A re-exported import is its host
+            // function (or bridge stub) itself: both take (vmctx, slots) like a trampoline.
+            let (type_index, entry) = if e.index >= imported {
+                let Some(f) = art.funcs().get((e.index - imported) as usize) else { continue };
+                (f.type_index, base + f.trampoline as usize)
+            } else {
+                let Some((k, imp)) = art.imports().iter().enumerate().filter(|(_, i)| i.kind == IMPORT_FUNC).nth(e.index as usize) else {
+                    continue;
+                };
+                (imp.desc, host_addrs.get(k).copied().unwrap_or(0))
+            };
+            let ty = art.types().get(type_index as usize).ok_or(Refused(EINVAL))?;
             let (p, r) = art.signature(ty);
-            let mut export = Export { name: KVec::new(), trampoline: base + f.trampoline as usize, params: KVec::new(), results: KVec::new() };
+            let mut export = Export { name: KVec::new(), trampoline: entry, params: KVec::new(), results: KVec::new() };
             export.name.extend_from_slice(art.string(e.name).unwrap_or("").as_bytes(), GFP_KERNEL).map_err(alloc_err)?;
             export.params.extend_from_slice(p, GFP_KERNEL).map_err(alloc_err)?;
             export.results.extend_from_slice(r, GFP_KERNEL).map_err(alloc_err)?;
@@ -276,14 +337,16 @@ impl Program {
         let mut global_exports = KVec::new();
         let imported_globals = art.imported(IMPORT_GLOBAL);
         for e in art.exports().iter().filter(|e| e.kind == EXPORT_GLOBAL) {
-            let valtype = if e.index < imported_globals {
-                art.imports().iter().filter(|i| i.kind == IMPORT_GLOBAL).nth(e.index as usize).map(|i| i.desc & 0xff)
+            let (valtype, mutable) = if e.index < imported_globals {
+                let imp = art.imports().iter().filter(|i| i.kind == IMPORT_GLOBAL).nth(e.index as usize);
+                (imp.map(|i| i.desc & 0xff), imp.is_some_and(|i| i.desc >> 8 == 1))
             } else {
-                art.globals().get((e.index - imported_globals) as usize).map(|g| g.valtype)
+                let g = art.globals().get((e.index - imported_globals) as usize);
+                (g.map(|g| g.valtype), g.is_some_and(|g| g.mutable == 1))
             };
             let mut name = KVec::new();
             name.extend_from_slice(art.string(e.name).unwrap_or("").as_bytes(), GFP_KERNEL).map_err(alloc_err)?;
-            let g = GlobalExport { name, index: e.index, imported: e.index < imported_globals, valtype: valtype.unwrap_or(0) };
+            let g = GlobalExport { name, index: e.index, imported: e.index < imported_globals, valtype: valtype.unwrap_or(0), mutable };
             global_exports.push(g, GFP_KERNEL).map_err(alloc_err)?;
         }
         // An imported start function is a host function: called directly.
@@ -314,8 +377,12 @@ impl Program {
                 exports,
                 global_exports,
                 stats: Stats::default(),
-                instance <- new_mutex!(inst, "kwasm_program"),
+                // SAFETY: initialises the mutex in place; it is never moved (pinned in the Arc).
+                lock <- Opaque::ffi_init(|slot| unsafe { ffi::kwasm_program_lock_init(slot) }),
+                instance: UnsafeCell::new(inst),
                 _code: code,
+                _bridges: bridges,
+                _linked: used,
                 _providers: provider_refs,
             }),
             GFP_KERNEL,
@@ -324,7 +391,7 @@ impl Program {
 
         // Segments, then the start function (bulk-memory semantics: in order, a trap stops).
         {
-            let mut guard = program.instance.lock();
+            let mut guard = program.lock_instance(0);
             let inst = &mut *guard;
             let inst_ptr: *mut Instance = inst;
             inst.vmctx.instance = inst_ptr as u64;
@@ -357,7 +424,7 @@ impl Program {
         }
         if let Some(addr) = start_host {
             let mut slots = [0u64; 1];
-            let mut guard = program.instance.lock();
+            let mut guard = program.lock_instance(0);
             let vm = guard.vmctx_ptr();
             // SAFETY: `addr` is a host function resolved for this program's import (signature
             // checked: no parameters or results), called with the host-call convention on the
@@ -373,7 +440,7 @@ impl Program {
         }
         if let Some(tramp) = start_tramp {
             let mut slots = [0u64; 1];
-            let trap = program.enter(tramp, &mut slots, program.default_fuel);
+            let trap = program.enter(tramp, &mut slots, program.default_fuel, 0);
             if trap != TRAP_NONE {
                 refuse!(log, EINVAL, "the start function trapped (trap {})", trap);
             }
@@ -388,8 +455,9 @@ impl Program {
 
     /// Runs code at `tramp` with `slots` (max(params, results) values) and `fuel`; returns the
     /// trap code. Serialised with every other run of this program.
-    pub(crate) fn enter(&self, tramp: usize, slots: &mut [u64], fuel: u64) -> u32 {
-        let mut guard = self.instance.lock();
+    pub(crate) fn enter(&self, tramp: usize, slots: &mut [u64], fuel: u64, depth: u32) -> u32 {
+        let mut guard = self.lock_instance(depth);
+        guard.depth = depth;
         guard.vmctx.fuel = fuel.min(FUEL_MAX) as i64;
         // The code and the helpers reach the instance through this pointer only, while the
         // guard keeps everyone else out.
@@ -422,7 +490,7 @@ impl Program {
     /// The value type and bits of exported global `name`.
     pub(crate) fn global(&self, name: &[u8]) -> Option<(u32, u64)> {
         let g = self.global_exports.iter().find(|g| &g.name[..] == name)?;
-        let inst = self.instance.lock();
+        let inst = self.lock_instance(0);
         let slot = *inst.globals.get(g.index as usize)?;
         let value = if g.imported {
             // SAFETY: an imported global's slot holds the address of its cell in
@@ -434,8 +502,67 @@ impl Program {
         Some((g.valtype, value))
     }
 
+    /// The address of exported global `name`'s cell, if its type and mutability are these.
+    pub(crate) fn global_cell(&self, name: &[u8], valtype: u32, mutable: bool) -> Option<u64> {
+        let g = self.global_exports.iter().find(|g| &g.name[..] == name)?;
+        if g.valtype != valtype || g.mutable != mutable {
+            return None;
+        }
+        let inst = self.lock_instance(0);
+        let slot = inst.globals.get(g.index as usize)?;
+        // An imported global's slot already holds its cell's address. The globals never
+        // reallocate, so the address stays valid while the program lives.
+        Some(if g.imported { *slot } else { slot as *const u64 as u64 })
+    }
+
     /// Bytes of linear memory now.
     pub(crate) fn memory_size(&self) -> u64 {
-        self.instance.lock().memory.len() as u64
+        self.lock_instance(0).memory.len() as u64
+    }
+}
+
+// SAFETY: `instance` is only reached through `lock_instance`, which holds `lock`; everything
+// else is immutable after load or atomic.
+unsafe impl Sync for Program {}
+// SAFETY: as above; nothing in a program is tied to the thread that loaded it.
+unsafe impl Send for Program {}
+
+/// Deepest chain of calls between programs (lockdep's subclasses).
+pub(crate) const CALL_DEPTH_MAX: u32 = 7;
+
+/// The instance, locked.
+pub(crate) struct InstanceGuard<'a> {
+    prog: &'a Program,
+}
+
+impl Program {
+    /// Locks the instance. `depth` is 0 for runs and reads the host starts and one more for each
+    /// program-to-program call below it (at most [`CALL_DEPTH_MAX`]).
+    pub(crate) fn lock_instance(&self, depth: u32) -> InstanceGuard<'_> {
+        // SAFETY: the mutex was initialised in `load` and lives (pinned) as long as `self`.
+        unsafe { ffi::kwasm_program_lock(self.lock.get(), depth.min(CALL_DEPTH_MAX)) };
+        InstanceGuard { prog: self }
+    }
+}
+
+impl Deref for InstanceGuard<'_> {
+    type Target = Instance;
+    fn deref(&self) -> &Instance {
+        // SAFETY: the lock is held for the guard's lifetime.
+        unsafe { &*self.prog.instance.get() }
+    }
+}
+
+impl DerefMut for InstanceGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Instance {
+        // SAFETY: the lock is held for the guard's lifetime, and the guard is borrowed mutably.
+        unsafe { &mut *self.prog.instance.get() }
+    }
+}
+
+impl Drop for InstanceGuard<'_> {
+    fn drop(&mut self) {
+        // SAFETY: locked in `lock_instance` by this task.
+        unsafe { ffi::kwasm_program_unlock(self.prog.lock.get()) };
     }
 }

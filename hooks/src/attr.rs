@@ -187,3 +187,26 @@ pub struct GlobalGetAttr {
 unsafe impl Attr for GlobalGetAttr {
     const MIN_SIZE: u32 = core::mem::size_of::<GlobalGetAttr>() as u32;
 }
+
+/// `ProgRegisterAttr::flags`: remove the name instead of adding it.
+pub const REGISTER_REMOVE: u32 = 1;
+
+/// Argument of [`crate::ioctl::KWASM_IOC_PROG_REGISTER`]: makes a program's exported functions
+/// and globals importable by later programs under `name` (the spec's `register`), or removes
+/// the name. The name keeps the program loaded until it is removed or the module unloads.
+#[repr(C)]
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct ProgRegisterAttr {
+    pub size: u32,
+    /// Ignored with `REGISTER_REMOVE`.
+    pub prog_fd: u32,
+    /// User pointer to the name and its length.
+    pub name: u64,
+    pub name_len: u32,
+    pub flags: u32,
+}
+
+// SAFETY: repr(C), integer fields only, no padding, starts with `size: u32`.
+unsafe impl Attr for ProgRegisterAttr {
+    const MIN_SIZE: u32 = core::mem::size_of::<ProgRegisterAttr>() as u32;
+}

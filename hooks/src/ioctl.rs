@@ -27,3 +27,5 @@ pub const KWASM_IOC_PROG_GET_NEXT_ID: u32 = io(0x05);
 pub const KWASM_IOC_PROG_GET_FD_BY_ID: u32 = io(0x06);
 /// Reads an exported global; argument: [`crate::attr::GlobalGetAttr`].
 pub const KWASM_IOC_PROG_GET_GLOBAL: u32 = io(0x07);
+/// Names a program for later programs' imports; argument: [`crate::attr::ProgRegisterAttr`].
+pub const KWASM_IOC_PROG_REGISTER: u32 = io(0x08);

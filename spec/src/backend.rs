@@ -30,6 +30,8 @@ pub trait Backend {
     fn global(&mut self, instance: &mut Self::Instance, name: &str) -> Option<Value>;
     /// Offers `instance`'s exports to later modules as `module_name.*`.
     fn register(&mut self, instance: &mut Self::Instance, module_name: &str, imports: &mut Imports);
+    /// Called after each script (to drop what `register` kept).
+    fn end_script(&mut self) {}
 }
 
 /// Runs modules in this process with `kwasm::executor`.

@@ -1,7 +1,7 @@
 //! Runs the spec scripts' modules in the kernel: `PROG_LOAD` and `PROG_TEST_RUN` on
-//! `/dev/kwasm` (inside the test VM). The kernel links only host functions and spectest's
-//! globals, memory and table: modules that import from other modules (`register`) are refused
-//! there, which the kernel's expected-failures list records.
+//! `/dev/kwasm` (inside the test VM). `register` names programs in the kernel, whose later
+//! programs then import their functions and globals; memories and tables are not shared between
+//! programs, which the kernel's expected-failures list records.
 
 use crate::backend::{Backend, InstantiateFailure};
 use kwasm::executor::{Imports, Value};
@@ -11,12 +11,15 @@ use kwasm_kcore::artifact::Artifact;
 
 pub struct KernelBackend {
     dev: Device,
+    /// Names registered during the current script.
+    registered: Vec<String>,
 }
 
 impl KernelBackend {
     pub fn new() -> Result<Self, Error> {
         Ok(Self {
             dev: Device::open()?,
+            registered: Vec::new(),
         })
     }
 }
@@ -115,7 +118,19 @@ impl Backend for KernelBackend {
         Some(Value::from_slot(ty, bits))
     }
 
-    /// Programs cannot import from each other in the kernel: nothing to offer.
-    fn register(&mut self, _inst: &mut KernelInstance, _module_name: &str, _imports: &mut Imports) {
+    /// Names the program in the kernel (`KWASM_IOC_PROG_REGISTER`): later programs import from
+    /// it there.
+    fn register(&mut self, inst: &mut KernelInstance, module_name: &str, _imports: &mut Imports) {
+        match inst.prog.register(&self.dev, module_name) {
+            Ok(()) => self.registered.push(module_name.to_string()),
+            // Later imports from it fail and are reported there.
+            Err(e) => eprintln!("register {module_name}: {e}"),
+        }
+    }
+
+    fn end_script(&mut self) {
+        for name in self.registered.drain(..) {
+            let _ = self.dev.unregister(&name);
+        }
     }
 }

@@ -332,5 +332,6 @@ pub fn run_file<B: Backend>(backend: &mut B, name: &str, contents: &str) -> File
             }
         }
     }
+    runner.backend.end_script();
     report
 }

@@ -2,8 +2,8 @@
 
 use crate::{Device, Error};
 use kwasm_hooks::attr::{
-    Attr, GlobalGetAttr, ProgIdAttr, ProgInfoAttr, ProgLoadAttr, TestRunAttr, PROG_NAME_LEN,
-    PROG_TYPE_TEST,
+    Attr, GlobalGetAttr, ProgIdAttr, ProgInfoAttr, ProgLoadAttr, ProgRegisterAttr, TestRunAttr,
+    PROG_NAME_LEN, PROG_TYPE_TEST,
 };
 use kwasm_hooks::ioctl::*;
 use std::io;
@@ -170,6 +170,21 @@ impl Program {
         Ok((attr.valtype as u8, attr.value))
     }
 
+    /// Makes this program's exported functions and globals importable as `name.*` by programs
+    /// loaded later (`KWASM_IOC_PROG_REGISTER`); the name keeps the program loaded.
+    pub fn register(&self, dev: &Device, name: &str) -> Result<(), Error> {
+        let mut attr = ProgRegisterAttr {
+            size: ProgRegisterAttr::MIN_SIZE,
+            prog_fd: self.fd() as u32,
+            name: name.as_ptr() as u64,
+            name_len: name.len() as u32,
+            flags: 0,
+        };
+        dev.raw_ioctl(KWASM_IOC_PROG_REGISTER, &mut attr as *mut _ as usize)
+            .map_err(ioctl_err("KWASM_IOC_PROG_REGISTER"))?;
+        Ok(())
+    }
+
     pub fn info(&self, dev: &Device) -> Result<ProgInfo, Error> {
         let mut attr = ProgInfoAttr {
             size: ProgInfoAttr::MIN_SIZE,
@@ -198,6 +213,20 @@ impl Program {
 }
 
 impl Device {
+    /// Removes a name made with [`Program::register`].
+    pub fn unregister(&self, name: &str) -> Result<(), Error> {
+        let mut attr = ProgRegisterAttr {
+            size: ProgRegisterAttr::MIN_SIZE,
+            prog_fd: 0,
+            name: name.as_ptr() as u64,
+            name_len: name.len() as u32,
+            flags: kwasm_hooks::attr::REGISTER_REMOVE,
+        };
+        self.raw_ioctl(KWASM_IOC_PROG_REGISTER, &mut attr as *mut _ as usize)
+            .map_err(ioctl_err("KWASM_IOC_PROG_REGISTER"))?;
+        Ok(())
+    }
+
     /// The smallest program id above `after`, or `None` after the last one.
     pub fn next_prog_id(&self, after: u32) -> Result<Option<u32>, Error> {
         let mut attr = ProgIdAttr {

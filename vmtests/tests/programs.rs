@@ -169,7 +169,7 @@ fn refusals_explain_themselves() {
     else {
         panic!()
     };
-    assert!(log.contains("only functions"), "{log}");
+    assert!(log.contains("not memories or tables"), "{log}");
     let too_much_memory = artifact(r#"(module (memory 2000))"#);
     let Err(Error::Load { source, .. }) =
         Program::load(&dev, &too_much_memory, &LoadOptions::default())
@@ -350,4 +350,31 @@ fn a_long_repeated_run_can_be_killed_and_fuel_is_capped() {
         );
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+}
+
+#[test]
+fn programs_import_from_registered_programs() {
+    let dev = device();
+    let p = load(
+        &dev,
+        r#"(module (global $g (export "g") (mut i64) (i64.const 5))
+        (func (export "twice") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 2)))
+        (func (export "bump") (global.set $g (i64.add (global.get $g) (i64.const 1)))))"#,
+    );
+    p.register(&dev, "lib_p").unwrap();
+    let q = Program::load(
+        &dev,
+        &artifact(r#"(module (import "lib_p" "twice" (func $t (param i64) (result i64)))
+            (import "lib_p" "bump" (func $b))
+            (import "lib_p" "g" (global $g (mut i64)))
+            (func (export "f") (param i64) (result i64) (call $b) (i64.add (call $t (local.get 0)) (global.get $g))))"#),
+        &LoadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        q.test_run(&dev, "f", &[10], 1, 1, 0).unwrap().results,
+        vec![26]
+    );
+    assert_eq!(p.global(&dev, "g").unwrap().1, 6, "the global is shared");
+    dev.unregister("lib_p").unwrap();
 }
