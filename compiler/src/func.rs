@@ -432,44 +432,33 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     /// Finishes the function: slow paths, then records its frame-size patches in `patches`.
     pub fn finish(mut self, patches: &mut Vec<(usize, i32)>) -> Result<()> {
         for path in std::mem::take(&mut self.slow) {
-            match path {
+            // Both call a helper with (vmctx, the slot area[, the table entry]) and resume; a
+            // non-zero return is a trap code. The memory base may have moved meanwhile.
+            let (entry, resume, helper) = match path {
                 SlowPath::Yield { entry, resume } => {
-                    let trap = self.cx.trap_eax;
-                    let m = &mut self.cx.masm;
-                    dynasm!(m.ops
-                        ; .arch x64
-                        ; =>entry
-                        ; mov rdi, r15
-                        ; mov rsi, rsp
-                    );
-                    m.call_helper(kwasm_hooks::artifact::HELPER_YIELD);
-                    dynasm!(m.ops
-                        ; .arch x64
-                        ; test eax, eax
-                        ; jnz =>trap
-                        ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]
-                        ; jmp =>resume
-                    );
+                    (entry, resume, kwasm_hooks::artifact::HELPER_YIELD)
                 }
                 SlowPath::Foreign { entry, resume } => {
-                    let trap = self.cx.trap_eax;
-                    let m = &mut self.cx.masm;
-                    dynasm!(m.ops
-                        ; .arch x64
-                        ; =>entry
-                        ; mov rdi, r15
-                        ; mov rsi, rsp
-                        ; mov rdx, r11
-                    );
-                    m.call_helper(kwasm_hooks::artifact::HELPER_CALL_FOREIGN);
-                    dynasm!(m.ops
-                        ; .arch x64
-                        ; test eax, eax
-                        ; jnz =>trap
-                        ; jmp =>resume
-                    );
+                    (entry, resume, kwasm_hooks::artifact::HELPER_CALL_FOREIGN)
                 }
-            }
+            };
+            let trap = self.cx.trap_eax;
+            let m = &mut self.cx.masm;
+            dynasm!(m.ops
+                ; .arch x64
+                ; =>entry
+                ; mov rdi, r15
+                ; mov rsi, rsp
+                ; mov rdx, r11
+            );
+            m.call_helper(helper);
+            dynasm!(m.ops
+                ; .arch x64
+                ; test eax, eax
+                ; jnz =>trap
+                ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]
+                ; jmp =>resume
+            );
         }
         let frame = self.locals_bytes() as usize + 8 * (self.max_slots + self.max_out.max(1));
         let frame = frame.next_multiple_of(16);

@@ -4,10 +4,10 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        0000000000000308h
+  0017  jb        0000000000000318h
   001d  sub       rsp,10h
   0024  sub       qword ptr [r15+20h],1
-  002f  js        0000000000000312h
+  002f  js        0000000000000322h
   0035  mov       rbx,[rbp+10h]
   003c  mov       rsi,[rbp+10h]
   0043  imul      rsi,rbx
@@ -24,10 +24,10 @@ function 1 (defined 1):
   0075  mov       rbp,rsp
   0078  lea       rax,[rsp-20h]
   0080  cmp       rax,[r15+10h]
-  0087  jb        0000000000000308h
+  0087  jb        0000000000000318h
   008d  sub       rsp,20h
   0094  sub       qword ptr [r15+20h],1
-  009f  js        0000000000000312h
+  009f  js        0000000000000322h
   00a5  mov       r11,[rbp+10h]
   00ac  mov       [rbp-8],r11
   00b3  mov       r11,[rbp-8]
@@ -44,15 +44,15 @@ function 1 (defined 1):
   00fd  cmp       rbx,[r15+40h]
   0104  mov       r11d,0
   010a  cmovae    rbx,r11
-  010e  jae       00000000000002CCh
+  010e  jae       00000000000002DCh
   0114  shl       rbx,5
   0118  mov       r11,[r15+38h]
   011f  add       r11,rbx
   0122  mov       r10,[r11]
   0125  test      r10,r10
-  0128  je        00000000000002D6h
+  0128  je        00000000000002E6h
   012e  cmp       qword ptr [r11+8],7FFFFFFFh
-  0136  jne       00000000000002E0h
+  0136  jne       00000000000002F0h
   013c  cmp       [r11+10h],r15
   0140  jne       0000000000000190h
   0146  mov       r11,r10
@@ -75,5 +75,6 @@ function 1 (defined 1):
   0196  mov       rdx,r11
   0199  call      000000000000019Eh
   019e  test      eax,eax
-  01a0  jne       00000000000002B3h
-  01a6  jmp       000000000000014Eh
+  01a0  jne       00000000000002C3h
+  01a6  mov       r14,[r15]
+  01ad  jmp       000000000000014Eh
