@@ -415,10 +415,35 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
     }
 
+    /// Writes entry `k` of the stack (not a pending local read) to `dst`, leaving the value
+    /// stack as it is.
+    fn write_entry(&mut self, k: usize, dst: Mem) {
+        match self.stack[k] {
+            Val::Const(_, bits) => self.cx.masm.store_const(dst, bits),
+            Val::Reg(ty, r) if ty.is_float() => self.cx.masm.store_xmm(dst, r),
+            Val::Reg(_, r) => self.cx.masm.store64(dst, r),
+            Val::Slot(_) => {
+                let src = self.slot_mem(k);
+                self.cx.masm.copy_slot(dst, src);
+            }
+            Val::Local(..) => unreachable!("callers resolve local reads first"),
+        }
+    }
+
     fn emit_return(&mut self) {
-        self.spill_all();
         let n = self.sig.results.len();
-        self.move_top_slots(n, |_, i| Mem::Rbp(16 + 8 * i as i32));
+        let top = self.stack.len() - n;
+        // The results go over the parameters: a pending read of a parameter must happen first,
+        // so with any local read among them, spill everything; otherwise store straight from
+        // where the values are. The value stack itself is left alone (a `br_if` falls through).
+        if (top..self.stack.len()).any(|k| matches!(self.stack[k], Val::Local(..))) {
+            self.spill_all();
+            self.move_top_slots(n, |_, i| Mem::Rbp(16 + 8 * i as i32));
+        } else {
+            for i in 0..n {
+                self.write_entry(top + i, Mem::Rbp(16 + 8 * i as i32));
+            }
+        }
         let m = &mut self.cx.masm;
         dynasm!(m.ops
             ; .arch x64
@@ -715,12 +740,26 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// Spills, copies the top `sig.params` values into the outgoing area and pops them.
     fn call_args(&mut self, sig: &Sig) {
-        self.spill_all();
+        // Arguments go straight to the outgoing area (below everything else in the frame), then
+        // the rest of the stack is spilled: the callee may use every register.
         let n = sig.params.len();
-        self.move_top_slots(n, |_, i| Mem::Rsp(8 * i as i32));
-        for _ in 0..n {
-            self.pop();
+        let top = self.stack.len() - n;
+        for i in 0..n {
+            let dst = Mem::Rsp(8 * i as i32);
+            match self.stack[top + i] {
+                Val::Local(_, l) => {
+                    let src = self.local_mem(l);
+                    self.cx.masm.copy_slot(dst, src);
+                }
+                _ => self.write_entry(top + i, dst),
+            }
         }
+        for _ in 0..n {
+            if let Val::Reg(ty, r) = self.pop() {
+                self.free(ty, r);
+            }
+        }
+        self.spill_all();
         self.max_out = self.max_out.max(sig.slots());
     }
 

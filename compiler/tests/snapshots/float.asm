@@ -4,10 +4,10 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        0000000000000298h
+  0017  jb        0000000000000278h
   001d  sub       rsp,10h
   0024  sub       qword ptr [r15+20h],1
-  002f  js        00000000000002A2h
+  002f  js        0000000000000282h
   0035  movsd     xmm0,[rbp+18h]
   003e  movsd     xmm1,[rbp+10h]
   0047  ucomisd   xmm1,xmm0
@@ -18,41 +18,37 @@ function 0 (defined 0):
   0062  addsd     xmm1,xmm0
   0067  jmp       0000000000000071h
   006c  minsd     xmm1,xmm0
-  0071  movsd     [rbp-8],xmm1
-  007a  mov       r11,[rbp-8]
-  0081  mov       [rbp+10h],r11
-  0088  mov       rsp,rbp
-  008b  pop       rbp
-  008c  ret
-  008d  int3
+  0071  movsd     [rbp+10h],xmm1
+  007a  mov       rsp,rbp
+  007d  pop       rbp
+  007e  ret
+  007f  int3
 function 1 (defined 1):
-  0090  endbr64
-  0094  push      rbp
-  0095  mov       rbp,rsp
-  0098  lea       rax,[rsp-10h]
-  00a0  cmp       rax,[r15+10h]
-  00a7  jb        0000000000000298h
-  00ad  sub       rsp,10h
-  00b4  sub       qword ptr [r15+20h],1
-  00bf  js        00000000000002A2h
-  00c5  movss     xmm0,[rbp+10h]
-  00ce  ucomiss   xmm0,xmm0
-  00d2  jp        000000000000028Eh
-  00d8  mov       r11d,0CF000001h
-  00de  movd      xmm15,r11d
-  00e3  ucomiss   xmm0,xmm15
-  00e7  jbe       0000000000000284h
-  00ed  mov       r11d,4F000000h
-  00f3  movd      xmm15,r11d
-  00f8  ucomiss   xmm0,xmm15
-  00fc  jae       0000000000000284h
-  0102  cvttss2si rbx,xmm0
-  0107  mov       ebx,ebx
-  010a  jmp       000000000000010Fh
-  010f  mov       [rbp-8],rbx
-  0116  mov       r11,[rbp-8]
-  011d  mov       [rbp+10h],r11
-  0124  mov       rsp,rbp
-  0127  pop       rbp
-  0128  ret
-  0129  int3
+  0080  endbr64
+  0084  push      rbp
+  0085  mov       rbp,rsp
+  0088  lea       rax,[rsp-10h]
+  0090  cmp       rax,[r15+10h]
+  0097  jb        0000000000000278h
+  009d  sub       rsp,10h
+  00a4  sub       qword ptr [r15+20h],1
+  00af  js        0000000000000282h
+  00b5  movss     xmm0,[rbp+10h]
+  00be  ucomiss   xmm0,xmm0
+  00c2  jp        000000000000026Eh
+  00c8  mov       r11d,0CF000001h
+  00ce  movd      xmm15,r11d
+  00d3  ucomiss   xmm0,xmm15
+  00d7  jbe       0000000000000264h
+  00dd  mov       r11d,4F000000h
+  00e3  movd      xmm15,r11d
+  00e8  ucomiss   xmm0,xmm15
+  00ec  jae       0000000000000264h
+  00f2  cvttss2si rbx,xmm0
+  00f7  mov       ebx,ebx
+  00fa  jmp       00000000000000FFh
+  00ff  mov       [rbp+10h],rbx
+  0106  mov       rsp,rbp
+  0109  pop       rbp
+  010a  ret
+  010b  int3
