@@ -767,10 +767,21 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     fn call_results(&mut self, sig: &Sig) {
         let m = &mut self.cx.masm;
         dynasm!(m.ops ; .arch x64 ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]);
+        // Into registers: the stack below is all spilled (the call needed that), so they are
+        // free unless there are many results, in which case allocating spills again.
         for (i, &ty) in sig.results.iter().enumerate() {
-            let dst = self.slot_mem(self.stack.len());
-            self.cx.masm.copy_slot(dst, Mem::Rsp(8 * i as i32));
-            self.push(Val::Slot(ty));
+            let src = Mem::Rsp(8 * i as i32);
+            let r = if ty.is_float() {
+                self.alloc_xmm()
+            } else {
+                self.alloc_gpr()
+            };
+            if ty.is_float() {
+                self.cx.masm.load_xmm(ty, r, src);
+            } else {
+                self.cx.masm.load_gpr(ty, r, src);
+            }
+            self.push(Val::Reg(ty, r));
         }
     }
 
