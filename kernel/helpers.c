@@ -351,3 +351,24 @@ void kwasm_program_unlock(struct mutex *lock)
 {
 	mutex_unlock(lock);
 }
+
+/* ---- the share lock: serialises every run of programs that share a memory or table ---- */
+
+static DEFINE_MUTEX(kwasm_share_mutex);
+static struct task_struct *kwasm_share_owner;
+
+/* Takes the share lock unless this task holds it already; true if it was taken here. */
+bool kwasm_share_lock(void)
+{
+	if (READ_ONCE(kwasm_share_owner) == current)
+		return false;
+	mutex_lock(&kwasm_share_mutex);
+	WRITE_ONCE(kwasm_share_owner, current);
+	return true;
+}
+
+void kwasm_share_unlock(void)
+{
+	WRITE_ONCE(kwasm_share_owner, NULL);
+	mutex_unlock(&kwasm_share_mutex);
+}

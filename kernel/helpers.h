@@ -61,6 +61,13 @@ void kwasm_program_lock_init(struct mutex *lock);
 void kwasm_program_lock(struct mutex *lock, unsigned int depth);
 void kwasm_program_unlock(struct mutex *lock);
 
+/*
+ * Runs of programs that share a memory or a table (with each other) are serialised by one
+ * lock, re-entrant for the task that holds it (a shared program calling into another).
+ */
+bool kwasm_share_lock(void);
+void kwasm_share_unlock(void);
+
 /* debugfs listing of programs; the show callback is kwasm_rust_list_programs(ctx, seq). */
 void kwasm_debugfs_init(const void *ctx);
 void kwasm_debugfs_exit(void);

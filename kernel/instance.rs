@@ -2,6 +2,9 @@
 
 //! A program's instance: its linear memory, table, globals, segments and wasm stack, and the
 //! vmctx the generated code reads. The runtime helpers reach it through `vmctx.instance`.
+//!
+//! A memory or table imported from a registered program belongs to that program's instance
+//! (`*_owner`); every access goes through the accessors below, under the share lock.
 
 use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
 use kernel::prelude::*;
@@ -15,15 +18,32 @@ pub(crate) struct Instance {
     pub(crate) vmctx: KBox<VmCtx>,
     pub(crate) memory: VVec<u8>,
     pub(crate) memory_max_pages: u32,
+    /// Declared maximum (`NONE` for none), for import matching.
+    pub(crate) memory_declared_max: u32,
     pub(crate) table: KVVec<TableEntry>,
+    pub(crate) table_declared_max: u32,
+    /// The instance whose memory / table this one uses (null: its own).
+    pub(crate) memory_owner: *mut Instance,
+    pub(crate) table_owner: *mut Instance,
+    /// Vmctxs of instances that import this one's memory (told about growth).
+    pub(crate) memory_users: KVec<*mut VmCtx>,
     pub(crate) globals: KVVec<u64>,
     pub(crate) stack: VVec<u8>,
+    /// Stacks for activations of this instance nested inside one already running (a call
+    /// through a shared table back into it); `active` counts the running ones.
+    pub(crate) nested_stacks: KVec<VVec<u8>>,
+    pub(crate) active: u32,
     /// Passive data segments' bytes (empty once dropped, and for active ones after init).
     pub(crate) data: KVec<KVVec<u8>>,
     /// Elem segments' function indices (empty once dropped).
     pub(crate) elems: KVec<KVVec<u32>>,
     /// Table entry of every function index.
     pub(crate) func_entries: KVVec<TableEntry>,
+    /// How another program enters a function of this one by its table entry's code address:
+    /// the trampoline of a defined function, or the host function / bridge of an import.
+    pub(crate) entry_points: KVVec<(u64, usize)>,
+    /// The program owning this instance (for calls through shared tables).
+    pub(crate) program: *const crate::program::Program,
     /// Cells of imported globals (their slots in `globals` point here; never reallocated).
     pub(crate) _cells: KVVec<u64>,
     /// The program's floats need the FPU section (helpers that may sleep leave it).
@@ -35,17 +55,47 @@ pub(crate) struct Instance {
 }
 
 impl Instance {
+    /// The linear memory (this instance's or its owner's).
+    pub(crate) fn memory_mut(&mut self) -> &mut VVec<u8> {
+        if self.memory_owner.is_null() {
+            &mut self.memory
+        } else {
+            // SAFETY: the owner is a pinned program kept loaded while any program shares its
+            // memory; the share lock serialises every access.
+            unsafe { &mut (*self.memory_owner).memory }
+        }
+    }
+
+    pub(crate) fn table_mut(&mut self) -> &mut KVVec<TableEntry> {
+        if self.table_owner.is_null() {
+            &mut self.table
+        } else {
+            // SAFETY: as for the memory.
+            unsafe { &mut (*self.table_owner).table }
+        }
+    }
+
     /// Publishes where memory, table, globals and stack are to the generated code.
     pub(crate) fn publish(&mut self) {
-        let vm = &mut *self.vmctx;
-        vm.memory_base = self.memory.as_mut_ptr() as u64;
-        vm.memory_size = self.memory.len() as u64;
-        vm.memory_pages = self.memory.len() as u64 / PAGE_SIZE;
-        vm.table_base = self.table.as_mut_ptr() as u64;
-        vm.table_len = self.table.len() as u64;
-        vm.globals_base = self.globals.as_mut_ptr() as u64;
+        let (mem_base, mem_len) = {
+            let m = self.memory_mut();
+            (m.as_mut_ptr() as u64, m.len() as u64)
+        };
+        let (table_base, table_len) = {
+            let t = self.table_mut();
+            (t.as_mut_ptr() as u64, t.len() as u64)
+        };
+        let globals_base = self.globals.as_mut_ptr() as u64;
         let bottom = self.stack.as_mut_ptr() as u64;
-        vm.stack_top = (bottom + self.stack.len() as u64) & !15;
+        let stack_len = self.stack.len() as u64;
+        let vm = &mut *self.vmctx;
+        vm.memory_base = mem_base;
+        vm.memory_size = mem_len;
+        vm.memory_pages = mem_len / PAGE_SIZE;
+        vm.table_base = table_base;
+        vm.table_len = table_len;
+        vm.globals_base = globals_base;
+        vm.stack_top = (bottom + stack_len) & !15;
         vm.stack_limit = bottom + STACK_HEADROOM;
     }
 
@@ -53,13 +103,28 @@ impl Instance {
         &mut *self.vmctx
     }
 
-    /// `memory.grow`: the old size in pages, or `None`.
+    /// `memory.grow`: the old size in pages, or `None`. Growth of a shared memory is seen by
+    /// every instance using it.
     pub(crate) fn grow_memory(&mut self, delta: u32) -> Option<u32> {
+        if !self.memory_owner.is_null() {
+            // SAFETY: as in `memory_mut`.
+            return unsafe { (*self.memory_owner).grow_memory(delta) };
+        }
         let old = (self.memory.len() as u64 / PAGE_SIZE) as u32;
         let new = crate::kcore::bulk::grow_pages(old, delta, self.memory_max_pages)?;
         let add = (u64::from(new - old) * PAGE_SIZE) as usize;
         self.memory.extend_with(add, 0, GFP_KERNEL).ok()?;
         self.publish();
+        let (base, len) = (self.memory.as_mut_ptr() as u64, self.memory.len() as u64);
+        for &vm in self.memory_users.iter() {
+            // SAFETY: users are pinned programs' vmctxs (kept loaded with this one), touched
+            // under the share lock.
+            unsafe {
+                (*vm).memory_base = base;
+                (*vm).memory_size = len;
+                (*vm).memory_pages = len / PAGE_SIZE;
+            }
+        }
         Some(old)
     }
 }

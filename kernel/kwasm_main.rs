@@ -5,6 +5,9 @@
 //! This crate root is the kernel glue. Logic that needs no kernel API lives in `core/` and the
 //! ABI in `../hooks/`; both are included here as modules (Kbuild builds one crate per module).
 
+// pin_init! of `Program` (many fields) needs more than the default macro recursion.
+#![recursion_limit = "256"]
+
 use core::ffi::{c_long, c_uint, c_ulong, c_void};
 use kernel::prelude::*;
 use kernel::sync::Mutex;
@@ -41,11 +44,19 @@ module! {
 #[pin_data]
 pub(crate) struct KwasmState {
     #[pin]
-    pub(crate) arena: Mutex<arena::ArenaBook>,
-    #[pin]
     pub(crate) programs: Mutex<registry::Registry>,
     #[pin]
     pub(crate) links: Mutex<links::Links>,
+    #[pin]
+    pub(crate) signatures: Mutex<links::Signatures>,
+    /// Programs that share a memory or table: kept until the module unloads (a table may hold
+    /// functions of a program whose fds are all closed, or whose load failed half-way).
+    #[pin]
+    pub(crate) pinned: Mutex<KVec<kernel::sync::Arc<program::Program>>>,
+    /// Last: fields drop in order, and programs dropped with the fields above free their code
+    /// into the arena.
+    #[pin]
+    pub(crate) arena: Mutex<arena::ArenaBook>,
 }
 
 struct KwasmModule {
@@ -60,6 +71,8 @@ impl kernel::Module for KwasmModule {
                 arena <- new_mutex!(arena::ArenaBook::new(arena::size()), "kwasm_arena"),
                 programs <- new_mutex!(registry::Registry::new(), "kwasm_programs"),
                 links <- new_mutex!(links::Links::new(), "kwasm_links"),
+                signatures <- new_mutex!(links::Signatures::new(), "kwasm_signatures"),
+                pinned <- new_mutex!(KVec::new(), "kwasm_pinned"),
             }),
             GFP_KERNEL,
         )?;

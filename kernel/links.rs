@@ -119,6 +119,13 @@ impl<'a> Linker<'a> {
         Ok(())
     }
 
+    /// The registered program named `module` (kept loaded while this one is).
+    pub(crate) fn program(&mut self, module: &str) -> Option<Arc<Program>> {
+        let prog = self.links.find(module.as_bytes())?;
+        self.keep(&prog).ok()?;
+        Some(prog)
+    }
+
     /// A function `module.name` exported by a registered program.
     pub(crate) fn lookup(&mut self, module: &str, name: &str, params: &[u8], results: &[u8]) -> Lookup {
         let Some(prog) = self.links.find(module.as_bytes()) else { return Lookup::Unknown };
@@ -157,5 +164,26 @@ impl<'a> Linker<'a> {
         let cell = prog.global_cell(name.as_bytes(), valtype, mutable)?;
         self.keep(&prog).ok()?;
         Some(cell)
+    }
+}
+
+/// Signature ids shared by every program, what `call_indirect` compares (`RELOC_TYPE_ID`): a
+/// table can hold functions of several programs.
+pub(crate) struct Signatures(KVec<(KVec<u8>, KVec<u8>)>);
+
+impl Signatures {
+    pub(crate) fn new() -> Self {
+        Signatures(KVec::new())
+    }
+
+    pub(crate) fn id(&mut self, params: &[u8], results: &[u8]) -> Result<u32, kernel::alloc::AllocError> {
+        if let Some(i) = self.0.iter().position(|(p, r)| &p[..] == params && &r[..] == results) {
+            return Ok(i as u32);
+        }
+        let (mut p, mut r) = (KVec::new(), KVec::new());
+        p.extend_from_slice(params, GFP_KERNEL)?;
+        r.extend_from_slice(results, GFP_KERNEL)?;
+        self.0.push((p, r), GFP_KERNEL)?;
+        Ok((self.0.len() - 1) as u32)
     }
 }

@@ -7,7 +7,7 @@ use crate::arena::Code;
 use crate::ffi;
 use crate::hooks::artifact::*;
 use crate::hooks::attr::{ProgLoadAttr, PROG_NAME_LEN, PROG_TYPE_COUNT};
-use crate::hooks::trap::{TRAP_COUNT, TRAP_NONE};
+use crate::hooks::trap::{TRAP_COUNT, TRAP_NONE, TRAP_STACK_EXHAUSTED};
 use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
 use crate::instance::{Instance, STACK_HEADROOM, STACK_SIZE};
 use crate::kcore::artifact::Artifact;
@@ -16,7 +16,7 @@ use crate::kcore::host::Lookup;
 use crate::links::{self, Linker};
 use crate::{providers, runtime, KwasmState};
 use core::fmt::Write;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use core::cell::UnsafeCell;
 use core::ops::{Deref, DerefMut};
 use kernel::prelude::*;
@@ -62,6 +62,11 @@ pub(crate) struct Stats {
 pub(crate) struct Program {
     pub(crate) state: &'static KwasmState,
     pub(crate) id: AtomicU32,
+    /// Shares a memory or table with another program: runs take the share lock instead of the
+    /// instance lock (see `enter`). Set once, never cleared; such programs stay pinned.
+    pub(crate) shared: AtomicBool,
+    /// Exported memory and table names (`EXPORT_MEMORY` / `EXPORT_TABLE`).
+    pub(crate) shared_exports: KVec<(KVec<u8>, u32)>,
     pub(crate) name: [u8; PROG_NAME_LEN],
     pub(crate) prog_type: u32,
     pub(crate) code_size: usize,
@@ -178,8 +183,20 @@ impl Program {
         let mut global_cells: KVVec<Option<u64>> = KVVec::new();
         let (mut memory_pages, mut memory_max_pages) = (h.memory_min, h.memory_max);
         let mut table_len = h.table_min;
+        // A memory or table of a registered program: its owning instance.
+        let (mut memory_owner, mut table_owner) = (core::ptr::null_mut::<Instance>(), core::ptr::null_mut::<Instance>());
         for imp in art.imports().iter().filter(|i| i.kind != IMPORT_FUNC) {
             let (module, name) = (art.string(imp.module).unwrap_or(""), art.string(imp.name).unwrap_or(""));
+            if imp.kind == IMPORT_MEMORY || imp.kind == IMPORT_TABLE {
+                if let Some(exporter) = linker.program(module) {
+                    match exporter.shared_part(name, imp.kind, &h) {
+                        Some(owner) if imp.kind == IMPORT_MEMORY => memory_owner = owner,
+                        Some(owner) => table_owner = owner,
+                        None => refuse!(log, EINVAL, "import {}.{}: incompatible import (no such export, or other limits)", module, name),
+                    }
+                    continue;
+                }
+            }
             if imp.kind == IMPORT_GLOBAL {
                 if let Some(cell) = linker.global(module, name, imp.desc & 0xff, imp.desc >> 8 == 1) {
                     global_cells.push(Some(cell), GFP_KERNEL).map_err(alloc_err)?;
@@ -193,7 +210,7 @@ impl Program {
                 }
                 Some(providers::Extern::Memory { pages, max }) if module == "spectest" => (memory_pages, memory_max_pages) = (pages, max),
                 Some(providers::Extern::Table { len }) if module == "spectest" => table_len = len,
-                _ => refuse!(log, EINVAL, "import {}.{}: unknown or incompatible import (programs share functions and globals, not memories or tables)", module, name),
+                _ => refuse!(log, EINVAL, "import {}.{}: unknown or incompatible import", module, name),
             }
         }
 
@@ -208,13 +225,18 @@ impl Program {
             base + code_bytes.len()
         };
         image.extend_from_slice(&linker.stubs, GFP_KERNEL).map_err(alloc_err)?;
-        let types = art.types().len() as u64;
+        // Signature ids shared by every program (tables can hold functions of several).
+        let mut type_ids = KVVec::with_capacity(art.types().len(), GFP_KERNEL).map_err(alloc_err)?;
+        for t in art.types().iter() {
+            let (p, r) = art.signature(t);
+            let id = state.signatures.lock().id(p, r).map_err(alloc_err)?;
+            type_ids.push(id, GFP_KERNEL).map_err(alloc_err)?;
+        }
         let relocated = reloc::apply(&mut image[..code_bytes.len()], base as u64, art.relocs().iter(), |r| match r.kind {
             RELOC_CALL_IMPORT => host_addrs.get(r.target as usize).map(|&a| a as u64),
             RELOC_CALL_HELPER => runtime::address(r.target).map(|a| a as u64),
             RELOC_INDIRECT_THUNK if r.target == 11 => Some(thunk as u64),
-            // One instance per program: the artifact's canonical type index is the id.
-            RELOC_TYPE_ID if u64::from(r.target) < types => Some(u64::from(r.target)),
+            RELOC_TYPE_ID => type_ids.get(r.target as usize).map(|&id| u64::from(id)),
             _ => None,
         });
         if let Err(e) = relocated {
@@ -282,12 +304,22 @@ impl Program {
             GFP_KERNEL,
         )
         .map_err(alloc_err)?;
+        let own_memory = if memory_owner.is_null() { memory_bytes } else { 0 };
+        let own_table = if h.has_table == 1 && table_owner.is_null() { table_len as usize } else { 0 };
         let mut inst = Instance {
             vmctx,
-            memory: VVec::from_elem(0u8, memory_bytes, GFP_KERNEL).map_err(alloc_err)?,
+            memory: VVec::from_elem(0u8, own_memory, GFP_KERNEL).map_err(alloc_err)?,
             memory_max_pages,
-            table: KVVec::from_elem(runtime::null_entry(), if h.has_table == 1 { table_len as usize } else { 0 }, GFP_KERNEL)
-                .map_err(alloc_err)?,
+            memory_declared_max: h.memory_max,
+            table: KVVec::from_elem(runtime::null_entry(), own_table, GFP_KERNEL).map_err(alloc_err)?,
+            table_declared_max: h.table_max,
+            memory_owner,
+            table_owner,
+            memory_users: KVec::new(),
+            nested_stacks: KVec::new(),
+            active: 0,
+            entry_points: KVVec::new(),
+            program: core::ptr::null(),
             globals,
             stack: VVec::from_elem(0u8, STACK_SIZE, GFP_KERNEL).map_err(alloc_err)?,
             data,
@@ -300,15 +332,23 @@ impl Program {
         };
         let vm = inst.vmctx_ptr() as u64;
         let mut func_entries = KVVec::with_capacity(art.func_count() as usize, GFP_KERNEL).map_err(alloc_err)?;
-        for imp in art.imports().iter().filter(|i| i.kind == IMPORT_FUNC) {
-            let entry = TableEntry { code: base as u64 + u64::from(imp.adapter), type_id: u64::from(imp.desc), vmctx: vm, _reserved: 0 };
-            func_entries.push(entry, GFP_KERNEL).map_err(alloc_err)?;
+        let mut entry_points = KVVec::new();
+        for (k, imp) in art.imports().iter().enumerate().filter(|(_, i)| i.kind == IMPORT_FUNC) {
+            let code = base as u64 + u64::from(imp.adapter);
+            let type_id = u64::from(type_ids.get(imp.desc as usize).copied().unwrap_or(u32::MAX));
+            func_entries.push(TableEntry { code, type_id, vmctx: vm, _reserved: 0 }, GFP_KERNEL).map_err(alloc_err)?;
+            entry_points.push((code, host_addrs.get(k).copied().unwrap_or(0)), GFP_KERNEL).map_err(alloc_err)?;
         }
         for f in art.funcs().iter() {
-            let entry = TableEntry { code: base as u64 + u64::from(f.code.offset), type_id: u64::from(f.type_index), vmctx: vm, _reserved: 0 };
-            func_entries.push(entry, GFP_KERNEL).map_err(alloc_err)?;
+            let code = base as u64 + u64::from(f.code.offset);
+            let type_id = u64::from(type_ids.get(f.type_index as usize).copied().unwrap_or(u32::MAX));
+            func_entries.push(TableEntry { code, type_id, vmctx: vm, _reserved: 0 }, GFP_KERNEL).map_err(alloc_err)?;
+            if f.trampoline != NONE {
+                entry_points.push((code, base + f.trampoline as usize), GFP_KERNEL).map_err(alloc_err)?;
+            }
         }
         inst.func_entries = func_entries;
+        inst.entry_points = entry_points;
 
         // Exports the host can run.
         let mut exports = KVec::new();
@@ -334,6 +374,12 @@ impl Program {
             exports.push(export, GFP_KERNEL).map_err(alloc_err)?;
         }
 
+        let mut shared_exports = KVec::new();
+        for e in art.exports().iter().filter(|e| e.kind == EXPORT_MEMORY || e.kind == EXPORT_TABLE) {
+            let mut name = KVec::new();
+            name.extend_from_slice(art.string(e.name).unwrap_or("").as_bytes(), GFP_KERNEL).map_err(alloc_err)?;
+            shared_exports.push((name, e.kind), GFP_KERNEL).map_err(alloc_err)?;
+        }
         let mut global_exports = KVec::new();
         let imported_globals = art.imported(IMPORT_GLOBAL);
         for e in art.exports().iter().filter(|e| e.kind == EXPORT_GLOBAL) {
@@ -367,6 +413,8 @@ impl Program {
         let program = Arc::pin_init(
             pin_init!(Program {
                 id: AtomicU32::new(0),
+                shared: AtomicBool::new(false),
+                shared_exports,
                 name: attr.name,
                 prog_type: attr.prog_type,
                 code_size,
@@ -389,10 +437,31 @@ impl Program {
         )
         .map_err(|_| Refused(ENOMEM))?;
 
-        // Segments, then the start function (bulk-memory semantics: in order, a trap stops).
+        // A program using another's memory or table joins the shared programs: pinned (the
+        // owner's table may keep entries of it even if this load fails below) and run under the
+        // share lock from now on.
+        let shares = !memory_owner.is_null() || !table_owner.is_null();
+        // SAFETY: takes the share lock (re-entrant for this task); released at the end of load.
+        let share_taken = shares && unsafe { ffi::kwasm_share_lock() };
+        let _share = ShareGuard(share_taken);
+        if shares {
+            program.shared.store(true, Ordering::Release);
+            state.pinned.lock().push(program.clone(), GFP_KERNEL).map_err(alloc_err)?;
+            if !memory_owner.is_null() {
+                let vm = program.instance_ptr_unlocked();
+                // SAFETY: the owner is pinned and, like us, only touched under the share lock.
+                unsafe { (*memory_owner).memory_users.push((*vm).vmctx_ptr(), GFP_KERNEL).map_err(alloc_err)? };
+            }
+        }
         {
-            let mut guard = program.lock_instance(0);
-            let inst = &mut *guard;
+            // SAFETY: the program is not shared with anyone yet except through the share lock,
+            // which we hold if it is shared; otherwise its own lock (taken here) guards it.
+            let mut guard = if shares { None } else { Some(program.lock_instance(0)) };
+            let inst: &mut Instance = match guard.as_mut() {
+                Some(g) => g,
+                None => unsafe { &mut *program.instance_ptr_unlocked() },
+            };
+            inst.program = &*program;
             let inst_ptr: *mut Instance = inst;
             inst.vmctx.instance = inst_ptr as u64;
             inst.publish();
@@ -404,8 +473,10 @@ impl Program {
                 if e.mode != SEGMENT_ACTIVE {
                     continue;
                 }
+                let table: *mut KVVec<TableEntry> = inst.table_mut();
                 let entries: &[TableEntry] = &inst.func_entries;
-                let r = bulk::table_init(&mut inst.table, funcs.len() as u32, segment_offset(e.offset_kind, e.offset), 0, funcs.len() as u32, |k| {
+                // SAFETY: the table is another allocation than the entries and the segment.
+                let r = bulk::table_init(unsafe { &mut *table }, funcs.len() as u32, segment_offset(e.offset_kind, e.offset), 0, funcs.len() as u32, |k| {
                     funcs.get(k as usize).and_then(|&f| entries.get(f as usize)).copied().unwrap_or_default()
                 });
                 if let Err(t) = r {
@@ -417,23 +488,15 @@ impl Program {
                     continue;
                 }
                 let bytes = core::mem::replace(&mut inst.data[i], KVVec::new());
-                if let Err(t) = bulk::memory_init(&mut inst.memory, &bytes, segment_offset(d.offset_kind, d.offset), 0, bytes.len() as u32) {
+                if let Err(t) = bulk::memory_init(inst.memory_mut(), &bytes, segment_offset(d.offset_kind, d.offset), 0, bytes.len() as u32) {
                     refuse!(log, EINVAL, "data segment {} does not fit the memory (trap {})", i, t);
                 }
             }
         }
+        // A host function takes (vmctx, slots) like a trampoline: entered the same way.
         if let Some(addr) = start_host {
             let mut slots = [0u64; 1];
-            let mut guard = program.lock_instance(0);
-            let vm = guard.vmctx_ptr();
-            // SAFETY: `addr` is a host function resolved for this program's import (signature
-            // checked: no parameters or results), called with the host-call convention on the
-            // current stack, like the kernel calls any function.
-            let trap = unsafe {
-                let f: unsafe extern "C" fn(*mut VmCtx, *mut u64) -> u32 = core::mem::transmute(addr);
-                f(vm, slots.as_mut_ptr())
-            };
-            drop(guard);
+            let trap = program.enter(addr, &mut slots, program.default_fuel, 0);
             if trap != TRAP_NONE {
                 refuse!(log, EINVAL, "the start function trapped (trap {})", trap);
             }
@@ -454,44 +517,146 @@ impl Program {
     }
 
     /// Runs code at `tramp` with `slots` (max(params, results) values) and `fuel`; returns the
-    /// trap code. Serialised with every other run of this program.
+    /// trap code. `depth` counts program-to-program calls above this one (lockdep nesting).
     pub(crate) fn enter(&self, tramp: usize, slots: &mut [u64], fuel: u64, depth: u32) -> u32 {
-        let mut guard = self.lock_instance(depth);
-        guard.depth = depth;
-        guard.vmctx.fuel = fuel.min(FUEL_MAX) as i64;
-        // The code and the helpers reach the instance through this pointer only, while the
-        // guard keeps everyone else out.
-        let vm: *mut VmCtx = guard.vmctx_ptr();
-        let start = ffi::now_ns();
-        if self.uses_float {
-            // SAFETY: process context; paired with the end below.
-            unsafe { ffi::kwasm_fpu_begin() };
-        }
-        // SAFETY: `tramp` is a trampoline of this program's code, which lives as long as
-        // `self`; vmctx and instance are set up and locked; `slots` is large enough (callers
-        // check against the export's signature).
-        let trap = unsafe { ffi::kwasm_enter(tramp, vm, slots.as_mut_ptr()) };
-        if self.uses_float {
-            // SAFETY: pairs with the begin above.
-            unsafe { ffi::kwasm_fpu_end() };
-        }
-        let took = ffi::now_ns().saturating_sub(start);
-        drop(guard);
-        self.stats.run_count.fetch_add(1, Ordering::Relaxed);
-        self.stats.run_time_ns.fetch_add(took, Ordering::Relaxed);
-        if let Some(counter) = self.stats.traps.get(trap as usize) {
-            if trap != TRAP_NONE {
-                counter.fetch_add(1, Ordering::Relaxed);
+        self.enter_raw(tramp, slots.as_mut_ptr(), fuel, depth)
+    }
+
+    /// [`Self::enter`] with a raw slot area (calls through shared tables know only the pointer).
+    pub(crate) fn enter_raw(&self, tramp: usize, slots: *mut u64, fuel: u64, depth: u32) -> u32 {
+        if !self.shared.load(Ordering::Acquire) {
+            let guard = self.lock_instance(depth);
+            // It may have become shared while we waited (a load linked to it): then go the
+            // shared way.
+            if !self.shared.load(Ordering::Acquire) {
+                // SAFETY: the guard holds the instance lock for the whole run.
+                let trap = unsafe { self.run(self.instance.get(), tramp, slots, fuel, depth) };
+                drop(guard);
+                return trap;
             }
         }
-        trap
+        // SAFETY: takes the share lock (re-entrant for this task).
+        let _share = ShareGuard(unsafe { ffi::kwasm_share_lock() });
+        // SAFETY: shared programs' instances are only touched under the share lock.
+        unsafe { self.run(self.instance.get(), tramp, slots, fuel, depth) }
+    }
+
+    /// One activation on `inst`, whose lock (instance or share) the caller holds. An activation
+    /// nested in a running one (through a shared table) gets a wasm stack of its own.
+    ///
+    /// # Safety
+    ///
+    /// The caller holds the lock that guards `inst`; `tramp` takes (vmctx, slots) and belongs to
+    /// this program; `slots` holds what its signature needs.
+    unsafe fn run(&self, inst: *mut Instance, tramp: usize, slots: *mut u64, fuel: u64, depth: u32) -> u32 {
+        // SAFETY: per the contract; raw accesses only, the code re-enters through helpers.
+        unsafe {
+            let active = (*inst).active;
+            let vm = (*inst).vmctx_ptr();
+            let saved = ((*vm).stack_top, (*vm).stack_limit, (*vm).fuel, (*inst).depth);
+            if active > 0 {
+                if active as usize > NESTED_MAX {
+                    return TRAP_STACK_EXHAUSTED;
+                }
+                let nested = &mut (*inst).nested_stacks;
+                while nested.len() < active as usize {
+                    let Ok(stack) = VVec::from_elem(0u8, STACK_SIZE, GFP_KERNEL) else {
+                        return TRAP_STACK_EXHAUSTED;
+                    };
+                    if nested.push(stack, GFP_KERNEL).is_err() {
+                        return TRAP_STACK_EXHAUSTED;
+                    }
+                }
+                let bottom = nested[active as usize - 1].as_mut_ptr() as u64;
+                (*vm).stack_top = (bottom + STACK_SIZE as u64) & !15;
+                (*vm).stack_limit = bottom + STACK_HEADROOM;
+            }
+            (*inst).active = active + 1;
+            (*inst).depth = depth;
+            (*vm).fuel = fuel.min(FUEL_MAX) as i64;
+            let start = ffi::now_ns();
+            if self.uses_float {
+                ffi::kwasm_fpu_begin();
+            }
+            let trap = ffi::kwasm_enter(tramp, vm, slots);
+            if self.uses_float {
+                ffi::kwasm_fpu_end();
+            }
+            let took = ffi::now_ns().saturating_sub(start);
+            (*inst).active = active;
+            if active > 0 {
+                ((*vm).stack_top, (*vm).stack_limit, (*vm).fuel, (*inst).depth) = saved;
+            }
+            self.stats.run_count.fetch_add(1, Ordering::Relaxed);
+            self.stats.run_time_ns.fetch_add(took, Ordering::Relaxed);
+            if let Some(counter) = self.stats.traps.get(trap as usize) {
+                if trap != TRAP_NONE {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+            trap
+        }
+    }
+
+    /// The instance without taking a lock: only for shared programs under the share lock, or
+    /// before the program is visible to anyone else.
+    pub(crate) fn instance_ptr_unlocked(&self) -> *mut Instance {
+        self.instance.get()
+    }
+
+    /// Runs `f` on the instance under the lock that guards it.
+    fn with_instance<T>(&self, f: impl FnOnce(&mut Instance) -> T) -> T {
+        if self.shared.load(Ordering::Acquire) {
+            // SAFETY: takes the share lock (re-entrant for this task).
+            let _share = ShareGuard(unsafe { ffi::kwasm_share_lock() });
+            // SAFETY: shared programs' instances are only touched under the share lock.
+            f(unsafe { &mut *self.instance.get() })
+        } else {
+            f(&mut self.lock_instance(0))
+        }
+    }
+
+    /// The owning instance of exported memory or table `name` (`kind` is `IMPORT_MEMORY` or
+    /// `IMPORT_TABLE`) if it satisfies the importer's declared limits (`h`); the exporter
+    /// becomes shared.
+    pub(crate) fn shared_part(&self, name: &str, kind: u32, h: &Header) -> Option<*mut Instance> {
+        let export_kind = if kind == IMPORT_MEMORY { EXPORT_MEMORY } else { EXPORT_TABLE };
+        self.shared_exports.iter().find(|(n, k)| &n[..] == name.as_bytes() && *k == export_kind)?;
+        // Wait for a run in progress (instance lock), then mark it: from now on its runs take
+        // the share lock. The two locks are never nested here: runs nest them both ways
+        // (instance then share through a bridge into a shared program, share then a deeper
+        // instance subclass), so taking them in either order here could invert one.
+        if !self.shared.load(Ordering::Acquire) {
+            let _guard = self.lock_instance(0);
+            self.shared.store(true, Ordering::Release);
+        }
+        // SAFETY: takes the share lock (re-entrant for this task).
+        let _share = ShareGuard(unsafe { ffi::kwasm_share_lock() });
+        let inst = self.instance.get();
+        // SAFETY: a shared program's instance, under the share lock.
+        let owner = unsafe {
+            let own = if kind == IMPORT_MEMORY { (*inst).memory_owner } else { (*inst).table_owner };
+            if own.is_null() { inst } else { own }
+        };
+        // SAFETY: as above; the owner is this program or one it keeps pinned.
+        let fits = unsafe {
+            let limits_ok = |size: u32, declared_max: u32, want_min: u32, want_max: u32| {
+                size >= want_min && (want_max == NONE || (declared_max != NONE && declared_max <= want_max))
+            };
+            if kind == IMPORT_MEMORY {
+                let pages = ((*owner).memory.len() as u64 / PAGE_SIZE) as u32;
+                limits_ok(pages, (*owner).memory_declared_max, h.memory_min, h.memory_max)
+            } else {
+                limits_ok((*owner).table.len() as u32, (*owner).table_declared_max, h.table_min, h.table_max)
+            }
+        };
+        fits.then_some(owner)
     }
 
     /// The value type and bits of exported global `name`.
     pub(crate) fn global(&self, name: &[u8]) -> Option<(u32, u64)> {
         let g = self.global_exports.iter().find(|g| &g.name[..] == name)?;
-        let inst = self.lock_instance(0);
-        let slot = *inst.globals.get(g.index as usize)?;
+        let slot = self.with_instance(|inst| inst.globals.get(g.index as usize).copied())?;
         let value = if g.imported {
             // SAFETY: an imported global's slot holds the address of its cell in
             // `inst.cells`, alive as long as the instance.
@@ -508,16 +673,17 @@ impl Program {
         if g.valtype != valtype || g.mutable != mutable {
             return None;
         }
-        let inst = self.lock_instance(0);
-        let slot = inst.globals.get(g.index as usize)?;
         // An imported global's slot already holds its cell's address. The globals never
         // reallocate, so the address stays valid while the program lives.
-        Some(if g.imported { *slot } else { slot as *const u64 as u64 })
+        self.with_instance(|inst| {
+            let slot = inst.globals.get(g.index as usize)?;
+            Some(if g.imported { *slot } else { slot as *const u64 as u64 })
+        })
     }
 
     /// Bytes of linear memory now.
     pub(crate) fn memory_size(&self) -> u64 {
-        self.lock_instance(0).memory.len() as u64
+        self.with_instance(|inst| inst.memory_mut().len() as u64)
     }
 }
 
@@ -564,5 +730,20 @@ impl Drop for InstanceGuard<'_> {
     fn drop(&mut self) {
         // SAFETY: locked in `lock_instance` by this task.
         unsafe { ffi::kwasm_program_unlock(self.prog.lock.get()) };
+    }
+}
+
+/// Most activations of one instance nested inside each other (calls through shared tables).
+const NESTED_MAX: usize = 4;
+
+/// Releases the share lock if it was taken here.
+struct ShareGuard(bool);
+
+impl Drop for ShareGuard {
+    fn drop(&mut self) {
+        if self.0 {
+            // SAFETY: taken by this task when the guard was made.
+            unsafe { ffi::kwasm_share_unlock() };
+        }
     }
 }

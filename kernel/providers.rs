@@ -31,7 +31,7 @@ unsafe fn parts<'a, const N: usize>(vmctx: *mut VmCtx, slots: *mut u64) -> (&'a 
 /// `[ptr, ptr + len)` of the instance's memory, if inside it.
 fn span(inst: &mut Instance, ptr: u64, len: u64) -> Option<&mut [u8]> {
     let (ptr, len) = (ptr as u32 as usize, len as u32 as usize);
-    inst.memory.get_mut(ptr..ptr.checked_add(len)?)
+    inst.memory_mut().get_mut(ptr..ptr.checked_add(len)?)
 }
 
 unsafe extern "C" fn env_print(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {

@@ -25,8 +25,7 @@ pub(crate) fn address(id: u32) -> Option<usize> {
         HELPER_TABLE_INIT => table_init,
         HELPER_TABLE_COPY => table_copy,
         HELPER_ELEM_DROP => elem_drop,
-        // A kernel program is one instance: no table entry can belong to another.
-        HELPER_CALL_FOREIGN => call_foreign,
+        HELPER_CALL_FOREIGN => return Some(call_foreign as *const () as usize),
         _ => return None,
     };
     Some(f as usize)
@@ -88,20 +87,23 @@ unsafe extern "C" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 unsafe extern "C" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
-    code(bulk::memory_fill(&mut inst.memory, s[0] as u32, s[1] as u8, s[2] as u32))
+    code(bulk::memory_fill(inst.memory_mut(), s[0] as u32, s[1] as u8, s[2] as u32))
 }
 
 unsafe extern "C" fn memory_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
-    code(bulk::memory_copy(&mut inst.memory, s[0] as u32, s[1] as u32, s[2] as u32))
+    code(bulk::memory_copy(inst.memory_mut(), s[0] as u32, s[1] as u32, s[2] as u32))
 }
 
 unsafe extern "C" fn memory_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, s) = unsafe { parts::<4>(vmctx, slots) };
     let Some(data) = inst.data.get(s[3] as usize) else { return TRAP_HOST_ABORT };
-    code(bulk::memory_init(&mut inst.memory, data, s[0] as u32, s[1] as u32, s[2] as u32))
+    let data: *const [u8] = &data[..];
+    // SAFETY: the segment's bytes and the memory are different allocations; nothing else
+    // touches either during the call.
+    code(bulk::memory_init(inst.memory_mut(), unsafe { &*data }, s[0] as u32, s[1] as u32, s[2] as u32))
 }
 
 unsafe extern "C" fn data_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
@@ -121,7 +123,15 @@ unsafe extern "C" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     let (inst, s) = unsafe { parts::<4>(vmctx, slots) };
     let Some(funcs) = inst.elems.get(s[3] as usize) else { return TRAP_HOST_ABORT };
     let entries: &[TableEntry] = &inst.func_entries;
-    code(bulk::table_init(&mut inst.table, funcs.len() as u32, s[0] as u32, s[1] as u32, s[2] as u32, |k| {
+    let table: *mut KVVec<TableEntry> = if inst.table_owner.is_null() {
+        &mut inst.table
+    } else {
+        // SAFETY: see `Instance::table_mut`.
+        unsafe { &mut (*inst.table_owner).table }
+    };
+    // SAFETY: the table is another field (or another instance) than the entries and the
+    // segment; nothing else touches it during the call.
+    code(bulk::table_init(unsafe { &mut *table }, funcs.len() as u32, s[0] as u32, s[1] as u32, s[2] as u32, |k| {
         funcs.get(k as usize).and_then(|&f| entries.get(f as usize)).copied().unwrap_or_default()
     }))
 }
@@ -129,7 +139,7 @@ unsafe extern "C" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 unsafe extern "C" fn table_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
-    code(bulk::table_copy(&mut inst.table, s[0] as u32, s[1] as u32, s[2] as u32))
+    code(bulk::table_copy(inst.table_mut(), s[0] as u32, s[1] as u32, s[2] as u32))
 }
 
 unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
@@ -144,8 +154,30 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     }
 }
 
-unsafe extern "C" fn call_foreign(_vmctx: *mut VmCtx, _slots: *mut u64) -> u32 {
-    TRAP_HOST_ABORT
+/// `call_indirect` of a table entry of another program (tables can be shared): enter that
+/// program like a call from the host, with the caller's slot area. The generated code passes
+/// the entry's address as a third argument.
+unsafe extern "C" fn call_foreign(vmctx: *mut VmCtx, slots: *mut u64, entry: *const TableEntry) -> u32 {
+    // SAFETY: the caller's vmctx; the entry is in a live table (just bounds-checked by the
+    // code), and its vmctx belongs to a pinned program (programs sharing tables stay loaded).
+    let (caller, e) = unsafe { (&*((*vmctx).instance as *const Instance), *entry) };
+    // SAFETY: as above.
+    let callee = unsafe { &*((*(e.vmctx as *const VmCtx)).instance as *const Instance) };
+    let Some(&(_, target)) = callee.entry_points.iter().find(|(code, _)| *code == e.code) else {
+        return TRAP_HOST_ABORT;
+    };
+    if callee.program.is_null() || target == 0 {
+        return TRAP_HOST_ABORT;
+    }
+    // SAFETY: set at load, the program outlives its instance's table entries (pinned).
+    let prog = unsafe { &*callee.program };
+    let depth = caller.depth + 1;
+    if depth > crate::program::CALL_DEPTH_MAX {
+        return TRAP_HOST_ABORT;
+    }
+    // The callee may sleep on a lock: leave the caller's FPU section meanwhile (its XMM values
+    // are spilled at calls).
+    may_sleep(caller, || prog.enter_raw(target, slots, prog.default_fuel, depth))
 }
 
 use kernel::prelude::KVVec;
