@@ -124,6 +124,11 @@ impl Program {
             Err(e) => refuse!(log, EINVAL, "artifact: {}", e),
         };
         let h = *art.header();
+        // Yield mode needs a timer that sets the flag and a thread that can reschedule: server
+        // programs (to come). A test program in yield mode would run unbounded.
+        if h.flags & FLAG_YIELD != 0 {
+            refuse!(log, EINVAL, "yield-mode artifacts are for server programs; this program type needs fuel mode");
+        }
         // SAFETY: reads CPU feature flags.
         if !unsafe { ffi::kwasm_cpu_has(h.cpu_features) } {
             refuse!(log, EINVAL, "the code needs CPU features {:#x} this CPU lacks", h.cpu_features);

@@ -173,6 +173,19 @@ fn refusals_explain_themselves() {
         log.contains("env.memory") && log.contains("unknown or incompatible import"),
         "{log}"
     );
+    let wasm = wat::parse_str(r#"(module (func (export "spin") (loop $l (br $l))))"#).unwrap();
+    let yielding = kwasm_compiler::compile(
+        &wasm,
+        &kwasm_compiler::Options {
+            bound: kwasm_compiler::Bound::Yield,
+        },
+    )
+    .unwrap();
+    let Err(Error::Load { log, .. }) = Program::load(&dev, &yielding, &LoadOptions::default())
+    else {
+        panic!()
+    };
+    assert!(log.contains("fuel mode"), "{log}");
     let too_much_memory = artifact(r#"(module (memory 2000))"#);
     let Err(Error::Load { source, .. }) =
         Program::load(&dev, &too_much_memory, &LoadOptions::default())
