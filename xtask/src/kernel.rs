@@ -11,8 +11,34 @@ use std::process::Command;
 /// Bump when the build recipe below changes in a way that changes the result.
 const RECIPE_VERSION: u32 = 1;
 
+/// Which test kernel: the default one, or the same with KASAN on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    Default,
+    Kasan,
+}
+
+impl Variant {
+    pub fn name(self) -> &'static str {
+        match self {
+            Variant::Default => "default",
+            Variant::Kasan => "kasan",
+        }
+    }
+
+    /// Config fragments merged, in order, on top of `make tinyconfig`.
+    fn fragments(self) -> Vec<PathBuf> {
+        let dir = paths::repo().join("kernel");
+        match self {
+            Variant::Default => vec![dir.join("kwasm.config")],
+            Variant::Kasan => vec![dir.join("kwasm.config"), dir.join("kasan.config")],
+        }
+    }
+}
+
 /// A built test kernel.
 pub struct Kernel {
+    pub variant: Variant,
     /// The kernel tree, ready for `make M=...` module builds.
     pub tree: PathBuf,
     pub bzimage: PathBuf,
@@ -27,13 +53,17 @@ fn fnv1a(data: &[u8], mut h: u64) -> u64 {
     h
 }
 
-fn fragment_path() -> PathBuf {
-    paths::repo().join("kernel/kwasm.config")
+/// The fragments' text, concatenated.
+fn fragment_text(variant: Variant) -> Result<String> {
+    let mut text = String::new();
+    for f in variant.fragments() {
+        text += &std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+    }
+    Ok(text)
 }
 
-fn cache_key() -> Result<u64> {
-    let fragment =
-        std::fs::read(fragment_path()).map_err(|e| format!("kernel/kwasm.config: {e}"))?;
+fn cache_key(variant: Variant) -> Result<u64> {
+    let fragment = fragment_text(variant)?.into_bytes();
     let inputs = [
         format!("recipe {RECIPE_VERSION}"),
         cmd::output(Command::new("dpkg-query").args([
@@ -90,25 +120,37 @@ fn make(tree: &Path) -> Command {
 }
 
 pub fn build() -> Result<Kernel> {
+    build_variant(Variant::Default)
+}
+
+pub fn build_variant(variant: Variant) -> Result<Kernel> {
     setup::run()?;
-    if let Some(tree) = std::env::var_os("KWASM_KERNEL_TREE").filter(|t| !t.is_empty()) {
+    let own_tree = std::env::var_os("KWASM_KERNEL_TREE").filter(|t| !t.is_empty());
+    if let Some(tree) = own_tree.filter(|_| variant == Variant::Default) {
         // A developer's own, already built tree (configured with kernel/kwasm.config).
         let tree = PathBuf::from(tree);
         println!("kernel: using KWASM_KERNEL_TREE={}", tree.display());
         return Ok(Kernel {
+            variant,
             bzimage: tree.join("arch/x86/boot/bzImage"),
             tree,
         });
     }
-    let key = cache_key()?;
-    let dir = paths::cache().join(format!("kernel-6.12-{key:016x}"));
+    let key = cache_key(variant)?;
+    let suffix = if variant == Variant::Default {
+        String::new()
+    } else {
+        format!("-{}", variant.name())
+    };
+    let dir = paths::cache().join(format!("kernel-6.12{suffix}-{key:016x}"));
     let tree = dir.join("linux");
     let kernel = Kernel {
+        variant,
         bzimage: tree.join("arch/x86/boot/bzImage"),
         tree: tree.clone(),
     };
     let done = dir.join("complete");
-    println!("kernel: {}", dir.display());
+    println!("kernel ({}): {}", variant.name(), dir.display());
     if done.exists() && kernel.bzimage.exists() {
         println!("  cache hit");
         return Ok(kernel);
@@ -135,16 +177,16 @@ pub fn build() -> Result<Kernel> {
         Command::new(tree.join("scripts/kconfig/merge_config.sh"))
             .current_dir(&tree)
             .args(["-m", ".config"])
-            .arg(fragment_path())
+            .args(variant.fragments())
             .stdout(std::process::Stdio::null()),
     )?;
     cmd::run(make(&tree).arg("olddefconfig"))?;
-    let fragment = std::fs::read_to_string(fragment_path()).map_err(|e| e.to_string())?;
+    let fragment = fragment_text(variant)?;
     let config = std::fs::read_to_string(tree.join(".config")).map_err(|e| e.to_string())?;
     let unmet = unmet_options(&fragment, &config);
     if !unmet.is_empty() {
         return Err(format!(
-            "kernel/kwasm.config asks for options the kernel did not take (missing dependencies?): {}",
+            "the config fragments ask for options the kernel did not take (missing dependencies?): {}",
             unmet.join(", ")
         ));
     }

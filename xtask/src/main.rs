@@ -27,9 +27,10 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   setup                 install the Debian packages and bindgen-cli the build needs
-  kernel                build (or reuse from cache) the Rust-enabled test kernel
+  kernel [--kasan]      build (or reuse from cache) the Rust-enabled test kernel (or its
+                        KASAN variant)
   module                build kernel/ as kwasm.ko against the test kernel
-  vm [--timeout S] [-- CMD...]
+  vm [--kasan] [--timeout S] [-- CMD...]
                         boot the test VM with the module loaded; run CMD (default: the VM suite)
   guests                build the wasm32 guest programs (Rust and C) into target/xtask/guests
   test                  host tests, guest programs, then the VM suite (what CI runs)
@@ -39,6 +40,9 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup::run(),
+        Some("kernel") if args.get(1).map(String::as_str) == Some("--kasan") => {
+            kernel::build_variant(kernel::Variant::Kasan).map(|_| ())
+        }
         Some("kernel") => kernel::build().map(|_| ()),
         Some("module") => kernel::build().and_then(|k| module::build(&k).map(|_| ())),
         Some("vm") => vm::cli(&args[1..]),

@@ -47,7 +47,8 @@ pub fn warnings(log: &str) -> Vec<&str> {
 
 pub fn build(kernel: &Kernel) -> Result<PathBuf> {
     println!("module: kwasm.ko");
-    let stage_dir = paths::target().join("module");
+    // One staging folder per kernel variant, so switching between them stays incremental.
+    let stage_dir = paths::target().join(format!("module-{}", kernel.variant.name()));
     stage(&paths::repo().join("kernel"), &stage_dir.join("kernel"))?;
     stage(&paths::repo().join("hooks"), &stage_dir.join("hooks"))?;
     let m = stage_dir.join("kernel");

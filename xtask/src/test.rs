@@ -130,8 +130,19 @@ pub fn run() -> Result<()> {
         }
     }
 
+    // The same suite on the KASAN kernel: memory-safety reports for the module's own code.
+    println!("test: VM suite on the KASAN kernel");
+    let kasan_kernel = kernel::build_variant(kernel::Variant::Kasan)?;
+    let kasan_module = module::build(&kasan_kernel)?;
+    let kasan_outcome = vm::suite(&kasan_kernel, &kasan_module)?;
+    let mut kasan = kasan_outcome.tests;
+    if !kasan_outcome.ok() && kasan.failed == 0 {
+        kasan.failed += 1;
+    }
+
     let mut total = host;
     total.add(vm);
+    total.add(kasan);
     total.add(harness);
     println!();
     println!(
@@ -147,11 +158,17 @@ pub fn run() -> Result<()> {
         outcome.verdict()
     );
     println!(
+        "kasan:   {} passed, {} failed ({})",
+        kasan.passed,
+        kasan.failed,
+        kasan_outcome.verdict()
+    );
+    println!(
         "harness: {} passed, {} failed",
         harness.passed, harness.failed
     );
     println!("{} passed, {} failed", total.passed, total.failed);
-    if lints_ok && host_ok && outcome.ok() && total.failed == 0 {
+    if lints_ok && host_ok && outcome.ok() && kasan_outcome.ok() && total.failed == 0 {
         Ok(())
     } else {
         Err("some tests failed".into())

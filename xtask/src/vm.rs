@@ -387,9 +387,11 @@ pub fn suite(kernel: &Kernel, module: &Path) -> Result<Outcome> {
 pub fn cli(args: &[String]) -> Result<()> {
     let mut timeout = Duration::from_secs(900);
     let mut command: Option<String> = None;
+    let mut variant = crate::kernel::Variant::Default;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
+            "--kasan" => variant = crate::kernel::Variant::Kasan,
             "--timeout" => {
                 let s = it.next().ok_or("--timeout needs seconds")?;
                 timeout =
@@ -403,7 +405,7 @@ pub fn cli(args: &[String]) -> Result<()> {
         }
     }
     crate::setup::run()?;
-    let kernel = crate::kernel::build()?;
+    let kernel = crate::kernel::build_variant(variant)?;
     let module = crate::module::build(&kernel)?;
     let outcome = match command {
         None => suite(&kernel, &module)?,
