@@ -8,7 +8,6 @@
 //! the calls between programs form no cycle and taking the callee's instance lock cannot
 //! deadlock. Memories and tables are not shared (each program owns its own).
 
-use crate::ffi;
 use crate::hooks::vmctx::VmCtx;
 use crate::instance::Instance;
 use crate::kcore::host::Lookup;
@@ -56,7 +55,6 @@ impl Links {
 pub(crate) struct Bridge {
     prog: Arc<Program>,
     tramp: usize,
-    nslots: usize,
 }
 
 /// Bytes of one stub: `endbr64; mov rdx, imm64; jmp rel32`, padded with `int3`. The endbr64:
@@ -66,29 +64,14 @@ pub(crate) const STUB_LEN: usize = 32;
 /// Calls from one program into another's export (the host-call convention, with the bridge in
 /// rdx as a third argument).
 unsafe extern "C" fn bridge_entry(vmctx: *mut VmCtx, slots: *mut u64, bridge: *const Bridge) -> u32 {
-    // SAFETY: the stub passes the calling program's vmctx and slot area, and a bridge owned by
-    // the calling program (alive while its code runs).
+    // SAFETY: the stub passes the calling program's vmctx and slot area (sized for the import,
+    // whose signature equals the export's: checked when the bridge was made), and a bridge
+    // owned by the calling program (alive while its code runs).
     let (caller, bridge) = unsafe { (&*((*vmctx).instance as *const Instance), &*bridge) };
-    // SAFETY: the slot area holds max(params, results) of the import, which equals the
-    // export's signature (checked when the bridge was made).
-    let slots = unsafe { core::slice::from_raw_parts_mut(slots, bridge.nslots) };
-    // Taking the callee's lock may sleep: leave the caller's FPU section around it (its XMM
-    // values are spilled at calls); the callee opens its own if it needs one.
-    if caller.uses_float {
-        // SAFETY: the caller's run is inside kernel_fpu_begin; re-entered below.
-        unsafe { ffi::kwasm_fpu_end() };
-    }
-    let depth = caller.depth + 1;
-    let trap = if depth > crate::program::CALL_DEPTH_MAX {
-        crate::hooks::trap::TRAP_HOST_ABORT
-    } else {
-        bridge.prog.enter(bridge.tramp, slots, bridge.prog.default_fuel, depth)
-    };
-    if caller.uses_float {
-        // SAFETY: pairs with the end above.
-        unsafe { ffi::kwasm_fpu_begin() };
-    }
-    trap
+    // Taking the callee's lock may sleep: outside the caller's FPU section.
+    crate::runtime::may_sleep(caller, || {
+        bridge.prog.enter_raw(bridge.tramp, slots, bridge.prog.default_fuel, caller.depth + 1)
+    })
 }
 
 /// Resolves imports from registered programs, making a bridge and a stub per function.
@@ -133,9 +116,8 @@ impl<'a> Linker<'a> {
         if &export.params[..] != params || &export.results[..] != results {
             return Lookup::Signature;
         }
-        let nslots = params.len().max(results.len()).max(1);
         let tramp = export.trampoline;
-        let Ok(bridge) = KBox::new(Bridge { prog: prog.clone(), tramp, nslots }, GFP_KERNEL) else {
+        let Ok(bridge) = KBox::new(Bridge { prog: prog.clone(), tramp }, GFP_KERNEL) else {
             return Lookup::Unknown;
         };
         let at = self.stubs_base + self.stubs.len();

@@ -7,7 +7,7 @@ use crate::arena::Code;
 use crate::ffi;
 use crate::hooks::artifact::*;
 use crate::hooks::attr::{ProgLoadAttr, PROG_NAME_LEN, PROG_TYPE_COUNT};
-use crate::hooks::trap::{TRAP_COUNT, TRAP_NONE, TRAP_STACK_EXHAUSTED};
+use crate::hooks::trap::{TRAP_COUNT, TRAP_HOST_ABORT, TRAP_NONE, TRAP_STACK_EXHAUSTED};
 use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
 use crate::instance::{Instance, STACK_HEADROOM, STACK_SIZE};
 use crate::kcore::artifact::Artifact;
@@ -258,6 +258,17 @@ impl Program {
         if let Some(nul) = name.iter().position(|&b| b == 0) {
             name[nul..].fill(0);
         }
+        // Import indices of the function and global imports, in order: function index n < the
+        // imported count is import `func_imports[n]`, likewise for globals. Collected once, so
+        // the loops below stay linear however many imports and exports an artifact has.
+        let mut func_imports = KVVec::new();
+        for k in art.import_indices(IMPORT_FUNC) {
+            func_imports.push(k, GFP_KERNEL).map_err(alloc_err)?;
+        }
+        let mut global_imports = KVVec::new();
+        for k in art.import_indices(IMPORT_GLOBAL) {
+            global_imports.push(k, GFP_KERNEL).map_err(alloc_err)?;
+        }
         let memory_max_pages = if h.has_memory == 1 { memory_max_pages.min(MEMORY_PAGES_MAX) } else { 0 };
         let memory_bytes = (u64::from(if h.has_memory == 1 { memory_pages } else { 0 }) * PAGE_SIZE) as usize;
         // Imported globals' slots hold their cell's address; defined ones their value. The
@@ -270,7 +281,7 @@ impl Program {
             }
         }
         let cell_of = |import: u64| -> Option<u64> {
-            let k = art.imports().iter().take(import as usize).filter(|i| i.kind == IMPORT_GLOBAL).count();
+            let k = global_imports.binary_search(&(import as usize)).ok()?;
             // SAFETY: every address in `global_cells` is a live cell: ours (`cells`, moved into
             // the instance without reallocating) or a registered program's, kept by `linker`.
             global_cells.get(k).copied().flatten().map(|c| unsafe { *(c as *const u64) })
@@ -365,7 +376,7 @@ impl Program {
                 let Some(f) = art.funcs().get((e.index - imported) as usize) else { continue };
                 (f.type_index, base + f.trampoline as usize)
             } else {
-                let Some((k, imp)) = art.imports().iter().enumerate().filter(|(_, i)| i.kind == IMPORT_FUNC).nth(e.index as usize) else {
+                let Some((k, imp)) = func_imports.get(e.index as usize).and_then(|&k| Some((k, art.imports().get(k)?))) else {
                     continue;
                 };
                 (imp.desc, host_addrs.get(k).copied().unwrap_or(0))
@@ -389,7 +400,7 @@ impl Program {
         let imported_globals = art.imported(IMPORT_GLOBAL);
         for e in art.exports().iter().filter(|e| e.kind == EXPORT_GLOBAL) {
             let (valtype, mutable) = if e.index < imported_globals {
-                let imp = art.imports().iter().filter(|i| i.kind == IMPORT_GLOBAL).nth(e.index as usize);
+                let imp = global_imports.get(e.index as usize).and_then(|&k| art.imports().get(k));
                 (imp.map(|i| i.desc & 0xff), imp.is_some_and(|i| i.desc >> 8 == 1))
             } else {
                 let g = art.globals().get((e.index - imported_globals) as usize);
@@ -403,8 +414,7 @@ impl Program {
         // An imported start function is a host function: called directly.
         let start_host = match h.start_func {
             f if f != NONE && f < imported => {
-                let import = art.imports().iter().enumerate().filter(|(_, i)| i.kind == IMPORT_FUNC).nth(f as usize).map(|(k, _)| k);
-                import.and_then(|k| host_addrs.get(k).copied()).filter(|&a| a != 0)
+                func_imports.get(f as usize).and_then(|&k| host_addrs.get(k).copied()).filter(|&a| a != 0)
             }
             _ => None,
         };
@@ -529,6 +539,10 @@ impl Program {
 
     /// [`Self::enter`] with a raw slot area (calls through shared tables know only the pointer).
     pub(crate) fn enter_raw(&self, tramp: usize, slots: *mut u64, fuel: u64, depth: u32) -> u32 {
+        // Chains of calls between programs end here (lockdep has this many subclasses).
+        if depth > CALL_DEPTH_MAX {
+            return TRAP_HOST_ABORT;
+        }
         if !self.shared.load(Ordering::Acquire) {
             let guard = self.lock_instance(depth);
             // It may have become shared while we waited (a load linked to it): then go the

@@ -13,20 +13,13 @@ use crate::hooks::trap::TRAP_NONE;
 use crate::hooks::vmctx::VmCtx;
 use crate::instance::Instance;
 use crate::kcore::host::{HostFn, Lookup};
+use crate::runtime::parts;
 use kernel::prelude::*;
 
 type HostCall = unsafe extern "C" fn(*mut VmCtx, *mut u64) -> u32;
 
 /// Most bytes `env.random` fills in one call.
 const RANDOM_MAX: u32 = 4096;
-
-/// # Safety
-///
-/// As for the runtime helpers: the running program's vmctx and a slot area of `N` values.
-unsafe fn parts<'a, const N: usize>(vmctx: *mut VmCtx, slots: *mut u64) -> (&'a mut Instance, &'a mut [u64; N]) {
-    // SAFETY: see the function's contract.
-    unsafe { (&mut *((*vmctx).instance as *mut Instance), &mut *slots.cast::<[u64; N]>()) }
-}
 
 /// `[ptr, ptr + len)` of the instance's memory, if inside it.
 fn span(inst: &mut Instance, ptr: u64, len: u64) -> Option<&mut [u8]> {

@@ -31,13 +31,13 @@ pub(crate) fn address(id: u32) -> Option<usize> {
     Some(f as usize)
 }
 
-/// The instance and the first `N` slots of a helper call.
+/// The instance and the first `N` slots of a helper or host-function call.
 ///
 /// # Safety
 ///
 /// `vmctx` is the running program's vmctx (its `instance` points to the locked `Instance`,
 /// which nothing else touches during the run) and `slots` holds at least `N` values.
-unsafe fn parts<'a, const N: usize>(vmctx: *mut VmCtx, slots: *mut u64) -> (&'a mut Instance, &'a mut [u64; N]) {
+pub(crate) unsafe fn parts<'a, const N: usize>(vmctx: *mut VmCtx, slots: *mut u64) -> (&'a mut Instance, &'a mut [u64; N]) {
     // SAFETY: see the function's contract.
     unsafe { (&mut *((*vmctx).instance as *mut Instance), &mut *slots.cast::<[u64; N]>()) }
 }
@@ -51,7 +51,7 @@ fn code(r: Result<(), u32>) -> u32 {
 
 /// Runs `f`, which may sleep, outside the FPU section when the program uses floats (its XMM
 /// values are all spilled at calls, so nothing live is lost).
-fn may_sleep<T>(inst: &Instance, f: impl FnOnce() -> T) -> T {
+pub(crate) fn may_sleep<T>(inst: &Instance, f: impl FnOnce() -> T) -> T {
     if inst.uses_float {
         // SAFETY: the run entered the FPU section (program.rs) and re-enters it below.
         unsafe { ffi::kwasm_fpu_end() };
@@ -171,13 +171,9 @@ unsafe extern "C" fn call_foreign(vmctx: *mut VmCtx, slots: *mut u64, entry: *co
     }
     // SAFETY: set at load, the program outlives its instance's table entries (pinned).
     let prog = unsafe { &*callee.program };
-    let depth = caller.depth + 1;
-    if depth > crate::program::CALL_DEPTH_MAX {
-        return TRAP_HOST_ABORT;
-    }
     // The callee may sleep on a lock: leave the caller's FPU section meanwhile (its XMM values
     // are spilled at calls).
-    may_sleep(caller, || prog.enter_raw(target, slots, prog.default_fuel, depth))
+    may_sleep(caller, || prog.enter_raw(target, slots, prog.default_fuel, caller.depth + 1))
 }
 
 use kernel::prelude::KVVec;

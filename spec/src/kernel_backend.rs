@@ -50,11 +50,8 @@ impl Backend for KernelBackend {
         let mut funcs = Vec::new();
         for e in art.exports().iter().filter(|e| e.kind == EXPORT_FUNC) {
             let ty = if e.index < imported {
-                art.imports()
-                    .iter()
-                    .filter(|i| i.kind == kwasm::hooks::artifact::IMPORT_FUNC)
-                    .nth(e.index as usize)
-                    .map(|i| i.desc)
+                art.import_of_kind(kwasm::hooks::artifact::IMPORT_FUNC, e.index)
+                    .map(|(_, i)| i.desc)
             } else {
                 art.funcs()
                     .get((e.index - imported) as usize)

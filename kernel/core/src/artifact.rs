@@ -222,6 +222,23 @@ impl<'a> Artifact<'a> {
         self.imports().iter().filter(|i| i.kind == kind).count() as u32
     }
 
+    /// Indices (among all imports) of the imports of `kind`, in order: function index n below
+    /// the imported count is import `import_indices(IMPORT_FUNC).nth(n)`, likewise for globals.
+    pub fn import_indices(&self, kind: u32) -> impl Iterator<Item = usize> + 'a {
+        self.imports()
+            .iter()
+            .enumerate()
+            .filter(move |(_, i)| i.kind == kind)
+            .map(|(k, _)| k)
+    }
+
+    /// The `n`-th import of `kind` and its index among all imports. Linear in the imports: a
+    /// caller that looks up many should collect [`Self::import_indices`] once.
+    pub fn import_of_kind(&self, kind: u32, n: u32) -> Option<(usize, Import)> {
+        let k = self.import_indices(kind).nth(n as usize)?;
+        Some((k, self.imports().get(k)?))
+    }
+
     /// Function index space: imported functions, then defined ones.
     pub fn func_count(&self) -> u32 {
         self.imported(IMPORT_FUNC) + self.funcs().len() as u32
@@ -470,6 +487,8 @@ impl<'a> Artifact<'a> {
     fn check_exports(&self) -> Result<()> {
         let strings = self.section(Section::Strings).len();
         let imported_funcs = self.imported(IMPORT_FUNC);
+        // Counted once: per export it would make the check quadratic in hostile artifacts.
+        let global_count = self.global_count();
         for (i, e) in self.exports().iter().enumerate() {
             let err = |problem| {
                 Err(ArtifactError::Entry {
@@ -491,7 +510,7 @@ impl<'a> Artifact<'a> {
                     // Re-exported imports are resolved by the host directly.
                     None => true,
                 },
-                EXPORT_GLOBAL => e.index < self.global_count(),
+                EXPORT_GLOBAL => e.index < global_count,
                 EXPORT_MEMORY => e.index == 0 && self.header.has_memory == 1,
                 EXPORT_TABLE => e.index == 0 && self.header.has_table == 1,
                 _ => return err("unknown export kind"),
@@ -661,11 +680,7 @@ impl<'a> Artifact<'a> {
         }
         let imported = self.imported(IMPORT_FUNC);
         let type_index = if start < imported {
-            self.imports()
-                .iter()
-                .filter(|i| i.kind == IMPORT_FUNC)
-                .nth(start as usize)
-                .map(|i| i.desc)
+            self.import_of_kind(IMPORT_FUNC, start).map(|(_, i)| i.desc)
         } else {
             self.funcs()
                 .get((start - imported) as usize)

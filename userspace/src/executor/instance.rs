@@ -305,15 +305,14 @@ impl Instance {
         // Globals: imported slots hold the exporter's cell address, defined ones their value.
         let mut slots: Vec<u64> = linked.globals.iter().map(|g| g.cell as u64).collect();
         let imported_globals = slots.len();
+        let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
         for g in art.globals().iter() {
             let v = match g.init_kind {
                 INIT_GLOBAL_GET => {
-                    let k = art
-                        .imports()
-                        .iter()
-                        .take(g.value as usize)
-                        .filter(|i| i.kind == IMPORT_GLOBAL)
-                        .count();
+                    // Validated: the import is a global, so it is in `global_imports`.
+                    let k = global_imports
+                        .binary_search(&(g.value as usize))
+                        .expect("validated global import");
                     linked.globals[k].get().to_slot()
                 }
                 _ => g.value,
@@ -569,14 +568,13 @@ impl Instance {
 
     /// Active elem then data segments, in order; afterwards they count as dropped.
     fn init_segments(&mut self, art: &Artifact<'_>) -> Result<(), Trap> {
+        let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
         let offset_of = |this: &mut Self, kind: u32, offset: u32| -> u32 {
             if kind == INIT_GLOBAL_GET {
-                let k = art
-                    .imports()
-                    .iter()
-                    .take(offset as usize)
-                    .filter(|i| i.kind == IMPORT_GLOBAL)
-                    .count();
+                // Validated: the import is a global, so it is in `global_imports`.
+                let k = global_imports
+                    .binary_search(&(offset as usize))
+                    .expect("validated global import");
                 this.global_value(k) as u32
             } else {
                 offset
