@@ -1,7 +1,7 @@
 //! Control frames: blocks, loops, ifs and the function body itself.
 
+use crate::asm::Label;
 use crate::module::Ty;
-use dynasmrt::DynamicLabel;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -16,9 +16,9 @@ pub enum Kind {
 pub struct Frame {
     pub kind: Kind,
     /// Branch target: the loop header for loops, the end for everything else.
-    pub label: DynamicLabel,
+    pub label: Label,
     /// For `if`: where the condition-false path starts (bound at `else` or `end`).
-    pub else_label: Option<DynamicLabel>,
+    pub else_label: Option<Label>,
     pub params: Vec<Ty>,
     pub results: Vec<Ty>,
     /// Value-stack height below the frame's parameters.

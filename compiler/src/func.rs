@@ -14,13 +14,14 @@
 //! All registers except rsp, rbp, r14 (memory base) and r15 (vmctx) are caller-saved: calls
 //! and control-flow joins spill the value stack to slots first.
 
+use crate::asm::Label;
 use crate::control::{Frame, Kind};
 use crate::error::{CompileError, Result};
 use crate::masm::{Masm, Mem};
 use crate::module::{ModuleInfo, Sig, Ty};
 use crate::regalloc::RegAlloc;
 use crate::stack::Val;
-use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use dynasm::dynasm;
 use kwasm_hooks::trap::*;
 use kwasm_hooks::vmctx::*;
 
@@ -28,13 +29,13 @@ use kwasm_hooks::vmctx::*;
 pub struct ModuleCx {
     pub masm: Masm,
     /// Entry label of every function (imported ones have none).
-    pub func_labels: Vec<Option<DynamicLabel>>,
+    pub func_labels: Vec<Option<Label>>,
     /// One stub per trap code: `mov eax, code; jmp exit`.
-    pub trap_labels: Vec<DynamicLabel>,
+    pub trap_labels: Vec<Label>,
     /// Stub for a trap code already in eax (from a host call or helper).
-    pub trap_eax: DynamicLabel,
+    pub trap_eax: Label,
     /// The common exit of every trampoline and trap.
-    pub exit: DynamicLabel,
+    pub exit: Label,
     pub uses_float: bool,
     pub cpu_features: u64,
     pub yield_mode: bool,
@@ -45,15 +46,9 @@ pub struct ModuleCx {
 /// Out-of-line code emitted after the function body.
 enum SlowPath {
     /// Yield mode: call the yield helper, then continue at `resume`.
-    Yield {
-        entry: DynamicLabel,
-        resume: DynamicLabel,
-    },
+    Yield { entry: Label, resume: Label },
     /// `call_indirect` of another instance's function (entry address in r11).
-    Foreign {
-        entry: DynamicLabel,
-        resume: DynamicLabel,
-    },
+    Foreign { entry: Label, resume: Label },
 }
 
 pub struct FuncCompiler<'c, 'm> {
@@ -323,7 +318,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     // ---- traps ----
 
-    pub fn trap_label(&self, code: u32) -> DynamicLabel {
+    pub fn trap_label(&self, code: u32) -> Label {
         self.cx.trap_labels[code as usize]
     }
 

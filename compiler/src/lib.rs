@@ -10,6 +10,9 @@
 // dynasm!'s expansion converts register operands with `.into()` even when they are already u8.
 #![allow(clippy::useless_conversion)]
 
+extern crate alloc;
+
+mod asm;
 mod control;
 mod error;
 pub mod features;
@@ -380,7 +383,7 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
     let mut code = std::mem::take(&mut cx.masm)
         .ops
         .finalize()
-        .map_err(|e| CompileError::new(0, format!("assembler: {e:?}")))?;
+        .map_err(|e| CompileError::new(0, format!("assembler: {e}")))?;
     for (end, value) in patches {
         masm::Masm::patch_i32(&mut code, end, value);
     }

@@ -2,10 +2,10 @@
 //! about the code (relocations, patch sites). The function compiler speaks in these operations
 //! and in short `dynasm!` blocks for the instruction groups in `ops/`.
 
+use crate::asm::{Assembler, Label};
 use crate::module::Ty;
 use crate::regalloc::R11;
-use dynasmrt::x64::X64Relocation;
-use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
+use dynasm::dynasm;
 use kwasm_hooks::artifact::{
     Reloc, RELOC_CALL_HELPER, RELOC_CALL_IMPORT, RELOC_INDIRECT_THUNK, RELOC_TYPE_ID,
 };
@@ -22,30 +22,22 @@ pub enum Mem {
     Rsp(i32),
 }
 
+#[derive(Default)]
 pub struct Masm {
-    pub ops: VecAssembler<X64Relocation>,
+    pub ops: Assembler,
     pub relocs: Vec<Reloc>,
-}
-
-impl Default for Masm {
-    fn default() -> Self {
-        Self {
-            ops: VecAssembler::new(0),
-            relocs: Vec::new(),
-        }
-    }
 }
 
 impl Masm {
     pub fn offset(&self) -> usize {
-        self.ops.offset().0
+        self.ops.offset()
     }
 
-    pub fn label(&mut self) -> DynamicLabel {
-        self.ops.new_dynamic_label()
+    pub fn label(&mut self) -> Label {
+        self.ops.new_label()
     }
 
-    pub fn bind(&mut self, label: DynamicLabel) {
+    pub fn bind(&mut self, label: Label) {
         dynasm!(self.ops ; =>label);
     }
 
@@ -54,9 +46,7 @@ impl Masm {
     }
 
     pub fn align(&mut self, to: usize) {
-        while !self.offset().is_multiple_of(to) {
-            self.ops.push(0xcc);
-        }
+        self.ops.align(to, 0xcc);
     }
 
     /// `call rel32` to be patched by the loader; `kind`/`target` as in the artifact.
@@ -93,7 +83,7 @@ impl Masm {
         self.call_reloc(RELOC_INDIRECT_THUNK, u32::from(R11));
     }
 
-    pub fn jmp(&mut self, label: DynamicLabel) {
+    pub fn jmp(&mut self, label: Label) {
         dynasm!(self.ops ; .arch x64 ; jmp =>label);
     }
 

@@ -5,7 +5,7 @@ use crate::func::FuncCompiler;
 use crate::module::Ty;
 use crate::regalloc::XMM_SCRATCH;
 use crate::stack::Val;
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use dynasm::dynasm;
 use kwasm_hooks::artifact::CPU_SSE41;
 use kwasm_hooks::trap::{TRAP_INTEGER_OVERFLOW, TRAP_INVALID_CONVERSION};
 

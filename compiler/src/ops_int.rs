@@ -5,7 +5,7 @@ use crate::func::FuncCompiler;
 use crate::module::Ty;
 use crate::regalloc::{RAX, RCX, RDX};
 use crate::stack::Val;
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use dynasm::dynasm;
 use kwasm_hooks::artifact::{CPU_BMI1, CPU_LZCNT, CPU_POPCNT};
 use kwasm_hooks::trap::{TRAP_INTEGER_DIVIDE_BY_ZERO, TRAP_INTEGER_OVERFLOW};
 

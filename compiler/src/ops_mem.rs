@@ -5,7 +5,7 @@
 use crate::func::FuncCompiler;
 use crate::module::{Sig, Ty};
 use crate::stack::Val;
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use dynasm::dynasm;
 use kwasm_hooks::artifact::*;
 use kwasm_hooks::trap::TRAP_MEMORY_OUT_OF_BOUNDS;
 use kwasm_hooks::vmctx::{VMCTX_MEMORY_PAGES, VMCTX_MEMORY_SIZE};

@@ -1,9 +1,10 @@
 //! Entry trampolines (host → wasm) and the common exit that trampolines and traps share.
 //! Convention: `kwasm_hooks::vmctx`.
 
+use crate::asm::Label;
 use crate::func::ModuleCx;
 use crate::module::Sig;
-use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+use dynasm::dynasm;
 use kwasm_hooks::trap::TRAP_COUNT;
 use kwasm_hooks::vmctx::*;
 
@@ -12,7 +13,7 @@ use kwasm_hooks::vmctx::*;
 /// Host frame after the prologue: six saved registers, then `slots` at `[host_sp + 16]`, the
 /// previous `vmctx.host_sp` at `[host_sp + 8]` (re-entry from a host call), padding at
 /// `[host_sp]`.
-pub fn emit(cx: &mut ModuleCx, sig: &Sig, target: DynamicLabel) -> u32 {
+pub fn emit(cx: &mut ModuleCx, sig: &Sig, target: Label) -> u32 {
     let m = &mut cx.masm;
     m.align(16);
     let start = m.offset() as u32;
