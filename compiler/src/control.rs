@@ -2,6 +2,7 @@
 
 use crate::asm::Label;
 use crate::module::Ty;
+use crate::prelude::*;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

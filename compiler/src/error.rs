@@ -1,6 +1,7 @@
 //! Compile errors: what was wrong, in which function, at which byte of the module.
 
-use std::fmt;
+use alloc::string::{String, ToString};
+use core::fmt;
 
 /// Why a module could not be compiled.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,7 @@ impl fmt::Display for CompileError {
     }
 }
 
+#[cfg(feature = "std")]
 impl std::error::Error for CompileError {}
 
-pub type Result<T> = std::result::Result<T, CompileError>;
+pub type Result<T> = core::result::Result<T, CompileError>;

@@ -19,6 +19,7 @@ use crate::control::{Frame, Kind};
 use crate::error::{CompileError, Result};
 use crate::masm::{Masm, Mem};
 use crate::module::{ModuleInfo, Sig, Ty};
+use crate::prelude::*;
 use crate::regalloc::RegAlloc;
 use crate::stack::Val;
 use dynasm::dynasm;
@@ -326,7 +327,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn prologue(&mut self, locals: &[(u32, Ty)]) {
         for &(count, ty) in locals {
-            self.locals.extend(std::iter::repeat_n(ty, count as usize));
+            self.locals.extend(core::iter::repeat_n(ty, count as usize));
         }
         let stack_trap = self.trap_label(TRAP_STACK_EXHAUSTED);
         let m = &mut self.cx.masm;
@@ -451,7 +452,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// Finishes the function: slow paths, then records its frame-size patches in `patches`.
     pub fn finish(mut self, patches: &mut Vec<(usize, i32)>) -> Result<()> {
-        for path in std::mem::take(&mut self.slow) {
+        for path in core::mem::take(&mut self.slow) {
             // Both call a helper with (vmctx, the slot area[, the table entry]) and resume; a
             // non-zero return is a trap code. The memory base may have moved meanwhile.
             let (entry, resume, helper) = match path {

@@ -6,11 +6,23 @@
 //! `call_indirect`, division and conversion traps, and fuel or yield checks at function entries
 //! and loop headers. Every trap jumps to a stub that returns its code through the entry
 //! trampoline.
+//!
+//! Without the default `std` feature the crate is `no_std` + `alloc`, for the kernel module.
 
+#![cfg_attr(not(feature = "std"), no_std)]
 // dynasm!'s expansion converts register operands with `.into()` even when they are already u8.
 #![allow(clippy::useless_conversion)]
 
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
+
+/// What `std`'s prelude would give, from `alloc`.
+mod prelude {
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec::Vec;
+    pub use alloc::{format, vec};
+}
 
 mod asm;
 mod control;
@@ -34,6 +46,7 @@ use func::{FuncCompiler, ModuleCx};
 use kwasm_hooks::artifact as art;
 use kwasm_hooks::trap::TRAP_COUNT;
 use module::{const_init, Global, Import, Init, Limits, ModuleInfo, Segment, Sig, Ty};
+use prelude::*;
 use wasmparser::{
     CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind, Parser, Payload,
     TypeRef, ValidPayload, Validator,
@@ -379,8 +392,8 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
         .collect();
     trampoline::emit_exit_and_traps(&mut cx);
 
-    let relocs = std::mem::take(&mut cx.masm.relocs);
-    let mut code = std::mem::take(&mut cx.masm)
+    let relocs = core::mem::take(&mut cx.masm.relocs);
+    let mut code = core::mem::take(&mut cx.masm)
         .ops
         .finalize()
         .map_err(|e| CompileError::new(0, format!("assembler: {e}")))?;

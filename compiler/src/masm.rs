@@ -4,6 +4,7 @@
 
 use crate::asm::{Assembler, Label};
 use crate::module::Ty;
+use crate::prelude::*;
 use crate::regalloc::R11;
 use dynasm::dynasm;
 use kwasm_hooks::artifact::{

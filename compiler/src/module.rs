@@ -2,6 +2,7 @@
 //! functions, table, memory, globals, exports, segments.
 
 use crate::error::{CompileError, Result};
+use crate::prelude::*;
 use kwasm_hooks::artifact as art;
 use wasmparser::{ConstExpr, Operator, ValType};
 

@@ -4,6 +4,7 @@
 
 use crate::func::FuncCompiler;
 use crate::module::{Sig, Ty};
+use crate::prelude::*;
 use crate::stack::Val;
 use dynasm::dynasm;
 use kwasm_hooks::artifact::*;

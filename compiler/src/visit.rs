@@ -8,6 +8,7 @@ use crate::module::Ty;
 use crate::ops_float::{FBin, FCmp, FUn};
 use crate::ops_int::{Alu, Cmp, Div, Shift, Unary};
 use crate::ops_mem::Width;
+use crate::prelude::*;
 use kwasm_hooks::artifact::*;
 use wasmparser::Operator as O;
 
@@ -40,7 +41,7 @@ impl FuncCompiler<'_, '_> {
             O::BrTable { ref targets } => {
                 let list = targets
                     .targets()
-                    .collect::<std::result::Result<Vec<u32>, _>>()?;
+                    .collect::<core::result::Result<Vec<u32>, _>>()?;
                 self.op_br_table(&list, targets.default());
             }
             O::Return => self.op_return(),

@@ -1,15 +1,16 @@
 //! Writes the artifact (format: `kwasm_hooks::artifact`) from the compiled code and the module.
 
 use crate::module::{Init, ModuleInfo, Ty};
+use crate::prelude::*;
+use core::mem::size_of;
 use kwasm_hooks::artifact::*;
-use std::mem::size_of;
 
 fn bytes_of<T: Entry>(items: &[T]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(std::mem::size_of_val(items));
+    let mut out = Vec::with_capacity(core::mem::size_of_val(items));
     for item in items {
         // SAFETY: `T: Entry` is repr(C) without padding, so all its bytes are initialised.
         let bytes =
-            unsafe { std::slice::from_raw_parts((item as *const T).cast::<u8>(), size_of::<T>()) };
+            unsafe { core::slice::from_raw_parts((item as *const T).cast::<u8>(), size_of::<T>()) };
         out.extend_from_slice(bytes);
     }
     out
