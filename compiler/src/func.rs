@@ -641,6 +641,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.regs.free_gpr(index);
         self.spill_all();
         for (i, &depth) in targets.iter().enumerate() {
+            if self.cx.masm.over_budget() {
+                return;
+            }
             let next = self.cx.masm.label();
             let m = &mut self.cx.masm;
             dynasm!(m.ops ; .arch x64 ; cmp Rd(index), i as i32 ; jne =>next);

@@ -62,16 +62,33 @@ pub enum Bound {
     Yield,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+/// Default for [`Options::max_code_bytes`]: generous, for userspace.
+pub const DEFAULT_MAX_CODE_BYTES: usize = 256 << 20;
+
+#[derive(Clone, Copy, Debug)]
 pub struct Options {
     pub bound: Bound,
+    /// The generated machine code never grows past this many bytes: a module that needs more
+    /// fails with "code size budget exceeded" as soon as the code crosses it. Values above
+    /// `u32::MAX` act as `u32::MAX` (artifact offsets are 32-bit).
+    pub max_code_bytes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            bound: Bound::default(),
+            max_code_bytes: DEFAULT_MAX_CODE_BYTES,
+        }
+    }
 }
 
 /// Stack headroom kept above the deepest frame for trap stubs and helpers.
 const STACK_HEADROOM: u32 = 256;
 
-fn new_cx(yield_mode: bool) -> ModuleCx {
-    let mut masm = masm::Masm::default();
+fn new_cx(options: &Options) -> ModuleCx {
+    let limit = options.max_code_bytes.min(u32::MAX as usize);
+    let mut masm = masm::Masm::new(limit);
     let trap_labels = (0..TRAP_COUNT).map(|_| masm.label()).collect();
     let trap_eax = masm.label();
     let exit = masm.label();
@@ -83,16 +100,28 @@ fn new_cx(yield_mode: bool) -> ModuleCx {
         exit,
         uses_float: false,
         cpu_features: 0,
-        yield_mode,
+        yield_mode: options.bound == Bound::Yield,
         max_frame: 0,
     }
 }
 
 /// Compiles `wasm` into an artifact.
 pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
+    compile_with(wasm, options, &mut |_| Ok(()))
+}
+
+/// [`compile`], calling `progress(func)` before compiling the body of each defined function
+/// (`func` in the function index space, imports first). An error from `progress` aborts the
+/// compilation and is returned as it is: a caller can stop a long compile that way, or use the
+/// calls to reschedule.
+pub fn compile_with(
+    wasm: &[u8],
+    options: &Options,
+    progress: &mut dyn FnMut(u32) -> Result<()>,
+) -> Result<Vec<u8>> {
     let mut validator = Validator::new_with_features(features::enabled());
     let mut module = ModuleInfo::default();
-    let mut cx = new_cx(options.bound == Bound::Yield);
+    let mut cx = new_cx(options);
     let mut bodies: Vec<(art::Span, u32)> = Vec::new();
     let mut patches = Vec::new();
     let mut next_func = 0u32;
@@ -290,6 +319,7 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
                 };
                 let func = next_func;
                 next_func += 1;
+                progress(func)?;
                 let mut fv = to_validate.into_validator(Default::default());
                 cx.masm.align(16);
                 let start = cx.masm.offset();
@@ -316,6 +346,10 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
                     ));
                 }
                 fc.prologue(&locals);
+                fc.cx
+                    .masm
+                    .check_budget(body.range().start)
+                    .map_err(|e| e.in_func(func))?;
                 let mut reader = body
                     .get_operators_reader()
                     .map_err(|e| CompileError::from(e).in_func(func))?;
@@ -328,6 +362,10 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
                     fv.op(offset, &op)
                         .map_err(|e| CompileError::from(e).in_func(func))?;
                     finished = fc.op(&op, offset).map_err(|e| e.in_func(func))?;
+                    fc.cx
+                        .masm
+                        .check_budget(offset)
+                        .map_err(|e| e.in_func(func))?;
                 }
                 if !finished {
                     return Err(CompileError::new(
@@ -337,6 +375,9 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
                     .in_func(func));
                 }
                 fc.finish(&mut patches).map_err(|e| e.in_func(func))?;
+                cx.masm
+                    .check_budget(reader.original_position())
+                    .map_err(|e| e.in_func(func))?;
                 let end = cx.masm.offset();
                 bodies.push((
                     art::Span {
@@ -377,24 +418,22 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
         let label = cx.func_labels[f as usize].expect("defined function");
         let offset = trampoline::emit(&mut cx, &sig, label);
         bodies[(f - module.imported_funcs) as usize].1 = offset;
+        cx.masm.check_budget(0)?;
     }
-    let import_adapters = module
-        .imports
-        .iter()
-        .enumerate()
-        .map(|(i, imp)| {
-            if imp.kind == art::IMPORT_FUNC {
-                trampoline::emit_import_adapter(&mut cx, i as u32)
-            } else {
-                art::NONE
-            }
-        })
-        .collect();
+    let mut import_adapters = Vec::with_capacity(module.imports.len());
+    for (i, imp) in module.imports.iter().enumerate() {
+        import_adapters.push(if imp.kind == art::IMPORT_FUNC {
+            trampoline::emit_import_adapter(&mut cx, i as u32)
+        } else {
+            art::NONE
+        });
+        cx.masm.check_budget(0)?;
+    }
     trampoline::emit_exit_and_traps(&mut cx);
+    cx.masm.check_budget(0)?;
 
     let relocs = core::mem::take(&mut cx.masm.relocs);
-    let mut code = core::mem::take(&mut cx.masm)
-        .ops
+    let mut code = core::mem::take(&mut cx.masm.ops)
         .finalize()
         .map_err(|e| CompileError::new(0, format!("assembler: {e}")))?;
     for (end, value) in patches {

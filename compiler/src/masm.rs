@@ -3,6 +3,7 @@
 //! and in short `dynasm!` blocks for the instruction groups in `ops/`.
 
 use crate::asm::{Assembler, Label};
+use crate::error::{CompileError, Result};
 use crate::module::Ty;
 use crate::prelude::*;
 use crate::regalloc::R11;
@@ -23,13 +24,35 @@ pub enum Mem {
     Rsp(i32),
 }
 
-#[derive(Default)]
 pub struct Masm {
     pub ops: Assembler,
     pub relocs: Vec<Reloc>,
 }
 
 impl Masm {
+    /// A macro assembler whose code may not grow past `max_code_bytes`.
+    pub fn new(max_code_bytes: usize) -> Self {
+        Self {
+            ops: Assembler::new(max_code_bytes),
+            relocs: Vec::new(),
+        }
+    }
+
+    /// Whether the code can still be emitted in full: an error (at byte `offset` of the module)
+    /// once the code size budget was exceeded or the buffer could not grow.
+    pub fn check_budget(&self, offset: u64) -> Result<()> {
+        match self.ops.failed() {
+            None => Ok(()),
+            Some(e) => Err(CompileError::new(offset, e.to_string())),
+        }
+    }
+
+    /// True once the code size budget is exceeded: loops that emit per branch target or per
+    /// value stop early (the error is reported after the operator).
+    pub fn over_budget(&self) -> bool {
+        self.ops.failed().is_some()
+    }
+
     pub fn offset(&self) -> usize {
         self.ops.offset()
     }

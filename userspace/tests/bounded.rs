@@ -6,7 +6,14 @@ use kwasm_compiler::{Bound, Options};
 
 fn instance(wat: &str, bound: Bound) -> Instance {
     let wasm = wat::parse_str(wat).unwrap();
-    let artifact = kwasm_compiler::compile(&wasm, &Options { bound }).unwrap();
+    let artifact = kwasm_compiler::compile(
+        &wasm,
+        &Options {
+            bound,
+            ..Default::default()
+        },
+    )
+    .unwrap();
     Instance::new(&artifact, &Imports::default()).unwrap()
 }
 
