@@ -22,6 +22,7 @@ use crate::module::{ModuleInfo, Sig, Ty};
 use crate::prelude::*;
 use crate::regalloc::RegAlloc;
 use crate::stack::Val;
+use alloc::collections::BTreeMap;
 use dynasm::dynasm;
 use kwasm_hooks::trap::*;
 use kwasm_hooks::vmctx::*;
@@ -71,6 +72,10 @@ pub struct FuncCompiler<'c, 'm> {
     /// Ends of the imm32 fields holding the frame size (stack check, `sub rsp`).
     frame_patches: Vec<usize>,
     slow: Vec<SlowPath>,
+    /// Branch stubs: code that moves a branch's values into place and jumps to (or returns
+    /// from) the target, by (target frame's label, value-stack height at the branch). With the
+    /// stack spilled, those two fix the moves, so every branch with the same key can share one.
+    stubs: BTreeMap<(Label, usize), Label>,
 }
 
 impl<'c, 'm> FuncCompiler<'c, 'm> {
@@ -93,6 +98,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             max_out: 0,
             frame_patches: Vec::new(),
             slow: Vec::new(),
+            stubs: BTreeMap::new(),
         }
     }
 
@@ -607,9 +613,13 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         false
     }
 
-    /// Moves the branch values of frame `depth` into place and jumps there.
+    fn target(&self, depth: u32) -> &Frame {
+        &self.control[self.control.len() - 1 - depth as usize]
+    }
+
+    /// Moves the branch values of frame `depth` into place and jumps there (or returns).
     fn branch_to(&mut self, depth: u32) {
-        let frame = &self.control[self.control.len() - 1 - depth as usize];
+        let frame = self.target(depth);
         if frame.kind == Kind::Func {
             self.emit_return();
             return;
@@ -619,9 +629,26 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.cx.masm.jmp(label);
     }
 
+    /// With the stack spilled: where a branch to frame `depth` can jump directly, if it needs
+    /// no code of its own (no values to move, not a return).
+    fn direct_target(&self, depth: u32) -> Option<Label> {
+        let frame = self.target(depth);
+        let n = frame.branch_types().len();
+        (frame.kind != Kind::Func && (n == 0 || frame.base + n == self.stack.len()))
+            .then_some(frame.label)
+    }
+
+    /// The key of a branch stub to frame `depth` from here (stack spilled).
+    fn stub_key(&self, depth: u32) -> (Label, usize) {
+        (self.target(depth).label, self.stack.len())
+    }
+
     pub fn op_br(&mut self, depth: u32) {
         self.spill_all();
-        self.branch_to(depth);
+        match self.stubs.get(&self.stub_key(depth)) {
+            Some(&stub) => self.cx.masm.jmp(stub),
+            None => self.branch_to(depth),
+        }
         self.dead = true;
     }
 
@@ -629,28 +656,90 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let (_, cond) = self.pop_reg();
         self.regs.free_gpr(cond);
         self.spill_all();
-        let skip = self.cx.masm.label();
+        let key = self.stub_key(depth);
+        let shared = self.direct_target(depth).or(self.stubs.get(&key).copied());
+        if let Some(target) = shared {
+            let m = &mut self.cx.masm;
+            dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jnz =>target);
+            return;
+        }
+        // The first branch from this height to this target: its moves, inline, become the stub.
+        let (skip, stub) = (self.cx.masm.label(), self.cx.masm.label());
+        self.stubs.insert(key, stub);
         let m = &mut self.cx.masm;
-        dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jz =>skip);
+        dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jz =>skip ; =>stub);
         self.branch_to(depth);
         self.cx.masm.bind(skip);
     }
 
+    /// A chain of compares to one stub per distinct target (no code per case beyond the
+    /// compare): runs of consecutive cases with the same target share one compare.
     pub fn op_br_table(&mut self, targets: &[u32], default: u32) {
         let (_, index) = self.pop_reg();
         self.regs.free_gpr(index);
         self.spill_all();
+        // Runs of equal targets: (last case of the run, depth). The cases before a run have
+        // all been tested when its compare runs, so `index <= last` selects it.
+        let mut runs: Vec<(u32, u32)> = Vec::new();
         for (i, &depth) in targets.iter().enumerate() {
+            match runs.last_mut() {
+                Some(run) if run.1 == depth => run.0 = i as u32,
+                _ => runs.push((i as u32, depth)),
+            }
+        }
+        // Trailing cases that go where the default goes need no compare.
+        while runs.last().is_some_and(|run| run.1 == default) {
+            runs.pop();
+        }
+        // Where each target's branch starts: the frame itself, an existing stub, or a new one
+        // (emitted after the chain; the default's right after it, inline).
+        let mut pending: Vec<(u32, Label)> = Vec::new();
+        let mut entry = |this: &mut Self, depth: u32| -> Label {
+            if let Some(label) = this.direct_target(depth) {
+                return label;
+            }
+            let key = this.stub_key(depth);
+            if let Some(&stub) = this.stubs.get(&key) {
+                return stub;
+            }
+            let stub = this.cx.masm.label();
+            this.stubs.insert(key, stub);
+            pending.push((depth, stub));
+            stub
+        };
+        // The default first, so that its stub (if new) is the one emitted inline.
+        entry(self, default);
+        for &(last, depth) in &runs {
             if self.cx.masm.over_budget() {
                 return;
             }
-            let next = self.cx.masm.label();
+            let target = entry(self, depth);
             let m = &mut self.cx.masm;
-            dynasm!(m.ops ; .arch x64 ; cmp Rd(index), i as i32 ; jne =>next);
-            self.branch_to(depth);
-            self.cx.masm.bind(next);
+            dynasm!(m.ops ; .arch x64 ; cmp Rd(index), last as i32 ; jbe =>target);
         }
-        self.branch_to(default);
+        match pending.first() {
+            Some(&(depth, stub)) if depth == default => {
+                self.cx.masm.bind(stub);
+                self.branch_to(default);
+                pending.remove(0);
+            }
+            _ => {
+                let target = self.direct_target(default).unwrap_or_else(|| {
+                    *self
+                        .stubs
+                        .get(&self.stub_key(default))
+                        .expect("entry() made one")
+                });
+                self.cx.masm.jmp(target);
+            }
+        }
+        for (depth, stub) in pending {
+            if self.cx.masm.over_budget() {
+                return;
+            }
+            self.cx.masm.bind(stub);
+            self.branch_to(depth);
+        }
         self.dead = true;
     }
 
