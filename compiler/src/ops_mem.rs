@@ -1,6 +1,6 @@
 //! Linear-memory instructions. Every access is checked against `vmctx.memory_size` with the
-//! address clamped to 0 on the failing path (`cmova`), so not even a speculative access
-//! reaches outside the memory; the base is pinned in r14.
+//! address clamped on the failing path (`cmova`) so that address plus static offset is 0: not
+//! even a speculative access reaches outside the memory. The base is pinned in r14.
 
 use crate::func::FuncCompiler;
 use crate::module::{Sig, Ty};
@@ -48,10 +48,20 @@ impl FuncCompiler<'_, '_> {
             m.mov_imm(11, end);
             dynasm!(m.ops ; .arch x64 ; add r11, Rq(addr));
         }
+        // On the failing path (run speculatively before the trap), the address becomes
+        // `-offset`: with the offset added back (displacement or `add` below) the access is at
+        // the memory's base, not `offset` bytes past it. Plain `mov`s: the flags must survive.
+        dynasm!(m.ops ; .arch x64 ; cmp r11, QWORD [r15 + VMCTX_MEMORY_SIZE]);
+        let clamp = offset.wrapping_neg() as i64;
+        if clamp == 0 {
+            dynasm!(m.ops ; .arch x64 ; mov r11d, 0);
+        } else if let Ok(imm) = i32::try_from(clamp) {
+            dynasm!(m.ops ; .arch x64 ; mov r11, imm);
+        } else {
+            dynasm!(m.ops ; .arch x64 ; mov r11, QWORD clamp);
+        }
         dynasm!(m.ops
             ; .arch x64
-            ; cmp r11, QWORD [r15 + VMCTX_MEMORY_SIZE]
-            ; mov r11d, 0
             ; cmova Rq(addr), r11
             ; ja =>oob
         );

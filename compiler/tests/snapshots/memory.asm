@@ -18,11 +18,11 @@ function 0 (defined 0):
   0064  mov       esi,[rbp+18h]
   006b  lea       r11,[rsi+8]
   0073  cmp       r11,[r15+8]
-  007a  mov       r11d,0
-  0080  cmova     rsi,r11
-  0084  ja        0000000000000142h
-  008a  mov       [r14+rsi+4],ebx
-  0092  mov       rsp,rbp
-  0095  pop       rbp
-  0096  ret
-  0097  int3
+  007a  mov       r11,0FFFFFFFFFFFFFFFCh
+  0081  cmova     rsi,r11
+  0085  ja        0000000000000142h
+  008b  mov       [r14+rsi+4],ebx
+  0093  mov       rsp,rbp
+  0096  pop       rbp
+  0097  ret
+  0098  int3

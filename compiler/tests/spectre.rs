@@ -1,0 +1,88 @@
+//! Spectre v1 hardening of linear-memory accesses: on the failing path of a bounds check
+//! (which the CPU may run speculatively before the trap), the clamped address plus the
+//! instruction's displacement must be 0, so even a mispredicted access stays at the memory's
+//! base, whatever the static offset.
+
+use iced_x86::{Code, Decoder, DecoderOptions, Instruction, Mnemonic, OpKind, Register};
+use kwasm_hooks::artifact::Section;
+use kwasm_kcore::artifact::Artifact;
+
+/// The instructions of defined function 0.
+fn body(wat: &str) -> Vec<Instruction> {
+    let wasm = wat::parse_str(wat).unwrap();
+    let artifact = kwasm_compiler::compile(&wasm, &Default::default()).unwrap();
+    let art = Artifact::parse(&artifact).unwrap();
+    let code = art.section(Section::Code);
+    let f = art.funcs().iter().next().unwrap();
+    let body = &code[f.code.offset as usize..(f.code.offset + f.code.len) as usize];
+    Decoder::with_ip(64, body, 0, DecoderOptions::NONE)
+        .iter()
+        .collect()
+}
+
+/// The immediate of `mov r11, imm` / `mov r11d, imm` as the 64-bit value r11 ends up with.
+fn r11_imm(ins: &Instruction) -> Option<u64> {
+    if ins.mnemonic() != Mnemonic::Mov || ins.op_kind(1) == OpKind::Register {
+        return None;
+    }
+    match ins.op0_register() {
+        Register::R11 => Some(ins.immediate(1)), // imm32 sign-extended or imm64
+        Register::R11D => Some(ins.immediate(1) as u32 as u64),
+        _ => None,
+    }
+}
+
+/// Follows the failing path of the first bounds check: the value `cmova` puts into the
+/// address register, what is added to it before the access, and the access's displacement.
+/// Returns `addr + disp` at the access (which must be 0).
+fn failing_path_effective_offset(ins: &[Instruction]) -> u64 {
+    let cmova = ins
+        .iter()
+        .position(|i| i.mnemonic() == Mnemonic::Cmova)
+        .expect("a bounds check");
+    assert_eq!(ins[cmova].op1_register(), Register::R11);
+    let reg = ins[cmova].op0_register();
+    let mut r11 = r11_imm(&ins[cmova - 1]).expect("mov r11, imm right before cmova");
+    let mut addr = r11;
+    assert_eq!(ins[cmova + 1].mnemonic(), Mnemonic::Ja);
+    for i in &ins[cmova + 2..] {
+        if let Some(v) = r11_imm(i) {
+            r11 = v;
+        } else if i.code() == Code::Add_rm64_r64 && i.op0_register() == reg {
+            assert_eq!(i.op1_register(), Register::R11);
+            addr = addr.wrapping_add(r11);
+        } else if i.op_count() > 0
+            && (0..i.op_count()).any(|k| i.op_kind(k) == OpKind::Memory)
+            && i.memory_base() == Register::R14
+        {
+            assert_eq!(i.memory_index(), reg, "{i}");
+            return addr.wrapping_add(i.memory_displacement64());
+        } else {
+            panic!("unexpected instruction between the check and the access: {i}");
+        }
+    }
+    panic!("no access after the bounds check");
+}
+
+#[test]
+fn failing_path_address_is_the_memory_base() {
+    for offset in [0u64, 1, 0x4000_0000, 0x7fff_fff0, 0x8000_0000, 0xffff_fff0] {
+        for access in [
+            format!("(i32.load offset={offset} (local.get 0))"),
+            format!("(i64.load8_s offset={offset} (local.get 0))"),
+            format!("(f64.load offset={offset} (local.get 0))"),
+            format!("(i32.store offset={offset} (local.get 0) (i32.const 7)) (i32.const 0)"),
+            format!("(f32.store offset={offset} (local.get 0) (f32.const 1)) (i32.const 0)"),
+        ] {
+            let wat = format!(
+                "(module (memory 1) (func (param i32) (result i32) {access} drop (i32.const 0)))"
+            );
+            let ins = body(&wat);
+            assert_eq!(
+                failing_path_effective_offset(&ins),
+                0,
+                "offset {offset:#x}: {access}"
+            );
+        }
+    }
+}
