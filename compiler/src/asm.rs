@@ -117,9 +117,14 @@ impl Assembler {
     }
 
     pub fn new_label(&mut self) -> Label {
-        let id = u32::try_from(self.labels.len()).expect("fewer than 2^32 labels");
-        self.labels.push(UNBOUND);
-        Label(id)
+        match u32::try_from(self.labels.len()) {
+            Ok(id) if id != u32::MAX => {
+                self.labels.push(UNBOUND);
+                Label(id)
+            }
+            // Out of label ids: a label that can never be bound, so `finalize` fails.
+            _ => Label(u32::MAX),
+        }
     }
 
     /// The size limit was hit or memory ran out: nothing more is emitted.
@@ -248,11 +253,10 @@ impl Assembler {
             return;
         }
         let offset = self.offset();
-        let slot = &mut self.labels[label.0 as usize];
-        if *slot == UNBOUND {
-            *slot = offset;
-        } else {
-            self.set_error(AsmError::LabelBoundTwice(label));
+        match self.labels.get_mut(label.0 as usize) {
+            Some(slot) if *slot == UNBOUND => *slot = offset,
+            Some(_) => self.set_error(AsmError::LabelBoundTwice(label)),
+            None => self.set_error(AsmError::UnboundLabel(label)),
         }
     }
 
@@ -304,10 +308,10 @@ impl Assembler {
             return Err(e);
         }
         for r in &self.relocs {
-            let target = self.labels[r.label.0 as usize];
-            if target == UNBOUND {
-                return Err(AsmError::UnboundLabel(r.label));
-            }
+            let target = match self.labels.get(r.label.0 as usize) {
+                Some(&target) if target != UNBOUND => target,
+                _ => return Err(AsmError::UnboundLabel(r.label)),
+            };
             let value = (target as isize)
                 .wrapping_sub(r.base as isize)
                 .wrapping_add(r.target_offset);
@@ -406,6 +410,10 @@ mod tests {
         let nowhere = a.new_label();
         dynasm!(a ; .arch x64 ; call =>nowhere);
         assert_eq!(a.finalize(), Err(AsmError::UnboundLabel(nowhere)));
+        // A label of another assembler: an error too, not a panic.
+        let mut b = Assembler::default();
+        b.dynamic_label(nowhere);
+        assert_eq!(b.finalize(), Err(AsmError::UnboundLabel(nowhere)));
     }
 
     #[test]
