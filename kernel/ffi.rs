@@ -50,3 +50,9 @@ pub(crate) fn now_ns() -> u64 {
     // SAFETY: reads the clock; no preconditions.
     unsafe { kwasm_ktime_ns() }
 }
+
+// The in-kernel compiler (compile_c.c; see helpers.h).
+extern "C" {
+    pub(crate) fn kwasm_compile_begin(req: *mut c_void, status: *mut u32, memory_limit: usize, peak: *mut usize) -> i32;
+    pub(crate) fn kwasm_compile_end();
+}

@@ -318,6 +318,7 @@ void kwasm_debugfs_init(const void *ctx)
 {
 	kwasm_debugfs_dir = debugfs_create_dir("kwasm", NULL);
 	debugfs_create_file("programs", 0400, kwasm_debugfs_dir, (void *)ctx, &kwasm_programs_fops);
+	kwasm_compile_debugfs_init(kwasm_debugfs_dir);
 }
 
 void kwasm_debugfs_exit(void)

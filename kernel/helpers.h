@@ -83,4 +83,28 @@ int kwasm_provider_lookup(const u8 *module, size_t module_len, const u8 *name, s
 			  unsigned long *addr, void **owner);
 void kwasm_provider_put(void *owner);
 
+/*
+ * The in-kernel compiler (compile_c.c, compile_stack.S, and kcompile.o built from
+ * kernel/kcompile/). `req` is a struct Request of kernel/core/src/compile.rs; `status` points to
+ * its status field.
+ *
+ * kwasm_compile_begin takes the compile lock (killable: -EINTR), runs the compile on a stack of
+ * its own with a heap of at most `memory_limit` bytes and returns 0 with the lock held and the
+ * heap alive (the artifact lives in it); kwasm_compile_end frees the heap and drops the lock.
+ */
+int kwasm_compile_begin(void *req, u32 *status, size_t memory_limit, size_t *peak);
+void kwasm_compile_end(void);
+struct dentry;
+void kwasm_compile_debugfs_init(struct dentry *dir);
+/* Called by the compiler (kernel/kcompile/src/lib.rs). */
+void kwasm_compile_wasm(void *req);
+void *kwasm_compile_alloc(size_t size, size_t align);
+void kwasm_compile_free(void *ptr);
+int kwasm_compile_progress(u32 func);
+void __noreturn kwasm_compile_abort(void);
+/* compile_stack.S */
+void kwasm_compile_switch(void *req, void *stack_top);
+/* Does not return to its caller (objtool cannot know: callers follow it with BUG()). */
+void kwasm_compile_unwind(unsigned long return_slot);
+
 #endif

@@ -8,11 +8,12 @@ use crate::hooks::attr::{
 };
 use crate::hooks::ioctl::*;
 use crate::kcore::log::LogWriter;
-use crate::program::{Program, ARTIFACT_MAX, FUEL_MAX};
+use crate::program::{Program, Refused, FUEL_MAX};
+use kernel::sync::Arc;
 use crate::registry::Registry;
 use core::sync::atomic::Ordering;
 use crate::kcore::attr as kattr;
-use crate::{arena, KwasmState};
+use crate::{arena, compile, KwasmState};
 use core::ffi::c_long;
 use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
@@ -57,25 +58,18 @@ fn prog_load(state: &'static KwasmState, arg: usize) -> Result<c_long> {
     if attr.log_size > LOG_MAX {
         return Err(E2BIG);
     }
-    let len = attr.artifact_len as usize;
-    if len == 0 || attr.artifact == 0 {
+    let len = attr.wasm_len as usize;
+    if len == 0 || attr.wasm == 0 {
         return Err(EINVAL);
     }
-    if len > ARTIFACT_MAX {
+    if len > compile::WASM_MAX {
         return Err(E2BIG);
     }
-    let mut bytes = VVec::from_elem(0u8, len, GFP_KERNEL)?;
-    UserSlice::new(attr.artifact as usize, len).reader().read_slice(&mut bytes)?;
-    let mut log_bytes = KVVec::from_elem(0u8, if attr.log_level > 0 { attr.log_size as usize } else { 0 }, GFP_KERNEL)?;
+    let mut wasm = VVec::from_elem(0u8, len, GFP_KERNEL_ACCOUNT)?;
+    UserSlice::new(attr.wasm as usize, len).reader().read_slice(&mut wasm)?;
+    let mut log_bytes = KVVec::from_elem(0u8, if attr.log_level > 0 { attr.log_size as usize } else { 0 }, GFP_KERNEL_ACCOUNT)?;
     let mut log = LogWriter::new(&mut log_bytes);
-    let result = Program::load(state, &attr, &bytes, &mut log);
-    drop(bytes);
-    if let Ok(prog) = &result {
-        if attr.log_level >= 2 {
-            use core::fmt::Write;
-            let _ = writeln!(log, "loaded: {} bytes of code, {} exports", prog.code_size, prog.exports.len());
-        }
-    }
+    let result = compile_and_load(state, &attr, wasm, &mut log);
     let (text, truncated) = log.finish();
     if attr.log_level > 0 && !text.is_empty() {
         UserSlice::new(attr.log_buf as usize, text.len()).writer().write_slice(text)?;
@@ -85,6 +79,34 @@ fn prog_load(state: &'static KwasmState, arg: usize) -> Result<c_long> {
         return Err(ENOSPC);
     }
     Ok(Registry::install(prog)? as c_long)
+}
+
+/// The kernel compiles the module itself, then checks and installs its own output like any
+/// artifact (the second line of defence); machine code never comes from userspace.
+fn compile_and_load(
+    state: &'static KwasmState,
+    attr: &ProgLoadAttr,
+    wasm: VVec<u8>,
+    log: &mut LogWriter<'_>,
+) -> core::result::Result<Arc<Program>, Refused> {
+    use core::fmt::Write;
+    let start = crate::ffi::now_ns();
+    let compiled = compile::compile(&wasm, arena::size(), log);
+    drop(wasm);
+    let compiled = compiled?;
+    let prog = Program::load(state, attr, &compiled, start, log)?;
+    prog.load_duration_ns.store(crate::ffi::now_ns().saturating_sub(start), Ordering::Relaxed);
+    if attr.log_level >= 2 {
+        let _ = writeln!(
+            log,
+            "compiled in {} us (peak {} KiB of memory); loaded: {} bytes of code, {} exports",
+            compiled.time_ns / 1000,
+            compiled.peak_bytes / 1024,
+            prog.code_size,
+            prog.exports.len()
+        );
+    }
+    Ok(prog)
 }
 
 fn prog_test_run(arg: usize) -> Result<c_long> {
@@ -150,6 +172,9 @@ fn prog_get_info(arg: usize) -> Result<c_long> {
     attr.run_count = prog.stats.run_count.load(Ordering::Relaxed);
     attr.run_time_ns = prog.stats.run_time_ns.load(Ordering::Relaxed);
     attr.load_time_ns = prog.load_time_ns;
+    attr.load_duration_ns = prog.load_duration_ns.load(Ordering::Relaxed);
+    attr.compile_time_ns = prog.compile_time_ns;
+    attr.compile_peak_bytes = prog.compile_peak_bytes as u64;
     for (out, counter) in attr.traps.iter_mut().zip(&prog.stats.traps) {
         *out = counter.load(Ordering::Relaxed);
     }
@@ -158,6 +183,8 @@ fn prog_get_info(arg: usize) -> Result<c_long> {
 }
 
 fn prog_get_next_id(state: &KwasmState, arg: usize) -> Result<c_long> {
+    // Walking ids needs the privilege of loading, as in bpf(2).
+    require_capable()?;
     let (mut attr, size) = read_attr::<ProgIdAttr>(arg)?;
     if attr.flags != 0 {
         return Err(EINVAL);
@@ -203,6 +230,8 @@ const SELFTEST_CODE: [u8; 11] = [
 ];
 
 fn selftest(state: &KwasmState, arg: usize) -> Result<c_long> {
+    // It writes code into the arena: the privilege of loading.
+    require_capable()?;
     let (mut attr, len) = read_attr::<SelftestAttr>(arg)?;
     if attr.flags != 0 {
         return Err(EINVAL);

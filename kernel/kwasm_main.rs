@@ -23,6 +23,7 @@ mod hooks;
 mod kcore;
 
 mod arena;
+mod compile;
 mod ffi;
 mod instance;
 mod ioctl;

@@ -4,6 +4,7 @@
 //! exports. One instance per program, runs serialised by its mutex.
 
 use crate::arena::Code;
+use crate::compile::Compiled;
 use crate::ffi;
 use crate::hooks::artifact::*;
 use crate::hooks::attr::{ProgLoadAttr, PROG_NAME_LEN, PROG_TYPE_COUNT};
@@ -23,8 +24,6 @@ use kernel::prelude::*;
 use kernel::types::Opaque;
 use kernel::sync::Arc;
 
-/// Largest artifact `PROG_LOAD` copies.
-pub(crate) const ARTIFACT_MAX: usize = 16 << 20;
 /// Policy limits of a program's instance.
 pub(crate) const MEMORY_PAGES_MAX: u32 = 1024; // 64 MiB
 pub(crate) const TABLE_MAX: u32 = 65536;
@@ -71,6 +70,10 @@ pub(crate) struct Program {
     pub(crate) prog_type: u32,
     pub(crate) code_size: usize,
     pub(crate) load_time_ns: u64,
+    /// Set once the load has finished.
+    pub(crate) load_duration_ns: AtomicU64,
+    pub(crate) compile_time_ns: u64,
+    pub(crate) compile_peak_bytes: usize,
     pub(crate) default_fuel: u64,
     pub(crate) uses_float: bool,
     pub(crate) exports: KVec<Export>,
@@ -105,14 +108,16 @@ fn alloc_err<E>(_: E) -> Refused {
 }
 
 impl Program {
-    /// Checks, installs and instantiates `bytes`. Every refusal writes its reason to `log`.
+    /// Checks, installs and instantiates the artifact the kernel compiled (`PROG_LOAD` started
+    /// at `start`). Every refusal writes its reason to `log`.
     pub(crate) fn load(
         state: &'static KwasmState,
         attr: &ProgLoadAttr,
-        bytes: &[u8],
+        compiled: &Compiled,
+        start: u64,
         log: &mut impl Write,
     ) -> Result<Arc<Program>, Refused> {
-        let start = ffi::now_ns();
+        let bytes = &compiled.artifact[..];
         if attr.prog_type >= PROG_TYPE_COUNT {
             refuse!(log, EINVAL, "unknown program type {}", attr.prog_type);
         }
@@ -434,6 +439,9 @@ impl Program {
                 prog_type: attr.prog_type,
                 code_size,
                 load_time_ns: start,
+                load_duration_ns: AtomicU64::new(0),
+                compile_time_ns: compiled.time_ns,
+                compile_peak_bytes: compiled.peak_bytes,
                 state,
                 default_fuel: if attr.fuel == 0 { DEFAULT_FUEL } else { attr.fuel.min(FUEL_MAX) },
                 uses_float: h.flags & FLAG_USES_FLOAT != 0,

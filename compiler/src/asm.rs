@@ -44,6 +44,17 @@ pub enum AsmError {
     OutOfMemory,
 }
 
+impl AsmError {
+    /// How a compile that ran into this error was refused.
+    pub fn kind(&self) -> crate::ErrorKind {
+        match self {
+            AsmError::LimitExceeded { .. } => crate::ErrorKind::CodeBudget,
+            AsmError::OutOfMemory => crate::ErrorKind::OutOfMemory,
+            _ => crate::ErrorKind::Invalid,
+        }
+    }
+}
+
 impl fmt::Display for AsmError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {

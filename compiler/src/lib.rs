@@ -40,7 +40,7 @@ mod trampoline;
 mod visit;
 mod writer;
 
-pub use error::{CompileError, Result};
+pub use error::{CompileError, ErrorKind, Result};
 
 use func::{FuncCompiler, ModuleCx};
 use kwasm_hooks::artifact as art;
@@ -435,7 +435,7 @@ pub fn compile_with(
     let relocs = core::mem::take(&mut cx.masm.relocs);
     let mut code = core::mem::take(&mut cx.masm.ops)
         .finalize()
-        .map_err(|e| CompileError::new(0, format!("assembler: {e}")))?;
+        .map_err(|e| CompileError::new(0, format!("assembler: {e}")).with_kind(e.kind()))?;
     for (end, value) in patches {
         masm::Masm::patch_i32(&mut code, end, value);
     }

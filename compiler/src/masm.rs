@@ -43,7 +43,7 @@ impl Masm {
     pub fn check_budget(&self, offset: u64) -> Result<()> {
         match self.ops.failed() {
             None => Ok(()),
-            Some(e) => Err(CompileError::new(offset, e.to_string())),
+            Some(e) => Err(CompileError::new(offset, e.to_string()).with_kind(e.kind())),
         }
     }
 

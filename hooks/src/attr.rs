@@ -64,9 +64,10 @@ pub const PROG_NAME_LEN: usize = 16;
 pub struct ProgLoadAttr {
     pub size: u32,
     pub prog_type: u32,
-    /// User pointer to the artifact and its length.
-    pub artifact: u64,
-    pub artifact_len: u32,
+    /// User pointer to the WebAssembly module (`.wasm` bytes) and its length. The kernel
+    /// validates and compiles it itself; it never takes machine code from userspace.
+    pub wasm: u64,
+    pub wasm_len: u32,
     /// Must be zero.
     pub flags: u32,
     /// Fuel per run when a run does not give its own (fuel-mode artifacts); 0: the default.
@@ -134,9 +135,15 @@ pub struct ProgInfoAttr {
     pub memory_size: u64,
     pub run_count: u64,
     pub run_time_ns: u64,
+    /// When the program was loaded (monotonic clock, ns), as bpf's `load_time`.
     pub load_time_ns: u64,
     /// Traps by code (`kwasm_hooks::trap`).
     pub traps: [u64; super::trap::TRAP_COUNT as usize],
+    /// How long `PROG_LOAD` took, and how much of it went to compiling the wasm.
+    pub load_duration_ns: u64,
+    pub compile_time_ns: u64,
+    /// Most memory the compile held at once.
+    pub compile_peak_bytes: u64,
 }
 
 // SAFETY: repr(C), integer fields and arrays, no padding, starts with `size: u32`.
@@ -165,7 +172,7 @@ unsafe impl Attr for ProgIdAttr {
 const _: () = {
     assert!(core::mem::size_of::<ProgLoadAttr>() == 64);
     assert!(core::mem::size_of::<TestRunAttr>() == 64);
-    assert!(core::mem::size_of::<ProgInfoAttr>() == 72 + 8 * super::trap::TRAP_COUNT as usize);
+    assert!(core::mem::size_of::<ProgInfoAttr>() == 96 + 8 * super::trap::TRAP_COUNT as usize);
 };
 
 /// Argument of [`crate::ioctl::KWASM_IOC_PROG_GET_GLOBAL`]: reads an exported global.

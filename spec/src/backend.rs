@@ -15,11 +15,19 @@ pub enum InstantiateFailure {
 
 pub trait Backend {
     type Instance;
+    /// Instantiates a module: `wasm` is its binary, `artifact` what the userspace compiler made
+    /// of it (a backend that compiles for itself, like the kernel, loads `wasm`).
     fn instantiate(
         &mut self,
+        wasm: &[u8],
         artifact: &[u8],
         imports: &Imports,
     ) -> Result<Self::Instance, InstantiateFailure>;
+    /// An invalid or malformed module that the userspace compiler refused: `Err` if this
+    /// backend accepts it anyway.
+    fn check_refused(&mut self, _wasm: &[u8]) -> Result<(), String> {
+        Ok(())
+    }
     /// Runs an export: results, or a trap code (inner `Ok`), or another error.
     fn invoke(
         &mut self,
@@ -57,6 +65,7 @@ impl Backend for UserspaceBackend {
 
     fn instantiate(
         &mut self,
+        _wasm: &[u8],
         artifact: &[u8],
         imports: &Imports,
     ) -> Result<Self::Instance, InstantiateFailure> {

@@ -1,5 +1,6 @@
-//! Runs the spec scripts' modules in the kernel: `PROG_LOAD` and `PROG_TEST_RUN` on
-//! `/dev/kwasm` (inside the test VM). `register` names programs in the kernel, whose later
+//! Runs the spec scripts' modules in the kernel: `PROG_LOAD` (the kernel compiles the wasm) and
+//! `PROG_TEST_RUN` on `/dev/kwasm` (inside the test VM); invalid and malformed modules must be
+//! refused by the kernel's own validation too. `register` names programs in the kernel, whose later
 //! programs then import their functions and globals; memories and tables are not shared between
 //! programs, which the kernel's expected-failures list records.
 
@@ -41,9 +42,12 @@ impl Backend for KernelBackend {
 
     fn instantiate(
         &mut self,
+        wasm: &[u8],
         artifact: &[u8],
         _imports: &Imports,
     ) -> Result<KernelInstance, InstantiateFailure> {
+        // The exports' signatures come from the userspace compile of the same module; the kernel
+        // is given the wasm and compiles it itself.
         let art =
             Artifact::parse(artifact).map_err(|e| InstantiateFailure::Other(e.to_string()))?;
         let imported = art.imported(kwasm::hooks::artifact::IMPORT_FUNC);
@@ -67,7 +71,7 @@ impl Backend for KernelBackend {
                 r.to_vec(),
             ));
         }
-        match Program::load(&self.dev, artifact, &LoadOptions::default()) {
+        match Program::load(&self.dev, wasm, &LoadOptions::default()) {
             Ok(prog) => Ok(KernelInstance { prog, funcs }),
             Err(Error::Load { log, .. }) if log.contains("import") => {
                 Err(InstantiateFailure::Link(log))
@@ -77,6 +81,20 @@ impl Backend for KernelBackend {
                 None => Err(InstantiateFailure::Other(log)),
             },
             Err(e) => Err(InstantiateFailure::Other(e.to_string())),
+        }
+    }
+
+    /// The kernel's own validation must refuse it too, with `EINVAL` and a log line.
+    fn check_refused(&mut self, wasm: &[u8]) -> Result<(), String> {
+        match Program::load(&self.dev, wasm, &LoadOptions::default()) {
+            Ok(_) => Err("the kernel accepted it".into()),
+            Err(Error::Load { source, log })
+                if source.kind() == std::io::ErrorKind::InvalidInput
+                    && log.contains("invalid module") =>
+            {
+                Ok(())
+            }
+            Err(e) => Err(format!("the kernel refused it with {e}")),
         }
     }
 

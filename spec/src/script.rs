@@ -136,7 +136,7 @@ impl<B: Backend> Runner<'_, B> {
         };
         // Importing from a registered module that was skipped: skip this one too.
         let unknown_from_skipped = |f: &InstantiateFailure, skipped: &[String]| matches!(f, InstantiateFailure::Link(m) if skipped.iter().any(|s| m.starts_with(&format!("unknown import {s}."))));
-        let result = self.backend.instantiate(&artifact, &self.imports);
+        let result = self.backend.instantiate(wasm, &artifact, &self.imports);
         if let Err(f) = &result {
             if unknown_from_skipped(f, &self.skipped_registered) {
                 return Err(Outcome::Skipped);
@@ -263,7 +263,11 @@ impl<B: Backend> Runner<'_, B> {
             } => match encode(&mut module) {
                 Err(_) => Ok(true),
                 Ok(wasm) => match compile(&wasm) {
-                    Err(_) => Ok(true),
+                    Err(_) => self
+                        .backend
+                        .check_refused(&wasm)
+                        .map(|()| true)
+                        .map_err(Into::into),
                     Ok(_) => {
                         Err(format!("invalid or malformed module ({message}) was accepted").into())
                     }

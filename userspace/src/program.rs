@@ -1,4 +1,5 @@
-//! Programs in the kernel: load an artifact through `/dev/kwasm`, run its exports, read stats.
+//! Programs in the kernel: load a WebAssembly module through `/dev/kwasm` (the kernel validates
+//! and compiles it itself), run its exports, read stats.
 
 use crate::{Device, Error};
 use kwasm_hooks::attr::{
@@ -57,7 +58,13 @@ pub struct ProgInfo {
     pub memory_size: u64,
     pub run_count: u64,
     pub run_time_ns: u64,
+    /// When it was loaded (monotonic clock), as bpf's `load_time`.
     pub load_time_ns: u64,
+    /// How long the load took, and how much of it was the kernel compiling the wasm.
+    pub load_duration_ns: u64,
+    pub compile_time_ns: u64,
+    /// Most memory the kernel's compile of it held at once.
+    pub compile_peak_bytes: u64,
     pub traps: Vec<u64>,
 }
 
@@ -66,8 +73,9 @@ fn ioctl_err(ioctl: &'static str) -> impl FnOnce(io::Error) -> Error {
 }
 
 impl Program {
-    /// Loads `artifact`; a refusal carries the kernel's log.
-    pub fn load(dev: &Device, artifact: &[u8], opts: &LoadOptions) -> Result<Program, Error> {
+    /// Loads the WebAssembly module `wasm` (`.wasm` bytes); the kernel compiles it. A refusal
+    /// carries the kernel's log (for a module the kernel's compiler rejects, its reason).
+    pub fn load(dev: &Device, wasm: &[u8], opts: &LoadOptions) -> Result<Program, Error> {
         let mut log = vec![0u8; opts.log_size as usize];
         let mut name = [0u8; PROG_NAME_LEN];
         let n = opts.name.len().min(PROG_NAME_LEN);
@@ -75,8 +83,8 @@ impl Program {
         let mut attr = ProgLoadAttr {
             size: ProgLoadAttr::MIN_SIZE,
             prog_type: opts.prog_type,
-            artifact: artifact.as_ptr() as u64,
-            artifact_len: u32::try_from(artifact.len()).map_err(|_| Error::TooLarge)?,
+            wasm: wasm.as_ptr() as u64,
+            wasm_len: u32::try_from(wasm.len()).map_err(|_| Error::TooLarge)?,
             fuel: opts.fuel,
             name,
             log_buf: if log.is_empty() {
@@ -207,6 +215,9 @@ impl Program {
             run_count: attr.run_count,
             run_time_ns: attr.run_time_ns,
             load_time_ns: attr.load_time_ns,
+            load_duration_ns: attr.load_duration_ns,
+            compile_time_ns: attr.compile_time_ns,
+            compile_peak_bytes: attr.compile_peak_bytes,
             traps: attr.traps.to_vec(),
         })
     }

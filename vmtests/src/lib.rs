@@ -17,10 +17,9 @@ pub fn errno(err: &io::Error) -> i32 {
     err.raw_os_error().expect("an OS error")
 }
 
-/// Compiles a text-format module to an artifact (fuel mode).
-pub fn artifact(wat: &str) -> Vec<u8> {
-    let wasm = wat::parse_str(wat).expect("valid wat");
-    kwasm_compiler::compile(&wasm, &Default::default()).expect("compiles")
+/// The binary of a text-format module: what `PROG_LOAD` takes (the kernel compiles it).
+pub fn wasm(wat: &str) -> Vec<u8> {
+    wat::parse_str(wat).expect("valid wat")
 }
 
 /// `delete_module(2)` with `O_NONBLOCK`: a module in use answers `EWOULDBLOCK`.

@@ -3,7 +3,7 @@
 //! consistent.
 
 use kwasm::{Device, LoadOptions, Program};
-use kwasm_vmtests::{artifact, require_vm};
+use kwasm_vmtests::{require_vm, wasm};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,19 +17,19 @@ const PROG: &str = r#"(module (memory 1) (global $n (mut i64) (i64.const 0))
 #[test]
 fn parallel_load_run_close() {
     require_vm();
-    let art = Arc::new(artifact(PROG));
+    let module = Arc::new(wasm(PROG));
     let stop = Arc::new(AtomicBool::new(false));
     let runs = Arc::new(AtomicU64::new(0));
     let mut workers = Vec::new();
     for t in 0..4u64 {
-        let (art, stop, runs) = (art.clone(), stop.clone(), runs.clone());
+        let (module, stop, runs) = (module.clone(), stop.clone(), runs.clone());
         workers.push(std::thread::spawn(move || {
             let dev = Device::open().unwrap();
             let mut loads = 0;
             while !stop.load(Ordering::Relaxed) {
                 let p = Program::load(
                     &dev,
-                    &art,
+                    &module,
                     &LoadOptions {
                         name: format!("w{t}"),
                         ..Default::default()

@@ -5,7 +5,7 @@
 use kwasm::hooks::attr::{Attr, TestRunAttr};
 use kwasm::hooks::ioctl::KWASM_IOC_PROG_TEST_RUN;
 use kwasm::{Device, LoadOptions, Program};
-use kwasm_vmtests::{artifact, require_vm};
+use kwasm_vmtests::{require_vm, wasm};
 use std::arch::asm;
 
 const FLOATY: &str = r#"(module (func (export "mix") (param f64 f64) (result f64) (local i32)
@@ -63,7 +63,7 @@ fn ioctl_with_xmm(fd: i32, attr: &mut TestRunAttr, values: &[u64; 16]) -> ([u64;
 fn hammer(seed: u64, rounds: usize) {
     pin_to_cpu0();
     let dev = Device::open().unwrap();
-    let p = Program::load(&dev, &artifact(FLOATY), &LoadOptions::default()).unwrap();
+    let p = Program::load(&dev, &wasm(FLOATY), &LoadOptions::default()).unwrap();
     let expected = p
         .test_run(&dev, "mix", &[1f64.to_bits(), 2f64.to_bits()], 2, 1, 0)
         .unwrap()

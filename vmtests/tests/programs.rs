@@ -2,7 +2,7 @@
 
 use kwasm::hooks::trap::*;
 use kwasm::{Device, Error, LoadOptions, Program};
-use kwasm_vmtests::{artifact, errno, require_vm};
+use kwasm_vmtests::{errno, require_vm, wasm};
 
 fn device() -> Device {
     require_vm();
@@ -29,7 +29,7 @@ fn wait_gone(id: u32) {
 fn load(dev: &Device, wat: &str) -> Program {
     Program::load(
         dev,
-        &artifact(wat),
+        &wasm(wat),
         &LoadOptions {
             name: "test".into(),
             ..Default::default()
@@ -147,7 +147,7 @@ fn ids_list_and_reopen_programs() {
 fn refusals_explain_themselves() {
     let dev = device();
     let unknown_import =
-        artifact(r#"(module (import "env" "nope" (func)) (func (export "f") call 0))"#);
+        wasm(r#"(module (import "env" "nope" (func)) (func (export "f") call 0))"#);
     match Program::load(&dev, &unknown_import, &LoadOptions::default()) {
         Err(Error::Load { source, log }) => {
             assert_eq!(source.raw_os_error(), Some(libc::EINVAL));
@@ -155,7 +155,7 @@ fn refusals_explain_themselves() {
         }
         other => panic!("expected a refusal, got {other:?}"),
     }
-    let wrong_sig = artifact(
+    let wrong_sig = wasm(
         r#"(module (import "env" "time_ns" (func (result i32))) (func (export "f") (drop (call 0))))"#,
     );
     let Err(Error::Load { log, .. }) = Program::load(&dev, &wrong_sig, &LoadOptions::default())
@@ -163,7 +163,7 @@ fn refusals_explain_themselves() {
         panic!()
     };
     assert!(log.contains("signature"), "{log}");
-    let imported_memory = artifact(r#"(module (import "env" "memory" (memory 1)))"#);
+    let imported_memory = wasm(r#"(module (import "env" "memory" (memory 1)))"#);
     let Err(Error::Load { log, .. }) =
         Program::load(&dev, &imported_memory, &LoadOptions::default())
     else {
@@ -173,20 +173,7 @@ fn refusals_explain_themselves() {
         log.contains("env.memory") && log.contains("unknown or incompatible import"),
         "{log}"
     );
-    let wasm = wat::parse_str(r#"(module (func (export "spin") (loop $l (br $l))))"#).unwrap();
-    let yielding = kwasm_compiler::compile(
-        &wasm,
-        &kwasm_compiler::Options {
-            bound: kwasm_compiler::Bound::Yield,
-        },
-    )
-    .unwrap();
-    let Err(Error::Load { log, .. }) = Program::load(&dev, &yielding, &LoadOptions::default())
-    else {
-        panic!()
-    };
-    assert!(log.contains("fuel mode"), "{log}");
-    let too_much_memory = artifact(r#"(module (memory 2000))"#);
+    let too_much_memory = wasm(r#"(module (memory 2000))"#);
     let Err(Error::Load { source, .. }) =
         Program::load(&dev, &too_much_memory, &LoadOptions::default())
     else {
@@ -256,14 +243,14 @@ fn floats_are_computed_correctly() {
 #[test]
 fn loading_needs_privilege() {
     let dev = device();
-    let art = artifact(r#"(module (func (export "f")))"#);
+    let module = wasm(r#"(module (func (export "f")))"#);
     // SAFETY: fork in a test; the child only makes syscalls before _exit.
     let pid = unsafe { libc::fork() };
     if pid == 0 {
         let mut attr = kwasm::hooks::attr::ProgLoadAttr {
             size: std::mem::size_of::<kwasm::hooks::attr::ProgLoadAttr>() as u32,
-            artifact: art.as_ptr() as u64,
-            artifact_len: art.len() as u32,
+            wasm: module.as_ptr() as u64,
+            wasm_len: module.len() as u32,
             ..Default::default()
         };
         // SAFETY: drop privileges, then the ioctl on the fd opened as root.
@@ -295,7 +282,7 @@ fn debugfs_lists_programs() {
     let dev = device();
     let p = Program::load(
         &dev,
-        &artifact(ARITH),
+        &wasm(ARITH),
         &LoadOptions {
             name: "listed".into(),
             ..Default::default()
@@ -380,7 +367,7 @@ fn programs_import_from_registered_programs() {
     p.register(&dev, "lib_p").unwrap();
     let q = Program::load(
         &dev,
-        &artifact(r#"(module (import "lib_p" "twice" (func $t (param i64) (result i64)))
+        &wasm(r#"(module (import "lib_p" "twice" (func $t (param i64) (result i64)))
             (import "lib_p" "bump" (func $b))
             (import "lib_p" "g" (global $g (mut i64)))
             (func (export "f") (param i64) (result i64) (call $b) (i64.add (call $t (local.get 0)) (global.get $g))))"#),

@@ -3,7 +3,7 @@
 
 use kwasm::hooks::trap::TRAP_HOST_ABORT;
 use kwasm::{Device, Error, LoadOptions, Program};
-use kwasm_vmtests::{artifact, delete_module, errno, finit_module, require_vm};
+use kwasm_vmtests::{delete_module, errno, finit_module, require_vm, wasm};
 
 const USES_PROVIDER: &str = r#"(module
     (import "testprov" "mul_add" (func $ma (param i64 i64 i64) (result i64)))
@@ -15,7 +15,7 @@ const USES_PROVIDER: &str = r#"(module
 fn provider_module_serves_imports_and_stays_while_used() {
     require_vm();
     let dev = Device::open().unwrap();
-    let art = artifact(USES_PROVIDER);
+    let art = wasm(USES_PROVIDER);
     let refused = |e: Error| match e {
         Error::Load { log, .. } => log,
         other => panic!("{other}"),
@@ -34,8 +34,7 @@ fn provider_module_serves_imports_and_stays_while_used() {
         p.test_run(&dev, "boom", &[], 1, 1, 0).unwrap().trap,
         TRAP_HOST_ABORT
     );
-    let wrong =
-        artifact(r#"(module (import "testprov" "mul_add" (func (param i32) (result i32))))"#);
+    let wrong = wasm(r#"(module (import "testprov" "mul_add" (func (param i32) (result i32))))"#);
     let log = refused(Program::load(&dev, &wrong, &LoadOptions::default()).unwrap_err());
     assert!(log.contains("signature"), "{log}");
 

@@ -12,6 +12,7 @@ mod cmd;
 mod cpio;
 mod demo;
 mod guests;
+mod kcompile;
 mod kernel;
 mod kernel_log;
 mod module;

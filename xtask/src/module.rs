@@ -19,7 +19,8 @@ fn stage(src: &Path, dst: &Path) -> Result<()> {
         let name = entry.file_name();
         let name = name.to_string_lossy();
         if path.is_dir() {
-            if name != "target" && !name.starts_with('.') {
+            // kcompile/ is a cargo crate, built into kcompile.o_shipped below.
+            if name != "target" && name != "kcompile" && !name.starts_with('.') {
                 stage(&path, &dst.join(&*name))?;
             }
             continue;
@@ -52,6 +53,7 @@ pub fn build(kernel: &Kernel) -> Result<PathBuf> {
     stage(&paths::repo().join("kernel"), &stage_dir.join("kernel"))?;
     stage(&paths::repo().join("hooks"), &stage_dir.join("hooks"))?;
     let m = stage_dir.join("kernel");
+    crate::kcompile::build(kernel, &m)?;
     let log = stage_dir.join("build.log");
     let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
     let mut make = Command::new("make");

@@ -5,3 +5,4 @@ pub const EFAULT: i32 = 14;
 pub const EINVAL: i32 = 22;
 pub const ENOMEM: i32 = 12;
 pub const ENOTTY: i32 = 25;
+pub const EINTR: i32 = 4;

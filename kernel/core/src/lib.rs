@@ -8,6 +8,7 @@ pub mod arena;
 pub mod artifact;
 pub mod attr;
 pub mod bulk;
+pub mod compile;
 pub mod errno;
 pub mod host;
 pub mod log;

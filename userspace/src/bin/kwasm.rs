@@ -10,9 +10,11 @@ commands:
   selftest [INPUT]              run the module's executable-arena self-test
   compile IN.wasm -o OUT.kwo [--yield]
                                 compile a module to a kwasm artifact (fuel mode unless --yield)
-  run [--userspace] PROG.wasm|PROG.kwo --invoke NAME [ARGS...] [--fuel N] [--repeat N]
-                                run an export in the kernel (load + test run), or in this
-                                process with --userspace (ARGS: 5, i64:5, f32:1.5, ...)
+  run PROG.wasm --invoke NAME [ARGS...] [--fuel N] [--repeat N]
+                                run an export in the kernel (load: the kernel compiles the
+                                module; then a test run) (ARGS: 5, i64:5, f32:1.5, ...)
+  run --userspace PROG.wasm|PROG.kwo --invoke NAME [ARGS...] [--fuel N]
+                                the same in this process, with the userspace executor
   prog list [--json]            list the programs loaded in the kernel";
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -76,8 +78,11 @@ fn compile_bytes(wasm: &[u8], yield_mode: bool, path: &str) -> Result<Vec<u8>> {
     } else {
         kwasm_compiler::Bound::Fuel
     };
-    kwasm_compiler::compile(wasm, &kwasm_compiler::Options { bound })
-        .map_err(|e| format!("{path}: {e}").into())
+    let options = kwasm_compiler::Options {
+        bound,
+        ..Default::default()
+    };
+    kwasm_compiler::compile(wasm, &options).map_err(|e| format!("{path}: {e}").into())
 }
 
 fn compile(args: &[String]) -> Result<()> {
@@ -119,14 +124,16 @@ fn run(args: &[String]) -> Result<()> {
     let path = path.ok_or("run needs a program")?;
     let name = name.ok_or("run needs --invoke NAME")?;
     let bytes = read(&path)?;
-    let artifact = if bytes.starts_with(b"\0asm") {
-        compile_bytes(&bytes, false, &path)?
-    } else {
-        bytes
-    };
+    let is_wasm = bytes.starts_with(b"\0asm");
     if !userspace {
+        if !is_wasm {
+            // There is no way to hand the kernel machine code: it compiles every program itself.
+            return Err(
+                format!("{path}: not a .wasm module (the kernel loads WebAssembly only)").into(),
+            );
+        }
         return run_in_kernel(
-            &artifact,
+            &bytes,
             &path,
             &name,
             &values,
@@ -134,6 +141,11 @@ fn run(args: &[String]) -> Result<()> {
             repeat,
         );
     }
+    let artifact = if is_wasm {
+        compile_bytes(&bytes, false, &path)?
+    } else {
+        bytes
+    };
     let mut imports = Imports::default();
     kwasm::executor::wasi::add_to(&mut imports);
     let mut instance = Instance::new(&artifact, &imports)?;
@@ -155,7 +167,7 @@ fn run(args: &[String]) -> Result<()> {
 }
 
 fn run_in_kernel(
-    artifact: &[u8],
+    wasm: &[u8],
     path: &str,
     name: &str,
     values: &[Value],
@@ -172,7 +184,7 @@ fn run_in_kernel(
         fuel,
         ..Default::default()
     };
-    let prog = kwasm::Program::load(&dev, artifact, &opts)?;
+    let prog = kwasm::Program::load(&dev, wasm, &opts)?;
     let args: Vec<u64> = values.iter().map(|v| v.to_slot()).collect();
     let run = prog.test_run(&dev, name, &args, args.len().max(4), repeat, fuel)?;
     if run.trap != 0 {

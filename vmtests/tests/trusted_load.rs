@@ -1,0 +1,330 @@
+//! The trusted load path: the kernel compiles every program itself. A CAP_BPF-only caller loads
+//! and runs `.wasm`; machine code is refused whatever it looks like; every way a compile can
+//! fail (invalid input, budget, compiler panic, allocation failure, fatal signal) gives an errno
+//! and a log line and leaves the module working (kmemleak and lockdep are checked by the harness
+//! after the run).
+
+use kwasm::hooks::attr::{Attr, ProgIdAttr, ProgLoadAttr, SelftestAttr, TestRunAttr};
+use kwasm::hooks::ioctl::*;
+use kwasm::{Device, Error, LoadOptions, Program};
+use kwasm_vmtests::{errno, require_vm, wasm};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Fault injection is global to the module: the tests of this file compile one at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+const ADD: &str = r#"(module (func (export "add") (param i64 i64) (result i64)
+    (i64.add (local.get 0) (local.get 1))))"#;
+
+fn device() -> Device {
+    require_vm();
+    Device::open().expect("open /dev/kwasm")
+}
+
+fn load(dev: &Device, module: &[u8]) -> Result<Program, Error> {
+    Program::load(dev, module, &LoadOptions::default())
+}
+
+/// The errno and the log of a refused load.
+fn refused(result: Result<Program, Error>) -> (i32, String) {
+    match result {
+        Err(Error::Load { source, log }) => (errno(&source), log),
+        Err(e) => panic!("expected a load refusal, got {e}"),
+        Ok(_) => panic!("expected a load refusal, the program loaded"),
+    }
+}
+
+/// A module of `funcs` functions of `body` each, in text format.
+fn many_functions(funcs: usize, body: &str) -> Vec<u8> {
+    let mut wat = String::from("(module (memory 1)\n");
+    for i in 0..funcs {
+        wat += &format!("(func (export \"f{i}\") (param i32) {body})\n");
+    }
+    wat += ")";
+    wasm(&wat)
+}
+
+fn write_debugfs(name: &str, value: u32) {
+    std::fs::write(format!("/sys/kernel/debug/kwasm/{name}"), value.to_string())
+        .unwrap_or_else(|e| panic!("debugfs {name}: {e}"));
+}
+
+#[repr(C)]
+struct CapHeader {
+    version: u32,
+    pid: i32,
+}
+
+#[repr(C)]
+#[derive(Clone, Copy, Default)]
+struct CapData {
+    effective: u32,
+    permitted: u32,
+    inheritable: u32,
+}
+
+const CAPABILITY_VERSION_3: u32 = 0x2008_0522;
+const CAP_BPF: u32 = 39;
+
+/// In a forked child: become uid/gid 1000 with only `cap` (or none). Syscalls only.
+fn drop_to_user_with(cap: Option<u32>) -> bool {
+    let header = CapHeader {
+        version: CAPABILITY_VERSION_3,
+        pid: 0,
+    };
+    let mut data = [CapData::default(); 2];
+    if let Some(c) = cap {
+        let d = &mut data[(c / 32) as usize];
+        d.effective = 1 << (c % 32);
+        d.permitted = 1 << (c % 32);
+    }
+    // SAFETY: prctl/setres*id/capset with valid arguments; they change only this process.
+    unsafe {
+        libc::prctl(libc::PR_SET_KEEPCAPS, 1, 0, 0, 0) == 0
+            && libc::setresgid(1000, 1000, 1000) == 0
+            && libc::setresuid(1000, 1000, 1000) == 0
+            && libc::syscall(libc::SYS_capset, &header, data.as_ptr()) == 0
+            && libc::getuid() == 1000
+    }
+}
+
+fn ioctl_errno<T: Attr>(dev: &Device, cmd: u32, attr: &mut T) -> i32 {
+    match dev.raw_ioctl(cmd, attr as *mut T as usize) {
+        Ok(_) => 0,
+        Err(e) => errno(&e),
+    }
+}
+
+/// Runs `child` in a forked process (which must only make syscalls) and returns its exit code.
+fn in_child(child: impl FnOnce() -> i32) -> i32 {
+    // SAFETY: fork in a test; the child only makes syscalls on memory prepared before the fork,
+    // then leaves with _exit.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        let code = child();
+        // SAFETY: leave without running destructors or atexit handlers.
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    // SAFETY: waiting for our own child.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(libc::WIFEXITED(status), "child status {status:#x}");
+    libc::WEXITSTATUS(status)
+}
+
+#[test]
+fn cap_bpf_alone_loads_and_runs_wasm_and_nothing_else() {
+    let _serial = SERIAL.lock().unwrap();
+    let dev = device();
+    let module = wasm(ADD);
+    let artifact = kwasm_compiler::compile(&module, &Default::default()).unwrap();
+    let mut load = ProgLoadAttr {
+        size: ProgLoadAttr::MIN_SIZE,
+        wasm: module.as_ptr() as u64,
+        wasm_len: module.len() as u32,
+        ..Default::default()
+    };
+    let mut load_artifact = ProgLoadAttr {
+        wasm: artifact.as_ptr() as u64,
+        wasm_len: artifact.len() as u32,
+        ..load
+    };
+    let name = "add";
+    let mut slots = [2u64, 3];
+    let mut run = TestRunAttr {
+        size: TestRunAttr::MIN_SIZE,
+        name: name.as_ptr() as u64,
+        name_len: name.len() as u32,
+        nslots: 2,
+        slots: slots.as_mut_ptr() as u64,
+        ..Default::default()
+    };
+    let code = in_child(|| {
+        if !drop_to_user_with(Some(CAP_BPF)) {
+            return 10;
+        }
+        let fd = match dev.raw_ioctl(KWASM_IOC_PROG_LOAD, &mut load as *mut _ as usize) {
+            Ok(fd) => fd as u32,
+            Err(_) => return 11,
+        };
+        run.prog_fd = fd;
+        if ioctl_errno(&dev, KWASM_IOC_PROG_TEST_RUN, &mut run) != 0 || slots[0] != 5 {
+            return 12;
+        }
+        // Machine code is not a program: the bytes are not wasm.
+        if ioctl_errno(&dev, KWASM_IOC_PROG_LOAD, &mut load_artifact) != libc::EINVAL {
+            return 13;
+        }
+        0
+    });
+    assert_eq!(code, 0, "CAP_BPF-only child failed at step {code}");
+
+    // Without CAP_BPF: no load, no self-test, no id walking (as bpf(2)).
+    let mut selftest = SelftestAttr {
+        size: SelftestAttr::MIN_SIZE,
+        ..Default::default()
+    };
+    let mut next_id = ProgIdAttr {
+        size: ProgIdAttr::MIN_SIZE,
+        ..Default::default()
+    };
+    let code = in_child(|| {
+        if !drop_to_user_with(None) {
+            return 10;
+        }
+        for (i, e) in [
+            ioctl_errno(&dev, KWASM_IOC_PROG_LOAD, &mut load),
+            ioctl_errno(&dev, KWASM_IOC_SELFTEST, &mut selftest),
+            ioctl_errno(&dev, KWASM_IOC_PROG_GET_NEXT_ID, &mut next_id),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            if e != libc::EPERM {
+                return 20 + i as i32;
+            }
+        }
+        0
+    });
+    assert_eq!(code, 0, "unprivileged child failed at step {code}");
+}
+
+/// The attack from the issue: a compiled artifact of `(i64.load (local.get 0))` with its
+/// bounds check replaced by NOPs. No variant of it is accepted: the kernel takes wasm only.
+#[test]
+fn machine_code_is_never_accepted() {
+    let _serial = SERIAL.lock().unwrap();
+    let dev = device();
+    let module = wasm(
+        r#"(module (memory 1) (func (export "peek") (param i32) (result i64)
+        (i64.load (local.get 0))))"#,
+    );
+    let artifact = kwasm_compiler::compile(&module, &Default::default()).unwrap();
+    let mut patched = artifact.clone();
+    // `cmp r11, [r15 + ...]` .. `ja`: wherever the check is, NOP out every `ja rel32`.
+    for w in 0..patched.len() - 1 {
+        if patched[w] == 0x0f && patched[w + 1] == 0x87 {
+            patched[w..w + 6].fill(0x90);
+        }
+    }
+    for bytes in [&artifact, &patched] {
+        let (e, log) = refused(load(&dev, bytes));
+        assert_eq!(e, libc::EINVAL, "{log}");
+        assert!(log.contains("invalid module"), "{log}");
+    }
+    // The wasm itself loads, and its bounds check holds.
+    let p = load(&dev, &module).unwrap();
+    let r = p.test_run(&dev, "peek", &[1 << 20], 1, 1, 0).unwrap();
+    assert_eq!(r.trap, kwasm::hooks::trap::TRAP_MEMORY_OUT_OF_BOUNDS);
+}
+
+#[test]
+fn compile_failures_give_an_errno_and_a_log_line() {
+    let _serial = SERIAL.lock().unwrap();
+    let dev = device();
+
+    // Invalid: a type error (`wat` encodes without validating).
+    let invalid = wasm(r#"(module (func (result i32) (i64.const 1)))"#);
+    let (e, log) = refused(load(&dev, &invalid));
+    assert_eq!(e, libc::EINVAL, "{log}");
+    assert!(
+        log.contains("invalid module") && log.contains("type mismatch"),
+        "{log}"
+    );
+
+    // Code budget: more code than the executable arena could ever hold.
+    let huge = many_functions(600, &"(drop (i64.load offset=8 (local.get 0)))".repeat(200));
+    let start = Instant::now();
+    let (e, log) = refused(load(&dev, &huge));
+    assert_eq!(e, libc::E2BIG, "{log}");
+    assert!(log.contains("code budget"), "{log}");
+    println!("code budget refusal after {:?}", start.elapsed());
+
+    // A panic inside the compiler (injected before the first function): abandoned, not an oops.
+    write_debugfs("compile_fail_panic_nth", 1);
+    let (e, log) = refused(load(&dev, &wasm(ADD)));
+    assert_eq!(e, libc::EFAULT, "{log}");
+    assert!(
+        log.contains("compiler bug") && log.contains("injected panic"),
+        "{log}"
+    );
+
+    // An allocation failure deep inside the compile.
+    for nth in [1, 7, 40] {
+        write_debugfs("compile_fail_alloc_nth", nth);
+        let (e, log) = refused(load(&dev, &wasm(ADD)));
+        assert_eq!(e, libc::ENOMEM, "allocation {nth}: {log}");
+        assert!(log.contains("out of memory while compiling"), "{log}");
+    }
+    write_debugfs("compile_fail_alloc_nth", 0);
+
+    // The compiler still works after every way out.
+    let p = load(&dev, &wasm(ADD)).unwrap();
+    assert_eq!(
+        p.test_run(&dev, "add", &[40, 2], 2, 1, 0).unwrap().results,
+        [42]
+    );
+}
+
+/// A fatal signal stops a long compile between functions: the killed loader is gone long before
+/// the compile could have finished.
+#[test]
+fn a_fatal_signal_interrupts_a_long_compile() {
+    let _serial = SERIAL.lock().unwrap();
+    let dev = device();
+    let slow = many_functions(400, &"(nop)".repeat(4000));
+    let start = Instant::now();
+    drop(load(&dev, &slow).expect("loads when not interrupted"));
+    let full = start.elapsed();
+    println!(
+        "uninterrupted compile + load of {} bytes: {full:?}",
+        slow.len()
+    );
+    assert!(
+        full > Duration::from_millis(200),
+        "too fast to interrupt: {full:?}"
+    );
+
+    let path = std::env::temp_dir().join("kwasm-slow.wasm");
+    std::fs::write(&path, &slow).unwrap();
+    let mut child = std::process::Command::new("/bin/kwasm")
+        .args(["run", path.to_str().unwrap(), "--invoke", "f0", "0"])
+        .spawn()
+        .expect("start /bin/kwasm");
+    std::thread::sleep(full / 5);
+    let killed_at = Instant::now();
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    let took = killed_at.elapsed();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(libc::SIGKILL), "{status}");
+    assert!(
+        took < full / 2,
+        "the killed loader lived on for {took:?} (a full load: {full:?})"
+    );
+}
+
+/// Reports what loading a real program costs and how much of it is the compile.
+#[test]
+fn load_time_is_reported() {
+    let _serial = SERIAL.lock().unwrap();
+    let dev = device();
+    let module = many_functions(
+        200,
+        "(local i64) (loop $l (local.set 1 (i64.add (local.get 1) (i64.load (local.get 0)))) \
+         (br_if $l (i32.eqz (i32.wrap_i64 (local.get 1)))))",
+    );
+    let p = load(&dev, &module).unwrap();
+    let info = p.info(&dev).unwrap();
+    assert!(info.compile_time_ns > 0 && info.load_duration_ns >= info.compile_time_ns);
+    assert!(info.compile_peak_bytes > 0);
+    println!(
+        "load of {} bytes of wasm: {} us, of which compile {} us ({:.0} %), compile peak {} KiB",
+        module.len(),
+        info.load_duration_ns / 1000,
+        info.compile_time_ns / 1000,
+        100.0 * info.compile_time_ns as f64 / info.load_duration_ns as f64,
+        info.compile_peak_bytes / 1024
+    );
+}
