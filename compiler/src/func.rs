@@ -76,6 +76,14 @@ pub struct FuncCompiler<'c, 'm> {
     /// from) the target, by (target frame's label, value-stack height at the branch). With the
     /// stack spilled, those two fix the moves, so every branch with the same key can share one.
     stubs: BTreeMap<(Label, usize), Label>,
+    /// Fuel mode: operators of the current straight-line stretch not charged yet.
+    fuel_pending: u32,
+    /// Fuel mode: the check (function entry or loop header) right before the current stretch,
+    /// whose `sub` also pays for the stretch (an index into `fuel_patches`), until the
+    /// stretch ends.
+    fuel_prepaid: Option<usize>,
+    /// The imm32 of every check's `sub` (end of the field, amount), patched at the end.
+    fuel_patches: Vec<(usize, i32)>,
 }
 
 impl<'c, 'm> FuncCompiler<'c, 'm> {
@@ -99,6 +107,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             frame_patches: Vec::new(),
             slow: Vec::new(),
             stubs: BTreeMap::new(),
+            fuel_pending: 0,
+            fuel_prepaid: None,
+            fuel_patches: Vec::new(),
         }
     }
 
@@ -383,8 +394,57 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         });
     }
 
-    /// Fuel (charged here) or yield check, at function entries and loop headers. Call only with
-    /// the value stack fully spilled (the yield path calls out).
+    // ---- bounded execution ----
+    //
+    // Fuel mode charges one unit per wasm operator executed (bulk operations charge more, in
+    // their helpers). The operators of a straight-line stretch (code between two points where
+    // control can leave or join: branches, calls, returns, block/loop/if boundaries) are
+    // counted at compile time and charged with one `sub [vmctx.fuel], count` where the stretch
+    // ends, before the control transfer; a stretch that starts at a check (function entry,
+    // loop header) is charged by the check's own `sub`, patched with its count, so most loop
+    // iterations pay one `sub` per stretch and nothing else.
+    //
+    // Why this bounds the work between two checks: every operator executed was charged on its
+    // way (every path out of a stretch passes its `sub`, except traps, which end the run).
+    // Only checks (`js` after the `sub`) act on the fuel going negative, and every cycle in
+    // the code passes one: a loop's back edge lands on its header, recursion enters a function
+    // entry. Between two checks execution therefore follows a path without back edges through
+    // the current function (at most its length), plus the code after the calls it returns to
+    // (at most that much per frame, and frames are bounded by the stack limit). So fuel that
+    // is negative at one check was overdrawn by at most that much, and no path runs long
+    // without reaching a check that sees it.
+
+    /// Counts one operator reached in live code (for every operator, before emitting it).
+    pub fn fuel_count(&mut self) {
+        if !self.cx.yield_mode && !self.dead {
+            self.fuel_pending += 1;
+        }
+    }
+
+    /// Ends the current stretch: charges its operators (one `sub` with an immediate; none when
+    /// there is nothing to charge or the check before the stretch pays for it). Clobbers the
+    /// flags only.
+    pub fn fuel_charge(&mut self) {
+        let n = core::mem::take(&mut self.fuel_pending);
+        if let Some(i) = self.fuel_prepaid.take() {
+            self.fuel_patches[i].1 = n as i32;
+        } else if n > 0 {
+            self.cx.masm.sub_fuel(n as i32, false);
+        }
+    }
+
+    /// Ends the current stretch without code, where it ends in a trap (the run is over).
+    fn fuel_drop(&mut self) {
+        let n = core::mem::take(&mut self.fuel_pending);
+        if let Some(i) = self.fuel_prepaid.take() {
+            self.fuel_patches[i].1 = n as i32;
+        }
+    }
+
+    /// Fuel or yield check, at function entries and loop headers. Call only with the value
+    /// stack fully spilled (the slow paths call out). In fuel mode the check charges the
+    /// stretch that follows it (patched once that stretch ends) and acts when the fuel is
+    /// negative.
     pub fn bounded_execution_check(&mut self) {
         if self.cx.yield_mode {
             let entry = self.cx.masm.label();
@@ -398,11 +458,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             );
             self.slow.push(SlowPath::Yield { entry, resume });
         } else {
+            debug_assert!(self.fuel_pending == 0 && self.fuel_prepaid.is_none());
             let fuel_trap = self.trap_label(TRAP_OUT_OF_FUEL);
+            let end = self.cx.masm.sub_fuel(0, true);
+            self.fuel_prepaid = Some(self.fuel_patches.len());
+            self.fuel_patches.push((end, 0));
             let m = &mut self.cx.masm;
             dynasm!(m.ops
                 ; .arch x64
-                ; sub QWORD [r15 + VMCTX_FUEL], 1
                 ; js =>fuel_trap
             );
         }
@@ -496,6 +559,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.cx.max_frame = self.cx.max_frame.max(frame as u32 + 16);
         patches.push((self.frame_patches[0], -frame));
         patches.push((self.frame_patches[1], frame));
+        self.fuel_drop();
+        patches.extend_from_slice(&self.fuel_patches);
         Ok(())
     }
 
@@ -537,12 +602,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.spill_all();
                 let else_label = self.cx.masm.label();
                 frame.else_label = Some(else_label);
+                self.fuel_charge();
                 let m = &mut self.cx.masm;
                 dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jz =>else_label);
             } else {
                 self.spill_all();
             }
             if kind == Kind::Loop {
+                self.fuel_charge();
                 let label = frame.label;
                 self.cx.masm.bind(label);
                 self.bounded_execution_check();
@@ -575,6 +642,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let frame = frame.clone();
         if !self.dead {
             self.spill_all();
+            self.fuel_charge();
             self.cx.masm.jmp(frame.label);
         }
         let else_label = frame.else_label.expect("if frames have an else label");
@@ -592,6 +660,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
         if frame.kind == Kind::Func {
             if !self.dead {
+                self.fuel_charge();
                 self.emit_return();
             }
             let label = frame.label;
@@ -600,6 +669,10 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
         if !self.dead {
             self.spill_all();
+            // A label is bound here (except after a loop, whose label is its header): a join.
+            if frame.kind != Kind::Loop {
+                self.fuel_charge();
+            }
         }
         if frame.kind != Kind::Loop {
             self.cx.masm.bind(frame.label);
@@ -645,6 +718,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn op_br(&mut self, depth: u32) {
         self.spill_all();
+        self.fuel_charge();
         match self.stubs.get(&self.stub_key(depth)) {
             Some(&stub) => self.cx.masm.jmp(stub),
             None => self.branch_to(depth),
@@ -656,6 +730,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let (_, cond) = self.pop_reg();
         self.regs.free_gpr(cond);
         self.spill_all();
+        self.fuel_charge();
         let key = self.stub_key(depth);
         let shared = self.direct_target(depth).or(self.stubs.get(&key).copied());
         if let Some(target) = shared {
@@ -678,6 +753,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let (_, index) = self.pop_reg();
         self.regs.free_gpr(index);
         self.spill_all();
+        self.fuel_charge();
         // Runs of equal targets: (last case of the run, depth). The cases before a run have
         // all been tested when its compare runs, so `index <= last` selects it.
         let mut runs: Vec<(u32, u32)> = Vec::new();
@@ -744,12 +820,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     pub fn op_return(&mut self) {
+        self.fuel_charge();
         self.emit_return();
         self.dead = true;
     }
 
     pub fn op_unreachable(&mut self) {
         let l = self.trap_label(TRAP_UNREACHABLE);
+        self.fuel_drop();
         self.cx.masm.jmp(l);
         self.dead = true;
     }
@@ -849,6 +927,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
         self.spill_all();
         self.max_out = self.max_out.max(sig.slots());
+        // A call ends the stretch: the callee's work is charged by the callee.
+        self.fuel_charge();
     }
 
     /// After a call: reload the memory base, push the results from the outgoing area.

@@ -4,7 +4,7 @@
 //! right away (dynasm-rs), with software fault isolation in the code itself: bounds checks on
 //! every memory access, a stack-limit check in every prologue, table and signature checks on
 //! `call_indirect`, division and conversion traps, and fuel or yield checks at function entries
-//! and loop headers. Every trap jumps to a stub that returns its code through the entry
+//! and loop headers (fuel is charged per operator run, see `func.rs`). Every trap jumps to a stub that returns its code through the entry
 //! trampoline.
 //!
 //! Without the default `std` feature the crate is `no_std` + `alloc`, for the kernel module.
@@ -55,7 +55,8 @@ use wasmparser::{
 /// How the generated code bounds its running time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Bound {
-    /// Charge fuel at function entries and loop headers; out of fuel traps (hooks).
+    /// Charge fuel for every operator run (counted per straight-line stretch), check it at
+    /// function entries and loop headers; out of fuel traps (hooks).
     #[default]
     Fuel,
     /// Check `vmctx.yield_requested` there and call the yield helper (servers).

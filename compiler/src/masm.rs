@@ -11,6 +11,7 @@ use dynasm::dynasm;
 use kwasm_hooks::artifact::{
     Reloc, RELOC_CALL_HELPER, RELOC_CALL_IMPORT, RELOC_INDIRECT_THUNK, RELOC_TYPE_ID,
 };
+use kwasm_hooks::vmctx::VMCTX_FUEL;
 
 /// `endbr64`: every function entry and indirect-branch target starts with it (IBT).
 pub const ENDBR64: [u8; 4] = [0xf3, 0x0f, 0x1e, 0xfa];
@@ -105,6 +106,22 @@ impl Masm {
     /// Indirect call through r11, via the platform's thunk (retpoline in the kernel).
     pub fn call_r11(&mut self) {
         self.call_reloc(RELOC_INDIRECT_THUNK, u32::from(R11));
+    }
+
+    /// `sub QWORD [r15 + VMCTX_FUEL], n` in its short forms (disp8; imm8 when `n` fits and
+    /// `imm32` is false): 5 or 8 bytes instead of dynasm's 11. Returns the offset of the end of
+    /// the instruction, which is the end of its immediate (a patch site with `imm32`).
+    pub fn sub_fuel(&mut self, n: i32, imm32: bool) -> usize {
+        const _: () = assert!(VMCTX_FUEL >= 0 && VMCTX_FUEL <= i8::MAX as i32);
+        // REX.W + REX.B (r15), 83 /5 ib or 81 /5 id, ModRM mod=01 (disp8) reg=5 rm=7 (r15).
+        if !imm32 && i8::try_from(n).is_ok() {
+            self.ops
+                .extend([0x49, 0x83, 0x6f, VMCTX_FUEL as u8, n as i8 as u8]);
+        } else {
+            self.ops.extend([0x49, 0x81, 0x6f, VMCTX_FUEL as u8]);
+            self.ops.extend(n.to_le_bytes());
+        }
+        self.offset()
     }
 
     pub fn jmp(&mut self, label: Label) {

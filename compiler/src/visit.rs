@@ -16,6 +16,7 @@ impl FuncCompiler<'_, '_> {
     /// Emits one operator; returns true at the function's final `end`.
     pub fn op(&mut self, op: &O<'_>, offset: u64) -> Result<bool> {
         use Ty::*;
+        self.fuel_count();
         // Control structure is tracked in dead code too; everything else there is skipped.
         match op {
             O::Block { blockty } => {

@@ -44,7 +44,8 @@ pub struct VmCtx {
     pub stack_limit: u64,
     /// Top (highest address, 16-byte aligned) of the wasm stack.
     pub stack_top: u64,
-    /// Fuel left; a function entry or loop header that makes it negative traps.
+    /// Fuel left. The code charges one unit per wasm operator it runs (bulk operations charge
+    /// by their length); a function entry or loop header that finds it negative traps.
     pub fuel: i64,
     /// Yield mode: non-zero asks the code to call the yield helper at the next check.
     pub yield_requested: u64,

@@ -39,17 +39,69 @@ fn runaway_loop_runs_out_of_fuel() {
 
 #[test]
 fn a_call_tree_without_loops_is_charged() {
-    // f calls g twice, g calls h twice: 1 + 2 + 4 = 7 function entries, no loop at all.
+    // f calls g twice, g calls h twice, no loop at all. Every operator is one unit: h is its
+    // `end` (1), g is `call call end` plus two h (3 + 2), f is `call call end` plus two g
+    // (3 + 2 * 5).
     let wat = r#"(module
         (func $h)
         (func $g (call $h) (call $h))
         (func (export "f") (call $g) (call $g)))"#;
     let mut i = instance(wat, Bound::Fuel);
-    i.set_fuel(7);
-    i.invoke("f", &[]).expect("7 units are enough");
+    i.set_fuel(13);
+    i.invoke("f", &[]).expect("13 units are enough");
     assert_eq!(i.fuel(), 0);
-    i.set_fuel(6);
+    // Only checks (function entries, loop headers) act on negative fuel: the stretches after
+    // the last check (`end` of g, `end` of f) overdraw without trapping.
+    i.set_fuel(11);
+    i.invoke("f", &[])
+        .expect("the last check (h's entry) still sees 0");
+    assert_eq!(i.fuel(), -2);
+    i.set_fuel(10);
     assert_eq!(trap_code(i.invoke("f", &[])), TRAP_OUT_OF_FUEL);
+}
+
+/// Fuel spent by one call of `f` (no arguments).
+fn spent(i: &mut Instance, args: &[Value]) -> i64 {
+    i.set_fuel(1 << 40);
+    i.invoke("f", args).expect("enough fuel");
+    (1 << 40) - i.fuel()
+}
+
+#[test]
+fn straight_line_code_is_charged_by_its_length() {
+    // 250 × 4 operators, then `local.get` and `end`: no loop, no call, one function entry.
+    let body = "(local.set 0 (i32.add (local.get 0) (i32.const 1)))".repeat(250);
+    let wat =
+        format!(r#"(module (func (export "f") (result i32) (local i32) {body} (local.get 0)))"#);
+    let mut i = instance(&wat, Bound::Fuel);
+    assert_eq!(spent(&mut i, &[]), 1002);
+}
+
+#[test]
+fn loops_are_charged_per_operator_executed() {
+    // Entry: `loop` (1); each of the 1000 iterations: 8 operators up to the `br_if`; after the
+    // loop: `end end` and `local.get` (3).
+    let wat = r#"(module (func (export "f") (result i32) (local i32)
+        (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                 (br_if $l (i32.lt_u (local.get 0) (i32.const 1000))))
+        (local.get 0)))"#;
+    let mut i = instance(wat, Bound::Fuel);
+    assert_eq!(spent(&mut i, &[]), 1 + 1000 * 8 + 3);
+}
+
+#[test]
+fn both_arms_of_an_if_are_charged_for_what_they_run() {
+    // `local.get if` (2), then arm: 20 or 2 `nop`s and the `else`/`end` that closes it (1),
+    // then `end` of the function (1).
+    let wat = format!(
+        r#"(module (func (export "f") (param i32)
+        (if (local.get 0) (then {}) (else {}))))"#,
+        "nop ".repeat(20),
+        "nop ".repeat(2)
+    );
+    let mut i = instance(&wat, Bound::Fuel);
+    assert_eq!(spent(&mut i, &[Value::I32(1)]), 2 + 20 + 1 + 1);
+    assert_eq!(spent(&mut i, &[Value::I32(0)]), 2 + 2 + 1 + 1);
 }
 
 #[test]

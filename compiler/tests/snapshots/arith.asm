@@ -4,60 +4,60 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        0000000000000338h
+  0017  jb        0000000000000328h
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],1
-  002f  js        0000000000000342h
-  0035  mov       ebx,[rbp+18h]
-  003c  mov       esi,[rbp+10h]
-  0043  add       esi,ebx
-  0046  imul      esi,3
-  004d  mov       [rbp+10h],rsi
-  0054  mov       rsp,rbp
-  0057  pop       rbp
-  0058  ret
-  0059  int3
+  0024  sub       qword ptr [r15+20h],6
+  002c  js        0000000000000332h
+  0032  mov       ebx,[rbp+18h]
+  0039  mov       esi,[rbp+10h]
+  0040  add       esi,ebx
+  0043  imul      esi,3
+  004a  mov       [rbp+10h],rsi
+  0051  mov       rsp,rbp
+  0054  pop       rbp
+  0055  ret
+  0056  int3
 function 1 (defined 1):
   0060  endbr64
   0064  push      rbp
   0065  mov       rbp,rsp
   0068  lea       rax,[rsp-10h]
   0070  cmp       rax,[r15+10h]
-  0077  jb        0000000000000338h
+  0077  jb        0000000000000328h
   007d  sub       rsp,10h
-  0084  sub       qword ptr [r15+20h],1
-  008f  js        0000000000000342h
-  0095  mov       rbx,[rbp+18h]
-  009c  mov       rax,[rbp+10h]
-  00a3  test      rbx,rbx
-  00a6  je        000000000000031Ah
-  00ac  cmp       rbx,0FFFFFFFFFFFFFFFFh
-  00b3  jne       00000000000000C7h
-  00b9  neg       rax
-  00bc  jo        0000000000000324h
-  00c2  jmp       00000000000000CCh
-  00c7  cqo
-  00c9  idiv      rbx
-  00cc  mov       [rbp+10h],rax
-  00d3  mov       rsp,rbp
-  00d6  pop       rbp
-  00d7  ret
-  00d8  int3
+  0084  sub       qword ptr [r15+20h],4
+  008c  js        0000000000000332h
+  0092  mov       rbx,[rbp+18h]
+  0099  mov       rax,[rbp+10h]
+  00a0  test      rbx,rbx
+  00a3  je        000000000000030Ah
+  00a9  cmp       rbx,0FFFFFFFFFFFFFFFFh
+  00b0  jne       00000000000000C4h
+  00b6  neg       rax
+  00b9  jo        0000000000000314h
+  00bf  jmp       00000000000000C9h
+  00c4  cqo
+  00c6  idiv      rbx
+  00c9  mov       [rbp+10h],rax
+  00d0  mov       rsp,rbp
+  00d3  pop       rbp
+  00d4  ret
+  00d5  int3
 function 2 (defined 2):
   00e0  endbr64
   00e4  push      rbp
   00e5  mov       rbp,rsp
   00e8  lea       rax,[rsp-10h]
   00f0  cmp       rax,[r15+10h]
-  00f7  jb        0000000000000338h
+  00f7  jb        0000000000000328h
   00fd  sub       rsp,10h
-  0104  sub       qword ptr [r15+20h],1
-  010f  js        0000000000000342h
-  0115  mov       ecx,[rbp+18h]
-  011c  mov       ebx,[rbp+10h]
-  0123  shl       ebx,cl
-  0126  mov       [rbp+10h],rbx
-  012d  mov       rsp,rbp
-  0130  pop       rbp
-  0131  ret
-  0132  int3
+  0104  sub       qword ptr [r15+20h],4
+  010c  js        0000000000000332h
+  0112  mov       ecx,[rbp+18h]
+  0119  mov       ebx,[rbp+10h]
+  0120  shl       ebx,cl
+  0123  mov       [rbp+10h],rbx
+  012a  mov       rsp,rbp
+  012d  pop       rbp
+  012e  ret
+  012f  int3

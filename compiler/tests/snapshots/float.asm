@@ -6,23 +6,23 @@ function 0 (defined 0):
   0010  cmp       rax,[r15+10h]
   0017  jb        0000000000000278h
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],1
-  002f  js        0000000000000282h
-  0035  movsd     xmm0,[rbp+18h]
-  003e  movsd     xmm1,[rbp+10h]
-  0047  ucomisd   xmm1,xmm0
-  004c  jne       000000000000006Ch
-  0052  jp        0000000000000062h
-  0058  orpd      xmm1,xmm0
-  005d  jmp       0000000000000071h
-  0062  addsd     xmm1,xmm0
-  0067  jmp       0000000000000071h
-  006c  minsd     xmm1,xmm0
-  0071  movsd     [rbp+10h],xmm1
-  007a  mov       rsp,rbp
-  007d  pop       rbp
-  007e  ret
-  007f  int3
+  0024  sub       qword ptr [r15+20h],4
+  002c  js        0000000000000282h
+  0032  movsd     xmm0,[rbp+18h]
+  003b  movsd     xmm1,[rbp+10h]
+  0044  ucomisd   xmm1,xmm0
+  0049  jne       0000000000000069h
+  004f  jp        000000000000005Fh
+  0055  orpd      xmm1,xmm0
+  005a  jmp       000000000000006Eh
+  005f  addsd     xmm1,xmm0
+  0064  jmp       000000000000006Eh
+  0069  minsd     xmm1,xmm0
+  006e  movsd     [rbp+10h],xmm1
+  0077  mov       rsp,rbp
+  007a  pop       rbp
+  007b  ret
+  007c  int3
 function 1 (defined 1):
   0080  endbr64
   0084  push      rbp
@@ -31,24 +31,24 @@ function 1 (defined 1):
   0090  cmp       rax,[r15+10h]
   0097  jb        0000000000000278h
   009d  sub       rsp,10h
-  00a4  sub       qword ptr [r15+20h],1
-  00af  js        0000000000000282h
-  00b5  movss     xmm0,[rbp+10h]
-  00be  ucomiss   xmm0,xmm0
-  00c2  jp        000000000000026Eh
-  00c8  mov       r11d,0CF000001h
-  00ce  movd      xmm15,r11d
-  00d3  ucomiss   xmm0,xmm15
-  00d7  jbe       0000000000000264h
-  00dd  mov       r11d,4F000000h
-  00e3  movd      xmm15,r11d
-  00e8  ucomiss   xmm0,xmm15
-  00ec  jae       0000000000000264h
-  00f2  cvttss2si rbx,xmm0
-  00f7  mov       ebx,ebx
-  00fa  jmp       00000000000000FFh
-  00ff  mov       [rbp+10h],rbx
-  0106  mov       rsp,rbp
-  0109  pop       rbp
-  010a  ret
-  010b  int3
+  00a4  sub       qword ptr [r15+20h],3
+  00ac  js        0000000000000282h
+  00b2  movss     xmm0,[rbp+10h]
+  00bb  ucomiss   xmm0,xmm0
+  00bf  jp        000000000000026Eh
+  00c5  mov       r11d,0CF000001h
+  00cb  movd      xmm15,r11d
+  00d0  ucomiss   xmm0,xmm15
+  00d4  jbe       0000000000000264h
+  00da  mov       r11d,4F000000h
+  00e0  movd      xmm15,r11d
+  00e5  ucomiss   xmm0,xmm15
+  00e9  jae       0000000000000264h
+  00ef  cvttss2si rbx,xmm0
+  00f4  mov       ebx,ebx
+  00f7  jmp       00000000000000FCh
+  00fc  mov       [rbp+10h],rbx
+  0103  mov       rsp,rbp
+  0106  pop       rbp
+  0107  ret
+  0108  int3

@@ -160,7 +160,7 @@ mod tests {
         let mut r = Request::new(&[], 0, 0);
         let long = "é".repeat(MESSAGE_MAX);
         r.set_message(&long);
-        assert!(r.message_len <= MESSAGE_MAX && r.message_len % 2 == 0);
+        assert!(r.message_len <= MESSAGE_MAX && r.message_len.is_multiple_of(2));
         assert_eq!(r.message(), &long[..r.message_len]);
 
         let mut r = Request::new(&[], 0, 0);
