@@ -26,6 +26,7 @@ pub(crate) fn address(id: u32) -> Option<usize> {
         HELPER_TABLE_COPY => table_copy,
         HELPER_ELEM_DROP => elem_drop,
         HELPER_CALL_FOREIGN => return Some(call_foreign as *const () as usize),
+        HELPER_FUEL_EXHAUSTED => fuel_exhausted,
         _ => return None,
     };
     Some(f as usize)
@@ -83,6 +84,22 @@ unsafe extern "C" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     may_sleep(inst, || unsafe { ffi::kwasm_cond_resched() });
     TRAP_NONE
 }
+
+// --- HELPER_FUEL_EXHAUSTED (added with the fuel-per-operator change; kcore::fuel) ---
+/// A fuel check (function entry or loop header) found `vmctx.fuel` negative: refill it from
+/// `vmctx.fuel_reserve` a slice at a time, or stop the run with `TRAP_OUT_OF_FUEL`.
+/// TODO(kernel): reschedule and check for signals here.
+unsafe extern "C" fn fuel_exhausted(vmctx: *mut VmCtx, _slots: *mut u64) -> u32 {
+    // SAFETY: generated code passes its own vmctx, which lives as long as the run; nothing
+    // else touches it during the call.
+    let vm = unsafe { &mut *vmctx };
+    if crate::kcore::fuel::refill(vm, crate::hooks::fuel::FUEL_SLICE) {
+        TRAP_NONE
+    } else {
+        crate::hooks::trap::TRAP_OUT_OF_FUEL
+    }
+}
+// --- end HELPER_FUEL_EXHAUSTED ---
 
 unsafe extern "C" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.

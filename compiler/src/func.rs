@@ -51,6 +51,9 @@ enum SlowPath {
     Yield { entry: Label, resume: Label },
     /// `call_indirect` of another instance's function (entry address in r11).
     Foreign { entry: Label, resume: Label },
+    /// Fuel mode: a check found the fuel negative; call the fuel helper (which refills or
+    /// traps), then continue at `resume`.
+    Fuel { entry: Label, resume: Label },
 }
 
 pub struct FuncCompiler<'c, 'm> {
@@ -459,15 +462,18 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             self.slow.push(SlowPath::Yield { entry, resume });
         } else {
             debug_assert!(self.fuel_pending == 0 && self.fuel_prepaid.is_none());
-            let fuel_trap = self.trap_label(TRAP_OUT_OF_FUEL);
+            let entry = self.cx.masm.label();
+            let resume = self.cx.masm.label();
             let end = self.cx.masm.sub_fuel(0, true);
             self.fuel_prepaid = Some(self.fuel_patches.len());
             self.fuel_patches.push((end, 0));
             let m = &mut self.cx.masm;
             dynasm!(m.ops
                 ; .arch x64
-                ; js =>fuel_trap
+                ; js =>entry
+                ; =>resume
             );
+            self.slow.push(SlowPath::Fuel { entry, resume });
         }
     }
 
@@ -522,7 +528,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     /// Finishes the function: slow paths, then records its frame-size patches in `patches`.
     pub fn finish(mut self, patches: &mut Vec<(usize, i32)>) -> Result<()> {
         for path in core::mem::take(&mut self.slow) {
-            // Both call a helper with (vmctx, the slot area[, the table entry]) and resume; a
+            // Each calls a helper with (vmctx, the slot area[, the table entry]) and resumes; a
             // non-zero return is a trap code. The memory base may have moved meanwhile.
             let (entry, resume, helper) = match path {
                 SlowPath::Yield { entry, resume } => {
@@ -530,6 +536,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 }
                 SlowPath::Foreign { entry, resume } => {
                     (entry, resume, kwasm_hooks::artifact::HELPER_CALL_FOREIGN)
+                }
+                SlowPath::Fuel { entry, resume } => {
+                    (entry, resume, kwasm_hooks::artifact::HELPER_FUEL_EXHAUSTED)
                 }
             };
             let trap = self.cx.trap_eax;

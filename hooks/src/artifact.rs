@@ -237,7 +237,12 @@ pub const HELPER_ELEM_DROP: u32 = 8;
 /// address comes as a third argument (rdx); the runtime enters that instance properly (its own
 /// vmctx, stack and trap frame) with the caller's slot area.
 pub const HELPER_CALL_FOREIGN: u32 = 9;
-pub const HELPER_COUNT: u32 = 10;
+/// Fuel mode: a check (function entry or loop header) found `vmctx.fuel` negative. The
+/// runtime may refill it (from `vmctx.fuel_reserve`, `kcore::fuel::refill`; a time slice),
+/// reschedule, look for signals: 0 resumes the code, anything else traps with that code
+/// (`TRAP_OUT_OF_FUEL` when there is nothing left to run on).
+pub const HELPER_FUEL_EXHAUSTED: u32 = 10;
+pub const HELPER_COUNT: u32 = 11;
 
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

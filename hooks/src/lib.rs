@@ -7,6 +7,7 @@
 pub mod abi;
 pub mod artifact;
 pub mod attr;
+pub mod fuel;
 pub mod ioctl;
 pub mod trap;
 pub mod vmctx;

@@ -62,6 +62,11 @@ pub struct VmCtx {
     pub memory_pages: u64,
     /// For the runtime: back pointer to the instance that owns this vmctx.
     pub instance: u64,
+    /// Fuel not handed out yet: when a check finds `fuel` negative, the code calls
+    /// `HELPER_FUEL_EXHAUSTED`, which moves fuel from here into `fuel` a slice at a time
+    /// (`kcore::fuel::refill`) or traps when nothing is left. The generated code never reads
+    /// it. Last field: the offsets above are part of the compiled code's ABI.
+    pub fuel_reserve: i64,
 }
 
 macro_rules! offset_of_field {
@@ -81,6 +86,26 @@ pub const VMCTX_TABLE_BASE: i32 = offset_of_field!(table_base);
 pub const VMCTX_TABLE_LEN: i32 = offset_of_field!(table_len);
 pub const VMCTX_GLOBALS_BASE: i32 = offset_of_field!(globals_base);
 pub const VMCTX_MEMORY_PAGES: i32 = offset_of_field!(memory_pages);
+pub const VMCTX_INSTANCE: i32 = offset_of_field!(instance);
+pub const VMCTX_FUEL_RESERVE: i32 = offset_of_field!(fuel_reserve);
+
+// The layout generated code was compiled against: fields are only ever added at the end.
+const _: () = {
+    assert!(VMCTX_MEMORY_BASE == 0);
+    assert!(VMCTX_MEMORY_SIZE == 8);
+    assert!(VMCTX_STACK_LIMIT == 16);
+    assert!(VMCTX_STACK_TOP == 24);
+    assert!(VMCTX_FUEL == 32);
+    assert!(VMCTX_YIELD == 40);
+    assert!(VMCTX_HOST_SP == 48);
+    assert!(VMCTX_TABLE_BASE == 56);
+    assert!(VMCTX_TABLE_LEN == 64);
+    assert!(VMCTX_GLOBALS_BASE == 72);
+    assert!(VMCTX_MEMORY_PAGES == 80);
+    assert!(VMCTX_INSTANCE == 88);
+    assert!(VMCTX_FUEL_RESERVE == 96);
+    assert!(core::mem::size_of::<VmCtx>() == 104);
+};
 
 /// Wasm page size.
 pub const PAGE_SIZE: u64 = 65536;

@@ -155,3 +155,27 @@ fn deep_recursion_traps_instead_of_crashing() {
         TRAP_STACK_EXHAUSTED
     );
 }
+
+#[test]
+fn out_of_fuel_calls_the_runtime_which_refills_from_the_reserve() {
+    let wat = r#"(module (func (export "f") (result i32) (local i32)
+        (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+                 (br_if $l (i32.lt_u (local.get 0) (i32.const 1000))))
+        (local.get 0)))"#;
+    let mut i = instance(wat, Bound::Fuel);
+    // 8004 units of work on 100 units of fuel: the first check that finds the fuel negative
+    // calls the fuel helper, which moves a slice from the reserve, and the loop goes on.
+    i.set_fuel(100);
+    i.set_fuel_reserve(10_000);
+    assert_eq!(i.invoke("f", &[]).unwrap(), vec![Value::I32(1000)]);
+    assert_eq!(i.fuel() + i.fuel_reserve(), 100 + 10_000 - 8004);
+    assert!(i.fuel_reserve() < 10_000, "the reserve was drawn on");
+
+    // A runaway loop runs on the reserve until it is empty, then traps.
+    let mut i = instance(SPIN, Bound::Fuel);
+    i.set_fuel(10);
+    i.set_fuel_reserve(1_000_000);
+    assert_eq!(trap_code(i.invoke("spin", &[])), TRAP_OUT_OF_FUEL);
+    assert_eq!(i.fuel_reserve(), 0);
+    assert!(i.fuel() < 0);
+}

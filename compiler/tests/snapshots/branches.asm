@@ -4,10 +4,10 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-30h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        00000000000003F8h
+  0017  jb        0000000000000438h
   001d  sub       rsp,30h
   0024  sub       qword ptr [r15+20h],9
-  002c  js        0000000000000402h
+  002c  js        0000000000000142h
   0032  mov       qword ptr [rbp-8],1
   003d  mov       qword ptr [rbp-10h],2
   0048  mov       qword ptr [rbp-18h],3
@@ -55,64 +55,80 @@ function 0 (defined 0):
   013f  pop       rbp
   0140  ret
   0141  int3
+  0142  mov       rdi,r15
+  0145  mov       rsi,rsp
+  0148  mov       rdx,r11
+  014b  call      0000000000000150h
+  0150  test      eax,eax
+  0152  jne       00000000000003E3h
+  0158  mov       r14,[r15]
+  015f  jmp       0000000000000032h
 function 1 (defined 1):
-  0150  endbr64
-  0154  push      rbp
-  0155  mov       rbp,rsp
-  0158  lea       rax,[rsp-20h]
-  0160  cmp       rax,[r15+10h]
-  0167  jb        00000000000003F8h
-  016d  sub       rsp,20h
-  0174  sub       qword ptr [r15+20h],7
-  017c  js        0000000000000402h
-  0182  mov       ebx,[rbp+10h]
-  0189  cmp       ebx,1
-  0190  sete      bl
-  0194  movzx     ebx,bl
-  0198  mov       qword ptr [rbp-8],7
-  01a3  mov       qword ptr [rbp-10h],1
-  01ae  test      ebx,ebx
-  01b1  je        00000000000001CAh
-  01b7  mov       r11,[rbp-10h]
-  01be  mov       [rbp-8],r11
-  01c5  jmp       0000000000000280h
-  01ca  mov       ebx,[rbp+10h]
-  01d1  cmp       ebx,2
-  01d8  sete      bl
-  01dc  movzx     ebx,bl
-  01e0  mov       qword ptr [rbp-10h],2
-  01eb  sub       qword ptr [r15+20h],6
-  01f0  test      ebx,ebx
-  01f3  jne       00000000000001B7h
-  01f9  mov       ebx,[rbp+10h]
-  0200  cmp       ebx,3
-  0207  sete      bl
-  020b  movzx     ebx,bl
-  020f  mov       qword ptr [rbp-10h],3
-  021a  sub       qword ptr [r15+20h],6
-  021f  test      ebx,ebx
-  0222  je        000000000000023Ch
-  0228  mov       r11,[rbp-10h]
-  022f  mov       [rbp+10h],r11
-  0236  mov       rsp,rbp
-  0239  pop       rbp
-  023a  ret
-  023b  int3
-  023c  mov       ebx,[rbp+10h]
-  0243  cmp       ebx,4
-  024a  sete      bl
-  024e  movzx     ebx,bl
-  0252  mov       qword ptr [rbp-10h],4
-  025d  sub       qword ptr [r15+20h],6
-  0262  test      ebx,ebx
-  0265  jne       0000000000000228h
-  026b  mov       qword ptr [rbp-10h],9
-  0276  sub       qword ptr [r15+20h],3
-  027b  jmp       00000000000001B7h
-  0280  sub       qword ptr [r15+20h],1
-  0285  mov       r11,[rbp-8]
-  028c  mov       [rbp+10h],r11
-  0293  mov       rsp,rbp
-  0296  pop       rbp
-  0297  ret
-  0298  int3
+  0170  endbr64
+  0174  push      rbp
+  0175  mov       rbp,rsp
+  0178  lea       rax,[rsp-20h]
+  0180  cmp       rax,[r15+10h]
+  0187  jb        0000000000000438h
+  018d  sub       rsp,20h
+  0194  sub       qword ptr [r15+20h],7
+  019c  js        00000000000002B9h
+  01a2  mov       ebx,[rbp+10h]
+  01a9  cmp       ebx,1
+  01b0  sete      bl
+  01b4  movzx     ebx,bl
+  01b8  mov       qword ptr [rbp-8],7
+  01c3  mov       qword ptr [rbp-10h],1
+  01ce  test      ebx,ebx
+  01d1  je        00000000000001EAh
+  01d7  mov       r11,[rbp-10h]
+  01de  mov       [rbp-8],r11
+  01e5  jmp       00000000000002A0h
+  01ea  mov       ebx,[rbp+10h]
+  01f1  cmp       ebx,2
+  01f8  sete      bl
+  01fc  movzx     ebx,bl
+  0200  mov       qword ptr [rbp-10h],2
+  020b  sub       qword ptr [r15+20h],6
+  0210  test      ebx,ebx
+  0213  jne       00000000000001D7h
+  0219  mov       ebx,[rbp+10h]
+  0220  cmp       ebx,3
+  0227  sete      bl
+  022b  movzx     ebx,bl
+  022f  mov       qword ptr [rbp-10h],3
+  023a  sub       qword ptr [r15+20h],6
+  023f  test      ebx,ebx
+  0242  je        000000000000025Ch
+  0248  mov       r11,[rbp-10h]
+  024f  mov       [rbp+10h],r11
+  0256  mov       rsp,rbp
+  0259  pop       rbp
+  025a  ret
+  025b  int3
+  025c  mov       ebx,[rbp+10h]
+  0263  cmp       ebx,4
+  026a  sete      bl
+  026e  movzx     ebx,bl
+  0272  mov       qword ptr [rbp-10h],4
+  027d  sub       qword ptr [r15+20h],6
+  0282  test      ebx,ebx
+  0285  jne       0000000000000248h
+  028b  mov       qword ptr [rbp-10h],9
+  0296  sub       qword ptr [r15+20h],3
+  029b  jmp       00000000000001D7h
+  02a0  sub       qword ptr [r15+20h],1
+  02a5  mov       r11,[rbp-8]
+  02ac  mov       [rbp+10h],r11
+  02b3  mov       rsp,rbp
+  02b6  pop       rbp
+  02b7  ret
+  02b8  int3
+  02b9  mov       rdi,r15
+  02bc  mov       rsi,rsp
+  02bf  mov       rdx,r11
+  02c2  call      00000000000002C7h
+  02c7  test      eax,eax
+  02c9  jne       00000000000003E3h
+  02cf  mov       r14,[r15]
+  02d6  jmp       00000000000001A2h

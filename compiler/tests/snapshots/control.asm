@@ -4,13 +4,13 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-20h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        00000000000001B8h
+  0017  jb        00000000000001F8h
   001d  sub       rsp,20h
   0024  mov       qword ptr [rbp-8],0
   002f  sub       qword ptr [r15+20h],2
-  0037  js        00000000000001C2h
+  0037  js        00000000000000C5h
   003d  sub       qword ptr [r15+20h],5
-  0045  js        00000000000001C2h
+  0045  js        00000000000000E7h
   004b  mov       ebx,[rbp+10h]
   0052  mov       esi,[rbp-8]
   0059  cmp       esi,ebx
@@ -35,3 +35,19 @@ function 0 (defined 0):
   00c2  pop       rbp
   00c3  ret
   00c4  int3
+  00c5  mov       rdi,r15
+  00c8  mov       rsi,rsp
+  00cb  mov       rdx,r11
+  00ce  call      00000000000000D3h
+  00d3  test      eax,eax
+  00d5  jne       00000000000001A3h
+  00db  mov       r14,[r15]
+  00e2  jmp       000000000000003Dh
+  00e7  mov       rdi,r15
+  00ea  mov       rsi,rsp
+  00ed  mov       rdx,r11
+  00f0  call      00000000000000F5h
+  00f5  test      eax,eax
+  00f7  jne       00000000000001A3h
+  00fd  mov       r14,[r15]
+  0104  jmp       000000000000004Bh

@@ -4,10 +4,10 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        0000000000000278h
+  0017  jb        00000000000002B8h
   001d  sub       rsp,10h
   0024  sub       qword ptr [r15+20h],4
-  002c  js        0000000000000282h
+  002c  js        000000000000007Dh
   0032  movsd     xmm0,[rbp+18h]
   003b  movsd     xmm1,[rbp+10h]
   0044  ucomisd   xmm1,xmm0
@@ -23,32 +23,48 @@ function 0 (defined 0):
   007a  pop       rbp
   007b  ret
   007c  int3
+  007d  mov       rdi,r15
+  0080  mov       rsi,rsp
+  0083  mov       rdx,r11
+  0086  call      000000000000008Bh
+  008b  test      eax,eax
+  008d  jne       0000000000000263h
+  0093  mov       r14,[r15]
+  009a  jmp       0000000000000032h
 function 1 (defined 1):
-  0080  endbr64
-  0084  push      rbp
-  0085  mov       rbp,rsp
-  0088  lea       rax,[rsp-10h]
-  0090  cmp       rax,[r15+10h]
-  0097  jb        0000000000000278h
-  009d  sub       rsp,10h
-  00a4  sub       qword ptr [r15+20h],3
-  00ac  js        0000000000000282h
-  00b2  movss     xmm0,[rbp+10h]
-  00bb  ucomiss   xmm0,xmm0
-  00bf  jp        000000000000026Eh
-  00c5  mov       r11d,0CF000001h
-  00cb  movd      xmm15,r11d
-  00d0  ucomiss   xmm0,xmm15
-  00d4  jbe       0000000000000264h
-  00da  mov       r11d,4F000000h
-  00e0  movd      xmm15,r11d
-  00e5  ucomiss   xmm0,xmm15
-  00e9  jae       0000000000000264h
-  00ef  cvttss2si rbx,xmm0
-  00f4  mov       ebx,ebx
-  00f7  jmp       00000000000000FCh
-  00fc  mov       [rbp+10h],rbx
-  0103  mov       rsp,rbp
-  0106  pop       rbp
-  0107  ret
-  0108  int3
+  00a0  endbr64
+  00a4  push      rbp
+  00a5  mov       rbp,rsp
+  00a8  lea       rax,[rsp-10h]
+  00b0  cmp       rax,[r15+10h]
+  00b7  jb        00000000000002B8h
+  00bd  sub       rsp,10h
+  00c4  sub       qword ptr [r15+20h],3
+  00cc  js        0000000000000129h
+  00d2  movss     xmm0,[rbp+10h]
+  00db  ucomiss   xmm0,xmm0
+  00df  jp        00000000000002AEh
+  00e5  mov       r11d,0CF000001h
+  00eb  movd      xmm15,r11d
+  00f0  ucomiss   xmm0,xmm15
+  00f4  jbe       00000000000002A4h
+  00fa  mov       r11d,4F000000h
+  0100  movd      xmm15,r11d
+  0105  ucomiss   xmm0,xmm15
+  0109  jae       00000000000002A4h
+  010f  cvttss2si rbx,xmm0
+  0114  mov       ebx,ebx
+  0117  jmp       000000000000011Ch
+  011c  mov       [rbp+10h],rbx
+  0123  mov       rsp,rbp
+  0126  pop       rbp
+  0127  ret
+  0128  int3
+  0129  mov       rdi,r15
+  012c  mov       rsi,rsp
+  012f  mov       rdx,r11
+  0132  call      0000000000000137h
+  0137  test      eax,eax
+  0139  jne       0000000000000263h
+  013f  mov       r14,[r15]
+  0146  jmp       00000000000000D2h

@@ -10,6 +10,7 @@ pub mod attr;
 pub mod bulk;
 pub mod compile;
 pub mod errno;
+pub mod fuel;
 pub mod host;
 pub mod log;
 pub mod reloc;

@@ -5,9 +5,10 @@
 use super::instance::{enter, EntryPoint, State};
 use super::Caller;
 use kwasm_hooks::artifact::*;
-use kwasm_hooks::trap::{TRAP_HOST_ABORT, TRAP_NONE};
+use kwasm_hooks::fuel::FUEL_SLICE;
+use kwasm_hooks::trap::{TRAP_HOST_ABORT, TRAP_NONE, TRAP_OUT_OF_FUEL};
 use kwasm_hooks::vmctx::{TableEntry, VmCtx};
-use kwasm_kcore::bulk;
+use kwasm_kcore::{bulk, fuel};
 
 type Helper = extern "sysv64" fn(*mut VmCtx, *mut u64) -> u32;
 
@@ -24,6 +25,7 @@ pub fn address(id: u32) -> u64 {
         HELPER_TABLE_COPY => table_copy,
         HELPER_ELEM_DROP => elem_drop,
         HELPER_CALL_FOREIGN => return call_foreign as *const () as usize as u64,
+        HELPER_FUEL_EXHAUSTED => fuel_exhausted,
         _ => unknown,
     };
     f as usize as u64
@@ -114,6 +116,19 @@ extern "sysv64" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
             Err(TRAP_HOST_ABORT)
         }
     })
+}
+
+/// A check found the fuel spent: refill from the reserve (no time slices to yield in userspace:
+/// the reserve is simply handed out) or stop the run.
+extern "sysv64" fn fuel_exhausted(vmctx: *mut VmCtx, _slots: *mut u64) -> u32 {
+    // SAFETY: generated code passes its own vmctx, which is live; nothing else borrows it
+    // during the call.
+    let vm = unsafe { &mut *vmctx };
+    if fuel::refill(vm, FUEL_SLICE) {
+        TRAP_NONE
+    } else {
+        TRAP_OUT_OF_FUEL
+    }
 }
 
 extern "sysv64" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {

@@ -415,6 +415,7 @@ impl Instance {
             globals_base: globals.base(),
             memory_pages: 0,
             instance: 0,
+            fuel_reserve: 0,
         }));
         let vm = vmctx.get();
 
@@ -631,6 +632,17 @@ impl Instance {
 
     pub fn fuel(&mut self) -> i64 {
         self.vmctx.get_mut().fuel
+    }
+
+    /// Sets the fuel reserve (fuel mode): when a run has spent its fuel, the runtime moves
+    /// fuel from the reserve, `kwasm_hooks::fuel::FUEL_SLICE` at a time, instead of trapping
+    /// (the kernel's time slices; in userspace nothing happens in between). 0 by default.
+    pub fn set_fuel_reserve(&mut self, reserve: i64) {
+        self.vmctx.get_mut().fuel_reserve = reserve;
+    }
+
+    pub fn fuel_reserve(&mut self) -> i64 {
+        self.vmctx.get_mut().fuel_reserve
     }
 
     /// Yield mode: asks the code to call the yield hook at its next check.
