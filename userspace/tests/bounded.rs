@@ -179,3 +179,70 @@ fn out_of_fuel_calls_the_runtime_which_refills_from_the_reserve() {
     assert_eq!(i.fuel_reserve(), 0);
     assert!(i.fuel() < 0);
 }
+
+const BULK: &str = r#"(module (memory 1)
+    (func (export "fill") (param i32) (memory.fill (i32.const 0) (i32.const 7) (local.get 0)))
+    (func (export "copy") (param i32) (memory.copy (i32.const 0) (i32.const 1) (local.get 0)))
+    (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+    (func (export "first") (result i32) (i32.load8_u (i32.const 0))))"#;
+
+#[test]
+fn bulk_operations_charge_by_length_and_trap_before_running_out() {
+    use kwasm_kcore::bulk::{bytes_fuel, COPY_FUEL_PER_KIB, FILL_FUEL_PER_KIB, GROW_FUEL_PER_KIB};
+    let mut i = instance(BULK, Bound::Fuel);
+    // The operators (`local.get`, two `i32.const`, `memory.fill`, `end`) plus the bytes.
+    let fill = 5 + bytes_fuel(65536, FILL_FUEL_PER_KIB) as i64;
+    i.set_fuel(fill);
+    i.invoke("fill", &[Value::I32(65536)]).unwrap();
+    assert_eq!(i.fuel(), 0);
+    i.set_fuel(100);
+    assert_eq!(i.invoke("first", &[]).unwrap(), vec![Value::I32(7)]);
+
+    i.set_fuel(fill - 1);
+    i.invoke("copy", &[Value::I32(100)]).unwrap();
+    let left = i.fuel();
+    assert_eq!(
+        left,
+        fill - 1 - 5 - bytes_fuel(100, COPY_FUEL_PER_KIB) as i64
+    );
+
+    // Not enough for the bytes (the helper may leave 0, not less): out of fuel before
+    // anything is written.
+    let mut i = instance(BULK, Bound::Fuel);
+    i.set_fuel(fill - 2);
+    assert_eq!(
+        trap_code(i.invoke("fill", &[Value::I32(65536)])),
+        TRAP_OUT_OF_FUEL
+    );
+    i.set_fuel(100);
+    assert_eq!(i.invoke("first", &[]).unwrap(), vec![Value::I32(0)]);
+
+    // memory.grow pays for the bytes it adds; a failing grow only for its operators.
+    let grow = 3 + bytes_fuel(2 * 65536, GROW_FUEL_PER_KIB) as i64;
+    i.set_fuel(grow);
+    assert_eq!(
+        i.invoke("grow", &[Value::I32(2)]).unwrap(),
+        vec![Value::I32(1)]
+    );
+    assert_eq!(i.fuel(), 0);
+    i.set_fuel(3);
+    assert_eq!(
+        i.invoke("grow", &[Value::I32(65536)]).unwrap(),
+        vec![Value::I32(-1)]
+    );
+    assert_eq!(i.fuel(), 0);
+    i.set_fuel(grow - 2);
+    assert_eq!(
+        trap_code(i.invoke("grow", &[Value::I32(2)])),
+        TRAP_OUT_OF_FUEL
+    );
+}
+
+#[test]
+fn yield_mode_does_not_charge_bulk_operations() {
+    let mut i = instance(BULK, Bound::Yield);
+    i.set_fuel(1);
+    i.invoke("fill", &[Value::I32(65536)]).unwrap();
+    i.invoke("grow", &[Value::I32(1)]).unwrap();
+    assert_eq!(i.fuel(), 1);
+}

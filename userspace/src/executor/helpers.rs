@@ -76,6 +76,15 @@ fn with_state<const N: usize>(
     slots: *mut u64,
     f: impl FnOnce(&mut State, &mut [u64; N]) -> Result<(), u32>,
 ) -> u32 {
+    with_meter(vmctx, slots, |st, s, _| f(st, s))
+}
+
+/// [`with_state`], also passing the vmctx to charge for bulk work (`None` in yield mode).
+fn with_meter<const N: usize>(
+    vmctx: *mut VmCtx,
+    slots: *mut u64,
+    f: impl FnOnce(&mut State, &mut [u64; N], Option<&mut VmCtx>) -> Result<(), u32>,
+) -> u32 {
     let run = std::panic::AssertUnwindSafe(|| {
         // SAFETY: generated code passes its own vmctx, whose `instance` points to the live
         // `State` of the running instance (nothing else borrows it during the call), and a
@@ -86,7 +95,10 @@ fn with_state<const N: usize>(
                 &mut *slots.cast::<[u64; N]>(),
             )
         };
-        match f(state, slots) {
+        // SAFETY: the vmctx is a separate allocation from the state; generated code passes its
+        // own, and nothing else borrows it during the call.
+        let meter = state.metered.then(|| unsafe { &mut *vmctx });
+        match f(state, slots, meter) {
             Ok(()) => TRAP_NONE,
             Err(code) => code,
         }
@@ -99,7 +111,10 @@ extern "sysv64" fn unknown(_: *mut VmCtx, _: *mut u64) -> u32 {
 }
 
 extern "sysv64" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
-    with_state::<1>(vmctx, slots, |st, s| {
+    with_meter::<1>(vmctx, slots, |st, s, meter| {
+        if let Some(m) = &st.memory {
+            bulk::memory_grow_charge(meter, m.pages(), s[0] as u32, m.max_pages())?;
+        }
         let old = st.memory.as_ref().and_then(|m| m.grow(s[0] as u32));
         s[0] = u64::from(old.unwrap_or(u32::MAX));
         Ok(())
@@ -132,21 +147,24 @@ extern "sysv64" fn fuel_exhausted(vmctx: *mut VmCtx, _slots: *mut u64) -> u32 {
 }
 
 extern "sysv64" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
-    with_state::<3>(vmctx, slots, |st, s| {
-        bulk::memory_fill(st.memory_bytes(), s[0] as u32, s[1] as u8, s[2] as u32)
+    with_meter::<3>(vmctx, slots, |st, s, meter| {
+        let mem = st.memory_bytes();
+        bulk::memory_fill_charged(meter, mem, s[0] as u32, s[1] as u8, s[2] as u32)
     })
 }
 
 extern "sysv64" fn memory_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
-    with_state::<3>(vmctx, slots, |st, s| {
-        bulk::memory_copy(st.memory_bytes(), s[0] as u32, s[1] as u32, s[2] as u32)
+    with_meter::<3>(vmctx, slots, |st, s, meter| {
+        let mem = st.memory_bytes();
+        bulk::memory_copy_charged(meter, mem, s[0] as u32, s[1] as u32, s[2] as u32)
     })
 }
 
 extern "sysv64" fn memory_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
-    with_state::<4>(vmctx, slots, |st, s| {
+    with_meter::<4>(vmctx, slots, |st, s, meter| {
         let data = std::mem::take(&mut st.data[s[3] as usize]);
-        let result = bulk::memory_init(
+        let result = bulk::memory_init_charged(
+            meter,
             st.memory_bytes(),
             &data,
             s[0] as u32,
@@ -166,10 +184,11 @@ extern "sysv64" fn data_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 }
 
 extern "sysv64" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
-    with_state::<4>(vmctx, slots, |st, s| {
+    with_meter::<4>(vmctx, slots, |st, s, meter| {
         let funcs = std::mem::take(&mut st.elems[s[3] as usize]);
         let entries = std::mem::take(&mut st.func_entries);
-        let result = bulk::table_init(
+        let result = bulk::table_init_charged(
+            meter,
             st.table_entries(),
             funcs.len() as u32,
             s[0] as u32,
@@ -189,8 +208,9 @@ extern "sysv64" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 }
 
 extern "sysv64" fn table_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
-    with_state::<3>(vmctx, slots, |st, s| {
-        bulk::table_copy(st.table_entries(), s[0] as u32, s[1] as u32, s[2] as u32)
+    with_meter::<3>(vmctx, slots, |st, s, meter| {
+        let table = st.table_entries();
+        bulk::table_copy_charged(meter, table, s[0] as u32, s[1] as u32, s[2] as u32)
     })
 }
 

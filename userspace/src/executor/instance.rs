@@ -78,6 +78,8 @@ pub(super) struct State {
     /// Host function per import index (None for non-functions).
     pub host_funcs: Vec<Option<HostFunc>>,
     pub yield_hook: Option<Box<dyn FnMut() -> bool>>,
+    /// Fuel mode: the bulk helpers charge the run's fuel (yield-mode code is not metered).
+    pub metered: bool,
     /// How another instance enters a function of this one, by the code address in its table
     /// entry.
     pub entry_points: HashMap<u64, EntryPoint>,
@@ -150,6 +152,7 @@ impl State {
             func_entries: Vec::new(),
             host_funcs: Vec::new(),
             yield_hook: None,
+            metered: false,
             entry_points: HashMap::new(),
             depth: 0,
             nested_stacks: Vec::new(),
@@ -485,6 +488,7 @@ impl Instance {
             func_entries,
             host_funcs: linked.host_funcs,
             yield_hook: None,
+            metered: h.flags & FLAG_YIELD == 0,
             entry_points,
             depth: 0,
             nested_stacks: Vec::new(),
