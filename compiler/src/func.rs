@@ -384,7 +384,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 ; rep stosq
             );
         }
-        self.bounded_execution_check();
+        self.bounded_execution_check(kwasm_hooks::fuel::FUEL_PER_CALL);
         let label = self.cx.masm.label();
         self.control.push(Frame {
             kind: Kind::Func,
@@ -430,7 +430,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     pub fn fuel_charge(&mut self) {
         let n = core::mem::take(&mut self.fuel_pending);
         if let Some(i) = self.fuel_prepaid.take() {
-            self.fuel_patches[i].1 = n as i32;
+            self.fuel_patches[i].1 += n as i32;
         } else if n > 0 {
             self.cx.masm.sub_fuel(n as i32, false);
         }
@@ -440,15 +440,16 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     fn fuel_drop(&mut self) {
         let n = core::mem::take(&mut self.fuel_pending);
         if let Some(i) = self.fuel_prepaid.take() {
-            self.fuel_patches[i].1 = n as i32;
+            self.fuel_patches[i].1 += n as i32;
         }
     }
 
     /// Fuel or yield check, at function entries and loop headers. Call only with the value
-    /// stack fully spilled (the slow paths call out). In fuel mode the check charges the
-    /// stretch that follows it (patched once that stretch ends) and acts when the fuel is
+    /// stack fully spilled (the slow paths call out). In fuel mode the check charges `base`
+    /// (what the call or the iteration costs beyond its operators: `kwasm_hooks::fuel`) plus
+    /// the stretch that follows it (patched once that stretch ends) and acts when the fuel is
     /// negative.
-    pub fn bounded_execution_check(&mut self) {
+    pub fn bounded_execution_check(&mut self, base: u32) {
         if self.cx.yield_mode {
             let entry = self.cx.masm.label();
             let resume = self.cx.masm.label();
@@ -466,7 +467,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             let resume = self.cx.masm.label();
             let end = self.cx.masm.sub_fuel(0, true);
             self.fuel_prepaid = Some(self.fuel_patches.len());
-            self.fuel_patches.push((end, 0));
+            self.fuel_patches.push((end, base as i32));
             let m = &mut self.cx.masm;
             dynasm!(m.ops
                 ; .arch x64
@@ -621,7 +622,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.fuel_charge();
                 let label = frame.label;
                 self.cx.masm.bind(label);
-                self.bounded_execution_check();
+                self.bounded_execution_check(kwasm_hooks::fuel::FUEL_PER_LOOP_ITERATION);
             }
         }
         self.control.push(frame);

@@ -59,6 +59,10 @@ fn rate(name: &str, wat: &str, arg: Value, work: f64, unit: &str) -> f64 {
 const LOOP: &str = r#"(module (func (export "f") (param i32) (local i32)
     (loop $l (br_if $l (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))))"#;
 
+/// The smallest loop: `br` back to the header, `n` times (`br_if` on a counter would be more).
+const SPIN: &str = r#"(module (func (export "f") (param i32)
+    (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#;
+
 const ARITH: &str = r#"(module (func (export "f") (param i32) (local i32 i64 i64)
     (local.set 2 (i64.const 88172645463325252))
     (loop $l
@@ -141,9 +145,30 @@ fn grow_bytes_per_second() -> f64 {
     best
 }
 
+/// Fuel per second of a loop that only runs out of fuel: `loop br` (1 operator per iteration,
+/// where the check's own cost dominates).
+fn runaway_fuel_per_second() -> f64 {
+    let mut i = instance(r#"(module (func (export "f") (param i32) (loop $l (br $l))))"#);
+    let mut best = 0f64;
+    for _ in 0..5 {
+        i.set_fuel(1_000_000_000);
+        let t = Instant::now();
+        assert!(i.invoke("f", &[Value::I32(0)]).is_err());
+        best = best.max((1_000_000_000 - i.fuel()) as f64 / t.elapsed().as_secs_f64());
+    }
+    println!(
+        "{:<28} {:>8.0} M fuel/s",
+        "runaway loop (1 operator)",
+        best / 1e6
+    );
+    best
+}
+
 fn main() {
     println!("fuel per second (userspace executor, release build):");
+    runaway_fuel_per_second();
     let n = Value::I32(200_000_000);
+    fuel_per_second("smallest loop (5 operators)", SPIN, n);
     let rates = [
         fuel_per_second("tight loop", LOOP, n),
         fuel_per_second("arithmetic (i64 xorshift)", ARITH, Value::I32(30_000_000)),

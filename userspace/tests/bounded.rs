@@ -1,7 +1,12 @@
 //! Bounded execution and stack safety: fuel, yield, recursion depth.
 
 use kwasm::executor::{Imports, Instance, InvokeError, Trap, Value};
+use kwasm::hooks::fuel::{FUEL_PER_CALL, FUEL_PER_LOOP_ITERATION};
 use kwasm::hooks::trap::{TRAP_HOST_ABORT, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED};
+
+/// What a call and a loop iteration cost beyond their operators.
+const CALL: i64 = FUEL_PER_CALL as i64;
+const ITERATION: i64 = FUEL_PER_LOOP_ITERATION as i64;
 use kwasm_compiler::{Bound, Options};
 
 fn instance(wat: &str, bound: Bound) -> Instance {
@@ -39,24 +44,27 @@ fn runaway_loop_runs_out_of_fuel() {
 
 #[test]
 fn a_call_tree_without_loops_is_charged() {
-    // f calls g twice, g calls h twice, no loop at all. Every operator is one unit: h is its
-    // `end` (1), g is `call call end` plus two h (3 + 2), f is `call call end` plus two g
-    // (3 + 2 * 5).
+    // f calls g twice, g calls h twice, no loop at all. Every operator is one unit, every call
+    // CALL more: h is its `end` (1 + CALL), g is `call call end` plus two h, f is
+    // `call call end` plus two g.
     let wat = r#"(module
         (func $h)
         (func $g (call $h) (call $h))
         (func (export "f") (call $g) (call $g)))"#;
+    let h = 1 + CALL;
+    let g = 3 + CALL + 2 * h;
+    let f = 3 + CALL + 2 * g;
     let mut i = instance(wat, Bound::Fuel);
-    i.set_fuel(13);
-    i.invoke("f", &[]).expect("13 units are enough");
+    i.set_fuel(f);
+    i.invoke("f", &[]).expect("enough fuel");
     assert_eq!(i.fuel(), 0);
     // Only checks (function entries, loop headers) act on negative fuel: the stretches after
     // the last check (`end` of g, `end` of f) overdraw without trapping.
-    i.set_fuel(11);
+    i.set_fuel(f - 2);
     i.invoke("f", &[])
         .expect("the last check (h's entry) still sees 0");
     assert_eq!(i.fuel(), -2);
-    i.set_fuel(10);
+    i.set_fuel(f - 3);
     assert_eq!(trap_code(i.invoke("f", &[])), TRAP_OUT_OF_FUEL);
 }
 
@@ -74,19 +82,19 @@ fn straight_line_code_is_charged_by_its_length() {
     let wat =
         format!(r#"(module (func (export "f") (result i32) (local i32) {body} (local.get 0)))"#);
     let mut i = instance(&wat, Bound::Fuel);
-    assert_eq!(spent(&mut i, &[]), 1002);
+    assert_eq!(spent(&mut i, &[]), CALL + 1002);
 }
 
 #[test]
 fn loops_are_charged_per_operator_executed() {
-    // Entry: `loop` (1); each of the 1000 iterations: 8 operators up to the `br_if`; after the
-    // loop: `end end` and `local.get` (3).
+    // Entry: the call and `loop` (1); each of the 1000 iterations: 8 operators up to the
+    // `br_if`; after the loop: `end end` and `local.get` (3).
     let wat = r#"(module (func (export "f") (result i32) (local i32)
         (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1)))
                  (br_if $l (i32.lt_u (local.get 0) (i32.const 1000))))
         (local.get 0)))"#;
     let mut i = instance(wat, Bound::Fuel);
-    assert_eq!(spent(&mut i, &[]), 1 + 1000 * 8 + 3);
+    assert_eq!(spent(&mut i, &[]), CALL + 1 + 1000 * (ITERATION + 8) + 3);
 }
 
 #[test]
@@ -100,8 +108,8 @@ fn both_arms_of_an_if_are_charged_for_what_they_run() {
         "nop ".repeat(2)
     );
     let mut i = instance(&wat, Bound::Fuel);
-    assert_eq!(spent(&mut i, &[Value::I32(1)]), 2 + 20 + 1 + 1);
-    assert_eq!(spent(&mut i, &[Value::I32(0)]), 2 + 2 + 1 + 1);
+    assert_eq!(spent(&mut i, &[Value::I32(1)]), CALL + 2 + 20 + 1 + 1);
+    assert_eq!(spent(&mut i, &[Value::I32(0)]), CALL + 2 + 2 + 1 + 1);
 }
 
 #[test]
@@ -163,13 +171,14 @@ fn out_of_fuel_calls_the_runtime_which_refills_from_the_reserve() {
                  (br_if $l (i32.lt_u (local.get 0) (i32.const 1000))))
         (local.get 0)))"#;
     let mut i = instance(wat, Bound::Fuel);
-    // 8004 units of work on 100 units of fuel: the first check that finds the fuel negative
+    // Much more work than 100 units of fuel: the first check that finds the fuel negative
     // calls the fuel helper, which moves a slice from the reserve, and the loop goes on.
+    let work = CALL + 1 + 1000 * (ITERATION + 8) + 3;
     i.set_fuel(100);
-    i.set_fuel_reserve(10_000);
+    i.set_fuel_reserve(100_000);
     assert_eq!(i.invoke("f", &[]).unwrap(), vec![Value::I32(1000)]);
-    assert_eq!(i.fuel() + i.fuel_reserve(), 100 + 10_000 - 8004);
-    assert!(i.fuel_reserve() < 10_000, "the reserve was drawn on");
+    assert_eq!(i.fuel() + i.fuel_reserve(), 100 + 100_000 - work);
+    assert!(i.fuel_reserve() < 100_000, "the reserve was drawn on");
 
     // A runaway loop runs on the reserve until it is empty, then traps.
     let mut i = instance(SPIN, Bound::Fuel);
@@ -190,8 +199,8 @@ const BULK: &str = r#"(module (memory 1)
 fn bulk_operations_charge_by_length_and_trap_before_running_out() {
     use kwasm_kcore::bulk::{bytes_fuel, COPY_FUEL_PER_KIB, FILL_FUEL_PER_KIB, GROW_FUEL_PER_KIB};
     let mut i = instance(BULK, Bound::Fuel);
-    // The operators (`local.get`, two `i32.const`, `memory.fill`, `end`) plus the bytes.
-    let fill = 5 + bytes_fuel(65536, FILL_FUEL_PER_KIB) as i64;
+    // The call, the operators (`local.get`, two `i32.const`, `memory.fill`, `end`), the bytes.
+    let fill = CALL + 5 + bytes_fuel(65536, FILL_FUEL_PER_KIB) as i64;
     i.set_fuel(fill);
     i.invoke("fill", &[Value::I32(65536)]).unwrap();
     assert_eq!(i.fuel(), 0);
@@ -203,7 +212,7 @@ fn bulk_operations_charge_by_length_and_trap_before_running_out() {
     let left = i.fuel();
     assert_eq!(
         left,
-        fill - 1 - 5 - bytes_fuel(100, COPY_FUEL_PER_KIB) as i64
+        fill - 1 - CALL - 5 - bytes_fuel(100, COPY_FUEL_PER_KIB) as i64
     );
 
     // Not enough for the bytes (the helper may leave 0, not less): out of fuel before
@@ -218,14 +227,14 @@ fn bulk_operations_charge_by_length_and_trap_before_running_out() {
     assert_eq!(i.invoke("first", &[]).unwrap(), vec![Value::I32(0)]);
 
     // memory.grow pays for the bytes it adds; a failing grow only for its operators.
-    let grow = 3 + bytes_fuel(2 * 65536, GROW_FUEL_PER_KIB) as i64;
+    let grow = CALL + 3 + bytes_fuel(2 * 65536, GROW_FUEL_PER_KIB) as i64;
     i.set_fuel(grow);
     assert_eq!(
         i.invoke("grow", &[Value::I32(2)]).unwrap(),
         vec![Value::I32(1)]
     );
     assert_eq!(i.fuel(), 0);
-    i.set_fuel(3);
+    i.set_fuel(CALL + 3);
     assert_eq!(
         i.invoke("grow", &[Value::I32(65536)]).unwrap(),
         vec![Value::I32(-1)]

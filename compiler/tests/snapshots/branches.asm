@@ -6,7 +6,7 @@ function 0 (defined 0):
   0010  cmp       rax,[r15+10h]
   0017  jb        0000000000000438h
   001d  sub       rsp,30h
-  0024  sub       qword ptr [r15+20h],9
+  0024  sub       qword ptr [r15+20h],19h
   002c  js        0000000000000142h
   0032  mov       qword ptr [rbp-8],1
   003d  mov       qword ptr [rbp-10h],2
@@ -71,7 +71,7 @@ function 1 (defined 1):
   0180  cmp       rax,[r15+10h]
   0187  jb        0000000000000438h
   018d  sub       rsp,20h
-  0194  sub       qword ptr [r15+20h],7
+  0194  sub       qword ptr [r15+20h],17h
   019c  js        00000000000002B9h
   01a2  mov       ebx,[rbp+10h]
   01a9  cmp       ebx,1

@@ -6,7 +6,7 @@ function 0 (defined 0):
   0010  cmp       rax,[r15+10h]
   0017  jb        0000000000000318h
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],4
+  0024  sub       qword ptr [r15+20h],14h
   002c  js        0000000000000051h
   0032  mov       rbx,[rbp+10h]
   0039  mov       rsi,[rbp+10h]
@@ -32,7 +32,7 @@ function 1 (defined 1):
   0090  cmp       rax,[r15+10h]
   0097  jb        0000000000000318h
   009d  sub       rsp,10h
-  00a4  sub       qword ptr [r15+20h],2
+  00a4  sub       qword ptr [r15+20h],12h
   00ac  js        000000000000016Fh
   00b2  mov       r11,[rbp+10h]
   00b9  mov       [rsp],r11

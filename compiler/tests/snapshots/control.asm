@@ -7,9 +7,9 @@ function 0 (defined 0):
   0017  jb        00000000000001F8h
   001d  sub       rsp,20h
   0024  mov       qword ptr [rbp-8],0
-  002f  sub       qword ptr [r15+20h],2
+  002f  sub       qword ptr [r15+20h],12h
   0037  js        00000000000000C5h
-  003d  sub       qword ptr [r15+20h],5
+  003d  sub       qword ptr [r15+20h],9
   0045  js        00000000000000E7h
   004b  mov       ebx,[rbp+10h]
   0052  mov       esi,[rbp-8]

@@ -6,7 +6,7 @@ function 0 (defined 0):
   0010  cmp       rax,[r15+10h]
   0017  jb        00000000000001A8h
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],5
+  0024  sub       qword ptr [r15+20h],15h
   002c  js        0000000000000096h
   0032  mov       ebx,[rbp+10h]
   0039  lea       r11,[rbx+1]
