@@ -61,6 +61,8 @@ pub fn codegen_flags(line: &str) -> (Vec<String>, Option<String>) {
     while let Some(w) = words.next() {
         if let Some(t) = w.strip_prefix("--target=") {
             target = Some(t.to_string());
+        } else if w.starts_with("-Clto") || w.starts_with("-Cembed-bitcode") {
+            // How the kernel links its own crates; ours is linked with fat LTO (the profile).
         } else if w.starts_with("-C") {
             flags.push(w.to_string());
         } else if w.starts_with("-Z") && CODEGEN_Z_FLAGS.iter().any(|z| w.starts_with(z)) {
@@ -118,7 +120,7 @@ pub fn build(kernel: &Kernel, dst_dir: &Path) -> Result<PathBuf> {
     let partial = target_dir.join("kcompile.partial.o");
     cmd::run(
         Command::new(format!("ld.lld{}", paths::LLVM_SUFFIX))
-            .args(["-r", "-u", ENTRY, "-o"])
+            .args(["-m", "elf_x86_64", "-r", "-u", ENTRY, "-o"])
             .arg(&partial)
             .arg(&lib),
     )?;
@@ -150,7 +152,7 @@ mod tests {
     #[test]
     fn keeps_codegen_flags_and_drops_the_rest() {
         let line = "OBJTREE=/t /usr/bin/rustc -Zbinary_dep_depinfo=y -Dnon_ascii_idents \
-            -Cpanic=abort -Zfunction-sections=n --target=./scripts/target.json \
+            -Cpanic=abort -Cembed-bitcode=n -Clto=n -Zfunction-sections=n --target=./scripts/target.json \
             -Ctarget-feature=-sse,-sse2 -Zcf-protection=branch -Zfunction-return=thunk-extern \
             -Zpatchable-function-entry=16,16 @./include/generated/rustc_cfg --edition=2021 \
             --cfg no_fp_fmt_parse --emit=obj=rust/kernel.o --crate-type rlib -L./rust \

@@ -355,28 +355,44 @@ pub fn build_cli() -> Result<GuestBinary> {
 }
 
 /// The VM suite: every VM test binary, then the module unload.
+///
+/// `KWASM_VM_TESTS=a,b` (for development) keeps only the test binaries whose names contain one
+/// of the parts.
 pub fn suite(kernel: &Kernel, module: &Path) -> Result<Outcome> {
     let mut binaries = build_vm_tests()?;
+    let filter = std::env::var("KWASM_VM_TESTS").ok();
+    if let Some(filter) = &filter {
+        binaries.retain(|b| filter.split(',').any(|part| b.name.contains(part)));
+        println!(
+            "vm: KWASM_VM_TESTS={filter}: running only {} test binaries",
+            binaries.len()
+        );
+    }
     binaries.push(build_cli()?);
     let commands = binaries
         .iter()
         .filter(|b| b.name.starts_with("test-"))
-        // The spec run prints its per-file table.
+        // The spec run prints its per-file table (and a filtered run everything).
         .map(|b| {
-            if b.name == "test-spec_kernel" {
+            if b.name == "test-spec_kernel" || filter.is_some() {
                 format!("/bin/{} --nocapture", b.name)
             } else {
                 format!("/bin/{}", b.name)
             }
         })
         .collect();
-    // The provider-API test fixture, built beside the module.
+    // The provider-API test fixture, built beside the module, and a real guest program.
     let testprov = module.with_file_name("kwasm_testprov.ko");
+    let guest =
+        crate::guests::build()?.join("rust/wasm32-unknown-unknown/release/kwasm_guest_algos.wasm");
     run(&VmJob {
         kernel,
         module,
         binaries,
-        files: vec![("/kwasm_testprov.ko".into(), read(&testprov)?)],
+        files: vec![
+            ("/kwasm_testprov.ko".into(), read(&testprov)?),
+            ("/guests/algos-rs.wasm".into(), read(&guest)?),
+        ],
         commands,
         timeout: Duration::from_secs(900),
         echo: true,

@@ -549,6 +549,7 @@ impl<'a> Artifact<'a> {
                 RELOC_INDIRECT_THUNK => r.target < 16 && r.target != 4, // no thunk for rsp
                 RELOC_CALL_HELPER => r.target < HELPER_COUNT,
                 RELOC_TYPE_ID => (r.target as usize) < self.types().len(),
+                RELOC_RETURN_THUNK => r.target == 0,
                 _ => return err("unknown relocation kind"),
             };
             if !ok {

@@ -1,5 +1,6 @@
-//! Applying an artifact's relocations: patching each `rel32` call field with the distance to
-//! the address the platform resolved for it (host function, helper, indirect-branch thunk).
+//! Applying an artifact's relocations: patching each `rel32` call or jump field with the
+//! distance to the address the platform resolved for it (host function, helper,
+//! indirect-branch thunk, return thunk).
 
 use super::hooks::artifact::{Reloc, RELOC_TYPE_ID};
 
@@ -59,6 +60,22 @@ mod tests {
         assert_eq!(
             i32::from_le_bytes(code[1..5].try_into().unwrap()),
             0x800 - 0x1005
+        );
+    }
+
+    #[test]
+    fn return_thunk_jumps_are_patched_like_calls() {
+        use crate::hooks::artifact::RELOC_RETURN_THUNK;
+        let mut code = [0xe9, 0, 0, 0, 0, 0xcc];
+        let r = Reloc {
+            offset: 1,
+            kind: RELOC_RETURN_THUNK,
+            target: 0,
+        };
+        apply(&mut code, 0x1000, [r].into_iter(), |_| Some(0x2000)).unwrap();
+        assert_eq!(
+            i32::from_le_bytes(code[1..5].try_into().unwrap()),
+            0x2000 - 0x1005
         );
     }
 

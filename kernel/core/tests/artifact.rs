@@ -363,6 +363,13 @@ fn unknown_and_out_of_range_relocations_are_refused() {
         .edit::<Reloc>(Section::Relocs, 2, |r| r.target = HELPER_COUNT)
         .build();
     entry_err(Artifact::parse(&helper), Section::Relocs);
+    // Return thunks: target 0 only.
+    Artifact::parse(&r(|r| (r.kind, r.target) = (RELOC_RETURN_THUNK, 0)))
+        .expect("a return thunk relocation is fine");
+    entry_err(
+        Artifact::parse(&r(|r| (r.kind, r.target) = (RELOC_RETURN_THUNK, 1))),
+        Section::Relocs,
+    );
 }
 
 #[test]
