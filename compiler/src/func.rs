@@ -521,9 +521,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             ; .arch x64
             ; mov rsp, rbp
             ; pop rbp
-            ; ret
-            ; int3
         );
+        m.ret();
     }
 
     /// Finishes the function: slow paths, then records its frame-size patches in `patches`.

@@ -73,6 +73,11 @@ pub struct Options {
     /// fails with "code size budget exceeded" as soon as the code crosses it. Values above
     /// `u32::MAX` act as `u32::MAX` (artifact offsets are 32-bit).
     pub max_code_bytes: usize,
+    /// Every `ret` of the generated code (function epilogues, adapters, the exit of the entry
+    /// trampolines) becomes a `jmp` to the platform's return thunk
+    /// (`kwasm_hooks::artifact::RELOC_RETURN_THUNK`), as the kernel's own code does when it is
+    /// built with return-speculation mitigations.
+    pub return_thunk: bool,
 }
 
 impl Default for Options {
@@ -80,6 +85,7 @@ impl Default for Options {
         Self {
             bound: Bound::default(),
             max_code_bytes: DEFAULT_MAX_CODE_BYTES,
+            return_thunk: false,
         }
     }
 }
@@ -90,6 +96,7 @@ const STACK_HEADROOM: u32 = 256;
 fn new_cx(options: &Options) -> ModuleCx {
     let limit = options.max_code_bytes.min(u32::MAX as usize);
     let mut masm = masm::Masm::new(limit);
+    masm.return_thunk = options.return_thunk;
     let trap_labels = (0..TRAP_COUNT).map(|_| masm.label()).collect();
     let trap_eax = masm.label();
     let exit = masm.label();

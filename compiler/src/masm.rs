@@ -9,7 +9,8 @@ use crate::prelude::*;
 use crate::regalloc::R11;
 use dynasm::dynasm;
 use kwasm_hooks::artifact::{
-    Reloc, RELOC_CALL_HELPER, RELOC_CALL_IMPORT, RELOC_INDIRECT_THUNK, RELOC_TYPE_ID,
+    Reloc, RELOC_CALL_HELPER, RELOC_CALL_IMPORT, RELOC_INDIRECT_THUNK, RELOC_RETURN_THUNK,
+    RELOC_TYPE_ID,
 };
 use kwasm_hooks::vmctx::VMCTX_FUEL;
 
@@ -28,6 +29,8 @@ pub enum Mem {
 pub struct Masm {
     pub ops: Assembler,
     pub relocs: Vec<Reloc>,
+    /// `ret` is a `jmp` to the return thunk (`Options::return_thunk`).
+    pub return_thunk: bool,
 }
 
 impl Masm {
@@ -36,6 +39,7 @@ impl Masm {
         Self {
             ops: Assembler::new(max_code_bytes),
             relocs: Vec::new(),
+            return_thunk: false,
         }
     }
 
@@ -72,6 +76,23 @@ impl Masm {
 
     pub fn align(&mut self, to: usize) {
         self.ops.align(to, 0xcc);
+    }
+
+    /// `ret`, or with `return_thunk` a `jmp rel32` to the return thunk; then `int3` (no
+    /// straight-line speculation past it).
+    pub fn ret(&mut self) {
+        if self.return_thunk {
+            self.ops.extend([0xe9, 0, 0, 0, 0]);
+            let offset = (self.offset() - 4) as u32;
+            self.relocs.push(Reloc {
+                offset,
+                kind: RELOC_RETURN_THUNK,
+                target: 0,
+            });
+        } else {
+            self.ops.push(0xc3);
+        }
+        self.ops.push(0xcc);
     }
 
     /// `call rel32` to be patched by the loader; `kind`/`target` as in the artifact.

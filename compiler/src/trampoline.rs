@@ -75,9 +75,8 @@ pub fn emit_import_adapter(cx: &mut ModuleCx, import: u32) -> u32 {
         ; test eax, eax
         ; jnz =>trap
         ; pop rbp
-        ; ret
-        ; int3
     );
+    m.ret();
     start
 }
 
@@ -99,9 +98,8 @@ pub fn emit_exit_and_traps(cx: &mut ModuleCx) {
         ; pop r12
         ; pop rbx
         ; pop rbp
-        ; ret
-        ; int3
     );
+    m.ret();
     let trap_eax = cx.trap_eax;
     dynasm!(m.ops ; .arch x64 ; =>trap_eax ; jmp =>exit);
     for code in 1..TRAP_COUNT {

@@ -211,6 +211,10 @@ pub const RELOC_CALL_HELPER: u32 = 2;
 /// Not a call: the 4 bytes hold (absolute, not relative) the runtime's id for the signature
 /// with type index `target` — what `call_indirect` compares with `TableEntry::type_id`.
 pub const RELOC_TYPE_ID: u32 = 3;
+/// A `jmp rel32` that stands for `ret` (code compiled with the compiler's `return_thunk`
+/// option): to the platform's return thunk (the kernel's `__x86_return_thunk`, for the
+/// return-speculation mitigations), or to a plain `ret`. `target` is 0.
+pub const RELOC_RETURN_THUNK: u32 = 4;
 
 /// Runtime helpers the code may call (by [`RELOC_CALL_HELPER`]), with the host-call convention
 /// of `vmctx.rs` (arguments and results in 8-byte slots, a trap code returned).

@@ -15,6 +15,10 @@ pub enum InstantiateFailure {
 
 pub trait Backend {
     type Instance;
+    /// How the runner compiles the modules it gives [`Backend::instantiate`].
+    fn options(&self) -> kwasm_compiler::Options {
+        Default::default()
+    }
     /// Instantiates a module: `wasm` is its binary, `artifact` what the userspace compiler made
     /// of it (a backend that compiles for itself, like the kernel, loads `wasm`).
     fn instantiate(
@@ -44,7 +48,11 @@ pub trait Backend {
 
 /// Runs modules in this process with `kwasm::executor`.
 #[derive(Default)]
-pub struct UserspaceBackend;
+pub struct UserspaceBackend {
+    /// Compile with `Options::return_thunk` (every `ret` through the executor's stand-in
+    /// return thunk).
+    pub return_thunk: bool,
+}
 
 /// A pointer to an instance the runner keeps alive (boxed, never moved) for the whole script,
 /// so that another instance's imports can call into it.
@@ -62,6 +70,13 @@ impl InstancePtr {
 
 impl Backend for UserspaceBackend {
     type Instance = Box<Instance>;
+
+    fn options(&self) -> kwasm_compiler::Options {
+        kwasm_compiler::Options {
+            return_thunk: self.return_thunk,
+            ..Default::default()
+        }
+    }
 
     fn instantiate(
         &mut self,

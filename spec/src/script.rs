@@ -61,8 +61,8 @@ fn encode(module: &mut QuoteWat<'_>) -> Result<Vec<u8>, String> {
     module.encode().map_err(|e| e.to_string())
 }
 
-fn compile(wasm: &[u8]) -> Result<Vec<u8>, String> {
-    kwasm_compiler::compile(wasm, &Default::default()).map_err(|e| e.to_string())
+fn compile(wasm: &[u8], options: &kwasm_compiler::Options) -> Result<Vec<u8>, String> {
+    kwasm_compiler::compile(wasm, options).map_err(|e| e.to_string())
 }
 
 fn arg(a: &WastArg<'_>) -> Result<Value, String> {
@@ -130,7 +130,7 @@ impl<B: Backend> Runner<'_, B> {
     }
 
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Result<usize, InstantiateFailure>, Outcome> {
-        let artifact = match compile(wasm) {
+        let artifact = match compile(wasm, &self.backend.options()) {
             Err(e) if unclaimed_feature(&e) => return Err(Outcome::Skipped),
             other => other?,
         };
@@ -262,7 +262,7 @@ impl<B: Backend> Runner<'_, B> {
                 ..
             } => match encode(&mut module) {
                 Err(_) => Ok(true),
-                Ok(wasm) => match compile(&wasm) {
+                Ok(wasm) => match compile(&wasm, &self.backend.options()) {
                     Err(_) => self
                         .backend
                         .check_refused(&wasm)

@@ -209,8 +209,11 @@ fn cpu_has(features: u64) -> bool {
         .all(|&(bit, have)| features & bit == 0 || have)
 }
 
-/// Veneer area layout after the code: the r11 thunk, one per helper, one per import.
+/// Veneer area layout after the code: the r11 thunk and the return thunk, one per helper, one
+/// per import.
 const VENEER_THUNK: usize = 16;
+/// Offset of the stand-in return thunk (`ret; int3`) in the thunk veneer.
+const RETURN_THUNK_AT: usize = 8;
 const VENEER_HELPER: usize = 16;
 const VENEER_IMPORT: usize = 32;
 
@@ -365,6 +368,9 @@ impl Instance {
             let buf = code.bytes_mut();
             buf[..code_bytes.len()].copy_from_slice(code_bytes);
             buf[veneers..veneers + 3].copy_from_slice(&[0x41, 0xff, 0xe3]); // jmp r11
+                                                                            // What `RELOC_RETURN_THUNK` jumps to: the kernel's `__x86_return_thunk` stands in
+                                                                            // for `ret` there; here a `ret` does (the `int3` after it is already in place).
+            buf[veneers + RETURN_THUNK_AT] = 0xc3;
             for h in 0..HELPER_COUNT as usize {
                 let at = helpers_at + VENEER_HELPER * h;
                 write_jmp_abs(&mut buf[at..], helpers::address(h as u32));
@@ -390,6 +396,7 @@ impl Instance {
                         Some(base + (helpers_at + VENEER_HELPER * r.target as usize) as u64)
                     }
                     RELOC_INDIRECT_THUNK if r.target == 11 => Some(base + veneers as u64),
+                    RELOC_RETURN_THUNK => Some(base + (veneers + RETURN_THUNK_AT) as u64),
                     RELOC_TYPE_ID => type_ids.get(r.target as usize).map(|&id| u64::from(id)),
                     _ => None,
                 },
