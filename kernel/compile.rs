@@ -6,7 +6,7 @@
 //! time, its own stack and heap, unwinding on panic — is in `compile_c.c`.
 
 use crate::ffi;
-use crate::kcore::compile::{Request, Status};
+use crate::kcore::compile::{Request, Status, FLAG_RETURN_THUNK};
 use crate::program::Refused;
 use core::fmt::Write;
 use kernel::prelude::*;
@@ -39,7 +39,11 @@ impl Drop for Session {
 /// `max_code_bytes` bounds the generated code (nothing larger could be installed anyway).
 pub(crate) fn compile(wasm: &[u8], max_code_bytes: usize, log: &mut impl Write) -> Result<Compiled, Refused> {
     let start = ffi::now_ns();
-    let mut req = Request::new(wasm, max_code_bytes, 0);
+    // Returns go through the kernel's return thunk when it has one (retbleed/SRSO), as the
+    // kernel's own code and the eBPF JIT do.
+    // SAFETY: reads a constant address.
+    let flags = if unsafe { ffi::kwasm_return_thunk() } != 0 { FLAG_RETURN_THUNK } else { 0 };
+    let mut req = Request::new(wasm, max_code_bytes, flags);
     let mut peak_bytes = 0usize;
     let req_ptr: *mut Request = &mut req;
     // SAFETY: `req`, its `wasm` bytes and `peak_bytes` outlive the call; `status` points into

@@ -12,6 +12,7 @@ extern "C" {
     pub(crate) fn kwasm_prog_fd_get(fd: i32) -> *const c_void;
     pub(crate) fn kwasm_enter(tramp: usize, vmctx: *mut VmCtx, slots: *mut u64) -> u32;
     pub(crate) fn kwasm_indirect_thunk_r11() -> usize;
+    pub(crate) fn kwasm_return_thunk() -> usize;
     pub(crate) fn kwasm_capable_load() -> bool;
     pub(crate) fn kwasm_ktime_ns() -> u64;
     pub(crate) fn kwasm_fpu_begin();

@@ -247,6 +247,16 @@ unsigned long kwasm_indirect_thunk_r11(void)
 }
 #endif
 
+/* Address of the kernel's return thunk (retbleed/SRSO mitigations), or 0 without one. */
+unsigned long kwasm_return_thunk(void)
+{
+#ifdef CONFIG_MITIGATION_RETHUNK
+	return (unsigned long)__x86_return_thunk;
+#else
+	return 0;
+#endif
+}
+
 bool kwasm_capable_load(void)
 {
 	return capable(CAP_BPF) || capable(CAP_SYS_ADMIN);

@@ -43,6 +43,8 @@ u32 kwasm_enter(unsigned long tramp, void *vmctx, u64 *slots);
 /* Address of the kernel's indirect-branch thunk for r11, or 0 without retpolines. */
 unsigned long kwasm_indirect_thunk_r11(void);
 
+/* Address of the kernel's return thunk, or 0 when the kernel returns with plain `ret`. */
+unsigned long kwasm_return_thunk(void);
 bool kwasm_capable_load(void);
 u64 kwasm_ktime_ns(void);
 void kwasm_fpu_begin(void);

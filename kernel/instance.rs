@@ -12,7 +12,7 @@ use kernel::prelude::*;
 /// Usable wasm stack per instance; the headroom below the limit is for host functions and
 /// helpers, which run on this stack (design decision 7: 16 KiB or more).
 pub(crate) const STACK_SIZE: usize = 256 << 10;
-pub(crate) const STACK_HEADROOM: u64 = 32 << 10;
+pub(crate) const STACK_HEADROOM: u64 = crate::hooks::vmctx::HOST_STACK_HEADROOM;
 
 pub(crate) struct Instance {
     pub(crate) vmctx: KBox<VmCtx>,
@@ -55,6 +55,13 @@ pub(crate) struct Instance {
 }
 
 impl Instance {
+    /// Deepest use of the main wasm stack so far: stacks start zeroed, so everything below the
+    /// lowest non-zero byte was never touched (as the kernel's own `DEBUG_STACK_USAGE` counts).
+    pub(crate) fn stack_high_water(&self) -> usize {
+        let untouched = self.stack.iter().position(|&b| b != 0).unwrap_or(self.stack.len());
+        self.stack.len() - untouched
+    }
+
     /// The linear memory (this instance's or its owner's).
     pub(crate) fn memory_mut(&mut self) -> &mut VVec<u8> {
         if self.memory_owner.is_null() {
@@ -105,6 +112,15 @@ impl Instance {
 
     /// `memory.grow`: the old size in pages, or `None`. Growth of a shared memory is seen by
     /// every instance using it.
+    /// Current pages and maximum of the memory (this instance's or its owner's).
+    pub(crate) fn memory_pages_and_max(&self) -> (u32, u32) {
+        if !self.memory_owner.is_null() {
+            // SAFETY: as in `memory_mut`.
+            return unsafe { (*self.memory_owner).memory_pages_and_max() };
+        }
+        ((self.memory.len() as u64 / PAGE_SIZE) as u32, self.memory_max_pages)
+    }
+
     pub(crate) fn grow_memory(&mut self, delta: u32) -> Option<u32> {
         if !self.memory_owner.is_null() {
             // SAFETY: as in `memory_mut`.

@@ -7,6 +7,7 @@ use crate::hooks::attr::{
     TEST_RUN_SLOTS_MAX,
 };
 use crate::hooks::ioctl::*;
+use crate::hooks::trap::TRAP_HOST_ABORT;
 use crate::kcore::log::LogWriter;
 use crate::program::{Program, Refused, FUEL_MAX};
 use kernel::sync::Arc;
@@ -130,13 +131,17 @@ fn prog_test_run(arg: usize) -> Result<c_long> {
         *s = u64::from_ne_bytes(raw[8 * i..8 * i + 8].try_into().map_err(|_| EINVAL)?);
     }
     let args: [u64; TEST_RUN_SLOTS_MAX as usize] = slots;
-    let fuel = if attr.fuel == 0 { prog.default_fuel } else { attr.fuel };
     let repeat = attr.repeat.max(1);
     let start = crate::ffi::now_ns();
     let mut trap = 0;
     for i in 0..repeat {
         slots = args;
-        trap = prog.enter(export.trampoline, &mut slots[..need.max(1)], fuel, 0);
+        trap = prog.enter(export.trampoline, &mut slots[..need.max(1)], &mut prog.budget(attr.fuel), 0);
+        // A fatal signal stopped the run (between two fuel slices).
+        // SAFETY: reads the current task's signal state.
+        if trap == TRAP_HOST_ABORT && unsafe { crate::ffi::kwasm_fatal_signal_pending() } {
+            return Err(EINTR);
+        }
         if i + 1 < repeat {
             // SAFETY: process context.
             unsafe { crate::ffi::kwasm_cond_resched() };
@@ -175,6 +180,7 @@ fn prog_get_info(arg: usize) -> Result<c_long> {
     attr.load_duration_ns = prog.load_duration_ns.load(Ordering::Relaxed);
     attr.compile_time_ns = prog.compile_time_ns;
     attr.compile_peak_bytes = prog.compile_peak_bytes as u64;
+    attr.stack_max_bytes = prog.stack_high_water() as u64;
     for (out, counter) in attr.traps.iter_mut().zip(&prog.stats.traps) {
         *out = counter.load(Ordering::Relaxed);
     }

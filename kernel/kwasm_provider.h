@@ -15,7 +15,10 @@
  * (and with it the provider) cannot go away while the program is loaded.
  *
  * Host functions use the host-call convention: arguments in 8-byte slots, results written back
- * to the same slots, return 0 or a trap code. They run on the program's wasm stack.
+ * to the same slots, return 0 or a trap code. They run on the program's wasm stack, in the
+ * 32 KiB kept below the deepest wasm frame (HOST_STACK_HEADROOM in kwasm-hooks), which they
+ * share with whatever they call: a provider function must stay well within it (no deep
+ * recursion, no large on-stack buffers; the VM suite measures the built-in host functions).
  */
 #ifndef KWASM_PROVIDER_H
 #define KWASM_PROVIDER_H

@@ -10,6 +10,7 @@
 
 use crate::hooks::vmctx::VmCtx;
 use crate::instance::Instance;
+use crate::kcore::fuel::Meter;
 use crate::kcore::host::Lookup;
 use crate::program::Program;
 use kernel::prelude::*;
@@ -70,7 +71,13 @@ unsafe extern "C" fn bridge_entry(vmctx: *mut VmCtx, slots: *mut u64, bridge: *c
     let (caller, bridge) = unsafe { (&*((*vmctx).instance as *const Instance), &*bridge) };
     // Taking the callee's lock may sleep: outside the caller's FPU section.
     crate::runtime::may_sleep(caller, || {
-        bridge.prog.enter_raw(bridge.tramp, slots, bridge.prog.default_fuel, caller.depth + 1)
+        // The callee spends the caller's fuel (no fresh budget through a call).
+        // SAFETY: the caller's vmctx, as above; the caller is suspended in this call.
+        let vm = unsafe { &mut *vmctx };
+        let mut meter = Meter::of(vm);
+        let trap = bridge.prog.enter_raw(bridge.tramp, slots, &mut meter, caller.depth + 1);
+        meter.load_into(vm);
+        trap
     })
 }
 

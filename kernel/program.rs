@@ -12,7 +12,9 @@ use crate::hooks::trap::{TRAP_COUNT, TRAP_HOST_ABORT, TRAP_NONE, TRAP_STACK_EXHA
 use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
 use crate::instance::{Instance, STACK_HEADROOM, STACK_SIZE};
 use crate::kcore::artifact::Artifact;
+use crate::kcore::fuel::Meter;
 use crate::kcore::{bulk, host, reloc};
+use crate::hooks::fuel::FUEL_SLICE;
 use crate::kcore::host::Lookup;
 use crate::links::{self, Linker};
 use crate::{providers, runtime, KwasmState};
@@ -28,10 +30,11 @@ use kernel::sync::Arc;
 pub(crate) const MEMORY_PAGES_MAX: u32 = 1024; // 64 MiB
 pub(crate) const TABLE_MAX: u32 = 65536;
 const IMPORTS_MAX: usize = 1024;
-/// Fuel per run when neither the load nor the run names one; and the most a run may get (about
-/// a second of loop iterations: a run cannot be interrupted, repeats can).
-pub(crate) const DEFAULT_FUEL: u64 = 100_000_000;
-pub(crate) const FUEL_MAX: u64 = 1_000_000_000;
+/// Fuel per run when neither the load nor the run names one (about a second of CPU), and the
+/// most a run may get (about ten). A run comes back to the host every `FUEL_SLICE` (~10 ms),
+/// which reschedules and stops it on a fatal signal (`runtime::fuel_exhausted`).
+pub(crate) const DEFAULT_FUEL: u64 = crate::hooks::fuel::DEFAULT_RUN_FUEL;
+pub(crate) const FUEL_MAX: u64 = crate::hooks::fuel::MAX_RUN_FUEL;
 
 /// An exported function the host can run.
 pub(crate) struct Export {
@@ -246,6 +249,8 @@ impl Program {
             RELOC_CALL_IMPORT => host_addrs.get(r.target as usize).map(|&a| a as u64),
             RELOC_CALL_HELPER => runtime::address(r.target).map(|a| a as u64),
             RELOC_INDIRECT_THUNK if r.target == 11 => Some(thunk as u64),
+            // SAFETY: reads a constant address; 0 (no thunk) refuses the relocation.
+            RELOC_RETURN_THUNK => Some(unsafe { ffi::kwasm_return_thunk() } as u64).filter(|&a| a != 0),
             RELOC_TYPE_ID => type_ids.get(r.target as usize).map(|&id| u64::from(id)),
             _ => None,
         });
@@ -321,7 +326,7 @@ impl Program {
             elems.push(v, GFP_KERNEL).map_err(alloc_err)?;
         }
         let vmctx = KBox::new(
-            VmCtx { fuel: attr.fuel.min(FUEL_MAX) as i64, ..Default::default() },
+            VmCtx::default(),
             GFP_KERNEL,
         )
         .map_err(alloc_err)?;
@@ -519,14 +524,14 @@ impl Program {
         // A host function takes (vmctx, slots) like a trampoline: entered the same way.
         if let Some(addr) = start_host {
             let mut slots = [0u64; 1];
-            let trap = program.enter(addr, &mut slots, program.default_fuel, 0);
+            let trap = program.enter(addr, &mut slots, &mut program.budget(0), 0);
             if trap != TRAP_NONE {
                 refuse!(log, EINVAL, "the start function trapped (trap {})", trap);
             }
         }
         if let Some(tramp) = start_tramp {
             let mut slots = [0u64; 1];
-            let trap = program.enter(tramp, &mut slots, program.default_fuel, 0);
+            let trap = program.enter(tramp, &mut slots, &mut program.budget(0), 0);
             if trap != TRAP_NONE {
                 refuse!(log, EINVAL, "the start function trapped (trap {})", trap);
             }
@@ -539,14 +544,21 @@ impl Program {
         self.exports.iter().find(|e| &e.name[..] == name)
     }
 
-    /// Runs code at `tramp` with `slots` (max(params, results) values) and `fuel`; returns the
-    /// trap code. `depth` counts program-to-program calls above this one (lockdep nesting).
-    pub(crate) fn enter(&self, tramp: usize, slots: &mut [u64], fuel: u64, depth: u32) -> u32 {
-        self.enter_raw(tramp, slots.as_mut_ptr(), fuel, depth)
+    /// Runs code at `tramp` with `slots` (max(params, results) values) and the fuel of `meter`
+    /// (what is left is written back); returns the trap code. `depth` counts program-to-program
+    /// calls above this one (lockdep nesting).
+    pub(crate) fn enter(&self, tramp: usize, slots: &mut [u64], meter: &mut Meter, depth: u32) -> u32 {
+        self.enter_raw(tramp, slots.as_mut_ptr(), meter, depth)
+    }
+
+    /// A run the host starts with `fuel` (0: the program's default), sliced.
+    pub(crate) fn budget(&self, fuel: u64) -> Meter {
+        let fuel = if fuel == 0 { self.default_fuel } else { fuel.min(FUEL_MAX) };
+        Meter::budget(fuel, FUEL_SLICE)
     }
 
     /// [`Self::enter`] with a raw slot area (calls through shared tables know only the pointer).
-    pub(crate) fn enter_raw(&self, tramp: usize, slots: *mut u64, fuel: u64, depth: u32) -> u32 {
+    pub(crate) fn enter_raw(&self, tramp: usize, slots: *mut u64, meter: &mut Meter, depth: u32) -> u32 {
         // Chains of calls between programs end here (lockdep has this many subclasses).
         if depth > CALL_DEPTH_MAX {
             return TRAP_HOST_ABORT;
@@ -557,7 +569,7 @@ impl Program {
             // shared way.
             if !self.shared.load(Ordering::Acquire) {
                 // SAFETY: the guard holds the instance lock for the whole run.
-                let trap = unsafe { self.run(self.instance.get(), tramp, slots, fuel, depth) };
+                let trap = unsafe { self.run(self.instance.get(), tramp, slots, meter, depth) };
                 drop(guard);
                 return trap;
             }
@@ -565,7 +577,7 @@ impl Program {
         // SAFETY: takes the share lock (re-entrant for this task).
         let _share = ShareGuard(unsafe { ffi::kwasm_share_lock() });
         // SAFETY: shared programs' instances are only touched under the share lock.
-        unsafe { self.run(self.instance.get(), tramp, slots, fuel, depth) }
+        unsafe { self.run(self.instance.get(), tramp, slots, meter, depth) }
     }
 
     /// One activation on `inst`, whose lock (instance or share) the caller holds. An activation
@@ -575,12 +587,12 @@ impl Program {
     ///
     /// The caller holds the lock that guards `inst`; `tramp` takes (vmctx, slots) and belongs to
     /// this program; `slots` holds what its signature needs.
-    unsafe fn run(&self, inst: *mut Instance, tramp: usize, slots: *mut u64, fuel: u64, depth: u32) -> u32 {
+    unsafe fn run(&self, inst: *mut Instance, tramp: usize, slots: *mut u64, meter: &mut Meter, depth: u32) -> u32 {
         // SAFETY: per the contract; raw accesses only, the code re-enters through helpers.
         unsafe {
             let active = (*inst).active;
             let vm = (*inst).vmctx_ptr();
-            let saved = ((*vm).stack_top, (*vm).stack_limit, (*vm).fuel, (*inst).depth);
+            let saved = ((*vm).stack_top, (*vm).stack_limit, Meter::of(&*vm), (*inst).depth);
             if active > 0 {
                 if active as usize > NESTED_MAX {
                     return TRAP_STACK_EXHAUSTED;
@@ -600,7 +612,7 @@ impl Program {
             }
             (*inst).active = active + 1;
             (*inst).depth = depth;
-            (*vm).fuel = fuel.min(FUEL_MAX) as i64;
+            meter.load_into(&mut *vm);
             let start = ffi::now_ns();
             if self.uses_float {
                 ffi::kwasm_fpu_begin();
@@ -611,8 +623,11 @@ impl Program {
             }
             let took = ffi::now_ns().saturating_sub(start);
             (*inst).active = active;
+            *meter = Meter::of(&*vm);
             if active > 0 {
-                ((*vm).stack_top, (*vm).stack_limit, (*vm).fuel, (*inst).depth) = saved;
+                let outer;
+                ((*vm).stack_top, (*vm).stack_limit, outer, (*inst).depth) = saved;
+                outer.load_into(&mut *vm);
             }
             self.stats.run_count.fetch_add(1, Ordering::Relaxed);
             self.stats.run_time_ns.fetch_add(took, Ordering::Relaxed);
@@ -623,6 +638,11 @@ impl Program {
             }
             trap
         }
+    }
+
+    /// Deepest use of the program's wasm stack so far (under the lock that guards it).
+    pub(crate) fn stack_high_water(&self) -> usize {
+        self.with_instance(|inst| inst.stack_high_water())
     }
 
     /// The instance without taking a lock: only for shared programs under the share lock, or

@@ -9,7 +9,10 @@ use crate::hooks::artifact::*;
 use crate::hooks::trap::{TRAP_HOST_ABORT, TRAP_NONE};
 use crate::hooks::vmctx::{TableEntry, VmCtx};
 use crate::instance::Instance;
+use crate::hooks::fuel::FUEL_SLICE;
+use crate::hooks::trap::TRAP_OUT_OF_FUEL;
 use crate::kcore::bulk;
+use crate::kcore::fuel::{self, Meter, Pay};
 
 type Helper = unsafe extern "C" fn(*mut VmCtx, *mut u64) -> u32;
 
@@ -53,22 +56,81 @@ fn code(r: Result<(), u32>) -> u32 {
 /// Runs `f`, which may sleep, outside the FPU section when the program uses floats (its XMM
 /// values are all spilled at calls, so nothing live is lost).
 pub(crate) fn may_sleep<T>(inst: &Instance, f: impl FnOnce() -> T) -> T {
-    if inst.uses_float {
+    outside_fpu(inst.uses_float, f)
+}
+
+/// Runs `f` outside the FPU section if the run is in one (`uses_float`): preemptible, and free
+/// to sleep. Bulk operations run this way too, so a float program holds the section (with
+/// preemption off) only while its own code runs, for at most a fuel slice.
+fn outside_fpu<T>(uses_float: bool, f: impl FnOnce() -> T) -> T {
+    if uses_float {
         // SAFETY: the run entered the FPU section (program.rs) and re-enters it below.
         unsafe { ffi::kwasm_fpu_end() };
     }
     let r = f();
-    if inst.uses_float {
+    if uses_float {
         // SAFETY: pairs with the end above.
         unsafe { ffi::kwasm_fpu_begin() };
     }
     r
 }
 
+/// The end of a fuel slice: `vm.fuel` is spent. With budget left in the reserve, reschedule
+/// (outside the FPU section), stop the run if the task was killed, and move the next slice
+/// over. Without a reserve the run is out of fuel and nothing sleeps (runs with a reserve are
+/// started by the host in process context; hook runs get their whole budget at once).
+fn next_slice(vm: &mut VmCtx, uses_float: bool) -> Result<(), u32> {
+    while vm.fuel <= 0 {
+        if vm.fuel_reserve <= 0 {
+            return Err(TRAP_OUT_OF_FUEL);
+        }
+        // SAFETY: process context (see above).
+        outside_fpu(uses_float, || unsafe { ffi::kwasm_cond_resched() });
+        // SAFETY: reads the current task's signal state.
+        if unsafe { ffi::kwasm_fatal_signal_pending() } {
+            return Err(TRAP_HOST_ABORT);
+        }
+        fuel::refill(vm, FUEL_SLICE);
+    }
+    Ok(())
+}
+
+/// What the kernel's bulk helpers charge: the run's vmctx, crossing slice boundaries the way
+/// the generated code's checks do (`next_slice`), never silently.
+struct SliceMeter<'a> {
+    vm: &'a mut VmCtx,
+    uses_float: bool,
+}
+
+impl Pay for SliceMeter<'_> {
+    fn pay(&mut self, units: u64) -> Result<(), u32> {
+        self.vm.fuel = self.vm.fuel.saturating_sub(i64::try_from(units).unwrap_or(i64::MAX));
+        next_slice(self.vm, self.uses_float)
+    }
+}
+
+/// The meter of a bulk helper's run and whether it runs in the FPU section.
+///
+/// # Safety
+///
+/// `vmctx` is the running code's vmctx: a separate allocation from the memory, table and
+/// segments the helper touches; the code is suspended in the helper and nothing else touches
+/// it meanwhile.
+unsafe fn meter<'a>(vmctx: *mut VmCtx, uses_float: bool) -> SliceMeter<'a> {
+    // SAFETY: see the function's contract.
+    SliceMeter { vm: unsafe { &mut *vmctx }, uses_float }
+}
+
 unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: called by generated code with its vmctx and a slot area of one value.
     let (inst, s) = unsafe { parts::<1>(vmctx, slots) };
     let delta = s[0] as u32;
+    let (pages, max) = inst.memory_pages_and_max();
+    // SAFETY: generated code's own vmctx (a helper call).
+    let mut meter = unsafe { meter(vmctx, inst.uses_float) };
+    if let Err(trap) = bulk::memory_grow_charge(Some(&mut meter), pages, delta, max) {
+        return trap;
+    }
     let inst_ptr: *mut Instance = inst;
     // SAFETY: `inst_ptr` is the instance borrowed above; `may_sleep` only reads its flag.
     let old = may_sleep(unsafe { &*inst_ptr }, || unsafe { (*inst_ptr).grow_memory(delta) });
@@ -85,32 +147,30 @@ unsafe extern "C" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     TRAP_NONE
 }
 
-// --- HELPER_FUEL_EXHAUSTED (added with the fuel-per-operator change; kcore::fuel) ---
-/// A fuel check (function entry or loop header) found `vmctx.fuel` negative: refill it from
-/// `vmctx.fuel_reserve` a slice at a time, or stop the run with `TRAP_OUT_OF_FUEL`.
-/// TODO(kernel): reschedule and check for signals here.
-unsafe extern "C" fn fuel_exhausted(vmctx: *mut VmCtx, _slots: *mut u64) -> u32 {
-    // SAFETY: generated code passes its own vmctx, which lives as long as the run; nothing
-    // else touches it during the call.
-    let vm = unsafe { &mut *vmctx };
-    if crate::kcore::fuel::refill(vm, crate::hooks::fuel::FUEL_SLICE) {
-        TRAP_NONE
-    } else {
-        crate::hooks::trap::TRAP_OUT_OF_FUEL
-    }
+/// A fuel check (function entry or loop header) found the slice spent: see `next_slice`.
+unsafe extern "C" fn fuel_exhausted(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
+    // SAFETY: as for every helper.
+    let (inst, _) = unsafe { parts::<0>(vmctx, slots) };
+    let uses_float = inst.uses_float;
+    code(next_slice(&mut inst.vmctx, uses_float))
 }
-// --- end HELPER_FUEL_EXHAUSTED ---
 
 unsafe extern "C" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
-    code(bulk::memory_fill(inst.memory_mut(), s[0] as u32, s[1] as u8, s[2] as u32))
+    // SAFETY: generated code's own vmctx (a helper call).
+    let mut meter = unsafe { meter(vmctx, inst.uses_float) };
+    let mem = inst.memory_mut();
+    code(outside_fpu(meter.uses_float, || bulk::memory_fill_charged(Some(&mut meter), mem, s[0] as u32, s[1] as u8, s[2] as u32)))
 }
 
 unsafe extern "C" fn memory_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
-    code(bulk::memory_copy(inst.memory_mut(), s[0] as u32, s[1] as u32, s[2] as u32))
+    // SAFETY: generated code's own vmctx (a helper call).
+    let mut meter = unsafe { meter(vmctx, inst.uses_float) };
+    let mem = inst.memory_mut();
+    code(outside_fpu(meter.uses_float, || bulk::memory_copy_charged(Some(&mut meter), mem, s[0] as u32, s[1] as u32, s[2] as u32)))
 }
 
 unsafe extern "C" fn memory_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
@@ -118,9 +178,13 @@ unsafe extern "C" fn memory_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     let (inst, s) = unsafe { parts::<4>(vmctx, slots) };
     let Some(data) = inst.data.get(s[3] as usize) else { return TRAP_HOST_ABORT };
     let data: *const [u8] = &data[..];
+    // SAFETY: generated code's own vmctx (a helper call).
+    let mut meter = unsafe { meter(vmctx, inst.uses_float) };
+    let mem = inst.memory_mut();
     // SAFETY: the segment's bytes and the memory are different allocations; nothing else
     // touches either during the call.
-    code(bulk::memory_init(inst.memory_mut(), unsafe { &*data }, s[0] as u32, s[1] as u32, s[2] as u32))
+    let data = unsafe { &*data };
+    code(outside_fpu(meter.uses_float, || bulk::memory_init_charged(Some(&mut meter), mem, data, s[0] as u32, s[1] as u32, s[2] as u32)))
 }
 
 unsafe extern "C" fn data_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
@@ -148,7 +212,9 @@ unsafe extern "C" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     };
     // SAFETY: the table is another field (or another instance) than the entries and the
     // segment; nothing else touches it during the call.
-    code(bulk::table_init(unsafe { &mut *table }, funcs.len() as u32, s[0] as u32, s[1] as u32, s[2] as u32, |k| {
+    // SAFETY: generated code's own vmctx (a helper call).
+    let mut meter = unsafe { meter(vmctx, inst.uses_float) };
+    code(bulk::table_init_charged(Some(&mut meter), unsafe { &mut *table }, funcs.len() as u32, s[0] as u32, s[1] as u32, s[2] as u32, |k| {
         funcs.get(k as usize).and_then(|&f| entries.get(f as usize)).copied().unwrap_or_default()
     }))
 }
@@ -156,7 +222,9 @@ unsafe extern "C" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 unsafe extern "C" fn table_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
-    code(bulk::table_copy(inst.table_mut(), s[0] as u32, s[1] as u32, s[2] as u32))
+    // SAFETY: generated code's own vmctx (a helper call).
+    let mut meter = unsafe { meter(vmctx, inst.uses_float) };
+    code(bulk::table_copy_charged(Some(&mut meter), inst.table_mut(), s[0] as u32, s[1] as u32, s[2] as u32))
 }
 
 unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
@@ -190,7 +258,15 @@ unsafe extern "C" fn call_foreign(vmctx: *mut VmCtx, slots: *mut u64, entry: *co
     let prog = unsafe { &*callee.program };
     // The callee may sleep on a lock: leave the caller's FPU section meanwhile (its XMM values
     // are spilled at calls).
-    may_sleep(caller, || prog.enter_raw(target, slots, prog.default_fuel, caller.depth + 1))
+    may_sleep(caller, || {
+        // The callee spends the caller's fuel (no fresh budget through a call).
+        // SAFETY: the caller's vmctx; the caller is suspended in this call.
+        let vm = unsafe { &mut *vmctx };
+        let mut meter = Meter::of(vm);
+        let trap = prog.enter_raw(target, slots, &mut meter, caller.depth + 1);
+        meter.load_into(vm);
+        trap
+    })
 }
 
 use kernel::prelude::KVVec;

@@ -144,6 +144,9 @@ pub struct ProgInfoAttr {
     pub compile_time_ns: u64,
     /// Most memory the compile held at once.
     pub compile_peak_bytes: u64,
+    /// Deepest use of the program's wasm stack so far, host calls included (they run on it,
+    /// within [`crate::vmctx::HOST_STACK_HEADROOM`] below the limit wasm code may reach).
+    pub stack_max_bytes: u64,
 }
 
 // SAFETY: repr(C), integer fields and arrays, no padding, starts with `size: u32`.
@@ -172,7 +175,7 @@ unsafe impl Attr for ProgIdAttr {
 const _: () = {
     assert!(core::mem::size_of::<ProgLoadAttr>() == 64);
     assert!(core::mem::size_of::<TestRunAttr>() == 64);
-    assert!(core::mem::size_of::<ProgInfoAttr>() == 96 + 8 * super::trap::TRAP_COUNT as usize);
+    assert!(core::mem::size_of::<ProgInfoAttr>() == 104 + 8 * super::trap::TRAP_COUNT as usize);
 };
 
 /// Argument of [`crate::ioctl::KWASM_IOC_PROG_GET_GLOBAL`]: reads an exported global.

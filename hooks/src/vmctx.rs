@@ -109,3 +109,9 @@ const _: () = {
 
 /// Wasm page size.
 pub const PAGE_SIZE: u64 = 65536;
+
+/// Stack kept free below the limit that generated code checks against: host functions and
+/// runtime helpers (and interrupts arriving during a run) use the wasm stack below the frame
+/// that called them. The VM suite measures the deepest such chain on both test kernels
+/// (`PROG_GET_INFO`'s `stack_max_bytes`) and checks that it fits.
+pub const HOST_STACK_HEADROOM: u64 = 32 << 10;

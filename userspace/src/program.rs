@@ -65,6 +65,8 @@ pub struct ProgInfo {
     pub compile_time_ns: u64,
     /// Most memory the kernel's compile of it held at once.
     pub compile_peak_bytes: u64,
+    /// Deepest use of its wasm stack so far, host calls included.
+    pub stack_max_bytes: u64,
     pub traps: Vec<u64>,
 }
 
@@ -218,6 +220,7 @@ impl Program {
             load_duration_ns: attr.load_duration_ns,
             compile_time_ns: attr.compile_time_ns,
             compile_peak_bytes: attr.compile_peak_bytes,
+            stack_max_bytes: attr.stack_max_bytes,
             traps: attr.traps.to_vec(),
         })
     }

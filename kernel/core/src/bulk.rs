@@ -8,10 +8,9 @@
 //! costs about what the same time of wasm code would. Instantiation's segment copies are not
 //! charged.
 
-use super::fuel;
-use super::hooks::fuel::FUEL_SLICE;
+use super::fuel::Pay;
 use super::hooks::trap::{TRAP_MEMORY_OUT_OF_BOUNDS, TRAP_TABLE_OUT_OF_BOUNDS};
-use super::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
+use super::hooks::vmctx::{TableEntry, PAGE_SIZE};
 
 // Fuel prices. One fuel unit is meant to cost about the time of one simple wasm operator run
 // natively. Measured with `cargo run --release -p kwasm --example fuel_calibration` (userspace
@@ -43,9 +42,9 @@ pub const fn bytes_fuel(bytes: u64, per_kib: u64) -> u64 {
 
 /// Charges `units` to `meter` (fuel mode) or to nobody (`None`: yield mode, whose code is not
 /// metered either).
-fn charge(meter: Option<&mut VmCtx>, units: u64) -> Result<(), u32> {
+fn charge<P: Pay + ?Sized>(meter: Option<&mut P>, units: u64) -> Result<(), u32> {
     match meter {
-        Some(vm) => fuel::charge(vm, units, FUEL_SLICE),
+        Some(m) => m.pay(units),
         None => Ok(()),
     }
 }
@@ -110,8 +109,8 @@ pub fn table_init(
 
 /// `memory.fill` as the helper runs it: bounds, then fuel ([`FILL_FUEL_PER_KIB`]), then the
 /// fill. `meter` is the running vmctx in fuel mode, `None` in yield mode.
-pub fn memory_fill_charged(
-    meter: Option<&mut VmCtx>,
+pub fn memory_fill_charged<P: Pay + ?Sized>(
+    meter: Option<&mut P>,
     mem: &mut [u8],
     dst: u32,
     value: u8,
@@ -123,8 +122,8 @@ pub fn memory_fill_charged(
 }
 
 /// `memory.copy` as the helper runs it (see [`memory_fill_charged`]).
-pub fn memory_copy_charged(
-    meter: Option<&mut VmCtx>,
+pub fn memory_copy_charged<P: Pay + ?Sized>(
+    meter: Option<&mut P>,
     mem: &mut [u8],
     dst: u32,
     src: u32,
@@ -137,8 +136,8 @@ pub fn memory_copy_charged(
 }
 
 /// `memory.init` as the helper runs it (see [`memory_fill_charged`]).
-pub fn memory_init_charged(
-    meter: Option<&mut VmCtx>,
+pub fn memory_init_charged<P: Pay + ?Sized>(
+    meter: Option<&mut P>,
     mem: &mut [u8],
     data: &[u8],
     dst: u32,
@@ -152,8 +151,8 @@ pub fn memory_init_charged(
 }
 
 /// `table.copy` as the helper runs it (see [`memory_fill_charged`]).
-pub fn table_copy_charged(
-    meter: Option<&mut VmCtx>,
+pub fn table_copy_charged<P: Pay + ?Sized>(
+    meter: Option<&mut P>,
     table: &mut [TableEntry],
     dst: u32,
     src: u32,
@@ -166,8 +165,8 @@ pub fn table_copy_charged(
 }
 
 /// `table.init` as the helper runs it (see [`memory_fill_charged`] and [`table_init`]).
-pub fn table_init_charged(
-    meter: Option<&mut VmCtx>,
+pub fn table_init_charged<P: Pay + ?Sized>(
+    meter: Option<&mut P>,
     table: &mut [TableEntry],
     seg_len: u32,
     dst: u32,
@@ -184,8 +183,8 @@ pub fn table_init_charged(
 /// `memory.grow(delta)` from `current` pages (maximum `max`) as the helper runs it: when the
 /// grow would succeed, charges the bytes it adds and zeroes ([`GROW_FUEL_PER_KIB`]); call it
 /// before growing (a failing grow does no work and costs nothing here).
-pub fn memory_grow_charge(
-    meter: Option<&mut VmCtx>,
+pub fn memory_grow_charge<P: Pay + ?Sized>(
+    meter: Option<&mut P>,
     current: u32,
     delta: u32,
     max: u32,
@@ -202,6 +201,7 @@ pub fn memory_grow_charge(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hooks::vmctx::VmCtx;
 
     #[test]
     fn memory_ops_check_bounds_and_change_nothing_on_failure() {
@@ -281,7 +281,7 @@ mod tests {
         // Zero lengths are free; yield mode (no meter) is never charged.
         let mut v = vm(0, 0);
         memory_fill_charged(Some(&mut v), &mut mem, 0, 9, 0).unwrap();
-        memory_fill_charged(None, &mut mem, 0, 9, 4096).unwrap();
+        memory_fill_charged(None::<&mut VmCtx>, &mut mem, 0, 9, 4096).unwrap();
         assert_eq!((v.fuel, mem[0]), (0, 9));
     }
 

@@ -13,6 +13,8 @@ pub const MESSAGE_MAX: usize = 240;
 
 /// Compile in yield mode (servers) instead of fuel mode (hooks, test runs).
 pub const FLAG_YIELD: u32 = 1;
+/// Return through the kernel's return thunk (`RELOC_RETURN_THUNK`) instead of `ret`.
+pub const FLAG_RETURN_THUNK: u32 = 2;
 
 /// How a compile ended.
 #[repr(u32)]

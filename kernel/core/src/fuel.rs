@@ -36,9 +36,96 @@ pub fn charge(vm: &mut VmCtx, units: u64, slice: i64) -> Result<(), u32> {
     }
 }
 
+/// What pays for work done outside the generated code (the bulk helpers). A vmctx pays as
+/// [`charge`] does, refilling from its reserve when needed; a platform that does more at slice
+/// boundaries (the kernel reschedules and checks for signals there) wraps it.
+pub trait Pay {
+    fn pay(&mut self, units: u64) -> Result<(), u32>;
+}
+
+impl Pay for VmCtx {
+    fn pay(&mut self, units: u64) -> Result<(), u32> {
+        charge(self, units, super::hooks::fuel::FUEL_SLICE)
+    }
+}
+
+/// A run's fuel as the host hands it over: what the code may spend before its next check
+/// (`fuel`) and the rest of the budget (`reserve`), moved over a slice at a time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Meter {
+    pub fuel: i64,
+    pub reserve: i64,
+}
+
+impl Meter {
+    /// A run the host starts with `total` fuel: the first slice now, the rest in reserve, so
+    /// the run comes back to the host (`HELPER_FUEL_EXHAUSTED`) at least every `slice` units.
+    pub fn budget(total: u64, slice: i64) -> Meter {
+        let total = i64::try_from(total).unwrap_or(i64::MAX);
+        let fuel = total.min(slice.max(1));
+        Meter {
+            fuel,
+            reserve: total - fuel,
+        }
+    }
+
+    /// What the running code holds now: a call into another program continues with it (the
+    /// callee spends from the caller's slice and reserve, and gives back what is left), so a
+    /// call never grants a fresh budget or a fresh slice.
+    pub fn of(vm: &VmCtx) -> Meter {
+        Meter {
+            fuel: vm.fuel,
+            reserve: vm.fuel_reserve,
+        }
+    }
+
+    pub fn load_into(self, vm: &mut VmCtx) {
+        vm.fuel = self.fuel;
+        vm.fuel_reserve = self.reserve;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn budgets_start_with_one_slice_and_keep_the_rest() {
+        assert_eq!(
+            Meter::budget(1000, 100),
+            Meter {
+                fuel: 100,
+                reserve: 900
+            }
+        );
+        assert_eq!(
+            Meter::budget(50, 100),
+            Meter {
+                fuel: 50,
+                reserve: 0
+            }
+        );
+        assert_eq!(
+            Meter::budget(u64::MAX, 100),
+            Meter {
+                fuel: 100,
+                reserve: i64::MAX - 100
+            }
+        );
+        let mut v = vm(0, 0);
+        Meter {
+            fuel: 7,
+            reserve: 9,
+        }
+        .load_into(&mut v);
+        assert_eq!(
+            Meter::of(&v),
+            Meter {
+                fuel: 7,
+                reserve: 9
+            }
+        );
+    }
 
     fn vm(fuel: i64, reserve: i64) -> VmCtx {
         VmCtx {

@@ -19,7 +19,7 @@ use core::fmt::Write;
 use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicPtr, Ordering};
 use kwasm_compiler::{Bound, CompileError, ErrorKind, Options};
-use kwasm_kcore::compile::{MessageWriter, Request, Status, FLAG_YIELD};
+use kwasm_kcore::compile::{MessageWriter, Request, Status, FLAG_RETURN_THUNK, FLAG_YIELD};
 
 /// What `kwasm_compile_progress` answers.
 const PROGRESS_GO_ON: i32 = 0;
@@ -95,6 +95,7 @@ pub unsafe extern "C" fn kwasm_compile_wasm(req: *mut Request) {
             Bound::Fuel
         },
         max_code_bytes: req.max_code_bytes,
+        return_thunk: req.flags & FLAG_RETURN_THUNK != 0,
     };
     let mut interrupted = false;
     let mut progress = |func: u32| -> kwasm_compiler::Result<()> {
