@@ -63,9 +63,9 @@ pub fn codegen_flags(line: &str) -> (Vec<String>, Option<String>) {
             target = Some(t.to_string());
         } else if w.starts_with("-Clto") || w.starts_with("-Cembed-bitcode") {
             // How the kernel links its own crates; ours is linked with fat LTO (the profile).
-        } else if w.starts_with("-C") {
-            flags.push(w.to_string());
-        } else if w.starts_with("-Z") && CODEGEN_Z_FLAGS.iter().any(|z| w.starts_with(z)) {
+        } else if w.starts_with("-C")
+            || (w.starts_with("-Z") && CODEGEN_Z_FLAGS.iter().any(|z| w.starts_with(z)))
+        {
             flags.push(w.to_string());
         } else if w == "-C" || w == "-Z" {
             // Two-word form: keep codegen options as one word.
@@ -111,6 +111,11 @@ pub fn build(kernel: &Kernel, dst_dir: &Path) -> Result<PathBuf> {
         .env("CARGO_ENCODED_RUSTFLAGS", flags.join("\x1f"))
         .env_remove("RUSTFLAGS");
     cmd::run_with_progress(&mut cargo, "kcompile", &log)?;
+    let text = std::fs::read_to_string(&log).unwrap_or_default();
+    let warns = crate::module::warnings(&text);
+    if !warns.is_empty() {
+        return Err(format!("the compiler's kernel build printed warnings: {}", warns.join(" | ")));
+    }
     let stem = target
         .file_stem()
         .and_then(|s| s.to_str())

@@ -354,6 +354,10 @@ pub fn build_cli() -> Result<GuestBinary> {
     })
 }
 
+/// Test binaries whose output (measurements, the spec table) belongs in the log.
+const PRINTS_MEASUREMENTS: &[&str] =
+    &["test-spec_kernel", "test-host_stack", "test-trusted_load", "test-fuel"];
+
 /// The VM suite: every VM test binary, then the module unload.
 ///
 /// `KWASM_VM_TESTS=a,b` (for development) keeps only the test binaries whose names contain one
@@ -372,9 +376,9 @@ pub fn suite(kernel: &Kernel, module: &Path) -> Result<Outcome> {
     let commands = binaries
         .iter()
         .filter(|b| b.name.starts_with("test-"))
-        // The spec run prints its per-file table (and a filtered run everything).
+        // Measurements and the spec table go to the log (and a filtered run prints everything).
         .map(|b| {
-            if b.name == "test-spec_kernel" || filter.is_some() {
+            if PRINTS_MEASUREMENTS.contains(&b.name.as_str()) || filter.is_some() {
                 format!("/bin/{} --nocapture", b.name)
             } else {
                 format!("/bin/{}", b.name)
