@@ -32,7 +32,10 @@ extern "C" {
     fn kwasm_compile_alloc(size: usize, align: usize) -> *mut u8;
     fn kwasm_compile_free(ptr: *mut u8);
     /// Abandons the compile: frees its heap and returns from the entry with the status set.
-    fn kwasm_compile_abort() -> !;
+    /// It does not return; declared as returning so that the call is followed by `ud2`, which
+    /// tells objtool the path ends even when it checks this object alone (rustc emits no trap
+    /// after a call to a `-> !` function).
+    fn kwasm_compile_abort();
     /// Called before each function body: reschedules, checks for fatal signals.
     fn kwasm_compile_progress(func: u32) -> i32;
 }
@@ -71,8 +74,12 @@ fn panic(info: &PanicInfo<'_>) -> ! {
         let _ = write!(MessageWriter { request: req }, "{info}");
         req.status = Status::Panic as u32;
     }
-    // SAFETY: called on the compile's own stack, inside the entry (CURRENT was set).
-    unsafe { kwasm_compile_abort() }
+    // SAFETY: called on the compile's own stack, inside the entry (CURRENT was set); the abort
+    // never returns, and `ud2` ends the path for objtool.
+    unsafe {
+        kwasm_compile_abort();
+        core::arch::asm!("ud2", options(noreturn));
+    }
 }
 
 /// Compiles `req.wasm`; writes the status, the artifact (in the compile heap) or a message.
