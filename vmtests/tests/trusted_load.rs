@@ -301,6 +301,34 @@ fn compile_failures_give_an_errno_and_a_log_line() {
     );
 }
 
+/// The amplifier from the issue, in its worst remaining form: 1000 nested blocks that each
+/// carry 1000 values and one `br_table` to all of them, each branch moving every value (8 KB of
+/// wasm, megabytes of code: one move stub per distinct target); the kernel refuses it by the
+/// code budget, quickly.
+#[test]
+fn an_amplifying_module_is_refused_by_the_code_budget() {
+    let _serial = SERIAL.lock().unwrap();
+    let dev = device();
+    let n = 1000;
+    let results = " i32".repeat(n);
+    let mut wat = format!("(module (type $t (func (result{results}))) (func (export \"f\") (type $t)");
+    wat += &"(block (type $t)".repeat(n);
+    // One value more than the blocks carry: every branch must move all of them down a slot.
+    wat += &"(i32.const 0)".repeat(n + 1);
+    let labels: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+    wat += &format!("(br_table {} (i32.const 0))", labels.join(" "));
+    wat += &")".repeat(n);
+    wat += "))";
+    let module = wasm(&wat);
+    let start = Instant::now();
+    let (e, log) = refused(load(&dev, &module));
+    let took = start.elapsed();
+    assert_eq!(e, libc::E2BIG, "{log}");
+    assert!(log.contains("code budget"), "{log}");
+    println!("{} bytes of amplifying wasm refused after {took:?}", module.len());
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
 /// A fatal signal stops a long compile between functions: the killed loader is gone long before
 /// the compile could have finished.
 #[test]
