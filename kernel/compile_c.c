@@ -12,14 +12,20 @@
  *   cgroup (GFP_KERNEL_ACCOUNT) and counted against a per-compile budget. Whatever way the
  *   compile ends, kwasm_compile_end() frees every block still on the list.
  * - The stack: the compiler needs ~8 KiB and more on hostile input, too much for the 16 KiB task
- *   stack, so it runs on a vmalloc'ed stack of its own (guard pages below it), entered with the
- *   kernel's stack-switch pattern (kwasm_compile_switch in compile_stack.S).
+ *   stack, so it runs on a vmalloc'ed stack of its own, entered with the kernel's stack-switch
+ *   pattern (kwasm_compile_switch in compile_stack.S). One stack, allocated with the module and
+ *   freed with it (compiles are serialised): a task that slept on it (reclaim, cond_resched)
+ *   keeps a saved stack pointer into it until it next switches out, so it must not be freed
+ *   under a task. vmalloc areas are separated by guard pages, so an overflow faults rather than
+ *   writing into a neighbour. The compiler's Rust is built without KASAN stack redzones
+ *   (-asan-stack=0, the kernel's flags), so frames skipped by an unwind leave no poison behind.
  * - Unwinding: a panic (a compiler bug) or a failed allocation ends in kwasm_compile_abort(),
  *   which returns from the entry's call on the original stack (kwasm_compile_unwind), skipping
  *   the compiler's frames: they hold no lock and no kernel object, only heap blocks, which the
  *   list frees.
  */
 #include <linux/debugfs.h>
+#include <linux/kprobes.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -57,6 +63,7 @@ struct kwasm_compile_block {
 };
 
 static DEFINE_MUTEX(kwasm_compile_mutex);
+static void *kwasm_compile_stack;
 
 /* The current compile; everything below is guarded by kwasm_compile_mutex. */
 static struct {
@@ -145,7 +152,8 @@ int kwasm_compile_progress(u32 func)
 	return KWASM_PROGRESS_GO_ON;
 }
 
-void kwasm_compile_abort(void)
+/* Never returns: not traceable, so no tracer's return hook is left behind by the unwind. */
+notrace void kwasm_compile_abort(void)
 {
 	lockdep_assert_held(&kwasm_compile_mutex);
 	/* An allocation failure reaches here as a panic of the compiler's alloc error path. */
@@ -156,19 +164,26 @@ void kwasm_compile_abort(void)
 	kwasm_compile_unwind(kwasm_heap.return_slot);
 	BUG();
 }
+NOKPROBE_SYMBOL(kwasm_compile_abort);
+
+int kwasm_compile_init(void)
+{
+	kwasm_compile_stack = vmalloc(KWASM_COMPILE_STACK_SIZE);
+	return kwasm_compile_stack ? 0 : -ENOMEM;
+}
+
+void kwasm_compile_exit(void)
+{
+	vfree(kwasm_compile_stack);
+	kwasm_compile_stack = NULL;
+}
 
 int kwasm_compile_begin(void *req, u32 *status, size_t memory_limit, size_t *peak)
 {
-	void *stack;
 	unsigned long top;
 
 	if (mutex_lock_killable(&kwasm_compile_mutex))
 		return -EINTR;
-	stack = __vmalloc(KWASM_COMPILE_STACK_SIZE, GFP_KERNEL_ACCOUNT);
-	if (!stack) {
-		mutex_unlock(&kwasm_compile_mutex);
-		return -ENOMEM;
-	}
 	INIT_LIST_HEAD(&kwasm_heap.blocks);
 	kwasm_heap.used = 0;
 	kwasm_heap.peak = 0;
@@ -177,14 +192,13 @@ int kwasm_compile_begin(void *req, u32 *status, size_t memory_limit, size_t *pea
 	kwasm_heap.allocations = 0;
 	kwasm_heap.status = status;
 	/* 16-byte aligned top; the word at `top` keeps the original stack pointer. */
-	top = (unsigned long)stack + KWASM_COMPILE_STACK_SIZE - 16;
+	top = (unsigned long)kwasm_compile_stack + KWASM_COMPILE_STACK_SIZE - 16;
 	kwasm_heap.return_slot = top - 8;
 	kwasm_compile_switch(req, (void *)top);
 	/* A failed allocation the compiler turned into an error is still reported as what it was. */
 	if (kwasm_heap.alloc_failure && *status != KWASM_COMPILE_OK)
 		*status = kwasm_heap.alloc_failure;
 	*peak = kwasm_heap.peak;
-	vfree(stack);
 	return 0;
 }
 

@@ -56,4 +56,6 @@ pub(crate) fn now_ns() -> u64 {
 extern "C" {
     pub(crate) fn kwasm_compile_begin(req: *mut c_void, status: *mut u32, memory_limit: usize, peak: *mut usize) -> i32;
     pub(crate) fn kwasm_compile_end();
+    pub(crate) fn kwasm_compile_init() -> i32;
+    pub(crate) fn kwasm_compile_exit();
 }

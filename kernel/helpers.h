@@ -94,6 +94,8 @@ void kwasm_provider_put(void *owner);
  * its own with a heap of at most `memory_limit` bytes and returns 0 with the lock held and the
  * heap alive (the artifact lives in it); kwasm_compile_end frees the heap and drops the lock.
  */
+int kwasm_compile_init(void);
+void kwasm_compile_exit(void);
 int kwasm_compile_begin(void *req, u32 *status, size_t memory_limit, size_t *peak);
 void kwasm_compile_end(void);
 struct dentry;
@@ -103,7 +105,7 @@ void kwasm_compile_wasm(void *req);
 void *kwasm_compile_alloc(size_t size, size_t align);
 void kwasm_compile_free(void *ptr);
 int kwasm_compile_progress(u32 func);
-void __noreturn kwasm_compile_abort(void);
+void __noreturn notrace kwasm_compile_abort(void);
 /* compile_stack.S */
 void kwasm_compile_switch(void *req, void *stack_top);
 /* Does not return to its caller (objtool cannot know: callers follow it with BUG()). */

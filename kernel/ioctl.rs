@@ -19,20 +19,35 @@ use core::ffi::c_long;
 use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
 
-/// Runs one ioctl; unknown commands are `ENOTTY`.
+/// A command's implementation.
+type Command = fn(&'static KwasmState, usize) -> Result<c_long>;
+
+/// The implementation of `cmd`, if it is one of ours.
+fn command(cmd: u32) -> Option<Command> {
+    let run: Command = match cmd {
+        KWASM_IOC_SELFTEST => selftest,
+        KWASM_IOC_PROG_LOAD => prog_load,
+        KWASM_IOC_PROG_TEST_RUN => |_, arg| prog_test_run(arg),
+        KWASM_IOC_PROG_GET_INFO => |_, arg| prog_get_info(arg),
+        KWASM_IOC_PROG_GET_NEXT_ID => prog_get_next_id,
+        KWASM_IOC_PROG_GET_FD_BY_ID => prog_get_fd_by_id,
+        KWASM_IOC_PROG_GET_GLOBAL => |_, arg| prog_get_global(arg),
+        KWASM_IOC_PROG_REGISTER => prog_register,
+        _ => return None,
+    };
+    Some(run)
+}
+
+/// Runs one ioctl; unknown commands are `ENOTTY`. Every command but `VERSION` needs CAP_BPF or
+/// CAP_SYS_ADMIN, checked at each call (as bpf(2) with unprivileged bpf disabled, the
+/// distributions' default): an fd handed to an unprivileged process gives it nothing.
 pub(crate) fn dispatch(state: &'static KwasmState, cmd: u32, arg: usize) -> Result<c_long> {
-    match cmd {
-        KWASM_IOC_VERSION => Ok(crate::hooks::ABI_VERSION as c_long),
-        KWASM_IOC_SELFTEST => selftest(state, arg),
-        KWASM_IOC_PROG_LOAD => prog_load(state, arg),
-        KWASM_IOC_PROG_TEST_RUN => prog_test_run(arg),
-        KWASM_IOC_PROG_GET_INFO => prog_get_info(arg),
-        KWASM_IOC_PROG_GET_NEXT_ID => prog_get_next_id(state, arg),
-        KWASM_IOC_PROG_GET_FD_BY_ID => prog_get_fd_by_id(state, arg),
-        KWASM_IOC_PROG_GET_GLOBAL => prog_get_global(arg),
-        KWASM_IOC_PROG_REGISTER => prog_register(state, arg),
-        _ => Err(ENOTTY),
+    if cmd == KWASM_IOC_VERSION {
+        return Ok(crate::hooks::ABI_VERSION as c_long);
     }
+    let run = command(cmd).ok_or(ENOTTY)?;
+    require_capable()?;
+    run(state, arg)
 }
 
 fn require_capable() -> Result {
@@ -51,7 +66,6 @@ const NAME_MAX: u32 = 1 << 16;
 const LOG_MAX: u32 = 1 << 20;
 
 fn prog_load(state: &'static KwasmState, arg: usize) -> Result<c_long> {
-    require_capable()?;
     let (attr, _) = read_attr::<ProgLoadAttr>(arg)?;
     if attr.log_level > 2 || (attr.log_level == 0) != (attr.log_buf == 0 || attr.log_size == 0) {
         return Err(EINVAL);
@@ -188,9 +202,7 @@ fn prog_get_info(arg: usize) -> Result<c_long> {
     Ok(0)
 }
 
-fn prog_get_next_id(state: &KwasmState, arg: usize) -> Result<c_long> {
-    // Walking ids needs the privilege of loading, as in bpf(2).
-    require_capable()?;
+fn prog_get_next_id(state: &'static KwasmState, arg: usize) -> Result<c_long> {
     let (mut attr, size) = read_attr::<ProgIdAttr>(arg)?;
     if attr.flags != 0 {
         return Err(EINVAL);
@@ -200,8 +212,7 @@ fn prog_get_next_id(state: &KwasmState, arg: usize) -> Result<c_long> {
     Ok(0)
 }
 
-fn prog_get_fd_by_id(state: &KwasmState, arg: usize) -> Result<c_long> {
-    require_capable()?;
+fn prog_get_fd_by_id(state: &'static KwasmState, arg: usize) -> Result<c_long> {
     let (attr, _) = read_attr::<ProgIdAttr>(arg)?;
     if attr.flags != 0 {
         return Err(EINVAL);
@@ -235,9 +246,7 @@ const SELFTEST_CODE: [u8; 11] = [
     0xcc, // int3: no straight-line speculation past the ret
 ];
 
-fn selftest(state: &KwasmState, arg: usize) -> Result<c_long> {
-    // It writes code into the arena: the privilege of loading.
-    require_capable()?;
+fn selftest(state: &'static KwasmState, arg: usize) -> Result<c_long> {
     let (mut attr, len) = read_attr::<SelftestAttr>(arg)?;
     if attr.flags != 0 {
         return Err(EINVAL);
@@ -270,8 +279,7 @@ fn prog_get_global(arg: usize) -> Result<c_long> {
     Ok(0)
 }
 
-fn prog_register(state: &KwasmState, arg: usize) -> Result<c_long> {
-    require_capable()?;
+fn prog_register(state: &'static KwasmState, arg: usize) -> Result<c_long> {
     let (attr, _) = read_attr::<ProgRegisterAttr>(arg)?;
     if attr.flags & !REGISTER_REMOVE != 0 || attr.name_len == 0 || attr.name_len > NAME_MAX {
         return Err(EINVAL);

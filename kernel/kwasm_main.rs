@@ -77,12 +77,19 @@ impl kernel::Module for KwasmModule {
             }),
             GFP_KERNEL,
         )?;
+        // SAFETY: allocates the compile stack; freed in `Drop`.
+        let ret = unsafe { ffi::kwasm_compile_init() };
+        if ret != 0 {
+            return Err(Error::from_errno(ret));
+        }
         let ctx: *const KwasmState = &*state;
         // SAFETY: `ctx` points to the pinned state, which outlives the registration: `Drop`
         // deregisters the device before the state is freed, and the device's file operations
         // hold a module reference, so no ioctl runs after deregistration.
         let ret = unsafe { ffi::kwasm_misc_register(ctx.cast()) };
         if ret != 0 {
+            // SAFETY: allocated above; no compile can run without the device.
+            unsafe { ffi::kwasm_compile_exit() };
             return Err(Error::from_errno(ret));
         }
         // SAFETY: as above; removed in `Drop` before the state goes.
@@ -102,6 +109,8 @@ impl Drop for KwasmModule {
         unsafe { ffi::kwasm_debugfs_exit() };
         // SAFETY: registered in `init`, which returned Ok only after a successful registration.
         unsafe { ffi::kwasm_misc_deregister() };
+        // SAFETY: no ioctl runs after deregistration (see `init`), so no compile uses it.
+        unsafe { ffi::kwasm_compile_exit() };
         pr_info!("unloaded\n");
     }
 }

@@ -532,6 +532,10 @@ impl Program {
         if let Some(tramp) = start_tramp {
             let mut slots = [0u64; 1];
             let trap = program.enter(tramp, &mut slots, &mut program.budget(0), 0);
+            // SAFETY: reads the current task's signal state.
+            if trap == TRAP_HOST_ABORT && unsafe { ffi::kwasm_fatal_signal_pending() } {
+                refuse!(log, EINTR, "the start function was interrupted by a fatal signal");
+            }
             if trap != TRAP_NONE {
                 refuse!(log, EINVAL, "the start function trapped (trap {})", trap);
             }

@@ -59,16 +59,18 @@ pub(crate) fn may_sleep<T>(inst: &Instance, f: impl FnOnce() -> T) -> T {
     outside_fpu(inst.uses_float, f)
 }
 
-/// Runs `f` outside the FPU section if the run is in one (`uses_float`): preemptible, and free
-/// to sleep. Bulk operations run this way too, so a float program holds the section (with
-/// preemption off) only while its own code runs, for at most a fuel slice.
-fn outside_fpu<T>(uses_float: bool, f: impl FnOnce() -> T) -> T {
-    if uses_float {
+/// Runs `f` outside the FPU section if the caller is in one (`in_fpu_section`: a float
+/// program's run, in its code or a helper it called): preemptible, and free to sleep. Bulk
+/// operations run this way too, so a float program holds the section (with preemption off)
+/// only while its own code runs, for at most a fuel slice. Never nest it with `true` inside a
+/// call that already left the section.
+fn outside_fpu<T>(in_fpu_section: bool, f: impl FnOnce() -> T) -> T {
+    if in_fpu_section {
         // SAFETY: the run entered the FPU section (program.rs) and re-enters it below.
         unsafe { ffi::kwasm_fpu_end() };
     }
     let r = f();
-    if uses_float {
+    if in_fpu_section {
         // SAFETY: pairs with the end above.
         unsafe { ffi::kwasm_fpu_begin() };
     }
@@ -79,13 +81,13 @@ fn outside_fpu<T>(uses_float: bool, f: impl FnOnce() -> T) -> T {
 /// (outside the FPU section), stop the run if the task was killed, and move the next slice
 /// over. Without a reserve the run is out of fuel and nothing sleeps (runs with a reserve are
 /// started by the host in process context; hook runs get their whole budget at once).
-fn next_slice(vm: &mut VmCtx, uses_float: bool) -> Result<(), u32> {
+fn next_slice(vm: &mut VmCtx, in_fpu_section: bool) -> Result<(), u32> {
     while vm.fuel <= 0 {
         if vm.fuel_reserve <= 0 {
             return Err(TRAP_OUT_OF_FUEL);
         }
         // SAFETY: process context (see above).
-        outside_fpu(uses_float, || unsafe { ffi::kwasm_cond_resched() });
+        outside_fpu(in_fpu_section, || unsafe { ffi::kwasm_cond_resched() });
         // SAFETY: reads the current task's signal state.
         if unsafe { ffi::kwasm_fatal_signal_pending() } {
             return Err(TRAP_HOST_ABORT);
@@ -99,26 +101,28 @@ fn next_slice(vm: &mut VmCtx, uses_float: bool) -> Result<(), u32> {
 /// the generated code's checks do (`next_slice`), never silently.
 struct SliceMeter<'a> {
     vm: &'a mut VmCtx,
-    uses_float: bool,
+    in_fpu_section: bool,
 }
 
 impl Pay for SliceMeter<'_> {
     fn pay(&mut self, units: u64) -> Result<(), u32> {
         self.vm.fuel = self.vm.fuel.saturating_sub(i64::try_from(units).unwrap_or(i64::MAX));
-        next_slice(self.vm, self.uses_float)
+        next_slice(self.vm, self.in_fpu_section)
     }
 }
 
-/// The meter of a bulk helper's run and whether it runs in the FPU section.
+/// The meter of a bulk helper's run; `in_fpu_section`: whether the helper is inside the run's
+/// FPU section when it pays (then a slice boundary leaves and re-enters it), false when the
+/// helper already left it.
 ///
 /// # Safety
 ///
 /// `vmctx` is the running code's vmctx: a separate allocation from the memory, table and
 /// segments the helper touches; the code is suspended in the helper and nothing else touches
 /// it meanwhile.
-unsafe fn meter<'a>(vmctx: *mut VmCtx, uses_float: bool) -> SliceMeter<'a> {
+unsafe fn meter<'a>(vmctx: *mut VmCtx, in_fpu_section: bool) -> SliceMeter<'a> {
     // SAFETY: see the function's contract.
-    SliceMeter { vm: unsafe { &mut *vmctx }, uses_float }
+    SliceMeter { vm: unsafe { &mut *vmctx }, in_fpu_section }
 }
 
 unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
@@ -158,19 +162,21 @@ unsafe extern "C" fn fuel_exhausted(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 unsafe extern "C" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
-    // SAFETY: generated code's own vmctx (a helper call).
-    let mut meter = unsafe { meter(vmctx, inst.uses_float) };
+    let uses_float = inst.uses_float;
+    // SAFETY: generated code's own vmctx (a helper call). Outside the FPU section (below).
+    let mut meter = unsafe { meter(vmctx, false) };
     let mem = inst.memory_mut();
-    code(outside_fpu(meter.uses_float, || bulk::memory_fill_charged(Some(&mut meter), mem, s[0] as u32, s[1] as u8, s[2] as u32)))
+    code(outside_fpu(uses_float, || bulk::memory_fill_charged(Some(&mut meter), mem, s[0] as u32, s[1] as u8, s[2] as u32)))
 }
 
 unsafe extern "C" fn memory_copy(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
-    // SAFETY: generated code's own vmctx (a helper call).
-    let mut meter = unsafe { meter(vmctx, inst.uses_float) };
+    let uses_float = inst.uses_float;
+    // SAFETY: generated code's own vmctx (a helper call). Outside the FPU section (below).
+    let mut meter = unsafe { meter(vmctx, false) };
     let mem = inst.memory_mut();
-    code(outside_fpu(meter.uses_float, || bulk::memory_copy_charged(Some(&mut meter), mem, s[0] as u32, s[1] as u32, s[2] as u32)))
+    code(outside_fpu(uses_float, || bulk::memory_copy_charged(Some(&mut meter), mem, s[0] as u32, s[1] as u32, s[2] as u32)))
 }
 
 unsafe extern "C" fn memory_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
@@ -178,13 +184,14 @@ unsafe extern "C" fn memory_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     let (inst, s) = unsafe { parts::<4>(vmctx, slots) };
     let Some(data) = inst.data.get(s[3] as usize) else { return TRAP_HOST_ABORT };
     let data: *const [u8] = &data[..];
-    // SAFETY: generated code's own vmctx (a helper call).
-    let mut meter = unsafe { meter(vmctx, inst.uses_float) };
+    let uses_float = inst.uses_float;
+    // SAFETY: generated code's own vmctx (a helper call). Outside the FPU section (below).
+    let mut meter = unsafe { meter(vmctx, false) };
     let mem = inst.memory_mut();
     // SAFETY: the segment's bytes and the memory are different allocations; nothing else
     // touches either during the call.
     let data = unsafe { &*data };
-    code(outside_fpu(meter.uses_float, || bulk::memory_init_charged(Some(&mut meter), mem, data, s[0] as u32, s[1] as u32, s[2] as u32)))
+    code(outside_fpu(uses_float, || bulk::memory_init_charged(Some(&mut meter), mem, data, s[0] as u32, s[1] as u32, s[2] as u32)))
 }
 
 unsafe extern "C" fn data_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {

@@ -102,8 +102,9 @@ fn a_killed_task_stops_inside_one_long_run() {
     }
 }
 
-/// A float program runs many slices: each slice boundary reschedules outside the FPU section
-/// (the harness fails the run on "scheduling while atomic" or a lockdep report).
+/// A float program runs many slices, in its own code and in bulk helpers: each slice boundary
+/// reschedules outside the FPU section, entered and left exactly once each time (the harness
+/// fails the run on "scheduling while atomic" or a lockdep report).
 #[test]
 fn float_runs_leave_the_fpu_section_between_slices() {
     require_vm();
@@ -111,6 +112,10 @@ fn float_runs_leave_the_fpu_section_between_slices() {
     let p = load(&dev, WORK);
     let fuel = 20 * FUEL_SLICE as u64;
     let r = p.test_run(&dev, "fspin", &[0], 1, 1, fuel).unwrap();
+    assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
+    // Slice boundaries crossed inside bulk helpers, which run outside the FPU section already
+    // (leaving it twice would unbalance the preempt count: "scheduling while atomic").
+    let r = p.test_run(&dev, "bulk", &[], 1, 1, 3 * FUEL_SLICE as u64).unwrap();
     assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
 }
 

@@ -153,7 +153,7 @@ fn cap_bpf_alone_loads_and_runs_wasm_and_nothing_else() {
     let dev = device();
     let module = wasm(ADD);
     let artifact = kwasm_compiler::compile(&module, &Default::default()).unwrap();
-    let mut load = ProgLoadAttr {
+    let mut load_attr = ProgLoadAttr {
         size: ProgLoadAttr::MIN_SIZE,
         wasm: module.as_ptr() as u64,
         wasm_len: module.len() as u32,
@@ -162,7 +162,7 @@ fn cap_bpf_alone_loads_and_runs_wasm_and_nothing_else() {
     let mut load_artifact = ProgLoadAttr {
         wasm: artifact.as_ptr() as u64,
         wasm_len: artifact.len() as u32,
-        ..load
+        ..load_attr
     };
     let name = "add";
     let mut slots = [2u64, 3];
@@ -178,7 +178,7 @@ fn cap_bpf_alone_loads_and_runs_wasm_and_nothing_else() {
         if !drop_to_user_with(Some(CAP_BPF)) {
             return 10;
         }
-        let fd = match dev.raw_ioctl(KWASM_IOC_PROG_LOAD, &mut load as *mut _ as usize) {
+        let fd = match dev.raw_ioctl(KWASM_IOC_PROG_LOAD, &mut load_attr as *mut _ as usize) {
             Ok(fd) => fd as u32,
             Err(_) => return 11,
         };
@@ -194,7 +194,15 @@ fn cap_bpf_alone_loads_and_runs_wasm_and_nothing_else() {
     });
     assert_eq!(code, 0, "CAP_BPF-only child failed at step {code}");
 
-    // Without CAP_BPF: no load, no self-test, no id walking (as bpf(2)).
+    // Without CAP_BPF: nothing but VERSION, not even with a program fd handed over (as bpf(2)
+    // with unprivileged bpf disabled).
+    let prog = load(&dev, &module).unwrap();
+    let mut info = kwasm::hooks::attr::ProgInfoAttr {
+        size: kwasm::hooks::attr::ProgInfoAttr::MIN_SIZE,
+        prog_fd: prog.fd() as u32,
+        ..Default::default()
+    };
+    run.prog_fd = prog.fd() as u32;
     let mut selftest = SelftestAttr {
         size: SelftestAttr::MIN_SIZE,
         ..Default::default()
@@ -208,9 +216,11 @@ fn cap_bpf_alone_loads_and_runs_wasm_and_nothing_else() {
             return 10;
         }
         for (i, e) in [
-            ioctl_errno(&dev, KWASM_IOC_PROG_LOAD, &mut load),
+            ioctl_errno(&dev, KWASM_IOC_PROG_LOAD, &mut load_attr),
             ioctl_errno(&dev, KWASM_IOC_SELFTEST, &mut selftest),
             ioctl_errno(&dev, KWASM_IOC_PROG_GET_NEXT_ID, &mut next_id),
+            ioctl_errno(&dev, KWASM_IOC_PROG_TEST_RUN, &mut run),
+            ioctl_errno(&dev, KWASM_IOC_PROG_GET_INFO, &mut info),
         ]
         .into_iter()
         .enumerate()
