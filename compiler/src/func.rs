@@ -24,6 +24,10 @@ use crate::regalloc::RegAlloc;
 use crate::stack::Val;
 use alloc::collections::BTreeMap;
 use dynasm::dynasm;
+use kwasm_hooks::fuel::{
+    FUEL_PER_BR_TABLE_LEVEL, FUEL_PER_BULK_ZEROING, FUEL_PER_CALL, FUEL_PER_HOST_CALL,
+    FUEL_PER_LOOP_ITERATION, FUEL_PER_VALUE_MOVED, FUEL_PER_ZEROED_LOCAL,
+};
 use kwasm_hooks::trap::*;
 use kwasm_hooks::vmctx::*;
 
@@ -384,7 +388,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 ; rep stosq
             );
         }
-        self.bounded_execution_check(kwasm_hooks::fuel::FUEL_PER_CALL);
+        // The check pays for the call and for the zeroing (which runs before it: at most
+        // ~3.5 µs, for wasmparser's 50,000 locals).
+        let zeroing =
+            n as u32 * FUEL_PER_ZEROED_LOCAL + if n > 8 { FUEL_PER_BULK_ZEROING } else { 0 };
+        self.bounded_execution_check(FUEL_PER_CALL + zeroing);
         let label = self.cx.masm.label();
         self.control.push(Frame {
             kind: Kind::Func,
@@ -399,16 +407,20 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     // ---- bounded execution ----
     //
-    // Fuel mode charges one unit per wasm operator executed (bulk operations charge more, in
-    // their helpers). The operators of a straight-line stretch (code between two points where
-    // control can leave or join: branches, calls, returns, block/loop/if boundaries) are
-    // counted at compile time and charged with one `sub [vmctx.fuel], count` where the stretch
-    // ends, before the control transfer; a stretch that starts at a check (function entry,
-    // loop header) is charged by the check's own `sub`, patched with its count, so most loop
-    // iterations pay one `sub` per stretch and nothing else.
+    // Fuel mode charges one unit per wasm operator executed, and more for operators that do
+    // more (`kwasm_hooks::fuel`: a `br_table`'s search levels, the values a branch or return
+    // moves, host and helper calls, all added to the stretch; the prologue's zeroing of
+    // locals, paid by the entry check; bulk operations by length, in their helpers). The
+    // operators of a straight-line stretch (code between two points where control can leave
+    // or join: branches, calls, returns, block/loop/if boundaries) are counted at compile time
+    // and charged with one `sub [vmctx.fuel], count` where the stretch ends, before the
+    // control transfer; a stretch that starts at a check (function entry, loop header) is
+    // charged by the check's own `sub`, patched with its count, so most loop iterations pay
+    // one `sub` per stretch and nothing else.
     //
     // Why this bounds the work between two checks: every operator executed was charged on its
-    // way (every path out of a stretch passes its `sub`, except traps, which end the run).
+    // way (every path out of a stretch passes its `sub`, except traps, which end the run; a
+    // branch stub that several stretches share charges its moves with a `sub` of its own).
     // Only checks (`js` after the `sub`) act on the fuel going negative, and every cycle in
     // the code passes one: a loop's back edge lands on its header, recursion enters a function
     // entry. Between two checks execution therefore follows a path without back edges through
@@ -421,6 +433,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     pub fn fuel_count(&mut self) {
         if !self.cx.yield_mode && !self.dead {
             self.fuel_pending += 1;
+        }
+    }
+
+    /// Adds `units` to the current stretch, for an operator that does more than one
+    /// operator's work (`kwasm_hooks::fuel` has the prices).
+    pub fn fuel_add(&mut self, units: u32) {
+        if !self.cx.yield_mode && !self.dead {
+            self.fuel_pending = self.fuel_pending.saturating_add(units);
         }
     }
 
@@ -530,22 +550,28 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         for path in core::mem::take(&mut self.slow) {
             // Each calls a helper with (vmctx, the slot area[, the table entry]) and resumes; a
             // non-zero return is a trap code. The memory base may have moved meanwhile.
-            let (entry, resume, helper) = match path {
+            let (entry, resume, helper) = match &path {
                 SlowPath::Yield { entry, resume } => {
-                    (entry, resume, kwasm_hooks::artifact::HELPER_YIELD)
+                    (*entry, *resume, kwasm_hooks::artifact::HELPER_YIELD)
                 }
                 SlowPath::Foreign { entry, resume } => {
-                    (entry, resume, kwasm_hooks::artifact::HELPER_CALL_FOREIGN)
+                    (*entry, *resume, kwasm_hooks::artifact::HELPER_CALL_FOREIGN)
                 }
-                SlowPath::Fuel { entry, resume } => {
-                    (entry, resume, kwasm_hooks::artifact::HELPER_FUEL_EXHAUSTED)
-                }
+                SlowPath::Fuel { entry, resume } => (
+                    *entry,
+                    *resume,
+                    kwasm_hooks::artifact::HELPER_FUEL_EXHAUSTED,
+                ),
             };
             let trap = self.cx.trap_eax;
             let m = &mut self.cx.masm;
+            m.bind(entry);
+            if matches!(path, SlowPath::Foreign { .. }) && !self.cx.yield_mode {
+                // Entering another instance goes through the runtime: a host call's price.
+                m.sub_fuel(FUEL_PER_HOST_CALL as i32, false);
+            }
             dynasm!(m.ops
                 ; .arch x64
-                ; =>entry
                 ; mov rdi, r15
                 ; mov rsi, rsp
                 ; mov rdx, r11
@@ -621,7 +647,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.fuel_charge();
                 let label = frame.label;
                 self.cx.masm.bind(label);
-                self.bounded_execution_check(kwasm_hooks::fuel::FUEL_PER_LOOP_ITERATION);
+                self.bounded_execution_check(FUEL_PER_LOOP_ITERATION);
             }
         }
         self.control.push(frame);
@@ -669,6 +695,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
         if frame.kind == Kind::Func {
             if !self.dead {
+                self.fuel_add(self.sig.results.len() as u32 * FUEL_PER_VALUE_MOVED);
                 self.fuel_charge();
                 self.emit_return();
             }
@@ -699,8 +726,27 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         &self.control[self.control.len() - 1 - depth as usize]
     }
 
-    /// Moves the branch values of frame `depth` into place and jumps there (or returns).
-    fn branch_to(&mut self, depth: u32) {
+    /// Values a branch to frame `depth` from here moves (stack spilled): none when it can
+    /// jump directly, all of the target's otherwise (a return's results).
+    fn branch_moves(&self, depth: u32) -> u32 {
+        let frame = self.target(depth);
+        if frame.kind != Kind::Func && self.direct_target(depth).is_some() {
+            return 0;
+        }
+        frame.branch_types().len() as u32
+    }
+
+    /// Moves the branch values of frame `depth` into place and jumps there (or returns). A
+    /// stub (`stub`: code that branches from elsewhere jump to, after their stretch was
+    /// charged) first charges its moves itself; otherwise the caller added them to the
+    /// stretch.
+    fn branch_to(&mut self, depth: u32, stub: bool) {
+        let moves = self.branch_moves(depth);
+        if stub && moves > 0 && !self.cx.yield_mode {
+            self.cx
+                .masm
+                .sub_fuel((moves * FUEL_PER_VALUE_MOVED) as i32, false);
+        }
         let frame = self.target(depth);
         if frame.kind == Kind::Func {
             self.emit_return();
@@ -727,10 +773,16 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn op_br(&mut self, depth: u32) {
         self.spill_all();
-        self.fuel_charge();
         match self.stubs.get(&self.stub_key(depth)) {
-            Some(&stub) => self.cx.masm.jmp(stub),
-            None => self.branch_to(depth),
+            Some(&stub) => {
+                self.fuel_charge();
+                self.cx.masm.jmp(stub);
+            }
+            None => {
+                self.fuel_add(self.branch_moves(depth) * FUEL_PER_VALUE_MOVED);
+                self.fuel_charge();
+                self.branch_to(depth, false);
+            }
         }
         self.dead = true;
     }
@@ -752,19 +804,37 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.stubs.insert(key, stub);
         let m = &mut self.cx.masm;
         dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jz =>skip ; =>stub);
-        self.branch_to(depth);
+        self.branch_to(depth, true);
         self.cx.masm.bind(skip);
     }
 
-    /// A chain of compares to one stub per distinct target (no code per case beyond the
-    /// compare): runs of consecutive cases with the same target share one compare.
+    /// Where a dispatch's branch to frame `depth` starts: the frame itself, an existing stub,
+    /// or a new stub, added to `pending` for the caller to emit.
+    fn branch_entry(&mut self, depth: u32, pending: &mut Vec<(u32, Label)>) -> Label {
+        if let Some(label) = self.direct_target(depth) {
+            return label;
+        }
+        let key = self.stub_key(depth);
+        if let Some(&stub) = self.stubs.get(&key) {
+            return stub;
+        }
+        let stub = self.cx.masm.label();
+        self.stubs.insert(key, stub);
+        pending.push((depth, stub));
+        stub
+    }
+
+    /// A binary search over the runs of consecutive cases with the same target, to one stub
+    /// per distinct target (no code per case beyond its run's compare). A dispatch runs at
+    /// most ⌈log2(runs + 1)⌉ compares, charged `FUEL_PER_BR_TABLE_LEVEL` each; the code is a
+    /// compare per run and at most a jump per two.
     pub fn op_br_table(&mut self, targets: &[u32], default: u32) {
         let (_, index) = self.pop_reg();
         self.regs.free_gpr(index);
         self.spill_all();
-        self.fuel_charge();
-        // Runs of equal targets: (last case of the run, depth). The cases before a run have
-        // all been tested when its compare runs, so `index <= last` selects it.
+        // Runs of equal targets: (last case of the run, depth). Run i takes the indices above
+        // run i - 1's last case up to its own; "interval" `runs.len()`, everything above the
+        // last run, goes to the default.
         let mut runs: Vec<(u32, u32)> = Vec::new();
         for (i, &depth) in targets.iter().enumerate() {
             match runs.last_mut() {
@@ -776,59 +846,84 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         while runs.last().is_some_and(|run| run.1 == default) {
             runs.pop();
         }
-        // Where each target's branch starts: the frame itself, an existing stub, or a new one
-        // (emitted after the chain; the default's right after it, inline).
+        let intervals = runs.len() + 1;
+        self.fuel_add(intervals.next_power_of_two().trailing_zeros() * FUEL_PER_BR_TABLE_LEVEL);
+        self.fuel_charge();
+        let target = |i: usize| runs.get(i).map_or(default, |run| run.1);
+        // New stubs, emitted after the search; the default's (if new) where the search first
+        // reaches the default's interval, instead of a jump to it.
         let mut pending: Vec<(u32, Label)> = Vec::new();
-        let mut entry = |this: &mut Self, depth: u32| -> Label {
-            if let Some(label) = this.direct_target(depth) {
-                return label;
-            }
-            let key = this.stub_key(depth);
-            if let Some(&stub) = this.stubs.get(&key) {
-                return stub;
-            }
-            let stub = this.cx.masm.label();
-            this.stubs.insert(key, stub);
-            pending.push((depth, stub));
-            stub
-        };
-        // The default first, so that its stub (if new) is the one emitted inline.
-        entry(self, default);
-        for &(last, depth) in &runs {
+        self.branch_entry(default, &mut pending);
+        let default_stub = pending.first().map(|&(_, stub)| stub);
+        let mut default_inline = default_stub;
+        // Halves still to search: intervals lo..=hi (known to hold the index) from a label.
+        let mut lower_halves: Vec<(usize, usize, Label)> = Vec::new();
+        let (mut lo, mut hi) = (0, runs.len());
+        loop {
             if self.cx.masm.over_budget() {
                 return;
             }
-            let target = entry(self, depth);
-            let m = &mut self.cx.masm;
-            dynasm!(m.ops ; .arch x64 ; cmp Rd(index), last as i32 ; jbe =>target);
-        }
-        match pending.first() {
-            Some(&(depth, stub)) if depth == default => {
-                self.cx.masm.bind(stub);
-                self.branch_to(default);
-                pending.remove(0);
+            if lo == hi {
+                // One interval: its target.
+                match default_inline {
+                    Some(stub) if lo == runs.len() => {
+                        self.cx.masm.bind(stub);
+                        self.branch_to(default, true);
+                        default_inline = None;
+                    }
+                    _ => {
+                        let entry = self.branch_entry(target(lo), &mut pending);
+                        self.cx.masm.jmp(entry);
+                    }
+                }
+                let Some((l, h, label)) = lower_halves.pop() else {
+                    break;
+                };
+                self.cx.masm.bind(label);
+                (lo, hi) = (l, h);
+                continue;
             }
-            _ => {
-                let target = self.direct_target(default).unwrap_or_else(|| {
-                    *self
-                        .stubs
-                        .get(&self.stub_key(default))
-                        .expect("entry() made one")
-                });
-                self.cx.masm.jmp(target);
+            // Intervals lo..=mid against mid + 1..=hi: index <= runs[mid].0 picks the lower.
+            let mid = lo + (hi - lo) / 2;
+            let last = runs[mid].0 as i32;
+            if lo == mid {
+                // The lower half is one interval: straight to its target.
+                let entry = self.branch_entry(target(lo), &mut pending);
+                let m = &mut self.cx.masm;
+                dynasm!(m.ops ; .arch x64 ; cmp Rd(index), last ; jbe =>entry);
+                lo = mid + 1;
+            } else if mid + 1 == hi {
+                // The upper half is one interval: straight there, then search the lower.
+                let entry = match default_inline {
+                    Some(stub) if hi == runs.len() => stub,
+                    _ => self.branch_entry(target(hi), &mut pending),
+                };
+                let m = &mut self.cx.masm;
+                dynasm!(m.ops ; .arch x64 ; cmp Rd(index), last ; ja =>entry);
+                hi = mid;
+            } else {
+                let lower = self.cx.masm.label();
+                lower_halves.push((lo, mid, lower));
+                let m = &mut self.cx.masm;
+                dynasm!(m.ops ; .arch x64 ; cmp Rd(index), last ; jbe =>lower);
+                lo = mid + 1;
             }
         }
         for (depth, stub) in pending {
             if self.cx.masm.over_budget() {
                 return;
             }
+            if Some(stub) == default_stub && default_inline.is_none() {
+                continue; // emitted inline
+            }
             self.cx.masm.bind(stub);
-            self.branch_to(depth);
+            self.branch_to(depth, true);
         }
         self.dead = true;
     }
 
     pub fn op_return(&mut self) {
+        self.fuel_add(self.sig.results.len() as u32 * FUEL_PER_VALUE_MOVED);
         self.fuel_charge();
         self.emit_return();
         self.dead = true;
@@ -964,6 +1059,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// A host-convention call (`fn(vmctx, slots) -> trap code`) emitted by `emit_call`.
     pub fn host_call(&mut self, sig: &Sig, emit_call: impl FnOnce(&mut Masm)) {
+        let values = (sig.params.len() + sig.results.len()) as u32;
+        self.fuel_add(FUEL_PER_HOST_CALL + values * FUEL_PER_VALUE_MOVED);
         self.call_args(sig);
         let trap = self.cx.trap_eax;
         let m = &mut self.cx.masm;

@@ -1,20 +1,25 @@
 //! Measures how fast fuel burns in the userspace executor: fuel units per second of a few
 //! programs (tight loop, arithmetic, memory accesses, calls, bulk operations), and bytes per
 //! second of `memory.fill`/`memory.copy`/`memory.grow` and entries per second of `table.copy`
-//! (to price bulk operations in fuel). The numbers behind the prices in `kwasm_kcore::bulk`
-//! and the constants in `kwasm_hooks::fuel`:
+//! (to price bulk operations in fuel), then what the operators that do more than one
+//! operator's work cost (`br_table` levels, zeroing locals, branch moves, host and helper
+//! calls; alone with `--work`). The numbers behind the prices in `kwasm_kcore::bulk` and the
+//! constants in `kwasm_hooks::fuel`:
 //!
 //! ```text
-//! cargo run --release -j1 -p kwasm --example fuel_calibration
+//! cargo run --release -j1 -p kwasm --example fuel_calibration [-- --work]
 //! ```
 
 use kwasm::executor::{Imports, Instance, Value};
+use kwasm::hooks::fuel::FUEL_PER_SECOND;
 use std::time::Instant;
 
 fn instance(wat: &str) -> Instance {
+    let mut imports = Imports::default();
+    imports.func("env", "h", &[], &[], |_, _| Ok(()));
     let wasm = wat::parse_str(wat).unwrap();
     let artifact = kwasm_compiler::compile(&wasm, &Default::default()).unwrap();
-    Instance::new(&artifact, &Imports::default()).unwrap()
+    Instance::new(&artifact, &imports).unwrap()
 }
 
 /// Runs `f(arg)` with plenty of fuel; returns (fuel spent, seconds).
@@ -164,7 +169,172 @@ fn runaway_fuel_per_second() -> f64 {
     best
 }
 
+/// Best-of-5 seconds of `f(n)`.
+fn best_secs(wat: &str, n: i32) -> f64 {
+    let mut i = instance(wat);
+    (0..5)
+        .map(|_| run(&mut i, Value::I32(n)).1)
+        .fold(f64::INFINITY, f64::min)
+}
+
+/// A loop of `n` iterations around `body` (and `extra` operators after the counter, to keep
+/// the function valid), in a module with `prelude`.
+fn counted_loop(prelude: &str, locals: &str, body: &str) -> String {
+    format!(
+        r#"(module (import "env" "h" (func $h)) (memory 1) (data $d "x") {prelude}
+    (func (export "f") (param i32) {locals}
+      (loop $l {body}
+        (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#
+    )
+}
+
+/// Nanoseconds per item of `work` (a loop body doing `items` items an iteration) beyond the
+/// same loop around `base`, and the fuel that time is worth at `FUEL_PER_SECOND`.
+fn ns_per_item(name: &str, work: &str, base: &str, n: i32, items: f64) -> f64 {
+    let (w, b) = (best_secs(work, n), best_secs(base, n));
+    let ns = (w - b) * 1e9 / (f64::from(n) * items);
+    let units = ns * FUEL_PER_SECOND as f64 / 1e9;
+    println!("{name:<34} {ns:>8.3} ns  = {units:>7.1} units each");
+    ns
+}
+
+/// What the operators that do more than one operator's work cost: `br_table` dispatch,
+/// zeroing locals, branch moves, host and helper calls.
+fn operator_work() {
+    println!("work per item (userspace executor, release build, beyond the loop around it):");
+    let empty = counted_loop("", "", "");
+    // br_table with 1000 cases alternating between two blocks (1000 runs, a binary search of
+    // 10 levels), against one without cases; first an index above them all (predictable).
+    let cases = "0 1 ".repeat(500);
+    let table = |index: &str| {
+        counted_loop(
+            "",
+            "(local i32)",
+            &format!("(block $x (block $a (block $b (br_table {cases} 2 {index}))))"),
+        )
+    };
+    let one = counted_loop(
+        "",
+        "(local i32)",
+        "(block $x (block $a (block $b (br_table 2 (i32.const -1)))))",
+    );
+    ns_per_item(
+        "br_table level, index above all",
+        &table("(i32.const -1)"),
+        &one,
+        10_000_000,
+        10.0,
+    );
+    // A pseudo-random index below 1024 (xorshift32 in local 1): mispredicted branches.
+    let random = "(local.set 1 (i32.xor (local.get 1) (i32.shl (local.get 1) (i32.const 13)))) \
+        (local.set 1 (i32.xor (local.get 1) (i32.shr_u (local.get 1) (i32.const 17)))) \
+        (local.set 1 (i32.xor (local.get 1) (i32.shl (local.get 1) (i32.const 5)))) \
+        (i32.and (local.get 1) (i32.const 1023))";
+    let seeded = |wat: String| wat.replace("(loop $l", "(local.set 1 (i32.const 1)) (loop $l");
+    ns_per_item(
+        "br_table level, random index",
+        &seeded(table(random)),
+        &seeded(counted_loop(
+            "",
+            "(local i32)",
+            &format!("(block $x (block $a (block $b (br_table 2 {random}))))"),
+        )),
+        10_000_000,
+        10.0,
+    );
+    // For comparison: a mispredicted branch of any kind (a `br_if` on a random bit).
+    let random_bit = random.replace("(i32.const 1023)", "(i32.const 1)");
+    ns_per_item(
+        "br_if, random condition",
+        &seeded(counted_loop(
+            "",
+            "(local i32)",
+            &format!("(block $x (br_if $x {random_bit}))"),
+        )),
+        &seeded(counted_loop(
+            "",
+            "(local i32)",
+            &format!("(block $x (drop {random_bit}))"),
+        )),
+        10_000_000,
+        1.0,
+    );
+    // Zeroing locals: calls of a function with k locals, against one without.
+    for (k, n) in [
+        (8, 10_000_000),
+        (9, 10_000_000),
+        (32, 10_000_000),
+        (100, 10_000_000),
+        (1000, 1_000_000),
+        (50_000, 10_000),
+    ] {
+        let locals = "i64 ".repeat(k);
+        ns_per_item(
+            &format!("zeroing {k} locals (per local)"),
+            &counted_loop(&format!("(func $g (local {locals}))"), "", "(call $g)"),
+            &counted_loop("(func $g)", "", "(call $g)"),
+            n,
+            k as f64,
+        );
+    }
+    // Branch moves: a loop carrying 1000 values, where each iteration replaces the bottom one
+    // (one new value on top, the branch moves the top 1000 down one slot).
+    let params = "i32 ".repeat(1000);
+    let consts = "i32.const 0 ".repeat(1000);
+    let moves = |carried: &str, push: &str| {
+        format!(
+            r#"(module (type $t (func (param {carried})))
+    (func (export "f") (param i32) {consts} loop $l (type $t) {push}
+      (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))) return end return))"#
+        )
+    };
+    ns_per_item(
+        "branch moving a value (1000)",
+        &moves(&params, "i32.const 7"),
+        &moves("", ""),
+        100_000,
+        1000.0,
+    );
+    // Host and helper calls.
+    ns_per_item(
+        "host call (nothing to do)",
+        &counted_loop("", "", "(call $h)"),
+        &empty,
+        10_000_000,
+        1.0,
+    );
+    ns_per_item(
+        "memory.fill of 0 bytes",
+        &counted_loop(
+            "",
+            "",
+            "(memory.fill (i32.const 0) (i32.const 0) (i32.const 0))",
+        ),
+        &empty,
+        10_000_000,
+        1.0,
+    );
+    ns_per_item(
+        "data.drop",
+        &counted_loop("", "", "(data.drop $d)"),
+        &empty,
+        10_000_000,
+        1.0,
+    );
+    ns_per_item(
+        "memory.grow by 0",
+        &counted_loop("", "", "(drop (memory.grow (i32.const 0)))"),
+        &empty,
+        10_000_000,
+        1.0,
+    );
+}
+
 fn main() {
+    if std::env::args().any(|a| a == "--work") {
+        operator_work();
+        return;
+    }
     println!("fuel per second (userspace executor, release build):");
     runaway_fuel_per_second();
     let n = Value::I32(200_000_000);
@@ -232,4 +402,5 @@ fn main() {
         "entries",
     );
     grow_bytes_per_second();
+    operator_work();
 }

@@ -1,12 +1,19 @@
 //! Bounded execution and stack safety: fuel, yield, recursion depth.
 
 use kwasm::executor::{Imports, Instance, InvokeError, Trap, Value};
-use kwasm::hooks::fuel::{FUEL_PER_CALL, FUEL_PER_LOOP_ITERATION};
+use kwasm::hooks::fuel::{
+    FUEL_PER_CALL, FUEL_PER_HOST_CALL, FUEL_PER_LOOP_ITERATION, FUEL_PER_VALUE_MOVED,
+    FUEL_PER_ZEROED_LOCAL,
+};
 use kwasm::hooks::trap::{TRAP_HOST_ABORT, TRAP_OUT_OF_FUEL, TRAP_STACK_EXHAUSTED};
 
-/// What a call and a loop iteration cost beyond their operators.
+/// What a call and a loop iteration cost beyond their operators, a local the prologue zeroes,
+/// a value a branch or return moves, and a call of a runtime helper.
 const CALL: i64 = FUEL_PER_CALL as i64;
 const ITERATION: i64 = FUEL_PER_LOOP_ITERATION as i64;
+const LOCAL: i64 = FUEL_PER_ZEROED_LOCAL as i64;
+const MOVE: i64 = FUEL_PER_VALUE_MOVED as i64;
+const HELPER: i64 = FUEL_PER_HOST_CALL as i64;
 use kwasm_compiler::{Bound, Options};
 
 fn instance(wat: &str, bound: Bound) -> Instance {
@@ -77,24 +84,28 @@ fn spent(i: &mut Instance, args: &[Value]) -> i64 {
 
 #[test]
 fn straight_line_code_is_charged_by_its_length() {
-    // 250 × 4 operators, then `local.get` and `end`: no loop, no call, one function entry.
+    // 250 × 4 operators, then `local.get` and `end`: no loop, no call, one function entry
+    // (which zeroes one local), one result returned.
     let body = "(local.set 0 (i32.add (local.get 0) (i32.const 1)))".repeat(250);
     let wat =
         format!(r#"(module (func (export "f") (result i32) (local i32) {body} (local.get 0)))"#);
     let mut i = instance(&wat, Bound::Fuel);
-    assert_eq!(spent(&mut i, &[]), CALL + 1002);
+    assert_eq!(spent(&mut i, &[]), CALL + LOCAL + 1002 + MOVE);
 }
 
 #[test]
 fn loops_are_charged_per_operator_executed() {
-    // Entry: the call and `loop` (1); each of the 1000 iterations: 8 operators up to the
-    // `br_if`; after the loop: `end end` and `local.get` (3).
+    // Entry: the call, a local and `loop` (1); each of the 1000 iterations: 8 operators up to
+    // the `br_if`; after the loop: `end end` and `local.get` (3), and the result's move.
     let wat = r#"(module (func (export "f") (result i32) (local i32)
         (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1)))
                  (br_if $l (i32.lt_u (local.get 0) (i32.const 1000))))
         (local.get 0)))"#;
     let mut i = instance(wat, Bound::Fuel);
-    assert_eq!(spent(&mut i, &[]), CALL + 1 + 1000 * (ITERATION + 8) + 3);
+    assert_eq!(
+        spent(&mut i, &[]),
+        CALL + LOCAL + 1 + 1000 * (ITERATION + 8) + 3 + MOVE
+    );
 }
 
 #[test]
@@ -110,6 +121,101 @@ fn both_arms_of_an_if_are_charged_for_what_they_run() {
     let mut i = instance(&wat, Bound::Fuel);
     assert_eq!(spent(&mut i, &[Value::I32(1)]), CALL + 2 + 20 + 1 + 1);
     assert_eq!(spent(&mut i, &[Value::I32(0)]), CALL + 2 + 2 + 1 + 1);
+}
+
+#[test]
+fn zeroing_locals_is_charged_per_local() {
+    // A few locals are stored one by one; more are zeroed with `rep stosq`, which costs more
+    // to start. The function is its `end`.
+    use kwasm::hooks::fuel::FUEL_PER_BULK_ZEROING;
+    for (n, start) in [
+        (8, 0),
+        (9, FUEL_PER_BULK_ZEROING as i64),
+        (50_000, FUEL_PER_BULK_ZEROING as i64),
+    ] {
+        let wat = format!(
+            r#"(module (func (export "f") (local {})))"#,
+            "i64 ".repeat(n)
+        );
+        let mut i = instance(&wat, Bound::Fuel);
+        assert_eq!(
+            spent(&mut i, &[]),
+            CALL + n as i64 * LOCAL + start + 1,
+            "{n} locals"
+        );
+    }
+}
+
+#[test]
+fn br_table_is_charged_per_level_of_its_search() {
+    use kwasm::hooks::fuel::FUEL_PER_BR_TABLE_LEVEL;
+    const LEVEL: i64 = FUEL_PER_BR_TABLE_LEVEL as i64;
+    // `block block block local.get br_table` (5), then the `end`s after the target: of $a and
+    // $c when the case goes to $b, of $c when it goes to $a; and the function's `end`. Cases
+    // alternate between $a and $b, the default is $c: a run per case, and the default's
+    // interval above them (cases + 1 intervals, ⌈log2⌉ levels).
+    for (cases, levels) in [(0, 0), (1, 1), (2, 2), (3, 2), (6, 3), (1000, 10)] {
+        let list = (0..cases).map(|k| ["1 ", "0 "][k % 2]).collect::<String>();
+        let wat = format!(
+            r#"(module (func (export "f") (param i32)
+            (block $c (block $a (block $b (br_table {list} 2 (local.get 0)))))))"#
+        );
+        let mut i = instance(&wat, Bound::Fuel);
+        for index in [0, 1, cases as i32, -1] {
+            let ends = match index {
+                k if k < 0 || k >= cases as i32 => 0,
+                k if k % 2 == 0 => 1,
+                _ => 2,
+            };
+            let want = CALL + 5 + levels * LEVEL + ends + 1;
+            assert_eq!(
+                spent(&mut i, &[Value::I32(index)]),
+                want,
+                "{cases} cases, index {index}"
+            );
+        }
+    }
+}
+
+#[test]
+fn branches_and_returns_are_charged_per_value_moved() {
+    // A block of three results left with a fourth value under them: the branch moves three
+    // (`br` inline, `br_if` in a stub), and so does the function's return. Operators: `block`,
+    // four constants, `br` (6) or `i32.const br_if` (7), the function's `end`.
+    let wat = |branch: &str| {
+        format!(
+            r#"(module (func (export "f") (result i64 i64 i64)
+            (block (result i64 i64 i64)
+              (i64.const 9) (i64.const 1) (i64.const 2) (i64.const 3) {branch})))"#
+        )
+    };
+    let mut i = instance(&wat("(br 0)"), Bound::Fuel);
+    assert_eq!(spent(&mut i, &[]), CALL + 6 + 3 * MOVE + 1 + 3 * MOVE);
+    let mut i = instance(&wat("(br_if 0 (i32.const 1)) unreachable"), Bound::Fuel);
+    assert_eq!(spent(&mut i, &[]), CALL + 7 + 3 * MOVE + 1 + 3 * MOVE);
+    // Without the value under them the branch moves nothing: the values are in place.
+    let direct = r#"(module (func (export "f") (result i64 i64 i64)
+        (block (result i64 i64 i64) (i64.const 1) (i64.const 2) (i64.const 3) (br 0))))"#;
+    let mut i = instance(direct, Bound::Fuel);
+    assert_eq!(spent(&mut i, &[]), CALL + 5 + 1 + 3 * MOVE);
+}
+
+#[test]
+fn host_calls_are_charged_with_their_values() {
+    let mut imports = Imports::default();
+    imports.func("env", "h", &[0x7f], &[0x7f], |_, v| {
+        v[0] += 1;
+        Ok(())
+    });
+    let wasm = wat::parse_str(
+        r#"(module (import "env" "h" (func $h (param i32) (result i32)))
+        (func (export "f") (result i32) (call $h (i32.const 1))))"#,
+    )
+    .unwrap();
+    let artifact = kwasm_compiler::compile(&wasm, &Default::default()).unwrap();
+    let mut i = Instance::new(&artifact, &imports).unwrap();
+    // `i32.const call end`, the host call with an argument and a result, the return's move.
+    assert_eq!(spent(&mut i, &[]), CALL + 3 + HELPER + 2 * MOVE + MOVE);
 }
 
 #[test]
@@ -173,7 +279,7 @@ fn out_of_fuel_calls_the_runtime_which_refills_from_the_reserve() {
     let mut i = instance(wat, Bound::Fuel);
     // Much more work than 100 units of fuel: the first check that finds the fuel negative
     // calls the fuel helper, which moves a slice from the reserve, and the loop goes on.
-    let work = CALL + 1 + 1000 * (ITERATION + 8) + 3;
+    let work = CALL + LOCAL + 1 + 1000 * (ITERATION + 8) + 3 + MOVE;
     i.set_fuel(100);
     i.set_fuel_reserve(100_000);
     assert_eq!(i.invoke("f", &[]).unwrap(), vec![Value::I32(1000)]);
@@ -199,8 +305,10 @@ const BULK: &str = r#"(module (memory 1)
 fn bulk_operations_charge_by_length_and_trap_before_running_out() {
     use kwasm_kcore::bulk::{bytes_fuel, COPY_FUEL_PER_KIB, FILL_FUEL_PER_KIB, GROW_FUEL_PER_KIB};
     let mut i = instance(BULK, Bound::Fuel);
-    // The call, the operators (`local.get`, two `i32.const`, `memory.fill`, `end`), the bytes.
-    let fill = CALL + 5 + bytes_fuel(65536, FILL_FUEL_PER_KIB) as i64;
+    // The call, the operators (`local.get`, two `i32.const`, `memory.fill`, `end`), the
+    // helper's call with its 3 arguments, the bytes.
+    let helper_fill = HELPER + 3 * MOVE;
+    let fill = CALL + 5 + helper_fill + bytes_fuel(65536, FILL_FUEL_PER_KIB) as i64;
     i.set_fuel(fill);
     i.invoke("fill", &[Value::I32(65536)]).unwrap();
     assert_eq!(i.fuel(), 0);
@@ -212,7 +320,7 @@ fn bulk_operations_charge_by_length_and_trap_before_running_out() {
     let left = i.fuel();
     assert_eq!(
         left,
-        fill - 1 - CALL - 5 - bytes_fuel(100, COPY_FUEL_PER_KIB) as i64
+        fill - 1 - CALL - 5 - helper_fill - bytes_fuel(100, COPY_FUEL_PER_KIB) as i64
     );
 
     // Not enough for the bytes (the helper may leave 0, not less): out of fuel before
@@ -226,21 +334,24 @@ fn bulk_operations_charge_by_length_and_trap_before_running_out() {
     i.set_fuel(100);
     assert_eq!(i.invoke("first", &[]).unwrap(), vec![Value::I32(0)]);
 
-    // memory.grow pays for the bytes it adds; a failing grow only for its operators.
-    let grow = CALL + 3 + bytes_fuel(2 * 65536, GROW_FUEL_PER_KIB) as i64;
+    // memory.grow pays for the bytes it adds; a failing grow only for its operators, the
+    // helper's call (an argument, a result) and the return of its result.
+    let grow_call = CALL + 3 + HELPER + 2 * MOVE + MOVE;
+    let grow = grow_call + bytes_fuel(2 * 65536, GROW_FUEL_PER_KIB) as i64;
     i.set_fuel(grow);
     assert_eq!(
         i.invoke("grow", &[Value::I32(2)]).unwrap(),
         vec![Value::I32(1)]
     );
     assert_eq!(i.fuel(), 0);
-    i.set_fuel(CALL + 3);
+    i.set_fuel(grow_call);
     assert_eq!(
         i.invoke("grow", &[Value::I32(65536)]).unwrap(),
         vec![Value::I32(-1)]
     );
     assert_eq!(i.fuel(), 0);
-    i.set_fuel(grow - 2);
+    // One unit short of the bytes (`end` and the result's move are charged after the helper).
+    i.set_fuel(grow - (1 + MOVE) - 1);
     assert_eq!(
         trap_code(i.invoke("grow", &[Value::I32(2)])),
         TRAP_OUT_OF_FUEL

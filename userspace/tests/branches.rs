@@ -81,3 +81,53 @@ fn many_values_through_nested_blocks() {
         }
     }
 }
+
+#[test]
+fn br_table_search_finds_every_case() {
+    // Tables of many sizes with pseudo-random targets among four blocks (often repeated, so
+    // that runs of equal cases form), checked for every index and a few beyond.
+    let mut seed = 0x2545_f491_u32;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        seed
+    };
+    let sizes: Vec<usize> = (0..=40).chain([100, 1000, 4097]).collect();
+    for n in sizes {
+        let mut targets = Vec::with_capacity(n);
+        for k in 0..n {
+            let t = if k > 0 && next() % 3 == 0 {
+                targets[k - 1]
+            } else {
+                next() % 4
+            };
+            targets.push(t);
+        }
+        let default = next() % 4;
+        let list: String = targets.iter().map(|t| format!("{t} ")).collect();
+        let wat = format!(
+            r#"(module (func (export "f") (param i32) (result i32)
+            (block $d (block $c (block $b (block $a
+              (br_table {list} {default} (local.get 0)))
+              (return (i32.const 0)))
+              (return (i32.const 1)))
+              (return (i32.const 2)))
+            (i32.const 3)))"#
+        );
+        let mut inst = instance(&wat);
+        let beyond = [
+            n,
+            n + 1,
+            n + 2,
+            u32::MAX as usize,
+            i32::MAX as usize,
+            1 << 31,
+        ];
+        for index in (0..n).chain(beyond) {
+            let want = targets.get(index).copied().unwrap_or(default);
+            let got = inst.invoke("f", &[Value::I32(index as i32)]).unwrap();
+            assert_eq!(got, [Value::I32(want as i32)], "{n} cases, index {index}");
+        }
+    }
+}

@@ -6,7 +6,7 @@ function 0 (defined 0):
   0010  cmp       rax,[r15+10h]
   0017  jb        0000000000000398h
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],16h
+  0024  sub       qword ptr [r15+20h],18h
   002c  js        0000000000000057h
   0032  mov       ebx,[rbp+18h]
   0039  mov       esi,[rbp+10h]
@@ -33,7 +33,7 @@ function 1 (defined 1):
   0090  cmp       rax,[r15+10h]
   0097  jb        0000000000000398h
   009d  sub       rsp,10h
-  00a4  sub       qword ptr [r15+20h],14h
+  00a4  sub       qword ptr [r15+20h],16h
   00ac  js        00000000000000F6h
   00b2  mov       rbx,[rbp+18h]
   00b9  mov       rax,[rbp+10h]
@@ -67,7 +67,7 @@ function 2 (defined 2):
   0130  cmp       rax,[r15+10h]
   0137  jb        0000000000000398h
   013d  sub       rsp,10h
-  0144  sub       qword ptr [r15+20h],14h
+  0144  sub       qword ptr [r15+20h],16h
   014c  js        0000000000000170h
   0152  mov       ecx,[rbp+18h]
   0159  mov       ebx,[rbp+10h]

@@ -1,6 +1,7 @@
-;; Branches that move values share code: br_table compares once per run of cases with the same
-;; target and jumps to one stub per distinct target (none when nothing moves: $c); br_if and br
-;; to the same target from the same stack height share one stub (the first br_if's, inline).
+;; Branches that move values share code: br_table searches the runs of cases with the same
+;; target (a binary search, one compare per run) and jumps to one stub per distinct target (none
+;; when nothing moves: $c); br_if and br to the same target from the same stack height share one
+;; stub (the first br_if's, inline). Stubs charge the fuel for the values they move.
 (module
   (func (export "table") (param i32) (result i32)
     i32.const 1

@@ -6,7 +6,7 @@ function 0 (defined 0):
   0010  cmp       rax,[r15+10h]
   0017  jb        0000000000000318h
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],14h
+  0024  sub       qword ptr [r15+20h],16h
   002c  js        0000000000000051h
   0032  mov       rbx,[rbp+10h]
   0039  mov       rsi,[rbp+10h]
@@ -64,7 +64,7 @@ function 1 (defined 1):
   014b  mov       rbx,[rsp]
   0153  mov       rsi,[rbp-8]
   015a  add       rsi,rbx
-  015d  sub       qword ptr [r15+20h],2
+  015d  sub       qword ptr [r15+20h],4
   0162  mov       [rbp+10h],rsi
   0169  mov       rsp,rbp
   016c  pop       rbp
@@ -78,11 +78,12 @@ function 1 (defined 1):
   017f  jne       00000000000002C3h
   0185  mov       r14,[r15]
   018c  jmp       00000000000000B2h
-  0191  mov       rdi,r15
-  0194  mov       rsi,rsp
-  0197  mov       rdx,r11
-  019a  call      000000000000019Fh
-  019f  test      eax,eax
-  01a1  jne       00000000000002C3h
-  01a7  mov       r14,[r15]
-  01ae  jmp       0000000000000144h
+  0191  sub       qword ptr [r15+20h],64h
+  0196  mov       rdi,r15
+  0199  mov       rsi,rsp
+  019c  mov       rdx,r11
+  019f  call      00000000000001A4h
+  01a4  test      eax,eax
+  01a6  jne       00000000000002C3h
+  01ac  mov       r14,[r15]
+  01b3  jmp       0000000000000144h

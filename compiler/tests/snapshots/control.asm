@@ -7,7 +7,7 @@ function 0 (defined 0):
   0017  jb        00000000000001F8h
   001d  sub       rsp,20h
   0024  mov       qword ptr [rbp-8],0
-  002f  sub       qword ptr [r15+20h],12h
+  002f  sub       qword ptr [r15+20h],13h
   0037  js        00000000000000C5h
   003d  sub       qword ptr [r15+20h],9
   0045  js        00000000000000E7h
@@ -28,7 +28,7 @@ function 0 (defined 0):
   009a  mov       r11d,0FFFFFFFFh
   00a0  mov       [rbp-10h],r11
   00a7  sub       qword ptr [r15+20h],2
-  00ac  sub       qword ptr [r15+20h],1
+  00ac  sub       qword ptr [r15+20h],3
   00b1  mov       r11,[rbp-10h]
   00b8  mov       [rbp+10h],r11
   00bf  mov       rsp,rbp

@@ -6,7 +6,7 @@ function 0 (defined 0):
   0010  cmp       rax,[r15+10h]
   0017  jb        00000000000002B8h
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],14h
+  0024  sub       qword ptr [r15+20h],16h
   002c  js        000000000000007Dh
   0032  movsd     xmm0,[rbp+18h]
   003b  movsd     xmm1,[rbp+10h]
@@ -39,7 +39,7 @@ function 1 (defined 1):
   00b0  cmp       rax,[r15+10h]
   00b7  jb        00000000000002B8h
   00bd  sub       rsp,10h
-  00c4  sub       qword ptr [r15+20h],13h
+  00c4  sub       qword ptr [r15+20h],15h
   00cc  js        0000000000000129h
   00d2  movss     xmm0,[rbp+10h]
   00db  ucomiss   xmm0,xmm0

@@ -6,7 +6,7 @@ code:
   0010  cmp       rax,[r15+10h]
   0017  jb        000000000000028Ch
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],14h
+  0024  sub       qword ptr [r15+20h],16h
   002c  js        0000000000000051h
   0032  mov       ebx,[rbp+10h]
   0039  add       ebx,1
@@ -54,7 +54,7 @@ code:
   00d6  call      0
   00db  mov       r14,[r15]
   00e2  mov       ebx,[rsp]
-  00ea  sub       qword ptr [r15+20h],1
+  00ea  sub       qword ptr [r15+20h],3
   00ef  mov       [rbp+10h],rbx
   00f6  mov       rsp,rbp
   00f9  pop       rbp
@@ -62,14 +62,14 @@ code:
   00ff  int3
   0100  mov       r11,[rbp+10h]
   0107  mov       [rsp],r11
-  010f  sub       qword ptr [r15+20h],2
+  010f  sub       qword ptr [r15+20h],68h
   0114  mov       rdi,r15
   0117  mov       rsi,rsp
   011a  call      000000000000011Fh
   011f  test      eax,eax
   0121  jne       0000000000000237h
   0127  mov       r14,[r15]
-  012e  sub       qword ptr [r15+20h],2
+  012e  sub       qword ptr [r15+20h],4
   0133  mov       qword ptr [rbp+10h],0
   013e  mov       rsp,rbp
   0141  pop       rbp
