@@ -31,6 +31,15 @@ use kwasm_hooks::fuel::{
 use kwasm_hooks::trap::*;
 use kwasm_hooks::vmctx::*;
 
+/// The most target values (targets times the values each carries) a `br_table` may have:
+/// see [`FuncCompiler::check_br_table_cost`].
+pub const MAX_BR_TABLE_TARGET_VALUES: u64 = 1 << 20;
+
+/// Value-stack entries above the spilled prefix (registers, constants, pending local reads)
+/// past which an operator first spills them all: what `local.set` (and a return) look through
+/// stays this short, however deep the stack. Real code seldom has half as many.
+pub const MAX_UNSPILLED: usize = 32;
+
 /// State shared by all functions of a module.
 pub struct ModuleCx {
     pub masm: Masm,
@@ -287,6 +296,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     /// Makes every pending read of local `i` on the stack happen now (before a write to it).
+    /// Looks through at most [`MAX_UNSPILLED`] entries and the few an operator may add.
     fn materialize_local(&mut self, i: u32) {
         for k in self.slots..self.stack.len() {
             if let Val::Local(ty, j) = self.stack[k] {
@@ -720,6 +730,32 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.reset_stack(frame.base, &frame.results);
         self.dead = false;
         false
+    }
+
+    /// Refuses a `br_table` of `targets` cases (and a default to `default`) whose validation
+    /// would take too long: wasmparser checks each target's types against the stack, so its
+    /// work is the targets times the values they carry, all in one operator (2M targets of
+    /// 1000 values took 14 s). The limit, [`MAX_BR_TABLE_TARGET_VALUES`], is kwasm's, not the
+    /// format's. A default out of range is left for the validator to report.
+    pub fn check_br_table_cost(&self, targets: u32, default: u32, offset: u64) -> Result<()> {
+        let Some(frame) = (default as usize)
+            .checked_add(1)
+            .and_then(|d| self.control.len().checked_sub(d))
+            .map(|i| &self.control[i])
+        else {
+            return Ok(());
+        };
+        let arity = frame.branch_types().len() as u64;
+        if u64::from(targets) * arity > MAX_BR_TABLE_TARGET_VALUES {
+            return Err(CompileError::new(
+                offset,
+                format!(
+                    "br_table of {targets} targets carrying {arity} values each: over the kwasm \
+                     limit of {MAX_BR_TABLE_TARGET_VALUES} target values (targets x values)"
+                ),
+            ));
+        }
+        Ok(())
     }
 
     fn target(&self, depth: u32) -> &Frame {

@@ -48,8 +48,8 @@ use kwasm_hooks::trap::TRAP_COUNT;
 use module::{const_init, Global, Import, Init, Limits, ModuleInfo, Segment, Sig, Ty};
 use prelude::*;
 use wasmparser::{
-    CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind, Parser, Payload,
-    TypeRef, ValidPayload, Validator,
+    BinaryReader, CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind,
+    FromReader, Parser, Payload, SectionLimited, TypeRef, ValidPayload, Validator,
 };
 
 /// How the generated code bounds its running time.
@@ -118,15 +118,122 @@ pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
     compile_with(wasm, options, &mut |_| Ok(()))
 }
 
-/// [`compile`], calling `progress(func)` before compiling the body of each defined function
-/// (`func` in the function index space, imports first). An error from `progress` aborts the
-/// compilation and is returned as it is: a caller can stop a long compile that way, or use the
-/// calls to reschedule.
+/// Operators of one function body between two `progress` calls (weighted: see
+/// [`compile_with`]).
+pub const OPS_PER_PROGRESS: u32 = 1 << 16;
+/// Items of the other sections between two `progress` calls.
+pub const ITEMS_PER_PROGRESS: u32 = 1 << 12;
+
+/// The `progress` callback of [`compile_with`] and what it is told.
+struct Progress<'p> {
+    callback: &'p mut dyn FnMut(u32) -> Result<()>,
+    /// The function the compile has reached: see [`compile_with`].
+    reached: u32,
+    /// Section items since the last call.
+    items: u32,
+}
+
+impl Progress<'_> {
+    fn call(&mut self) -> Result<()> {
+        self.items = 0;
+        (self.callback)(self.reached)
+    }
+
+    /// One more section item: a call every [`ITEMS_PER_PROGRESS`].
+    fn item(&mut self) -> Result<()> {
+        self.items += 1;
+        if self.items >= ITEMS_PER_PROGRESS {
+            self.call()?;
+        }
+        Ok(())
+    }
+}
+
+/// Validates `section` (of `wasm`) [`ITEMS_PER_PROGRESS`] items at a time with `validate`,
+/// calling `progress` after each chunk. Only for sections whose validation is cumulative (each
+/// call checks its items against what the earlier ones added, and the item limits against the
+/// running totals): types, imports, functions, globals, exports, elements; the parser has
+/// checked the section order and checks the counts against other sections itself.
+fn validate_in_chunks<'a, T: FromReader<'a>>(
+    validator: &mut Validator,
+    wasm: &'a [u8],
+    section: &SectionLimited<'a, T>,
+    progress: &mut Progress<'_>,
+    validate: fn(&mut Validator, &SectionLimited<'_, T>) -> wasmparser::Result<()>,
+) -> Result<ValidPayload<'a>> {
+    if section.count() <= ITEMS_PER_PROGRESS {
+        validate(validator, section)?;
+        return Ok(ValidPayload::Ok);
+    }
+    let range = section.range();
+    let data = wasm
+        .get(range.start as usize..range.end as usize)
+        .ok_or_else(|| CompileError::new(range.start, "section outside the module"))?;
+    let mut reader = BinaryReader::new_features(data, range.start, features::enabled());
+    let mut left = reader.read_var_u32()?;
+    let mut chunk = Vec::new();
+    while left > 0 {
+        let n = left.min(ITEMS_PER_PROGRESS);
+        let start = reader.original_position();
+        for _ in 0..n {
+            reader.read::<T>()?;
+        }
+        let end = reader.original_position();
+        // The chunk as a section of its own: its count, then its items' bytes, positioned so
+        // that the items keep their offsets in the module.
+        chunk.clear();
+        let mut count = n;
+        loop {
+            let byte = (count & 0x7f) as u8;
+            count >>= 7;
+            chunk.push(if count == 0 { byte } else { byte | 0x80 });
+            if count == 0 {
+                break;
+            }
+        }
+        let prefix = chunk.len() as u64;
+        chunk.extend_from_slice(&wasm[start as usize..end as usize]);
+        let items = SectionLimited::new(BinaryReader::new_features(
+            &chunk,
+            start.saturating_sub(prefix),
+            features::enabled(),
+        ))?;
+        validate(validator, &items)?;
+        left -= n;
+        progress.call()?;
+    }
+    if !reader.eof() {
+        return Err(CompileError::new(
+            reader.original_position(),
+            "section size mismatch: unexpected data at the end of the section",
+        ));
+    }
+    Ok(ValidPayload::Ok)
+}
+
+/// [`compile`], calling `progress(func)` often enough that the compile never runs long
+/// without a call: before compiling the body of each defined function, every
+/// [`OPS_PER_PROGRESS`] operators inside one (an operator that carries values, a branch, a
+/// call, a block, counts once more for each of them: the validator checks each), and every
+/// [`ITEMS_PER_PROGRESS`] items of the other sections (types, imports, function declarations,
+/// tables, memories, globals, exports, element segments and their items, data segments, and
+/// the entry trampolines and import adapters emitted after the code; the validation of the
+/// long ones too, a chunk at a time). `func` is the function the compile has reached, in the
+/// function index space (imports first): the one whose body is being compiled; before the code
+/// section, the first whose body will come (the number of imported functions read so far);
+/// after it, the number of functions. An error from `progress` aborts the compilation and is
+/// returned as it is: a caller can stop a long compile that way, or use the calls to
+/// reschedule.
 pub fn compile_with(
     wasm: &[u8],
     options: &Options,
     progress: &mut dyn FnMut(u32) -> Result<()>,
 ) -> Result<Vec<u8>> {
+    let mut progress = Progress {
+        callback: progress,
+        reached: 0,
+        items: 0,
+    };
     let mut validator = Validator::new_with_features(features::enabled());
     let mut module = ModuleInfo::default();
     let mut cx = new_cx(options);
@@ -140,12 +247,60 @@ pub fn compile_with(
     parser.set_features(features::enabled());
     for payload in parser.parse_all(wasm) {
         let payload = payload?;
-        let valid = validator.payload(&payload)?;
+        // Sections whose validation adds up item by item are validated a chunk at a time,
+        // with a progress call between chunks: wasmparser validates a whole section in one
+        // call (160,000 types took 250 ms of a release build, 1 s of a debug one).
+        let valid = match &payload {
+            Payload::TypeSection(s) => validate_in_chunks(
+                &mut validator,
+                wasm,
+                s,
+                &mut progress,
+                Validator::type_section,
+            )?,
+            Payload::ImportSection(s) => validate_in_chunks(
+                &mut validator,
+                wasm,
+                s,
+                &mut progress,
+                Validator::import_section,
+            )?,
+            Payload::FunctionSection(s) => validate_in_chunks(
+                &mut validator,
+                wasm,
+                s,
+                &mut progress,
+                Validator::function_section,
+            )?,
+            Payload::GlobalSection(s) => validate_in_chunks(
+                &mut validator,
+                wasm,
+                s,
+                &mut progress,
+                Validator::global_section,
+            )?,
+            Payload::ExportSection(s) => validate_in_chunks(
+                &mut validator,
+                wasm,
+                s,
+                &mut progress,
+                Validator::export_section,
+            )?,
+            Payload::ElementSection(s) => validate_in_chunks(
+                &mut validator,
+                wasm,
+                s,
+                &mut progress,
+                Validator::element_section,
+            )?,
+            _ => validator.payload(&payload)?,
+        };
         match payload {
             Payload::TypeSection(reader) => {
                 for group in reader {
                     let group = group?;
                     for sub in group.into_types() {
+                        progress.item()?;
                         let CompositeInnerType::Func(ft) = &sub.composite_type.inner else {
                             return Err(CompileError::new(0, "only function types are supported"));
                         };
@@ -165,6 +320,7 @@ pub fn compile_with(
             }
             Payload::ImportSection(reader) => {
                 for import in reader.into_imports() {
+                    progress.item()?;
                     let import = import?;
                     let index = module.imports.len() as u32;
                     let (kind, desc) = match import.ty {
@@ -206,15 +362,18 @@ pub fn compile_with(
                         kind,
                         desc,
                     });
+                    progress.reached = module.imported_funcs;
                 }
             }
             Payload::FunctionSection(reader) => {
                 for t in reader {
+                    progress.item()?;
                     module.funcs.push(t?);
                 }
             }
             Payload::TableSection(reader) => {
                 for table in reader {
+                    progress.item()?;
                     let t = table?.ty;
                     module.table = Some(Limits {
                         min: t.initial as u32,
@@ -224,6 +383,7 @@ pub fn compile_with(
             }
             Payload::MemorySection(reader) => {
                 for mem in reader {
+                    progress.item()?;
                     let m = mem?;
                     module.memory = Some(Limits {
                         min: m.initial as u32,
@@ -233,6 +393,7 @@ pub fn compile_with(
             }
             Payload::GlobalSection(reader) => {
                 for global in reader {
+                    progress.item()?;
                     let g = global?;
                     let ty = Ty::from_wasm(g.ty.content_type, 0)?;
                     module.globals.push(Global {
@@ -245,6 +406,7 @@ pub fn compile_with(
             }
             Payload::ExportSection(reader) => {
                 for export in reader {
+                    progress.item()?;
                     let e = export?;
                     let kind = match e.kind {
                         ExternalKind::Func => art::EXPORT_FUNC,
@@ -259,6 +421,7 @@ pub fn compile_with(
             Payload::StartSection { func, .. } => module.start = Some(func),
             Payload::ElementSection(reader) => {
                 for elem in reader {
+                    progress.item()?;
                     let elem = elem?;
                     let (mode, offset) = match elem.kind {
                         ElementKind::Active { offset_expr, .. } => {
@@ -271,11 +434,13 @@ pub fn compile_with(
                     match elem.items {
                         ElementItems::Functions(funcs) => {
                             for f in funcs {
+                                progress.item()?;
                                 bytes.extend_from_slice(&f?.to_le_bytes());
                             }
                         }
                         ElementItems::Expressions(_, exprs) => {
                             for e in exprs {
+                                progress.item()?;
                                 let f = match const_init(&e?)? {
                                     Init::Func(f) => f,
                                     _ => {
@@ -298,6 +463,7 @@ pub fn compile_with(
             }
             Payload::DataSection(reader) => {
                 for data in reader {
+                    progress.item()?;
                     let d = data?;
                     let (mode, offset) = match d.kind {
                         DataKind::Active { offset_expr, .. } => {
@@ -327,7 +493,8 @@ pub fn compile_with(
                 };
                 let func = next_func;
                 next_func += 1;
-                progress(func)?;
+                progress.reached = func;
+                progress.call()?;
                 let mut fv = to_validate.into_validator(Default::default());
                 cx.masm.align(16);
                 let start = cx.masm.offset();
@@ -362,11 +529,24 @@ pub fn compile_with(
                     .get_operators_reader()
                     .map_err(|e| CompileError::from(e).in_func(func))?;
                 let mut finished = false;
+                // Operators since the last call, weighted by the values they carry.
+                let mut work = 0;
                 while !reader.eof() {
+                    if work >= u64::from(OPS_PER_PROGRESS) {
+                        work = 0;
+                        progress.call()?;
+                    }
                     let offset = reader.original_position();
                     let op = reader
                         .read()
                         .map_err(|e| CompileError::from(e).in_func(func))?;
+                    work += fc.op_weight(&op);
+                    if let wasmparser::Operator::BrTable { targets } = &op {
+                        // Before the validator, whose check of a table costs its targets times
+                        // the values they carry.
+                        fc.check_br_table_cost(targets.len(), targets.default(), offset)
+                            .map_err(|e| e.in_func(func))?;
+                    }
                     fv.op(offset, &op)
                         .map_err(|e| CompileError::from(e).in_func(func))?;
                     finished = fc.op(&op, offset).map_err(|e| e.in_func(func))?;
@@ -418,7 +598,9 @@ pub fn compile_with(
     }
     entry_points.sort_unstable();
     entry_points.dedup();
+    progress.reached = module.funcs.len() as u32;
     for f in entry_points {
+        progress.item()?;
         if f < module.imported_funcs {
             continue;
         }
@@ -430,6 +612,7 @@ pub fn compile_with(
     }
     let mut import_adapters = Vec::with_capacity(module.imports.len());
     for (i, imp) in module.imports.iter().enumerate() {
+        progress.item()?;
         import_adapters.push(if imp.kind == art::IMPORT_FUNC {
             trampoline::emit_import_adapter(&mut cx, i as u32)
         } else {

@@ -3,6 +3,7 @@
 
 use crate::error::{CompileError, Result};
 use crate::prelude::*;
+use alloc::collections::BTreeMap;
 use kwasm_hooks::artifact as art;
 use wasmparser::{ConstExpr, Operator, ValType};
 
@@ -105,6 +106,10 @@ pub struct ModuleInfo {
     pub types: Vec<Sig>,
     /// Canonical index of each type: the first structurally equal type.
     pub canonical: Vec<u32>,
+    /// The first type of each signature hash.
+    type_by_hash: BTreeMap<u64, u32>,
+    /// The first type of each signature whose hash an earlier, different one has.
+    colliding_types: Vec<u32>,
     pub imports: Vec<Import>,
     /// Type index of every function, imported ones first.
     pub funcs: Vec<u32>,
@@ -125,15 +130,51 @@ impl ModuleInfo {
         &self.types[self.funcs[func as usize] as usize]
     }
 
+    /// Adds a type and finds its canonical index (the first structurally equal type) by the
+    /// hash of its signature: O(log T) integer compares and at most one signature compare a
+    /// type, where comparing it with every type before it took minutes for a few hundred
+    /// thousand types. Types whose hash another signature already has (a collision, not to be
+    /// found with SipHash) are looked up among the few such types one by one.
     pub fn add_type(&mut self, sig: Sig) {
-        let canonical = self
-            .types
-            .iter()
-            .position(|t| *t == sig)
-            .unwrap_or(self.types.len());
-        self.canonical.push(canonical as u32);
+        let h = sig_hash(&sig);
+        self.add_type_hashed(sig, h);
+    }
+
+    fn add_type_hashed(&mut self, sig: Sig, h: u64) {
+        let t = self.types.len() as u32;
+        let canonical = match self.type_by_hash.get(&h) {
+            None => {
+                self.type_by_hash.insert(h, t);
+                t
+            }
+            Some(&first) if self.types[first as usize] == sig => first,
+            Some(_) => {
+                let types = &self.types;
+                match self
+                    .colliding_types
+                    .iter()
+                    .find(|&&c| types[c as usize] == sig)
+                {
+                    Some(&c) => c,
+                    None => {
+                        self.colliding_types.push(t);
+                        t
+                    }
+                }
+            }
+        };
+        self.canonical.push(canonical);
         self.types.push(sig);
     }
+}
+
+/// A 64-bit hash of a signature (SipHash-2-4: no cheap way to make many signatures collide).
+fn sig_hash(sig: &Sig) -> u64 {
+    use core::hash::{Hash, Hasher};
+    #[allow(deprecated)]
+    let mut h = core::hash::SipHasher::new();
+    sig.hash(&mut h);
+    h.finish()
 }
 
 /// Evaluates a constant expression to an [`Init`].
@@ -157,4 +198,41 @@ pub fn const_init(expr: &ConstExpr<'_>) -> Result<Init> {
         }
     };
     Ok(init)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sig(params: &[Ty], results: &[Ty]) -> Sig {
+        Sig {
+            params: params.to_vec(),
+            results: results.to_vec(),
+        }
+    }
+
+    #[test]
+    fn canonical_types_are_the_first_equal_ones() {
+        use Ty::*;
+        let sigs = [
+            sig(&[I32], &[]),
+            sig(&[], &[]),
+            sig(&[I32], &[]),
+            sig(&[I64], &[F32]),
+            sig(&[], &[]),
+            sig(&[I64], &[F32]),
+            sig(&[I32], &[]),
+        ];
+        let mut m = ModuleInfo::default();
+        for s in &sigs {
+            m.add_type(s.clone());
+        }
+        assert_eq!(m.canonical, [0, 1, 0, 3, 1, 3, 0]);
+        // The same with every hash colliding: the signatures are told apart one by one.
+        let mut m = ModuleInfo::default();
+        for s in &sigs {
+            m.add_type_hashed(s.clone(), 7);
+        }
+        assert_eq!(m.canonical, [0, 1, 0, 3, 1, 3, 0]);
+    }
 }

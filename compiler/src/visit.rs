@@ -3,7 +3,7 @@
 
 use crate::control::Kind;
 use crate::error::{CompileError, Result};
-use crate::func::FuncCompiler;
+use crate::func::{FuncCompiler, MAX_UNSPILLED};
 use crate::module::Ty;
 use crate::ops_float::{FBin, FCmp, FUn};
 use crate::ops_int::{Alu, Cmp, Div, Shift, Unary};
@@ -13,6 +13,48 @@ use kwasm_hooks::artifact::*;
 use wasmparser::Operator as O;
 
 impl FuncCompiler<'_, '_> {
+    /// What validating and compiling `op` costs, about, in units of a simple operator: 1 plus
+    /// the values it carries (a branch's, a call's, a block's), which wasmparser checks one by
+    /// one and the compiler may move one by one, dead code included; for a `br_table`, that
+    /// for every target. Operators out of range count 1 (the validator refuses them).
+    pub fn op_weight(&self, op: &O<'_>) -> u64 {
+        let label = |depth: u32| {
+            (depth as usize)
+                .checked_add(1)
+                .and_then(|d| self.control.len().checked_sub(d))
+                .map_or(0, |i| self.control[i].branch_types().len() as u64)
+        };
+        let sig = |ty: Option<&crate::module::Sig>| {
+            ty.map_or(0, |s| (s.params.len() + s.results.len()) as u64)
+        };
+        let block = |ty: &wasmparser::BlockType| match ty {
+            wasmparser::BlockType::Empty => 0,
+            wasmparser::BlockType::Type(_) => 1,
+            wasmparser::BlockType::FuncType(t) => sig(self.module.types.get(*t as usize)),
+        };
+        let top = || {
+            self.control
+                .last()
+                .map_or(0, |f| (f.params.len() + f.results.len()) as u64)
+        };
+        1 + match op {
+            O::Br { relative_depth } | O::BrIf { relative_depth } => label(*relative_depth),
+            O::BrTable { targets } => {
+                (u64::from(targets.len()) + 1) * label(targets.default()).max(1)
+            }
+            O::Return => self.sig.results.len() as u64,
+            O::Call { function_index } => sig(self
+                .module
+                .funcs
+                .get(*function_index as usize)
+                .and_then(|&t| self.module.types.get(t as usize))),
+            O::CallIndirect { type_index, .. } => sig(self.module.types.get(*type_index as usize)),
+            O::Block { blockty } | O::Loop { blockty } | O::If { blockty } => block(blockty),
+            O::Else | O::End => top(),
+            _ => 0,
+        }
+    }
+
     /// Emits one operator; returns true at the function's final `end`.
     pub fn op(&mut self, op: &O<'_>, offset: u64) -> Result<bool> {
         use Ty::*;
@@ -33,6 +75,9 @@ impl FuncCompiler<'_, '_> {
             O::End => return Ok(self.op_end()),
             _ if self.dead => return Ok(false),
             _ => {}
+        }
+        if self.stack.len() - self.slots > MAX_UNSPILLED {
+            self.spill_all();
         }
         match *op {
             O::Unreachable => self.op_unreachable(),
