@@ -115,7 +115,9 @@ fn float_runs_leave_the_fpu_section_between_slices() {
     assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
     // Slice boundaries crossed inside bulk helpers, which run outside the FPU section already
     // (leaving it twice would unbalance the preempt count: "scheduling while atomic").
-    let r = p.test_run(&dev, "bulk", &[], 1, 1, 3 * FUEL_SLICE as u64).unwrap();
+    let r = p
+        .test_run(&dev, "bulk", &[], 1, 1, 3 * FUEL_SLICE as u64)
+        .unwrap();
     assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
 }
 

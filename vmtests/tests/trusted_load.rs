@@ -321,7 +321,8 @@ fn an_amplifying_module_is_refused_by_the_code_budget() {
     let dev = device();
     let n = 1000;
     let results = " i32".repeat(n);
-    let mut wat = format!("(module (type $t (func (result{results}))) (func (export \"f\") (type $t)");
+    let mut wat =
+        format!("(module (type $t (func (result{results}))) (func (export \"f\") (type $t)");
     wat += &"(block (type $t)".repeat(n);
     // One value more than the blocks carry: every branch must move all of them down a slot.
     wat += &"(i32.const 0)".repeat(n + 1);
@@ -335,7 +336,10 @@ fn an_amplifying_module_is_refused_by_the_code_budget() {
     let took = start.elapsed();
     assert_eq!(e, libc::E2BIG, "{log}");
     assert!(log.contains("code budget"), "{log}");
-    println!("{} bytes of amplifying wasm refused after {took:?}", module.len());
+    println!(
+        "{} bytes of amplifying wasm refused after {took:?}",
+        module.len()
+    );
     assert!(took < Duration::from_secs(20), "{took:?}");
 }
 

@@ -114,7 +114,10 @@ pub fn build(kernel: &Kernel, dst_dir: &Path) -> Result<PathBuf> {
     let text = std::fs::read_to_string(&log).unwrap_or_default();
     let warns = crate::module::warnings(&text);
     if !warns.is_empty() {
-        return Err(format!("the compiler's kernel build printed warnings: {}", warns.join(" | ")));
+        return Err(format!(
+            "the compiler's kernel build printed warnings: {}",
+            warns.join(" | ")
+        ));
     }
     let stem = target
         .file_stem()

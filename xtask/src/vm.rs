@@ -355,8 +355,12 @@ pub fn build_cli() -> Result<GuestBinary> {
 }
 
 /// Test binaries whose output (measurements, the spec table) belongs in the log.
-const PRINTS_MEASUREMENTS: &[&str] =
-    &["test-spec_kernel", "test-host_stack", "test-trusted_load", "test-fuel"];
+const PRINTS_MEASUREMENTS: &[&str] = &[
+    "test-spec_kernel",
+    "test-host_stack",
+    "test-trusted_load",
+    "test-fuel",
+];
 
 /// The VM suite: every VM test binary, then the module unload.
 ///
