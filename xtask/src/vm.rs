@@ -383,7 +383,9 @@ pub fn suite(kernel: &Kernel, module: &Path) -> Result<Outcome> {
         // Measurements and the spec table go to the log (and a filtered run prints everything).
         .map(|b| {
             if PRINTS_MEASUREMENTS.contains(&b.name.as_str()) || filter.is_some() {
-                format!("/bin/{} --nocapture", b.name)
+                // `KWASM_VM_TEST_NAME` narrows a filtered run to the tests matching it.
+                let name = std::env::var("KWASM_VM_TEST_NAME").unwrap_or_default();
+                format!("/bin/{} --nocapture {name}", b.name)
             } else {
                 format!("/bin/{}", b.name)
             }
