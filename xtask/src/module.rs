@@ -48,8 +48,18 @@ pub fn warnings(log: &str) -> Vec<&str> {
 
 pub fn build(kernel: &Kernel) -> Result<PathBuf> {
     println!("module: kwasm.ko");
-    // One staging folder per kernel variant, so switching between them stays incremental.
-    let stage_dir = paths::target().join(format!("module-{}", kernel.variant.name()));
+    // One staging folder per kernel build (its cache folder's name carries the key), so
+    // switching between them stays incremental and objects built against one tree are never
+    // reused against another (Kbuild would not notice the kernel changed).
+    let tree_key = kernel
+        .tree
+        .parent()
+        .and_then(|d| d.file_name())
+        .map_or_else(
+            || kernel.variant.name().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+    let stage_dir = paths::target().join(format!("module-{tree_key}"));
     stage(&paths::repo().join("kernel"), &stage_dir.join("kernel"))?;
     stage(&paths::repo().join("hooks"), &stage_dir.join("hooks"))?;
     let m = stage_dir.join("kernel");
