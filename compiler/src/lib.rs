@@ -495,91 +495,112 @@ pub fn compile_with(
                 next_func += 1;
                 progress.reached = func;
                 progress.call()?;
-                let mut fv = to_validate.into_validator(Default::default());
-                cx.masm.align(16);
-                let start = cx.masm.offset();
-                let label = cx.func_labels[func as usize].expect("defined functions have labels");
-                cx.masm.bind(label);
-                let mut fc = FuncCompiler::new(&mut cx, &module, func);
-                let mut locals = Vec::new();
-                let mut locals_reader = body
-                    .get_locals_reader()
-                    .map_err(|e| CompileError::from(e).in_func(func))?;
-                for _ in 0..locals_reader.get_count() {
-                    let offset = locals_reader.original_position();
-                    let (count, ty) = locals_reader
-                        .read()
-                        .map_err(|e| CompileError::from(e).in_func(func))?;
-                    fv.define_locals(offset, count, ty)
-                        .map_err(|e| CompileError::from(e).in_func(func))?;
-                    if count > 50_000 {
-                        return Err(CompileError::new(offset, "too many locals").in_func(func));
-                    }
-                    locals.push((
-                        count,
-                        Ty::from_wasm(ty, offset).map_err(|e| e.in_func(func))?,
-                    ));
-                }
-                fc.prologue(&locals);
-                fc.cx
-                    .masm
-                    .check_budget(body.range().start)
-                    .map_err(|e| e.in_func(func))?;
-                let mut reader = body
-                    .get_operators_reader()
-                    .map_err(|e| CompileError::from(e).in_func(func))?;
-                let mut finished = false;
-                // Operators since the last call, weighted by the values they carry.
-                let mut work = 0;
-                while !reader.eof() {
-                    if work >= u64::from(OPS_PER_PROGRESS) {
-                        work = 0;
-                        progress.call()?;
-                    }
-                    let offset = reader.original_position();
-                    let op = reader
-                        .read()
-                        .map_err(|e| CompileError::from(e).in_func(func))?;
-                    work += fc.op_weight(&op);
-                    if let wasmparser::Operator::BrTable { targets } = &op {
-                        // Before the validator, whose check of a table costs its targets times
-                        // the values they carry.
-                        fc.check_br_table_cost(targets.len(), targets.default(), offset)
-                            .map_err(|e| e.in_func(func))?;
-                    }
-                    fv.op(offset, &op)
-                        .map_err(|e| CompileError::from(e).in_func(func))?;
-                    finished = fc.op(&op, offset).map_err(|e| e.in_func(func))?;
-                    fc.cx
-                        .masm
-                        .check_budget(offset)
-                        .map_err(|e| e.in_func(func))?;
-                }
-                if !finished {
-                    return Err(CompileError::new(
-                        reader.original_position(),
-                        "function body without end",
-                    )
-                    .in_func(func));
-                }
-                fc.finish(&mut patches).map_err(|e| e.in_func(func))?;
-                cx.masm
-                    .check_budget(reader.original_position())
-                    .map_err(|e| e.in_func(func))?;
-                let end = cx.masm.offset();
-                bodies.push((
-                    art::Span {
-                        offset: start as u32,
-                        len: (end - start) as u32,
-                    },
-                    art::NONE,
-                ));
+                let fv = to_validate.into_validator(Default::default());
+                let span = compile_body(
+                    &mut cx,
+                    &module,
+                    func,
+                    &body,
+                    fv,
+                    &mut progress,
+                    &mut patches,
+                )
+                .map_err(|e| e.in_func(func))?;
+                bodies.push((span, art::NONE));
             }
             _ => {}
         }
     }
 
-    // Trampolines for the functions the host may call: exports and the start function.
+    progress.reached = module.funcs.len() as u32;
+    emit_entry_trampolines(&mut cx, &module, &mut bodies, &mut progress)?;
+    let import_adapters = emit_import_adapters(&mut cx, &module, &mut progress)?;
+    trampoline::emit_exit_and_traps(&mut cx);
+    cx.masm.check_budget(0)?;
+    finish(cx, &module, bodies, patches, import_adapters)
+}
+
+/// Compiles one function body (validating each operator first) and returns where its code is.
+fn compile_body(
+    cx: &mut ModuleCx,
+    module: &ModuleInfo,
+    func: u32,
+    body: &wasmparser::FunctionBody<'_>,
+    mut fv: wasmparser::FuncValidator<wasmparser::ValidatorResources>,
+    progress: &mut Progress<'_>,
+    patches: &mut Vec<(usize, i32)>,
+) -> Result<art::Span> {
+    cx.masm.align(16);
+    let start = cx.masm.offset();
+    let label = cx.func_labels[func as usize].expect("defined functions have labels");
+    cx.masm.bind(label);
+    let locals = read_locals(body, &mut fv)?;
+    let mut fc = FuncCompiler::new(cx, module, func);
+    fc.prologue(&locals);
+    fc.cx.masm.check_budget(body.range().start)?;
+    let mut reader = body.get_operators_reader()?;
+    let mut finished = false;
+    // Operators since the last call, weighted by the values they carry.
+    let mut work = 0;
+    while !reader.eof() {
+        if work >= u64::from(OPS_PER_PROGRESS) {
+            work = 0;
+            progress.call()?;
+        }
+        let offset = reader.original_position();
+        let op = reader.read()?;
+        work += fc.op_weight(&op);
+        if let wasmparser::Operator::BrTable { targets } = &op {
+            // Before the validator, whose check of a table costs its targets times the values
+            // they carry.
+            fc.check_br_table_cost(targets.len(), targets.default(), offset)?;
+        }
+        fv.op(offset, &op)?;
+        finished = fc.op(&op, offset)?;
+        fc.cx.masm.check_budget(offset)?;
+    }
+    if !finished {
+        return Err(CompileError::new(
+            reader.original_position(),
+            "function body without end",
+        ));
+    }
+    fc.finish(patches)?;
+    cx.masm.check_budget(reader.original_position())?;
+    let end = cx.masm.offset();
+    Ok(art::Span {
+        offset: start as u32,
+        len: (end - start) as u32,
+    })
+}
+
+/// The body's local declarations, validated: (count, type) runs.
+fn read_locals(
+    body: &wasmparser::FunctionBody<'_>,
+    fv: &mut wasmparser::FuncValidator<wasmparser::ValidatorResources>,
+) -> Result<Vec<(u32, Ty)>> {
+    let mut locals = Vec::new();
+    let mut reader = body.get_locals_reader()?;
+    for _ in 0..reader.get_count() {
+        let offset = reader.original_position();
+        let (count, ty) = reader.read()?;
+        fv.define_locals(offset, count, ty)?;
+        if count > 50_000 {
+            return Err(CompileError::new(offset, "too many locals"));
+        }
+        locals.push((count, Ty::from_wasm(ty, offset)?));
+    }
+    Ok(locals)
+}
+
+/// Trampolines for the functions the host may call: exports, the start function, and every
+/// function that can sit in a table (another instance sharing it may call it).
+fn emit_entry_trampolines(
+    cx: &mut ModuleCx,
+    module: &ModuleInfo,
+    bodies: &mut [(art::Span, u32)],
+    progress: &mut Progress<'_>,
+) -> Result<()> {
     let mut entry_points: Vec<u32> = module
         .exports
         .iter()
@@ -587,7 +608,6 @@ pub fn compile_with(
         .map(|e| e.2)
         .collect();
     entry_points.extend(module.start);
-    // Functions that can sit in a table can be called from another instance that shares it.
     for e in &module.elems {
         entry_points.extend(
             e.bytes
@@ -598,7 +618,6 @@ pub fn compile_with(
     }
     entry_points.sort_unstable();
     entry_points.dedup();
-    progress.reached = module.funcs.len() as u32;
     for f in entry_points {
         progress.item()?;
         if f < module.imported_funcs {
@@ -606,23 +625,40 @@ pub fn compile_with(
         }
         let sig = module.func_sig(f).clone();
         let label = cx.func_labels[f as usize].expect("defined function");
-        let offset = trampoline::emit(&mut cx, &sig, label);
+        let offset = trampoline::emit(cx, &sig, label);
         bodies[(f - module.imported_funcs) as usize].1 = offset;
         cx.masm.check_budget(0)?;
     }
+    Ok(())
+}
+
+/// One adapter per imported function (`art::NONE` for other imports).
+fn emit_import_adapters(
+    cx: &mut ModuleCx,
+    module: &ModuleInfo,
+    progress: &mut Progress<'_>,
+) -> Result<Vec<u32>> {
     let mut import_adapters = Vec::with_capacity(module.imports.len());
     for (i, imp) in module.imports.iter().enumerate() {
         progress.item()?;
         import_adapters.push(if imp.kind == art::IMPORT_FUNC {
-            trampoline::emit_import_adapter(&mut cx, i as u32)
+            trampoline::emit_import_adapter(cx, i as u32)
         } else {
             art::NONE
         });
         cx.masm.check_budget(0)?;
     }
-    trampoline::emit_exit_and_traps(&mut cx);
-    cx.masm.check_budget(0)?;
+    Ok(import_adapters)
+}
 
+/// Resolves the code's labels and patch sites and writes the artifact.
+fn finish(
+    mut cx: ModuleCx,
+    module: &ModuleInfo,
+    bodies: Vec<(art::Span, u32)>,
+    patches: Vec<(usize, i32)>,
+    import_adapters: Vec<u32>,
+) -> Result<Vec<u8>> {
     let relocs = core::mem::take(&mut cx.masm.relocs);
     let mut code = core::mem::take(&mut cx.masm.ops)
         .finalize()
@@ -644,5 +680,5 @@ pub fn compile_with(
         cpu_features: cx.cpu_features,
         min_stack: cx.max_frame + STACK_HEADROOM,
     };
-    Ok(writer::write(&module, compiled))
+    Ok(writer::write(module, compiled))
 }
