@@ -52,7 +52,8 @@ pub(crate) fn compile(wasm: &[u8], max_code_bytes: usize, log: &mut impl Write) 
         ffi::kwasm_compile_begin(req_ptr.cast(), &raw mut (*req_ptr).status, MEMORY_MAX, &mut peak_bytes)
     };
     if ret != 0 {
-        let _ = writeln!(log, "compile: could not start ({})", if ret == -(EINTR.to_errno()) { "interrupted" } else { "out of memory" });
+        // The only failure: a fatal signal while waiting for another compile to finish.
+        let _ = writeln!(log, "compile: interrupted while waiting for another compile to finish");
         return Err(Refused(Error::from_errno(ret)));
     }
     let session = Session;
