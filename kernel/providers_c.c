@@ -6,6 +6,7 @@
 #include <linux/export.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/printk.h>
 #include <linux/string.h>
 
 #include "helpers.h"
@@ -31,6 +32,16 @@ int kwasm_provider_register(struct kwasm_provider *provider)
 	if (!provider || provider->abi_version != KWASM_PROVIDER_ABI || !provider->module ||
 	    !provider->fns || !provider->nfns)
 		return -EINVAL;
+	/*
+	 * The owner is what a program pins while it can call the functions (lookup below): with
+	 * none, the provider's module could be unloaded, and its text freed, under a running
+	 * program.
+	 */
+	if (!provider->owner) {
+		pr_warn("kwasm: provider %s: refused: no owner module (set .owner = THIS_MODULE)\n",
+			provider->module);
+		return -EINVAL;
+	}
 	mutex_lock(&kwasm_providers_lock);
 	if (kwasm_provider_find_locked(provider->module, strlen(provider->module)))
 		ret = -EEXIST;

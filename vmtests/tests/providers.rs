@@ -25,6 +25,19 @@ fn provider_module_serves_imports_and_stays_while_used() {
     assert!(log.contains("testprov.mul_add"), "{log}");
 
     finit_module("/kwasm_testprov.ko").expect("insmod kwasm_testprov");
+    // At init the fixture also tried to register a provider without an owner module (nothing
+    // would pin it for a program): refused with EINVAL, and nothing of it can be imported.
+    let null_owner =
+        std::fs::read_to_string("/sys/module/kwasm_testprov/parameters/null_owner_ret")
+            .expect("the fixture's null_owner_ret parameter");
+    assert_eq!(
+        null_owner.trim(),
+        (-libc::EINVAL).to_string(),
+        "a provider without an owner is refused"
+    );
+    let no_owner = wasm(r#"(module (import "testprov_no_owner" "fail" (func)))"#);
+    let log = refused(Program::load(&dev, &no_owner, &LoadOptions::default()).unwrap_err());
+    assert!(log.contains("testprov_no_owner.fail"), "{log}");
     let p = Program::load(&dev, &art, &LoadOptions::default()).expect("load with the provider");
     assert_eq!(
         p.test_run(&dev, "f", &[6, 7], 2, 1, 0).unwrap().results,
