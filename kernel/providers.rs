@@ -3,16 +3,18 @@
 //! Host functions programs can import, resolved at load by (module, name, signature): the
 //! built-in providers below, then those other modules registered (`kwasm_provider.h`).
 //!
-//! `env`: `print(ptr, len)` to the kernel log (rate limited), `time_ns() -> i64` (monotonic),
-//! `random(ptr, len) -> i32` (kernel randomness; 0 or -1). `spectest`: the print functions the
-//! spec suite imports (they print nothing).
+//! `env`: `print(ptr, len)` to the kernel log (rate limited, non-printable bytes escaped),
+//! `time_ns() -> i64` (monotonic), `random(ptr, len) -> i32` (kernel randomness; 0 or -1).
+//! `spectest`: the print functions the spec suite imports (they print nothing).
 
 use crate::ffi;
 use crate::hooks::artifact::{VAL_F32, VAL_F64, VAL_I32, VAL_I64};
+use crate::hooks::attr::PROG_NAME_LEN;
 use crate::hooks::trap::TRAP_NONE;
 use crate::hooks::vmctx::VmCtx;
 use crate::instance::Instance;
 use crate::kcore::host::{HostFn, Lookup};
+use crate::kcore::log::escape_printable;
 use crate::runtime::parts;
 use kernel::prelude::*;
 
@@ -27,13 +29,26 @@ fn span(inst: &mut Instance, ptr: u64, len: u64) -> Option<&mut [u8]> {
     inst.memory_mut().get_mut(ptr..ptr.checked_add(len)?)
 }
 
+/// Most bytes of one `env.print` message in the log, once escaped (longer ones are cut).
+const PRINT_MAX: usize = 256;
+
 unsafe extern "C" fn env_print(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: called by generated code for an import of this signature.
     let (inst, s) = unsafe { parts::<2>(vmctx, slots) };
-    let name = inst.name;
+    let raw_name = inst.name;
     if let Some(msg) = span(inst, s[0], s[1]) {
-        // SAFETY: `name` is NUL-terminated; `msg` is a valid slice.
-        unsafe { ffi::kwasm_print_ratelimited(name.as_ptr(), msg.as_ptr(), msg.len()) };
+        // The program chooses both its name (at load, unchecked) and the message: escaped, so
+        // that neither can forge kernel log lines (newlines, terminal escapes, NUL, bytes
+        // outside ASCII). On the stack (bounded, no allocation: this may run in the program's
+        // FPU section, with preemption off).
+        let raw_name = &raw_name[..raw_name.iter().position(|&b| b == 0).unwrap_or(raw_name.len())];
+        let mut name = [0u8; 4 * PROG_NAME_LEN + 1];
+        escape_printable(raw_name, &mut name[..4 * PROG_NAME_LEN]);
+        let mut text = [0u8; PRINT_MAX];
+        let len = escape_printable(msg, &mut text);
+        // SAFETY: `name` is NUL-terminated (its last byte is never written); `text[..len]` is
+        // a valid slice.
+        unsafe { ffi::kwasm_print_ratelimited(name.as_ptr(), text.as_ptr(), len) };
     }
     TRAP_NONE
 }

@@ -66,3 +66,70 @@ fn provider_module_serves_imports_and_stays_while_used() {
     let log = refused(Program::load(&dev, &art, &LoadOptions::default()).unwrap_err());
     assert!(log.contains("no such host function"), "{log}");
 }
+
+/// The kernel log as `dmesg` reads it (`syslog(SYSLOG_ACTION_READ_ALL)`): one line per line of
+/// text, each with its prefix, so a newline inside a record shows as a line of its own.
+fn kernel_log() -> String {
+    // SAFETY: SYSLOG_ACTION_SIZE_BUFFER takes no buffer.
+    let size = unsafe { libc::klogctl(10, std::ptr::null_mut(), 0) };
+    assert!(size > 0, "syslog size: {}", std::io::Error::last_os_error());
+    let mut buf = vec![0u8; size as usize];
+    // SAFETY: SYSLOG_ACTION_READ_ALL into a buffer of `size` bytes.
+    let n = unsafe { libc::klogctl(3, buf.as_mut_ptr().cast(), size) };
+    assert!(n >= 0, "syslog read: {}", std::io::Error::last_os_error());
+    buf.truncate(n as usize);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+#[test]
+fn env_print_cannot_forge_log_lines() {
+    require_vm();
+    let dev = Device::open().unwrap();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let token = format!("{}x{nanos}", std::process::id());
+    // A newline followed by a line of its own, a terminal escape, NUL and a byte outside ASCII;
+    // and a program name with a newline and an escape sequence too.
+    let mut msg = format!("a{token}\nkwasm: forged{token}\x1b[31m\0").into_bytes();
+    msg.extend_from_slice(b"\xffend");
+    let data: String = msg.iter().map(|b| format!("\\{b:02x}")).collect();
+    let prog = format!(
+        r#"(module (import "env" "print" (func $p (param i32 i32))) (memory 1)
+        (data (i32.const 0) "{data}")
+        (func (export "print") (call $p (i32.const 0) (i32.const {len}))))"#,
+        len = msg.len(),
+    );
+    let opts = LoadOptions {
+        name: "p\n\x1b[0m".into(),
+        ..Default::default()
+    };
+    let p = Program::load(&dev, &wasm(&prog), &opts).unwrap();
+    let want =
+        format!("kwasm: p\\x0a\\x1b[0m: a{token}\\x0akwasm: forged{token}\\x1b[31m\\x00\\xffend");
+    // env.print is rate limited (20 lines per 5 s, shared with the suite's other programs):
+    // try again after an interval if the line did not make it.
+    let mut log = String::new();
+    for attempt in 0..3 {
+        if attempt > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(5500));
+        }
+        assert_eq!(p.test_run(&dev, "print", &[], 1, 1, 0).unwrap().trap, 0);
+        log = kernel_log();
+        if log.contains(&format!("a{token}")) {
+            break;
+        }
+    }
+    let lines: Vec<&str> = log.lines().filter(|l| l.contains(&token)).collect();
+    assert!(
+        !lines.is_empty(),
+        "the printed line is not in the kernel log"
+    );
+    for line in &lines {
+        assert!(line.contains(&want), "not one escaped line: {line:?}");
+        assert!(
+            line.bytes().all(|b| (0x20..=0x7e).contains(&b)),
+            "raw control or high bytes in the log: {line:?}"
+        );
+    }
+}
