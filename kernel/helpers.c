@@ -127,6 +127,22 @@ static void *kwasm_arena_map(size_t offset, size_t len, void **alias_base)
 	return alias + (start - first);
 }
 
+/*
+ * Removes the writable alias, from the page tables and from every CPU's TLB, before the code
+ * written through it can run (or, after poisoning, before the region is handed out again).
+ * vunmap() alone clears the alias's PTEs but leaves the TLB flush to a later lazy purge
+ * (mm/vmalloc.c: free_unmap_vmap_area() flushes at once only with debug_pagealloc, and the
+ * area waits on the lazy list): until then a CPU may keep a writable translation of pages
+ * that are executable code, which W^X forbids. vm_unmap_aliases() purges the lazy areas, ours
+ * included, and flushes their range on every CPU before it returns (flush_tlb_kernel_range()
+ * itself is not exported to modules). It is a global flush, but installs are rare.
+ */
+static void kwasm_arena_unmap(void *alias_base)
+{
+	vunmap(alias_base);
+	vm_unmap_aliases();
+}
+
 static bool kwasm_arena_range_ok(size_t offset, size_t len)
 {
 	return len && offset < KWASM_ARENA_SIZE && len <= KWASM_ARENA_SIZE - offset;
@@ -142,7 +158,7 @@ int kwasm_arena_write(size_t offset, const void *src, size_t len)
 	if (!dst)
 		return -ENOMEM;
 	memcpy(dst, src, len);
-	vunmap(base);
+	kwasm_arena_unmap(base);
 	return 0;
 }
 
@@ -156,7 +172,7 @@ int kwasm_arena_poison(size_t offset, size_t len)
 	if (!dst)
 		return -ENOMEM;
 	memset(dst, 0xcc, len);
-	vunmap(base);
+	kwasm_arena_unmap(base);
 	return 0;
 }
 
