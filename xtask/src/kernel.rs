@@ -2,8 +2,10 @@
 //!
 //! `make tinyconfig` + `kernel/kwasm.config`, built with Debian's rustc and LLVM 14. The tree is
 //! cached under `~/.cache/kwasm/` keyed by everything that goes into it (kernel source version,
-//! config fragment, compiler versions, this recipe), so a second run is a cache hit.
+//! config fragment, compiler versions, this recipe), so a second run is a cache hit. Two runs
+//! that want the same tree build it once (see `cache_entry`).
 
+use crate::cache_entry::{self, Status};
 use crate::{cmd, paths, setup, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,6 +37,9 @@ impl Variant {
         }
     }
 }
+
+/// Where the kernel image is inside a tree.
+const BZIMAGE: &str = "arch/x86/boot/bzImage";
 
 /// A built test kernel.
 pub struct Kernel {
@@ -132,7 +137,7 @@ pub fn build_variant(variant: Variant) -> Result<Kernel> {
         println!("kernel: using KWASM_KERNEL_TREE={}", tree.display());
         return Ok(Kernel {
             variant,
-            bzimage: tree.join("arch/x86/boot/bzImage"),
+            bzimage: tree.join(BZIMAGE),
             tree,
         });
     }
@@ -146,20 +151,26 @@ pub fn build_variant(variant: Variant) -> Result<Kernel> {
     let tree = dir.join("linux");
     let kernel = Kernel {
         variant,
-        bzimage: tree.join("arch/x86/boot/bzImage"),
-        tree: tree.clone(),
+        bzimage: tree.join(BZIMAGE),
+        tree,
     };
-    let done = dir.join("complete");
     println!("kernel ({}): {}", variant.name(), dir.display());
-    if done.exists() && kernel.bzimage.exists() {
-        println!("  cache hit");
-        return Ok(kernel);
+    let usable = |entry: &Path| entry.join("linux").join(BZIMAGE).exists();
+    match cache_entry::ensure(&dir, usable, |folder| build_tree(variant, folder))? {
+        Status::Reused => println!("  cache hit"),
+        Status::Built => println!("  stored in the cache"),
     }
+    Ok(kernel)
+}
 
-    println!("  cache miss: building (about 10 minutes on 2 cores)");
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
+/// Builds the kernel in `folder/linux` (log in `folder/build.log`); returns the completion
+/// marker's text. `folder` is a temporary one that `cache_entry` renames when this succeeds.
+fn build_tree(variant: Variant, folder: &Path) -> Result<String> {
+    println!(
+        "  cache miss: building in {} (about 15 minutes on 2 cores)",
+        folder.display()
+    );
+    let tree = folder.join("linux");
     std::fs::create_dir_all(&tree).map_err(|e| format!("{}: {e}", tree.display()))?;
     let start = std::time::Instant::now();
     cmd::run(
@@ -167,20 +178,33 @@ pub fn build_variant(variant: Variant) -> Result<Kernel> {
             .args(["xf", paths::KERNEL_TARBALL, "--strip-components=1", "-C"])
             .arg(&tree),
     )?;
-    cmd::run(make(&tree).arg("rustavailable"))?;
+    configure(variant, &tree)?;
+    let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
+    cmd::run_with_progress(
+        make(&tree).arg(format!("-j{jobs}")).arg("all"),
+        "kernel",
+        &folder.join("build.log"),
+    )?;
+    println!("  kernel built in {}s", start.elapsed().as_secs());
+    Ok(format!("built in {}s\n", start.elapsed().as_secs()))
+}
+
+/// `make tinyconfig`, the variant's fragments, `olddefconfig`; fails if an option did not take.
+fn configure(variant: Variant, tree: &Path) -> Result<()> {
+    cmd::run(make(tree).arg("rustavailable"))?;
     cmd::run(
-        make(&tree)
+        make(tree)
             .arg("tinyconfig")
             .stdout(std::process::Stdio::null()),
     )?;
     cmd::run(
         Command::new(tree.join("scripts/kconfig/merge_config.sh"))
-            .current_dir(&tree)
+            .current_dir(tree)
             .args(["-m", ".config"])
             .args(variant.fragments())
             .stdout(std::process::Stdio::null()),
     )?;
-    cmd::run(make(&tree).arg("olddefconfig"))?;
+    cmd::run(make(tree).arg("olddefconfig"))?;
     let fragment = fragment_text(variant)?;
     let config = std::fs::read_to_string(tree.join(".config")).map_err(|e| e.to_string())?;
     let unmet = unmet_options(&fragment, &config);
@@ -190,16 +214,7 @@ pub fn build_variant(variant: Variant) -> Result<Kernel> {
             unmet.join(", ")
         ));
     }
-    let jobs = std::thread::available_parallelism().map_or(2, |n| n.get());
-    cmd::run_with_progress(
-        make(&tree).arg(format!("-j{jobs}")).arg("all"),
-        "kernel",
-        &dir.join("build.log"),
-    )?;
-    std::fs::write(&done, format!("built in {}s\n", start.elapsed().as_secs()))
-        .map_err(|e| e.to_string())?;
-    println!("  kernel built in {}s", start.elapsed().as_secs());
-    Ok(kernel)
+    Ok(())
 }
 
 #[cfg(test)]

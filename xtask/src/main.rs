@@ -8,9 +8,11 @@
 //! test   → host tests, guest-program tests, the VM suite, the harness's own canaries
 //! demo   → all of the above that the demo needs, then the demo in the VM
 
+mod cache_entry;
 mod cmd;
 mod cpio;
 mod demo;
+mod flock;
 mod guests;
 mod kcompile;
 mod kernel;
@@ -40,20 +42,11 @@ commands:
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("setup") => setup::run(),
-        Some("kernel") if args.get(1).map(String::as_str) == Some("--kasan") => {
-            kernel::build_variant(kernel::Variant::Kasan).map(|_| ())
-        }
-        Some("kernel") => kernel::build().map(|_| ()),
-        Some("module") => kernel::build().and_then(|k| module::build(&k).map(|_| ())),
-        Some("vm") => vm::cli(&args[1..]),
-        Some("guests") => setup::run().and_then(|()| guests::build().map(|_| ())),
-        Some("test") => test::run(),
-        Some("demo") => demo::run(),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             return ExitCode::SUCCESS;
         }
+        Some("setup" | "kernel" | "module" | "vm" | "guests" | "test" | "demo") => run(&args),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -66,6 +59,38 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Runs a known command.
+fn run(args: &[String]) -> Result<()> {
+    let command = args[0].as_str();
+    // These write the shared scratch files in target/xtask (module staging, kcompile objects,
+    // initramfs, console log, guests): two runs at once would overwrite each other's, so the
+    // second waits for the first.
+    let _target_lock = match command {
+        "module" | "vm" | "guests" | "test" | "demo" => Some(lock_target()?),
+        _ => None,
+    };
+    match command {
+        "setup" => setup::run(),
+        "kernel" if args.get(1).map(String::as_str) == Some("--kasan") => {
+            kernel::build_variant(kernel::Variant::Kasan).map(|_| ())
+        }
+        "kernel" => kernel::build().map(|_| ()),
+        "module" => kernel::build().and_then(|k| module::build(&k).map(|_| ())),
+        "vm" => vm::cli(&args[1..]),
+        "guests" => setup::run().and_then(|()| guests::build().map(|_| ())),
+        "test" => test::run(),
+        "demo" => demo::run(),
+        _ => unreachable!("main only passes known commands"),
+    }
+}
+
+/// The lock on `target/xtask` (the file `target/xtask.lock`).
+fn lock_target() -> Result<flock::FileLock> {
+    let dir = paths::target();
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    flock::FileLock::acquire(&flock::lock_path(&dir))
 }
 
 /// xtask's error type: a message that says what failed and why.
