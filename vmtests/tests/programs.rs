@@ -240,6 +240,10 @@ fn floats_are_computed_correctly() {
     assert_eq!(f64::from_bits(r.results[0]), 5.0);
 }
 
+/// A caller without any capability (uid 65534 keeps none) is refused `EPERM`. The other half,
+/// a caller with `CAP_BPF` and nothing else loading and running a program, and the refusal of
+/// the other commands (run, info, ids, self-test) without it, is `trusted_load.rs`'s
+/// `cap_bpf_alone_loads_and_runs_wasm_and_nothing_else`.
 #[test]
 fn loading_needs_privilege() {
     let dev = device();
