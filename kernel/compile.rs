@@ -7,7 +7,7 @@
 
 use crate::ffi;
 use crate::kcore::compile::{Request, Status, FLAG_RETURN_THUNK};
-use crate::program::Refused;
+use crate::load::Refused;
 use core::fmt::Write;
 use kernel::prelude::*;
 

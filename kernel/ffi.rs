@@ -36,11 +36,10 @@ extern "C" {
         owner: *mut *mut c_void,
     ) -> i32;
     pub(crate) fn kwasm_provider_put(owner: *mut c_void);
-    pub(crate) fn kwasm_program_lock_init(lock: *mut kernel::bindings::mutex);
-    pub(crate) fn kwasm_program_lock(lock: *mut kernel::bindings::mutex, depth: u32);
-    pub(crate) fn kwasm_program_unlock(lock: *mut kernel::bindings::mutex);
-    pub(crate) fn kwasm_share_lock() -> bool;
-    pub(crate) fn kwasm_share_unlock();
+    pub(crate) fn kwasm_group_lock_init(lock: *mut kernel::bindings::mutex);
+    pub(crate) fn kwasm_group_lock_killable(lock: *mut kernel::bindings::mutex) -> i32;
+    pub(crate) fn kwasm_group_trylock(lock: *mut kernel::bindings::mutex) -> bool;
+    pub(crate) fn kwasm_group_unlock(lock: *mut kernel::bindings::mutex);
     pub(crate) fn kwasm_debugfs_init(ctx: *const c_void);
     pub(crate) fn kwasm_debugfs_exit();
     pub(crate) fn kwasm_seq_write(seq: *mut c_void, text: *const u8, len: usize);

@@ -357,45 +357,28 @@ void kwasm_seq_write(void *seq, const u8 *text, size_t len)
 	seq_write(seq, text, len);
 }
 
-/* ---- program instance locks ---- */
+/* ---- link group locks (kernel/group.rs) ---- */
 
 /*
- * One lock class for all programs' instance locks; a call from one program into another takes
- * the callee's lock nested one level deeper (calls between programs follow imports, which form
- * no cycle, so nesting cannot deadlock).
+ * One lock class for every group: a task holds at most one group lock while it waits for one
+ * (runs and single-group loads); a load that merges groups takes the others with trylock only.
  */
-void kwasm_program_lock_init(struct mutex *lock)
+void kwasm_group_lock_init(struct mutex *lock)
 {
 	mutex_init(lock);
 }
 
-void kwasm_program_lock(struct mutex *lock, unsigned int depth)
+int kwasm_group_lock_killable(struct mutex *lock)
 {
-	mutex_lock_nested(lock, depth);
+	return mutex_lock_killable(lock);
 }
 
-void kwasm_program_unlock(struct mutex *lock)
+bool kwasm_group_trylock(struct mutex *lock)
+{
+	return mutex_trylock(lock);
+}
+
+void kwasm_group_unlock(struct mutex *lock)
 {
 	mutex_unlock(lock);
-}
-
-/* ---- the share lock: serialises every run of programs that share a memory or table ---- */
-
-static DEFINE_MUTEX(kwasm_share_mutex);
-static struct task_struct *kwasm_share_owner;
-
-/* Takes the share lock unless this task holds it already; true if it was taken here. */
-bool kwasm_share_lock(void)
-{
-	if (READ_ONCE(kwasm_share_owner) == current)
-		return false;
-	mutex_lock(&kwasm_share_mutex);
-	WRITE_ONCE(kwasm_share_owner, current);
-	return true;
-}
-
-void kwasm_share_unlock(void)
-{
-	WRITE_ONCE(kwasm_share_owner, NULL);
-	mutex_unlock(&kwasm_share_mutex);
 }

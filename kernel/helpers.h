@@ -58,17 +58,11 @@ void kwasm_cond_resched(void);
 bool kwasm_fatal_signal_pending(void);
 
 struct mutex;
-/* A program's instance lock; `depth` is the lockdep subclass (0 for runs the host starts). */
-void kwasm_program_lock_init(struct mutex *lock);
-void kwasm_program_lock(struct mutex *lock, unsigned int depth);
-void kwasm_program_unlock(struct mutex *lock);
-
-/*
- * Runs of programs that share a memory or a table (with each other) are serialised by one
- * lock, re-entrant for the task that holds it (a shared program calling into another).
- */
-bool kwasm_share_lock(void);
-void kwasm_share_unlock(void);
+/* A link group's lock (kernel/group.rs): 0 or -EINTR; trylock: true if taken. */
+void kwasm_group_lock_init(struct mutex *lock);
+int kwasm_group_lock_killable(struct mutex *lock);
+bool kwasm_group_trylock(struct mutex *lock);
+void kwasm_group_unlock(struct mutex *lock);
 
 /* debugfs listing of programs; the show callback is kwasm_rust_list_programs(ctx, seq). */
 void kwasm_debugfs_init(const void *ctx);

@@ -4,7 +4,8 @@
 //! vmctx the generated code reads. The runtime helpers reach it through `vmctx.instance`.
 //!
 //! A memory or table imported from a registered program belongs to that program's instance
-//! (`*_owner`); every access goes through the accessors below, under the share lock.
+//! (`*_owner`), in the same link group: alive as long as this one, and touched, like this one,
+//! only under the group's lock (`program.rs` has the access rule).
 
 use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
 use kernel::prelude::*;
@@ -15,6 +16,8 @@ pub(crate) const STACK_SIZE: usize = 256 << 10;
 pub(crate) const STACK_HEADROOM: u64 = crate::hooks::vmctx::HOST_STACK_HEADROOM;
 
 pub(crate) struct Instance {
+    /// What the memory, table and stacks hold of the programs' memory budget.
+    pub(crate) charge: crate::budget::Charge,
     pub(crate) vmctx: KBox<VmCtx>,
     pub(crate) memory: VVec<u8>,
     pub(crate) memory_max_pages: u32,
@@ -41,6 +44,7 @@ pub(crate) struct Instance {
     pub(crate) func_entries: KVVec<TableEntry>,
     /// How another program enters a function of this one by its table entry's code address:
     /// the trampoline of a defined function, or the host function / bridge of an import.
+    /// Sorted by code address.
     pub(crate) entry_points: KVVec<(u64, usize)>,
     /// The program owning this instance (for calls through shared tables).
     pub(crate) program: *const crate::program::Program,
@@ -48,7 +52,7 @@ pub(crate) struct Instance {
     pub(crate) _cells: KVVec<u64>,
     /// The program's floats need the FPU section (helpers that may sleep leave it).
     pub(crate) uses_float: bool,
-    /// Nesting of the current run below host-started runs (program-to-program calls).
+    /// Program-to-program calls above the current activation in its run.
     pub(crate) depth: u32,
     /// The program's name, NUL-terminated, for log lines.
     pub(crate) name: [u8; 17],
@@ -67,8 +71,8 @@ impl Instance {
         if self.memory_owner.is_null() {
             &mut self.memory
         } else {
-            // SAFETY: the owner is a pinned program kept loaded while any program shares its
-            // memory; the share lock serialises every access.
+            // SAFETY: the owner is in this instance's group, alive as long as it, and the caller
+            // holds the group lock with no other reference to the owner live (access rule).
             unsafe { &mut (*self.memory_owner).memory }
         }
     }
@@ -82,7 +86,15 @@ impl Instance {
         }
     }
 
-    /// Publishes where memory, table, globals and stack are to the generated code.
+    /// Where code at `code` (a table entry's code address of this instance) is entered from
+    /// another program.
+    pub(crate) fn entry_point(&self, code: u64) -> Option<usize> {
+        let k = self.entry_points.binary_search_by_key(&code, |&(c, _)| c).ok()?;
+        Some(self.entry_points[k].1).filter(|&t| t != 0)
+    }
+
+    /// Publishes where memory, table and globals are to the generated code (the stack bounds
+    /// are each activation's: `Program::run`).
     pub(crate) fn publish(&mut self) {
         let (mem_base, mem_len) = {
             let m = self.memory_mut();
@@ -93,8 +105,6 @@ impl Instance {
             (t.as_mut_ptr() as u64, t.len() as u64)
         };
         let globals_base = self.globals.as_mut_ptr() as u64;
-        let bottom = self.stack.as_mut_ptr() as u64;
-        let stack_len = self.stack.len() as u64;
         let vm = &mut *self.vmctx;
         vm.memory_base = mem_base;
         vm.memory_size = mem_len;
@@ -102,16 +112,12 @@ impl Instance {
         vm.table_base = table_base;
         vm.table_len = table_len;
         vm.globals_base = globals_base;
-        vm.stack_top = (bottom + stack_len) & !15;
-        vm.stack_limit = bottom + STACK_HEADROOM;
     }
 
     pub(crate) fn vmctx_ptr(&mut self) -> *mut VmCtx {
         &mut *self.vmctx
     }
 
-    /// `memory.grow`: the old size in pages, or `None`. Growth of a shared memory is seen by
-    /// every instance using it.
     /// Current pages and maximum of the memory (this instance's or its owner's).
     pub(crate) fn memory_pages_and_max(&self) -> (u32, u32) {
         if !self.memory_owner.is_null() {
@@ -121,6 +127,8 @@ impl Instance {
         ((self.memory.len() as u64 / PAGE_SIZE) as u32, self.memory_max_pages)
     }
 
+    /// `memory.grow`: the old size in pages, or `None`. Growth of a shared memory is seen by
+    /// every instance using it.
     pub(crate) fn grow_memory(&mut self, delta: u32) -> Option<u32> {
         if !self.memory_owner.is_null() {
             // SAFETY: as in `memory_mut`.
@@ -129,12 +137,19 @@ impl Instance {
         let old = (self.memory.len() as u64 / PAGE_SIZE) as u32;
         let new = crate::kcore::bulk::grow_pages(old, delta, self.memory_max_pages)?;
         let add = (u64::from(new - old) * PAGE_SIZE) as usize;
-        self.memory.extend_with(add, 0, GFP_KERNEL).ok()?;
+        if !self.charge.grow(add) {
+            return None;
+        }
+        // A failed growth leaves the memory where it was (nothing to publish).
+        if self.memory.extend_with(add, 0, GFP_KERNEL_ACCOUNT).is_err() {
+            self.charge.shrink(add);
+            return None;
+        }
         self.publish();
         let (base, len) = (self.memory.as_mut_ptr() as u64, self.memory.len() as u64);
         for &vm in self.memory_users.iter() {
-            // SAFETY: users are pinned programs' vmctxs (kept loaded with this one), touched
-            // under the share lock.
+            // SAFETY: users are vmctxs of this instance's group (alive as long as it), touched
+            // under the group lock; none is referenced elsewhere during the call.
             unsafe {
                 (*vm).memory_base = base;
                 (*vm).memory_size = len;

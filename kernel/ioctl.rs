@@ -7,11 +7,10 @@ use crate::hooks::attr::{
     TEST_RUN_SLOTS_MAX,
 };
 use crate::hooks::ioctl::*;
-use crate::hooks::trap::TRAP_HOST_ABORT;
 use crate::kcore::log::LogWriter;
-use crate::program::{Program, Refused, FUEL_MAX};
-use kernel::sync::Arc;
-use crate::registry::Registry;
+use crate::load::Refused;
+use crate::program::{Program, FUEL_MAX};
+use crate::registry::{ProgRef, Registry};
 use core::sync::atomic::Ordering;
 use crate::kcore::attr as kattr;
 use crate::{arena, compile, KwasmState};
@@ -93,7 +92,7 @@ fn prog_load(state: &'static KwasmState, arg: usize) -> Result<c_long> {
     if truncated {
         return Err(ENOSPC);
     }
-    Ok(Registry::install(prog)? as c_long)
+    Ok(Registry::into_fd(prog)? as c_long)
 }
 
 /// The kernel compiles the module itself, then checks and installs its own output like any
@@ -103,13 +102,13 @@ fn compile_and_load(
     attr: &ProgLoadAttr,
     wasm: VVec<u8>,
     log: &mut LogWriter<'_>,
-) -> core::result::Result<Arc<Program>, Refused> {
+) -> core::result::Result<ProgRef, Refused> {
     use core::fmt::Write;
     let start = crate::ffi::now_ns();
     let compiled = compile::compile(&wasm, arena::size(), log);
     drop(wasm);
     let compiled = compiled?;
-    let prog = Program::load(state, attr, &compiled, start, log)?;
+    let prog = crate::load::load(state, attr, &compiled, start, log)?;
     prog.load_duration_ns.store(crate::ffi::now_ns().saturating_sub(start), Ordering::Relaxed);
     if attr.log_level >= 2 {
         let _ = writeln!(
@@ -150,10 +149,9 @@ fn prog_test_run(arg: usize) -> Result<c_long> {
     let mut trap = 0;
     for i in 0..repeat {
         slots = args;
-        trap = prog.enter(export.trampoline, &mut slots[..need.max(1)], &mut prog.budget(attr.fuel), 0);
+        trap = Program::run_from_host(&prog, export.trampoline, &mut slots[..need.max(1)], &mut prog.budget(attr.fuel))?;
         // A fatal signal stopped the run (between two fuel slices).
-        // SAFETY: reads the current task's signal state.
-        if trap == TRAP_HOST_ABORT && unsafe { crate::ffi::kwasm_fatal_signal_pending() } {
+        if crate::program::killed(trap) {
             return Err(EINTR);
         }
         if i + 1 < repeat {
@@ -187,14 +185,14 @@ fn prog_get_info(arg: usize) -> Result<c_long> {
     attr.prog_type = prog.prog_type;
     attr.name = prog.name;
     attr.code_size = prog.code_size as u64;
-    attr.memory_size = prog.memory_size();
+    attr.memory_size = Program::memory_size(&prog)?;
     attr.run_count = prog.stats.run_count.load(Ordering::Relaxed);
     attr.run_time_ns = prog.stats.run_time_ns.load(Ordering::Relaxed);
     attr.load_time_ns = prog.load_time_ns;
     attr.load_duration_ns = prog.load_duration_ns.load(Ordering::Relaxed);
     attr.compile_time_ns = prog.compile_time_ns;
     attr.compile_peak_bytes = prog.compile_peak_bytes as u64;
-    attr.stack_max_bytes = prog.stack_high_water() as u64;
+    attr.stack_max_bytes = Program::stack_high_water(&prog)? as u64;
     for (out, counter) in attr.traps.iter_mut().zip(&prog.stats.traps) {
         *out = counter.load(Ordering::Relaxed);
     }
@@ -272,7 +270,7 @@ fn prog_get_global(arg: usize) -> Result<c_long> {
     let prog = Registry::from_fd(attr.prog_fd)?;
     let mut name = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL)?;
     UserSlice::new(attr.name as usize, name.len()).reader().read_slice(&mut name)?;
-    let (valtype, value) = prog.global(&name).ok_or(ENOENT)?;
+    let (valtype, value) = Program::global(&prog, &name)?.ok_or(ENOENT)?;
     attr.valtype = valtype;
     attr.value = value;
     write_attr(arg, &attr, size)?;
@@ -286,11 +284,14 @@ fn prog_register(state: &'static KwasmState, arg: usize) -> Result<c_long> {
     }
     let mut name = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL)?;
     UserSlice::new(attr.name as usize, name.len()).reader().read_slice(&mut name)?;
+    // A reference a name lets go of is dropped after the links lock (it may free its group).
     if attr.flags & REGISTER_REMOVE != 0 {
-        state.links.lock().remove(&name)?;
+        let old = state.links.lock().remove(&name)?;
+        drop(old);
     } else {
         let prog = Registry::from_fd(attr.prog_fd)?;
-        state.links.lock().register(&name, prog)?;
+        let old = state.links.lock().register(&name, prog)?;
+        drop(old);
     }
     Ok(0)
 }

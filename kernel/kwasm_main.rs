@@ -22,16 +22,22 @@ mod hooks;
 #[path = "core/src/lib.rs"]
 mod kcore;
 
-mod arena;
+// In the order a program flows through them: compile → load (links, group, signatures,
+// arena) → instance/program → runtime (helpers, providers) → registry (ids, fds, lifetime).
 mod compile;
-mod ffi;
-mod instance;
-mod ioctl;
+mod load;
 mod links;
+mod group;
+mod signatures;
+mod arena;
+mod budget;
+mod instance;
 mod program;
+mod runtime;
 mod providers;
 mod registry;
-mod runtime;
+mod ioctl;
+mod ffi;
 
 module! {
     type: KwasmModule,
@@ -44,16 +50,16 @@ module! {
 /// State shared by every open `/dev/kwasm`, owned by the module and pinned for its lifetime.
 #[pin_data]
 pub(crate) struct KwasmState {
+    /// Registered names; each holds a reference to its program (dropped before `programs`).
+    #[pin]
+    pub(crate) links: Mutex<links::Links>,
+    /// Programs, ids, link groups and references (`registry.rs`).
     #[pin]
     pub(crate) programs: Mutex<registry::Registry>,
     #[pin]
-    pub(crate) links: Mutex<links::Links>,
-    #[pin]
-    pub(crate) signatures: Mutex<links::Signatures>,
-    /// Programs that share a memory or table: kept until the module unloads (a table may hold
-    /// functions of a program whose fds are all closed, or whose load failed half-way).
-    #[pin]
-    pub(crate) pinned: Mutex<KVec<kernel::sync::Arc<program::Program>>>,
+    pub(crate) signatures: Mutex<signatures::Signatures>,
+    /// Kernel memory held by all programs' instances (`budget.rs`).
+    pub(crate) budget: budget::Budget,
     /// Last: fields drop in order, and programs dropped with the fields above free their code
     /// into the arena.
     #[pin]
@@ -72,8 +78,8 @@ impl kernel::Module for KwasmModule {
                 arena <- new_mutex!(arena::ArenaBook::new(arena::size()), "kwasm_arena"),
                 programs <- new_mutex!(registry::Registry::new(), "kwasm_programs"),
                 links <- new_mutex!(links::Links::new(), "kwasm_links"),
-                signatures <- new_mutex!(links::Signatures::new(), "kwasm_signatures"),
-                pinned <- new_mutex!(KVec::new(), "kwasm_pinned"),
+                signatures <- new_mutex!(signatures::Signatures::new(), "kwasm_signatures"),
+                budget: budget::Budget::new(),
             }),
             GFP_KERNEL,
         )?;
@@ -111,6 +117,10 @@ impl Drop for KwasmModule {
         unsafe { ffi::kwasm_misc_deregister() };
         // SAFETY: no ioctl runs after deregistration (see `init`), so no compile uses it.
         unsafe { ffi::kwasm_compile_exit() };
+        // Registered names are the last references (no fd is open: each holds the module).
+        // Dropping them frees their groups while the registry is still whole.
+        let names = core::mem::replace(&mut *self._state.links.lock(), links::Links::new());
+        drop(names);
         pr_info!("unloaded\n");
     }
 }

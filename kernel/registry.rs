@@ -1,29 +1,67 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Program ids and file descriptors, as bpf(2) does them: every program has a global id while
-//! any fd refers to it; `GET_NEXT_ID` walks the ids, `GET_FD_BY_ID` opens another fd.
+//! Every loaded program, its id, its link group and who refers to it.
 //!
-//! Each fd owns one `Arc<Program>` (its raw pointer is the file's private data). The registry
-//! holds one more and counts the fds; it lets go when the last fd closes. Both happen under the
-//! registry's mutex, so an id is never opened while its program is going away.
+//! Ids work as in bpf(2): `GET_NEXT_ID` walks them, `GET_FD_BY_ID` opens another fd. A program
+//! keeps its id for as long as it lives, which is as long as its link group (`group`): a member
+//! nobody refers to directly stays listed, with `refs=0`, until the whole group goes.
+//!
+//! References from outside a group are [`ProgRef`]s: one per fd, per registered name, per run or
+//! load in progress. They are counted here, under the registry's mutex, and when a group's count
+//! reaches zero the group is torn down: its entries leave and its programs are freed. The same
+//! mutex guards which group a program is in (groups merge, see [`Registry::join`]).
+//!
+//! Lock order: links → group → registry → arena. The registry lock is taken last, except for
+//! the group locks a merge *tries* while holding it (never waiting).
 
 use crate::ffi;
+use crate::group::{Group, GroupGuard};
 use crate::program::Program;
 use core::ffi::c_void;
+use core::ops::Deref;
 use core::sync::atomic::Ordering;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
+/// Most programs loaded at once (each costs at least a stack and a slot of the arena).
+pub(crate) const PROGRAMS_MAX: usize = 1024;
+
 struct Entry {
     id: u32,
     prog: Arc<Program>,
+    group: Arc<Group>,
+    /// Counted references from outside the group; `fds` of them are file descriptors.
+    refs: usize,
     fds: usize,
 }
 
-/// Ids are never reused while the module is loaded (they wrap after 2^31 loads).
 pub(crate) struct Registry {
     entries: KVec<Option<Entry>>,
     last_id: u32,
+}
+
+/// A counted reference to a live program (see the module docs); dropping it may free the
+/// program's whole group.
+pub(crate) struct ProgRef(Arc<Program>);
+
+impl Deref for ProgRef {
+    type Target = Program;
+    fn deref(&self) -> &Program {
+        &self.0
+    }
+}
+
+impl ProgRef {
+    /// The program itself, without a counted reference (for what lives inside its group).
+    pub(crate) fn arc(&self) -> Arc<Program> {
+        self.0.clone()
+    }
+}
+
+impl Drop for ProgRef {
+    fn drop(&mut self) {
+        Registry::release(&self.0, false);
+    }
 }
 
 impl Registry {
@@ -31,47 +69,161 @@ impl Registry {
         Registry { entries: KVec::new(), last_id: 0 }
     }
 
-    /// Registers a new program and returns its first fd.
-    pub(crate) fn install(prog: Arc<Program>) -> Result<i32> {
-        let state = prog.state;
-        let mut reg = state.programs.lock();
-        reg.last_id = if reg.last_id >= i32::MAX as u32 { 1 } else { reg.last_id + 1 };
-        let id = reg.last_id;
+    fn entry(&mut self, prog: &Program) -> Option<&mut Entry> {
+        self.entries.iter_mut().flatten().find(|e| core::ptr::eq(&*e.prog, prog))
+    }
+
+    /// The next id, skipping ids in use (they wrap after 2^31 loads).
+    fn next_free_id(&mut self) -> u32 {
+        loop {
+            self.last_id = if self.last_id >= i32::MAX as u32 { 1 } else { self.last_id + 1 };
+            let id = self.last_id;
+            if !self.entries.iter().flatten().any(|e| e.id == id) {
+                return id;
+            }
+        }
+    }
+
+    /// Adds a program being loaded to `group` with an id and one reference, the loader's
+    /// (it becomes the first fd). `ENOSPC` when [`PROGRAMS_MAX`] are loaded.
+    pub(crate) fn add(prog: Arc<Program>, group: &Arc<Group>) -> Result<ProgRef> {
+        let mut reg = prog.state.programs.lock();
+        if reg.entries.iter().flatten().count() >= PROGRAMS_MAX {
+            return Err(ENOSPC);
+        }
+        let id = reg.next_free_id();
         prog.id.store(id, Ordering::Relaxed);
-        let entry = Entry { id, prog: prog.clone(), fds: 1 };
+        let entry = Entry { id, prog: prog.clone(), group: group.clone(), refs: 1, fds: 0 };
         match reg.entries.iter().position(|e| e.is_none()) {
             Some(free) => reg.entries[free] = Some(entry),
             None => reg.entries.push(Some(entry), GFP_KERNEL)?,
         }
-        Self::new_fd(&mut reg, prog)
+        Ok(ProgRef(prog))
     }
 
-    /// Makes an fd owning `prog`; on failure undoes the fd count taken for it.
-    fn new_fd(reg: &mut Registry, prog: Arc<Program>) -> Result<i32> {
-        let raw = Arc::into_raw(prog);
+    /// One more reference to a program the caller already holds one to.
+    pub(crate) fn another(r: &ProgRef) -> ProgRef {
+        let mut reg = r.state.programs.lock();
+        if let Some(e) = reg.entry(r) {
+            e.refs += 1;
+        }
+        ProgRef(r.0.clone())
+    }
+
+    /// Drops one reference (and an fd's count with `fd`); tears the group down at zero.
+    fn release(prog: &Arc<Program>, fd: bool) {
+        let state = prog.state;
+        let mut reg = state.programs.lock();
+        let Some(e) = reg.entry(prog) else { return };
+        e.refs -= 1;
+        e.fds -= usize::from(fd);
+        let group = e.group.clone();
+        let in_group = |e: &&mut Option<Entry>| e.as_ref().is_some_and(|e| Arc::ptr_eq(&e.group, &group));
+        if reg.entries.iter_mut().filter(in_group).any(|e| e.as_ref().is_some_and(|e| e.refs > 0)) {
+            return;
+        }
+        // Nothing refers to the group: its programs go, after the lock (freeing code takes the
+        // arena lock; a program's drop must not run under ours).
+        let mut gone = KVec::new();
+        for e in reg.entries.iter_mut().filter(in_group).filter_map(Option::take) {
+            // Without room to defer it, the drop happens here: still correct (the arena lock
+            // comes after ours), only longer under the lock.
+            let _ = gone.push(e.prog, GFP_KERNEL);
+        }
+        drop(reg);
+        drop(gone);
+    }
+
+    /// The group `prog` is in now.
+    fn group_of(prog: &Program) -> Option<Arc<Group>> {
+        prog.state.programs.lock().entry(prog).map(|e| e.group.clone())
+    }
+
+    /// Locks the group of `prog` for a run the host starts (or a read of its instance):
+    /// killable, `EINTR` on a fatal signal.
+    pub(crate) fn lock_group(prog: &ProgRef) -> Result<GroupGuard> {
+        loop {
+            let group = Self::group_of(prog).ok_or(ENOENT)?;
+            if let Some(guard) = group.lock()? {
+                return Ok(guard);
+            }
+        }
+    }
+
+    /// The group a program importing from `imports` joins, locked: a new one without imports,
+    /// their group if they are all in one, else their groups merged into one. Waits for runs in
+    /// progress holding nothing (see `group`), killable.
+    pub(crate) fn join<'a>(state: &crate::KwasmState, imports: impl Iterator<Item = &'a ProgRef> + Clone) -> Result<GroupGuard> {
+        if imports.clone().next().is_none() {
+            return Group::new()?.lock()?.ok_or(EINVAL);
+        }
+        loop {
+            let mut reg = state.programs.lock();
+            let mut groups: KVec<Arc<Group>> = KVec::new();
+            for p in imports.clone() {
+                let g = reg.entry(p).map(|e| e.group.clone()).ok_or(ENOENT)?;
+                if !groups.iter().any(|h| Arc::ptr_eq(h, &g)) {
+                    groups.push(g, GFP_KERNEL)?;
+                }
+            }
+            if groups.len() == 1 {
+                drop(reg);
+                if let Some(guard) = groups[0].lock()? {
+                    return Ok(guard);
+                }
+                continue;
+            }
+            // Several groups: take all their locks without waiting, or wait for the busy one
+            // holding nothing and start over.
+            let mut held = KVec::new();
+            let mut busy = None;
+            for g in groups.iter() {
+                match g.try_lock() {
+                    Some(guard) => held.push(guard, GFP_KERNEL)?,
+                    None => {
+                        busy = Some(g.clone());
+                        break;
+                    }
+                }
+            }
+            if let Some(g) = busy {
+                drop(held);
+                drop(reg);
+                drop(g.lock()?);
+                continue;
+            }
+            let mut held = held.into_iter();
+            let target = held.next().ok_or(EINVAL)?;
+            for retired in held {
+                for e in reg.entries.iter_mut().flatten().filter(|e| Arc::ptr_eq(&e.group, retired.group())) {
+                    e.group = target.group().clone();
+                }
+                retired.retire();
+            }
+            return Ok(target);
+        }
+    }
+
+    /// Makes an fd that takes over reference `r`.
+    pub(crate) fn into_fd(r: ProgRef) -> Result<i32> {
+        let prog = r.0.clone();
+        if let Some(e) = prog.state.programs.lock().entry(&prog) {
+            e.fds += 1;
+        }
+        let r = core::mem::ManuallyDrop::new(r);
+        // SAFETY: `r` is never dropped, so its Arc (and the counted reference) is moved out
+        // once, to the file.
+        let raw = Arc::into_raw(unsafe { core::ptr::read(&r.0) });
+        drop(prog);
         // SAFETY: hands the reference to the new file; `kwasm_rust_prog_release` takes it back.
         let fd = unsafe { ffi::kwasm_prog_fd_new(raw.cast()) };
         if fd < 0 {
             // SAFETY: the file was not created, so the reference is still ours.
             let prog = unsafe { Arc::from_raw(raw) };
-            reg.fd_closed(&prog);
+            Self::release(&prog, true);
             return Err(Error::from_errno(fd));
         }
         Ok(fd)
-    }
-
-    fn fd_closed(&mut self, prog: &Arc<Program>) {
-        for slot in self.entries.iter_mut() {
-            if let Some(e) = slot {
-                if Arc::ptr_eq(&e.prog, prog) {
-                    e.fds -= 1;
-                    if e.fds == 0 {
-                        *slot = None;
-                    }
-                    return;
-                }
-            }
-        }
     }
 
     /// The smallest id above `after`.
@@ -82,43 +234,46 @@ impl Registry {
 
     /// A new fd for the program with `id`.
     pub(crate) fn fd_by_id(state: &crate::KwasmState, id: u32) -> Result<i32> {
-        let mut reg = state.programs.lock();
-        let prog = {
+        let r = {
+            let mut reg = state.programs.lock();
             let e = reg.entries.iter_mut().flatten().find(|e| e.id == id).ok_or(ENOENT)?;
-            e.fds += 1;
-            e.prog.clone()
+            e.refs += 1;
+            ProgRef(e.prog.clone())
         };
-        Self::new_fd(&mut reg, prog)
+        Self::into_fd(r)
     }
 
     /// The program behind `fd`, or `EBADF` (not a program fd).
-    pub(crate) fn from_fd(fd: u32) -> Result<Arc<Program>> {
+    pub(crate) fn from_fd(fd: u32) -> Result<ProgRef> {
         let fd = i32::try_from(fd).map_err(|_| EBADF)?;
-        // SAFETY: returns a new reference (from `kwasm_rust_prog_get`) or NULL.
+        // SAFETY: returns a new counted reference (from `kwasm_rust_prog_get`) or NULL.
         let raw = unsafe { ffi::kwasm_prog_fd_get(fd) };
         if raw.is_null() {
             return Err(EBADF);
         }
         // SAFETY: the reference was made for us by `kwasm_rust_prog_get`.
-        Ok(unsafe { Arc::from_raw(raw.cast::<Program>()) })
+        Ok(ProgRef(unsafe { Arc::from_raw(raw.cast::<Program>()) }))
     }
 }
 
 /// Called by the fd's `release`: the fd's reference goes.
 #[no_mangle]
 extern "C" fn kwasm_rust_prog_release(raw: *const c_void) {
-    // SAFETY: the file owned this reference (made by `Registry::new_fd`).
+    // SAFETY: the file owned this reference (made by `Registry::into_fd`).
     let prog = unsafe { Arc::from_raw(raw.cast::<Program>()) };
-    let state = prog.state;
-    state.programs.lock().fd_closed(&prog);
+    Registry::release(&prog, true);
 }
 
-/// Called with the file held: one more reference for the caller of `kwasm_prog_fd_get`.
+/// Called with the file held: one more counted reference for the caller of
+/// `kwasm_prog_fd_get`.
 #[no_mangle]
 extern "C" fn kwasm_rust_prog_get(raw: *const c_void) -> *const c_void {
-    // SAFETY: the file (held by our caller) owns a reference, so the program is alive; we
-    // borrow it without taking that reference over.
+    // SAFETY: the file (held by our caller) owns a reference, so the program is alive and in
+    // the registry; we borrow the file's Arc without taking it over.
     let prog = core::mem::ManuallyDrop::new(unsafe { Arc::from_raw(raw.cast::<Program>()) });
+    if let Some(e) = prog.state.programs.lock().entry(&prog) {
+        e.refs += 1;
+    }
     Arc::into_raw(Arc::clone(&*prog)).cast()
 }
 
@@ -137,7 +292,8 @@ impl core::fmt::Write for Line {
     }
 }
 
-/// debugfs `kwasm/programs`: one line per program, like `kwasm prog list`.
+/// debugfs `kwasm/programs`: one line per program, like `kwasm prog list`, with its group (the
+/// id of the group's first-listed member) and how many references and fds keep it.
 #[no_mangle]
 extern "C" fn kwasm_rust_list_programs(ctx: *const c_void, seq: *mut c_void) {
     use core::fmt::Write;
@@ -150,10 +306,11 @@ extern "C" fn kwasm_rust_list_programs(ctx: *const c_void, seq: *mut c_void) {
         let name_len = p.name.iter().position(|&b| b == 0).unwrap_or(p.name.len());
         let name = core::str::from_utf8(&p.name[..name_len]).unwrap_or("?");
         let traps: u64 = p.stats.traps.iter().map(|t| t.load(Ordering::Relaxed)).sum();
+        let group = reg.entries.iter().flatten().find(|o| Arc::ptr_eq(&o.group, &e.group)).map_or(0, |o| o.id);
         let mut line = Line { buf: [0; 160], len: 0 };
         let _ = writeln!(
             line,
-            "{} {} type={} code={} runs={} run_ns={} traps={} fds={}",
+            "{} {} type={} code={} runs={} run_ns={} traps={} fds={} refs={} group={}",
             e.id,
             name,
             p.prog_type,
@@ -161,7 +318,9 @@ extern "C" fn kwasm_rust_list_programs(ctx: *const c_void, seq: *mut c_void) {
             p.stats.run_count.load(Ordering::Relaxed),
             p.stats.run_time_ns.load(Ordering::Relaxed),
             traps,
-            e.fds
+            e.fds,
+            e.refs,
+            group
         );
         // SAFETY: `seq` is the seq_file of this show call; the buffer is valid for `len`.
         unsafe { ffi::kwasm_seq_write(seq, line.buf.as_ptr(), line.len) };

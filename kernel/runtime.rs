@@ -53,18 +53,12 @@ fn code(r: Result<(), u32>) -> u32 {
     }
 }
 
-/// Runs `f`, which may sleep, outside the FPU section when the program uses floats (its XMM
-/// values are all spilled at calls, so nothing live is lost).
-pub(crate) fn may_sleep<T>(inst: &Instance, f: impl FnOnce() -> T) -> T {
-    outside_fpu(inst.uses_float, f)
-}
-
 /// Runs `f` outside the FPU section if the caller is in one (`in_fpu_section`: a float
 /// program's run, in its code or a helper it called): preemptible, and free to sleep. Bulk
 /// operations run this way too, so a float program holds the section (with preemption off)
 /// only while its own code runs, for at most a fuel slice. Never nest it with `true` inside a
 /// call that already left the section.
-fn outside_fpu<T>(in_fpu_section: bool, f: impl FnOnce() -> T) -> T {
+pub(crate) fn outside_fpu<T>(in_fpu_section: bool, f: impl FnOnce() -> T) -> T {
     if in_fpu_section {
         // SAFETY: the run entered the FPU section (program.rs) and re-enters it below.
         unsafe { ffi::kwasm_fpu_end() };
@@ -135,9 +129,8 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     if let Err(trap) = bulk::memory_grow_charge(Some(&mut meter), pages, delta, max) {
         return trap;
     }
-    let inst_ptr: *mut Instance = inst;
-    // SAFETY: `inst_ptr` is the instance borrowed above; `may_sleep` only reads its flag.
-    let old = may_sleep(unsafe { &*inst_ptr }, || unsafe { (*inst_ptr).grow_memory(delta) });
+    let uses_float = inst.uses_float;
+    let old = outside_fpu(uses_float, || inst.grow_memory(delta));
     s[0] = u64::from(old.unwrap_or(u32::MAX));
     TRAP_NONE
 }
@@ -147,7 +140,7 @@ unsafe extern "C" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     let (inst, _) = unsafe { parts::<0>(vmctx, slots) };
     inst.vmctx.yield_requested = 0;
     // SAFETY: cond_resched in process context (runs happen in the ioctl's task).
-    may_sleep(inst, || unsafe { ffi::kwasm_cond_resched() });
+    outside_fpu(inst.uses_float, || unsafe { ffi::kwasm_cond_resched() });
     TRAP_NONE
 }
 
@@ -246,32 +239,46 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     }
 }
 
-/// `call_indirect` of a table entry of another program (tables can be shared): enter that
-/// program like a call from the host, with the caller's slot area. The generated code passes
-/// the entry's address as a third argument.
+/// `call_indirect` of a table entry of another program (a shared table): run that program's
+/// function with the caller's slot area. The generated code passes the entry's address as a
+/// third argument.
 unsafe extern "C" fn call_foreign(vmctx: *mut VmCtx, slots: *mut u64, entry: *const TableEntry) -> u32 {
-    // SAFETY: the caller's vmctx; the entry is in a live table (just bounds-checked by the
-    // code), and its vmctx belongs to a pinned program (programs sharing tables stay loaded).
-    let (caller, e) = unsafe { (&*((*vmctx).instance as *const Instance), *entry) };
+    // SAFETY: the caller's vmctx and instance (read here, not referenced during the call: the
+    // callee may call back into it); the entry is in a live table (just bounds-checked by the
+    // code). Tables are shared only inside a link group, so the entry's vmctx belongs to a
+    // program of the caller's group, alive as long as the group and guarded by the lock the
+    // run holds.
+    let (uses_float, depth, e) = unsafe {
+        let caller = (*vmctx).instance as *const Instance;
+        ((*caller).uses_float, (*caller).depth, *entry)
+    };
     // SAFETY: as above.
-    let callee = unsafe { &*((*(e.vmctx as *const VmCtx)).instance as *const Instance) };
-    let Some(&(_, target)) = callee.entry_points.iter().find(|(code, _)| *code == e.code) else {
+    let (prog, target) = unsafe {
+        let callee = (*(e.vmctx as *const VmCtx)).instance as *const Instance;
+        ((*callee).program, (*callee).entry_point(e.code))
+    };
+    let Some(target) = target.filter(|_| !prog.is_null()) else {
         return TRAP_HOST_ABORT;
     };
-    if callee.program.is_null() || target == 0 {
-        return TRAP_HOST_ABORT;
-    }
-    // SAFETY: set at load, the program outlives its instance's table entries (pinned).
-    let prog = unsafe { &*callee.program };
-    // The callee may sleep on a lock: leave the caller's FPU section meanwhile (its XMM values
-    // are spilled at calls).
-    may_sleep(caller, || {
-        // The callee spends the caller's fuel (no fresh budget through a call).
-        // SAFETY: the caller's vmctx; the caller is suspended in this call.
-        let vm = unsafe { &mut *vmctx };
-        let mut meter = Meter::of(vm);
-        let trap = prog.enter_raw(target, slots, &mut meter, caller.depth + 1);
-        meter.load_into(vm);
+    call_in_group(vmctx, uses_float, |meter| {
+        // SAFETY: the callee's program is in the caller's group (above), whose lock the run
+        // holds; no reference into its instance is live; `target` takes (vmctx, slots) for the
+        // entry's signature, which the code checked against the caller's.
+        unsafe { (*prog).run(target, slots, meter, depth + 1) }
+    })
+}
+
+/// A call from running code into another activation of its group (a bridge, or a call through
+/// a shared table): outside the caller's FPU section (the callee may allocate a stack and
+/// enters its own), spending the caller's fuel.
+pub(crate) fn call_in_group(vmctx: *mut VmCtx, uses_float: bool, call: impl FnOnce(&mut Meter) -> u32) -> u32 {
+    outside_fpu(uses_float, || {
+        // SAFETY: the caller's vmctx, suspended in this call; touched only before and after
+        // it (a nested activation of the caller saves and restores what it changes).
+        let mut meter = Meter::of(unsafe { &*vmctx });
+        let trap = call(&mut meter);
+        // SAFETY: as above.
+        meter.load_into(unsafe { &mut *vmctx });
         trap
     })
 }

@@ -1,0 +1,592 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Loading the artifact the kernel compiled, in the order data flows:
+//! [`check`] → resolve the registered programs it imports from → join their link group (locked
+//! from here on) → [`link`] the imports → [`install`] the code → [`build_instance`] →
+//! [`describe_exports`] → register the program → [`instantiate`] (segments) → [`start`].
+//! Every refusal writes its reason to the log.
+
+use crate::arena::Code;
+use crate::compile::Compiled;
+use crate::ffi;
+use crate::hooks::artifact::*;
+use crate::hooks::attr::{ProgLoadAttr, PROG_TYPE_COUNT};
+use crate::hooks::trap::TRAP_NONE;
+use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
+use crate::instance::{Instance, STACK_HEADROOM, STACK_SIZE};
+use crate::kcore::artifact::Artifact;
+use crate::kcore::host::{self, Lookup};
+use crate::kcore::{bulk, reloc};
+use crate::links::{self, Imported, Linker};
+use crate::program::{self, Export, GlobalExport, Program, Stats, DEFAULT_FUEL, FUEL_MAX, MEMORY_PAGES_MAX, TABLE_MAX};
+use crate::registry::{ProgRef, Registry};
+use crate::signatures::TypeIds;
+use crate::{providers, runtime, KwasmState};
+use core::cell::UnsafeCell;
+use core::fmt::Write;
+use core::sync::atomic::{AtomicU32, AtomicU64};
+use kernel::prelude::*;
+use kernel::sync::Arc;
+
+const IMPORTS_MAX: usize = 1024;
+
+/// A refused load: the errno, with the reason already in the log.
+pub(crate) struct Refused(pub(crate) Error);
+
+macro_rules! refuse {
+    ($log:expr, $err:expr, $($fmt:tt)*) => {{
+        let _ = write!($log, $($fmt)*);
+        let _ = writeln!($log);
+        return Err(Refused($err));
+    }};
+}
+
+fn alloc_err<E>(_: E) -> Refused {
+    Refused(ENOMEM)
+}
+
+/// Checks, installs and instantiates the artifact the kernel compiled (`PROG_LOAD` started at
+/// `start`): the new program with the loader's reference.
+pub(crate) fn load(
+    state: &'static KwasmState,
+    attr: &ProgLoadAttr,
+    compiled: &Compiled,
+    start: u64,
+    log: &mut impl Write,
+) -> Result<ProgRef, Refused> {
+    let art = check(attr, &compiled.artifact, log)?;
+    let imported = Imported::resolve(state, &art).map_err(Refused)?;
+    let group = match Registry::join(state, imported.refs()) {
+        Ok(g) => g,
+        Err(e) if e == EINTR => refuse!(log, EINTR, "interrupted while waiting for the runs of the programs it links to"),
+        Err(e) => refuse!(log, e, "could not join the link group of the programs it imports from"),
+    };
+    let (code, mut linked) = link(state, &art, &imported, log)?;
+    let (code, type_ids) = install(state, &art, code, &linked, log)?;
+    let inst = build_instance(state, attr, &art, &code, &linked, &type_ids, log)?;
+    let program = describe_exports(&art, code.base(), &linked, &inst)?;
+    let program = Arc::new(
+        Program {
+            state,
+            id: AtomicU32::new(0),
+            name: attr.name,
+            prog_type: attr.prog_type,
+            code_size: code.len(),
+            load_time_ns: start,
+            load_duration_ns: AtomicU64::new(0),
+            compile_time_ns: compiled.time_ns,
+            compile_peak_bytes: compiled.peak_bytes,
+            default_fuel: if attr.fuel == 0 { DEFAULT_FUEL } else { attr.fuel.min(FUEL_MAX) },
+            uses_float: art.header().flags & FLAG_USES_FLOAT != 0,
+            exports: program.exports,
+            global_exports: program.globals,
+            shared_exports: program.shared,
+            stats: Stats::default(),
+            instance: UnsafeCell::new(inst),
+            _code: code,
+            _bridges: core::mem::replace(&mut linked.bridges, KVec::new()),
+            _types: type_ids,
+            _providers: core::mem::replace(&mut linked.providers, providers::ProviderRefs::new()),
+        },
+        GFP_KERNEL_ACCOUNT,
+    )
+    .map_err(alloc_err)?;
+    // From here the program is a member of its group (with an id): if a later step fails after
+    // its functions went into a shared table, the group keeps it (the spec keeps them callable).
+    let this = match Registry::add(program, group.group()) {
+        Ok(r) => r,
+        Err(e) => refuse!(log, e, "too many programs loaded (at most {})", crate::registry::PROGRAMS_MAX),
+    };
+    // SAFETY: we hold the group lock (`group`) and nothing runs in the group meanwhile.
+    unsafe { instantiate(&this, &art, &linked, log)? };
+    // SAFETY: as above.
+    unsafe { start_function(&this, &art, &linked.host_addrs, log)? };
+    drop(group);
+    Ok(this)
+}
+
+/// Parses the artifact and applies the kernel's policy limits.
+fn check<'a>(attr: &ProgLoadAttr, bytes: &'a [u8], log: &mut impl Write) -> Result<Artifact<'a>, Refused> {
+    if attr.prog_type >= PROG_TYPE_COUNT {
+        refuse!(log, EINVAL, "unknown program type {}", attr.prog_type);
+    }
+    if attr.flags != 0 {
+        refuse!(log, EINVAL, "unknown flags {:#x}", attr.flags);
+    }
+    let art = match Artifact::parse(bytes) {
+        Ok(a) => a,
+        Err(e) => refuse!(log, EINVAL, "artifact: {}", e),
+    };
+    let h = *art.header();
+    // Yield mode needs a timer that sets the flag and a thread that can reschedule: server
+    // programs (to come). A test program in yield mode would run unbounded.
+    if h.flags & FLAG_YIELD != 0 {
+        refuse!(log, EINVAL, "yield-mode artifacts are for server programs; this program type needs fuel mode");
+    }
+    // SAFETY: reads CPU feature flags.
+    if !unsafe { ffi::kwasm_cpu_has(h.cpu_features) } {
+        refuse!(log, EINVAL, "the code needs CPU features {:#x} this CPU lacks", h.cpu_features);
+    }
+    if h.has_memory == 1 && h.memory_min > MEMORY_PAGES_MAX {
+        refuse!(log, E2BIG, "memory of {} pages, at most {} allowed", h.memory_min, MEMORY_PAGES_MAX);
+    }
+    if h.has_table == 1 && h.table_min > TABLE_MAX {
+        refuse!(log, E2BIG, "table of {} entries, at most {} allowed", h.table_min, TABLE_MAX);
+    }
+    if u64::from(h.min_stack) + STACK_HEADROOM > STACK_SIZE as u64 {
+        refuse!(log, E2BIG, "the code needs {} bytes of stack, programs get {}", h.min_stack, STACK_SIZE);
+    }
+    if art.imports().len() > IMPORTS_MAX {
+        refuse!(log, E2BIG, "{} imports, at most {} allowed", art.imports().len(), IMPORTS_MAX);
+    }
+    Ok(art)
+}
+
+/// What the imports resolved to.
+struct Linked {
+    /// Per import: the address a function import calls (0 for other kinds).
+    host_addrs: KVVec<usize>,
+    providers: providers::ProviderRefs,
+    bridges: KVec<KBox<links::Bridge>>,
+    /// The bridge stubs' bytes, placed after the code (and the `jmp r11` stub).
+    stubs: KVVec<u8>,
+    /// Address of the indirect-branch thunk for r11 (the kernel's, or our stub).
+    thunk: usize,
+    /// Values of the globals the kernel provides (spectest's), and per imported global its cell:
+    /// a registered program's, or `None` for the next of `cells`.
+    cells: KVVec<u64>,
+    global_cells: KVVec<Option<*mut u64>>,
+    /// Import indices of the global imports, in order (global n < imported is import
+    /// `global_imports[n]`): collected once, so lookups stay linear overall.
+    global_imports: KVVec<usize>,
+    owners: Owners,
+}
+
+/// The memory and table the instance gets: sizes, and the instance owning an imported one.
+struct Owners {
+    memory_pages: u32,
+    memory_max_pages: u32,
+    table_len: u32,
+    memory: *mut Instance,
+    table: *mut Instance,
+}
+
+/// Resolves the imports, and reserves the code region (code, a `jmp r11` stub when the kernel
+/// has no retpoline thunk, one bridge stub per function imported from a program). Runs under
+/// the group lock: the shapes of imported memories and tables are read.
+fn link(state: &'static KwasmState, art: &Artifact<'_>, imported: &Imported, log: &mut impl Write) -> Result<(Code<'static>, Linked), Refused> {
+    let h = *art.header();
+    let code_len = art.section(Section::Code).len();
+    // SAFETY: reads a constant address.
+    let kernel_thunk = unsafe { ffi::kwasm_indirect_thunk_r11() };
+    let stub_len = if kernel_thunk == 0 { 16 } else { 0 };
+    let region_len = code_len + stub_len + links::STUB_LEN * imported.funcs;
+    let code = Code::reserve(state, region_len).map_err(|e| {
+        let _ = writeln!(log, "no room in the executable arena for {} bytes", region_len);
+        Refused(e)
+    })?;
+    let base = code.base();
+    let thunk = if kernel_thunk != 0 { kernel_thunk } else { base + code_len };
+
+    // Function imports: host functions (built-in, then registered providers), then registered
+    // programs' exports.
+    let mut host_addrs = KVVec::from_elem(0usize, art.imports().len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    let mut providers = providers::ProviderRefs::new();
+    let mut linker = Linker::new(imported, base + code_len + stub_len);
+    let resolved = host::resolve_functions(
+        art,
+        |m, n, p, r| match providers.lookup(m, n, p, r) {
+            Lookup::Unknown => linker.lookup(m, n, p, r),
+            found => found,
+        },
+        &mut host_addrs,
+    );
+    if let Err(e) = resolved {
+        refuse!(log, EINVAL, "{}", e);
+    }
+    let mut cells = KVVec::new();
+    let mut global_cells = KVVec::new();
+    let mut owners = Owners {
+        memory_pages: h.memory_min,
+        memory_max_pages: h.memory_max,
+        table_len: h.table_min,
+        memory: core::ptr::null_mut(),
+        table: core::ptr::null_mut(),
+    };
+    for imp in art.imports().iter().filter(|i| i.kind != IMPORT_FUNC) {
+        let (module, name) = (art.string(imp.module).unwrap_or(""), art.string(imp.name).unwrap_or(""));
+        if let Some(exporter) = linker.program(module) {
+            if imp.kind == IMPORT_GLOBAL {
+                let Some(cell) = linker.global(module, name, imp.desc & 0xff, imp.desc >> 8 == 1) else {
+                    refuse!(log, EINVAL, "import {}.{}: no such global, or another type", module, name);
+                };
+                global_cells.push(Some(cell), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+                continue;
+            }
+            // SAFETY: the exporter is in our group, whose lock we hold; nothing runs.
+            match unsafe { exporter.shared_part(name, imp.kind, &h) } {
+                Some(owner) if imp.kind == IMPORT_MEMORY => owners.memory = owner,
+                Some(owner) => owners.table = owner,
+                None => refuse!(log, EINVAL, "import {}.{}: incompatible import (no such export, or other limits)", module, name),
+            }
+            continue;
+        }
+        match providers::spectest_extern(name, imp.kind, imp.desc, &h) {
+            Some(providers::Extern::Global(v)) if module == "spectest" => {
+                cells.push(v, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+                global_cells.push(None, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+            }
+            Some(providers::Extern::Memory { pages, max }) if module == "spectest" => {
+                (owners.memory_pages, owners.memory_max_pages) = (pages, max)
+            }
+            Some(providers::Extern::Table { len }) if module == "spectest" => owners.table_len = len,
+            _ => refuse!(log, EINVAL, "import {}.{}: unknown or incompatible import", module, name),
+        }
+    }
+    let Linker { bridges, stubs, .. } = linker;
+    let mut global_imports = KVVec::new();
+    for k in art.import_indices(IMPORT_GLOBAL) {
+        global_imports.push(k, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    }
+    Ok((code, Linked { host_addrs, providers, bridges, stubs, thunk, cells, global_cells, global_imports, owners }))
+}
+
+/// Relocates the code and writes it, with the stubs, into its region.
+fn install(
+    state: &'static KwasmState,
+    art: &Artifact<'_>,
+    mut code: Code<'static>,
+    linked: &Linked,
+    log: &mut impl Write,
+) -> Result<(Code<'static>, TypeIds), Refused> {
+    let code_bytes = art.section(Section::Code);
+    let base = code.base();
+    let mut image = KVVec::with_capacity(code.len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    image.extend_from_slice(code_bytes, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    if linked.thunk == base + code_bytes.len() {
+        // Without retpolines: a plain `jmp r11` after the code stands in for the thunk.
+        image.extend_from_slice(&[0x41, 0xff, 0xe3, 0xcc], GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        image.extend_with(12, 0xcc, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    }
+    image.extend_from_slice(&linked.stubs, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    // Signature ids shared by every program (tables can hold functions of several).
+    let mut type_ids = TypeIds::new(state);
+    for t in art.types().iter() {
+        let (p, r) = art.signature(t);
+        type_ids.acquire(p, r).map_err(alloc_err)?;
+    }
+    let relocated = reloc::apply(&mut image[..code_bytes.len()], base as u64, art.relocs().iter(), |r| match r.kind {
+        RELOC_CALL_IMPORT => linked.host_addrs.get(r.target as usize).map(|&a| a as u64),
+        RELOC_CALL_HELPER => runtime::address(r.target).map(|a| a as u64),
+        RELOC_INDIRECT_THUNK if r.target == 11 => Some(linked.thunk as u64),
+        // SAFETY: reads a constant address; 0 (no thunk) refuses the relocation.
+        RELOC_RETURN_THUNK => Some(unsafe { ffi::kwasm_return_thunk() } as u64).filter(|&a| a != 0),
+        RELOC_TYPE_ID => type_ids.get(r.target as usize).map(u64::from),
+        _ => None,
+    });
+    if let Err(e) = relocated {
+        refuse!(log, EINVAL, "relocation: {:?}", e);
+    }
+    code.write(&image).map_err(Refused)?;
+    Ok((code, type_ids))
+}
+
+/// The instance: memory, table, globals, segments, stack and the table entries of its functions.
+fn build_instance(
+    state: &'static KwasmState,
+    attr: &ProgLoadAttr,
+    art: &Artifact<'_>,
+    code: &Code<'static>,
+    linked: &Linked,
+    type_ids: &TypeIds,
+    log: &mut impl Write,
+) -> Result<Instance, Refused> {
+    let h = *art.header();
+    let owners = &linked.owners;
+    let mut name = [0u8; 17];
+    name[..attr.name.len()].copy_from_slice(&attr.name);
+    if let Some(nul) = name.iter().position(|&b| b == 0) {
+        name[nul..].fill(0);
+    }
+    let memory_max_pages = if h.has_memory == 1 { owners.memory_max_pages.min(MEMORY_PAGES_MAX) } else { 0 };
+    let memory_bytes = (u64::from(if h.has_memory == 1 { owners.memory_pages } else { 0 }) * PAGE_SIZE) as usize;
+    let own_memory = if owners.memory.is_null() { memory_bytes } else { 0 };
+    let own_table = if h.has_table == 1 && owners.table.is_null() { owners.table_len as usize } else { 0 };
+    let bytes = own_memory + own_table * core::mem::size_of::<TableEntry>() + STACK_SIZE + art.section(Section::DataBytes).len();
+    let Ok(charge) = crate::budget::Charge::new(&state.budget, bytes) else {
+        refuse!(
+            log,
+            ENOMEM,
+            "its instance needs {} KiB; programs hold {} KiB of the {} KiB they may hold together",
+            bytes / 1024,
+            state.budget.used() / 1024,
+            crate::budget::PROGRAM_MEMORY_MAX / 1024
+        );
+    };
+    let mut inst = Instance {
+        charge,
+        vmctx: KBox::new(VmCtx::default(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
+        memory: VVec::from_elem(0u8, own_memory, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
+        memory_max_pages,
+        memory_declared_max: h.memory_max,
+        table: KVVec::from_elem(runtime::null_entry(), own_table, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
+        table_declared_max: h.table_max,
+        memory_owner: owners.memory,
+        table_owner: owners.table,
+        memory_users: KVec::new(),
+        nested_stacks: KVec::new(),
+        active: 0,
+        entry_points: KVVec::new(),
+        program: core::ptr::null(),
+        globals: KVVec::new(),
+        stack: VVec::from_elem(0u8, STACK_SIZE, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
+        data: segments_data(art)?,
+        elems: segments_elems(art)?,
+        func_entries: KVVec::new(),
+        _cells: KVVec::new(),
+        uses_float: h.flags & FLAG_USES_FLOAT != 0,
+        depth: 0,
+        name,
+    };
+    // The cells of spectest's globals move into the instance: their buffer does not move.
+    inst._cells.extend_from_slice(&linked.cells, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    inst.globals = globals(art, linked, &mut inst._cells, &linked.global_imports)?;
+    let vm = inst.vmctx_ptr() as u64;
+    let base = code.base() as u64;
+    let mut func_entries = KVVec::with_capacity(art.func_count() as usize, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    let mut entry_points = KVVec::new();
+    let type_id = |ty: u32| u64::from(type_ids.get(ty as usize).unwrap_or(u32::MAX));
+    for (k, imp) in art.imports().iter().enumerate().filter(|(_, i)| i.kind == IMPORT_FUNC) {
+        let code = base + u64::from(imp.adapter);
+        func_entries.push(TableEntry { code, type_id: type_id(imp.desc), vmctx: vm, _reserved: 0 }, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        let target = linked.host_addrs.get(k).copied().unwrap_or(0);
+        entry_points.push((code, target), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    }
+    for f in art.funcs().iter() {
+        let code = base + u64::from(f.code.offset);
+        func_entries.push(TableEntry { code, type_id: type_id(f.type_index), vmctx: vm, _reserved: 0 }, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        if f.trampoline != NONE {
+            entry_points.push((code, (base + u64::from(f.trampoline)) as usize), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        }
+    }
+    entry_points.sort_unstable_by_key(|&(code, _)| code);
+    inst.func_entries = func_entries;
+    inst.entry_points = entry_points;
+    Ok(inst)
+}
+
+/// Global slots: an imported global's slot holds its cell's address, a defined one its value
+/// (an initialiser reading an imported global reads the cell).
+fn globals(art: &Artifact<'_>, linked: &Linked, own_cells: &mut KVVec<u64>, global_imports: &[usize]) -> Result<KVVec<u64>, Refused> {
+    let mut next_own = own_cells.iter_mut();
+    let mut slots = KVVec::with_capacity(linked.global_cells.len() + art.globals().len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    for cell in linked.global_cells.iter() {
+        let cell = match cell {
+            Some(c) => *c,
+            None => next_own.next().map_or(core::ptr::null_mut(), |c| c as *mut u64),
+        };
+        slots.push(cell as u64, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    }
+    let imported = slots.len();
+    for g in art.globals().iter() {
+        let v = if g.init_kind == INIT_GLOBAL_GET { read_imported_global(global_imports, &slots[..imported], g.value).unwrap_or(0) } else { g.value };
+        slots.push(v, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    }
+    Ok(slots)
+}
+
+/// The value of the imported global that import `import` is (an initialiser's `global.get`);
+/// `global_imports` lists the global imports' indices in order.
+fn read_imported_global(global_imports: &[usize], imported_slots: &[u64], import: u64) -> Option<u64> {
+    let k = global_imports.binary_search(&usize::try_from(import).ok()?).ok()?;
+    let cell = *imported_slots.get(k)? as *const u64;
+    // SAFETY: imported slots hold live cells: the instance's own (moved in without
+    // reallocating) or a program's of the group (alive as long as it); the group lock is held.
+    (!cell.is_null()).then(|| unsafe { *cell })
+}
+
+/// Data segments' bytes, copied (active ones are dropped after instantiation).
+fn segments_data(art: &Artifact<'_>) -> Result<KVec<KVVec<u8>>, Refused> {
+    let mut data = KVec::with_capacity(art.data().len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    let blob = art.section(Section::DataBytes);
+    for d in art.data().iter() {
+        let (o, l) = (d.bytes.offset as usize, d.bytes.len as usize);
+        let mut v = KVVec::with_capacity(l, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        v.extend_from_slice(&blob[o..o + l], GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        data.push(v, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    }
+    Ok(data)
+}
+
+/// Elem segments' function indices.
+fn segments_elems(art: &Artifact<'_>) -> Result<KVec<KVVec<u32>>, Refused> {
+    let mut elems = KVec::with_capacity(art.elems().len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    let blob = art.section(Section::ElemFuncs);
+    for e in art.elems().iter() {
+        let (o, l) = (e.funcs.offset as usize, e.funcs.len as usize);
+        let mut v = KVVec::with_capacity(l / 4, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        for c in blob[o..o + l].chunks_exact(4) {
+            v.push(u32::from_le_bytes([c[0], c[1], c[2], c[3]]), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        }
+        elems.push(v, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    }
+    Ok(elems)
+}
+
+/// What the host can use of the program: its functions, globals, memory and table exports.
+struct Described {
+    exports: KVec<Export>,
+    globals: KVec<GlobalExport>,
+    shared: KVec<(KVec<u8>, u32)>,
+}
+
+fn copy_name(art: &Artifact<'_>, name: Span) -> Result<KVec<u8>, Refused> {
+    let mut v = KVec::new();
+    v.extend_from_slice(art.string(name).unwrap_or("").as_bytes(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    Ok(v)
+}
+
+fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &Instance) -> Result<Described, Refused> {
+    let host_addrs = &linked.host_addrs[..];
+    let mut d = Described { exports: KVec::new(), globals: KVec::new(), shared: KVec::new() };
+    let imported_funcs = art.imported(IMPORT_FUNC);
+    let imported_globals = linked.global_imports.len() as u32;
+    // Import indices of the function imports, in order: function n < imported_funcs is
+    // import `func_imports[n]` (collected once: linear in imports and exports).
+    let mut func_imports = KVVec::new();
+    for k in art.import_indices(IMPORT_FUNC) {
+        func_imports.push(k, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    }
+    for e in art.exports().iter() {
+        match e.kind {
+            EXPORT_FUNC => {
+                // A defined function runs through its trampoline. A re-exported import is its
+                // host function (or bridge stub) itself: both take (vmctx, slots).
+                let (type_index, entry) = if e.index >= imported_funcs {
+                    let Some(f) = art.funcs().get((e.index - imported_funcs) as usize) else { continue };
+                    (f.type_index, base + f.trampoline as usize)
+                } else {
+                    let Some(&k) = func_imports.get(e.index as usize) else { continue };
+                    let Some(imp) = art.imports().get(k) else { continue };
+                    (imp.desc, host_addrs.get(k).copied().unwrap_or(0))
+                };
+                let ty = art.types().get(type_index as usize).ok_or(Refused(EINVAL))?;
+                let (p, r) = art.signature(ty);
+                let mut export = Export { name: copy_name(art, e.name)?, trampoline: entry, params: KVec::new(), results: KVec::new() };
+                export.params.extend_from_slice(p, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+                export.results.extend_from_slice(r, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+                d.exports.push(export, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+            }
+            EXPORT_GLOBAL => {
+                let (valtype, mutable) = global_type(art, e.index, &linked.global_imports);
+                let Some(slot) = inst.globals.get(e.index as usize) else { continue };
+                // An imported global's slot holds its cell's address; a defined one is its cell.
+                let cell = if e.index < imported_globals { *slot as *mut u64 } else { slot as *const u64 as *mut u64 };
+                let g = GlobalExport { name: copy_name(art, e.name)?, cell, valtype, mutable };
+                d.globals.push(g, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+            }
+            EXPORT_MEMORY | EXPORT_TABLE => d.shared.push((copy_name(art, e.name)?, e.kind), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
+            _ => {}
+        }
+    }
+    Ok(d)
+}
+
+/// Value type and mutability of global `index`.
+fn global_type(art: &Artifact<'_>, index: u32, global_imports: &[usize]) -> (u32, bool) {
+    let imported_globals = global_imports.len() as u32;
+    if index < imported_globals {
+        let imp = global_imports.get(index as usize).and_then(|&k| art.imports().get(k));
+        (imp.map_or(0, |i| i.desc & 0xff), imp.is_some_and(|i| i.desc >> 8 == 1))
+    } else {
+        let g = art.globals().get((index - imported_globals) as usize);
+        (g.map_or(0, |g| g.valtype), g.is_some_and(|g| g.mutable == 1))
+    }
+}
+
+/// Joins the imported memory's users, publishes the layout and applies the active segments.
+///
+/// # Safety
+///
+/// The caller holds the group lock of `this` and nothing runs in the group.
+unsafe fn instantiate(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, log: &mut impl Write) -> Result<(), Refused> {
+    let (owners, global_imports) = (&linked.owners, &linked.global_imports[..]);
+    let prog: &Program = this;
+    // SAFETY: per the contract, this is the only reference to the instance.
+    let inst = unsafe { &mut *prog.instance.get() };
+    inst.program = prog;
+    let inst_ptr: *mut Instance = inst;
+    inst.vmctx.instance = inst_ptr as u64;
+    if !owners.memory.is_null() {
+        let vm = inst.vmctx_ptr();
+        // SAFETY: the owner is another instance of the group (lock held, nothing runs).
+        unsafe { (*owners.memory).memory_users.push(vm, GFP_KERNEL_ACCOUNT).map_err(alloc_err)? };
+    }
+    inst.publish();
+    let offset = |kind: u32, offset: u32, inst: &Instance| -> u32 {
+        if kind != INIT_GLOBAL_GET {
+            return offset;
+        }
+        let imported = &inst.globals[..global_imports.len()];
+        read_imported_global(global_imports, imported, u64::from(offset)).map_or(u32::MAX, |v| v as u32)
+    };
+    for (i, e) in art.elems().iter().enumerate() {
+        if e.mode == SEGMENT_PASSIVE {
+            continue;
+        }
+        let funcs = core::mem::replace(&mut inst.elems[i], KVVec::new());
+        if e.mode != SEGMENT_ACTIVE {
+            continue;
+        }
+        let at = offset(e.offset_kind, e.offset, inst);
+        let table: *mut KVVec<TableEntry> = inst.table_mut();
+        let entries: &[TableEntry] = &inst.func_entries;
+        // SAFETY: the table is another allocation than the entries and the segment.
+        let r = bulk::table_init(unsafe { &mut *table }, funcs.len() as u32, at, 0, funcs.len() as u32, |k| {
+            funcs.get(k as usize).and_then(|&f| entries.get(f as usize)).copied().unwrap_or_default()
+        });
+        if let Err(t) = r {
+            refuse!(log, EINVAL, "elem segment {} does not fit the table (trap {})", i, t);
+        }
+    }
+    for (i, d) in art.data().iter().enumerate() {
+        if d.mode != SEGMENT_ACTIVE {
+            continue;
+        }
+        let at = offset(d.offset_kind, d.offset, inst);
+        let bytes = core::mem::replace(&mut inst.data[i], KVVec::new());
+        if let Err(t) = bulk::memory_init(inst.memory_mut(), &bytes, at, 0, bytes.len() as u32) {
+            refuse!(log, EINVAL, "data segment {} does not fit the memory (trap {})", i, t);
+        }
+    }
+    Ok(())
+}
+
+/// Runs the start function, if any (a host function is entered like a trampoline).
+///
+/// # Safety
+///
+/// As for [`instantiate`].
+unsafe fn start_function(this: &ProgRef, art: &Artifact<'_>, host_addrs: &[usize], log: &mut impl Write) -> Result<(), Refused> {
+    let h = art.header();
+    let imported = art.imported(IMPORT_FUNC);
+    let entry = match h.start_func {
+        NONE => return Ok(()),
+        f if f < imported => art.import_indices(IMPORT_FUNC).nth(f as usize).and_then(|k| host_addrs.get(k).copied()),
+        // The artifact checks guarantee a defined start function has a trampoline.
+        f => art.funcs().get((f - imported) as usize).filter(|f| f.trampoline != NONE).map(|f| this._code.base() + f.trampoline as usize),
+    };
+    let Some(entry) = entry.filter(|&a| a != 0) else {
+        refuse!(log, EINVAL, "the start function has no entry");
+    };
+    let mut slots = [0u64; 1];
+    // SAFETY: per the contract (lock held, no reference into the group's instances).
+    let trap = unsafe { this.run(entry, slots.as_mut_ptr(), &mut this.budget(0), 0) };
+    if program::killed(trap) {
+        refuse!(log, EINTR, "the start function was interrupted by a fatal signal");
+    }
+    if trap != TRAP_NONE {
+        refuse!(log, EINVAL, "the start function trapped (trap {})", trap);
+    }
+    Ok(())
+}

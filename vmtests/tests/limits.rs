@@ -1,0 +1,58 @@
+//! What a caller can make the kernel hold is bounded: the number of programs and the memory all
+//! programs hold together. Each limit answers with a clear errno and a log line, and the module
+//! works again once the programs go. A binary of its own: these tests fill the module.
+
+use kwasm::{Device, Error, LoadOptions, Program};
+use kwasm_vmtests::{errno, require_vm, wasm};
+
+fn device() -> Device {
+    require_vm();
+    Device::open().expect("open /dev/kwasm")
+}
+
+/// Loads `module` until the kernel refuses: the programs, and the refusal's errno and log.
+fn fill(dev: &Device, module: &[u8], most: usize) -> (Vec<Program>, i32, String) {
+    let mut programs = Vec::new();
+    loop {
+        match Program::load(dev, module, &LoadOptions::default()) {
+            Ok(p) => programs.push(p),
+            Err(Error::Load { source, log }) => return (programs, errno(&source), log),
+            Err(e) => panic!("expected a load refusal, got {e}"),
+        }
+        assert!(programs.len() <= most, "no limit after {} programs", programs.len());
+    }
+}
+
+#[test]
+fn the_number_of_programs_is_limited() {
+    let dev = device();
+    let tiny = wasm(r#"(module (func (export "f") (result i32) (i32.const 1)))"#);
+    let (programs, code, log) = fill(&dev, &tiny, 1024);
+    assert_eq!(code, libc::ENOSPC, "{log}");
+    assert!(log.contains("too many programs"), "{log}");
+    assert!(programs.len() > 900, "only {} programs before the limit", programs.len());
+    drop(programs);
+    let p = Program::load(&dev, &tiny, &LoadOptions::default()).expect("loads again once they went");
+    assert_eq!(p.test_run(&dev, "f", &[], 1, 1, 0).unwrap().results, vec![1]);
+}
+
+#[test]
+fn the_memory_all_programs_hold_is_limited_and_growth_answers_minus_one() {
+    let dev = device();
+    // 64 MiB of linear memory each: the budget (512 MiB) runs out after a few.
+    let big = wasm(r#"(module (memory 1024) (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#);
+    let (programs, code, log) = fill(&dev, &big, 16);
+    assert_eq!(code, libc::ENOMEM, "{log}");
+    assert!(log.contains("programs hold"), "{log}");
+    assert!(programs.len() >= 4, "only {} programs of 64 MiB fit", programs.len());
+    drop(programs);
+    // A program that grows its memory past the budget gets -1, like any failed memory.grow.
+    let small = wasm(r#"(module (memory 1 1024) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#);
+    let p = Program::load(&dev, &small, &LoadOptions::default()).unwrap();
+    let (hogs, _, _) = fill(&dev, &big, 16);
+    let r = p.test_run(&dev, "grow", &[1000], 1, 1, 0).unwrap();
+    assert_eq!(r.results, vec![u32::MAX as u64], "growth past the budget fails");
+    drop(hogs);
+    let r = p.test_run(&dev, "grow", &[1000], 1, 1, 0).unwrap();
+    assert_eq!(r.results, vec![1], "and succeeds once memory is free again");
+}
