@@ -29,6 +29,10 @@ pub struct CompiledCode {
     pub min_stack: u32,
 }
 
+/// The string blob. Every name gets bytes of its own, appended in the order the artifact lists
+/// the spans (imports' module and name, then exports): the format forbids spans that share
+/// bytes, which keeps validation and load linear (`kwasm_hooks::artifact`). Deduplicating
+/// names (every import from `env`) would break that rule.
 #[derive(Default)]
 struct Strings(Vec<u8>);
 

@@ -7,6 +7,29 @@
 //! entry structs below; blob sections (code, strings, value types, data bytes, elem functions) are
 //! referenced by entries through `(offset, len)` pairs relative to the blob's start.
 //!
+//! **Spans never share bytes.** The spans into one blob come in the order of the entries that
+//! hold them, each starting at or after the end of the one before and ending inside the blob
+//! (empty spans included):
+//!
+//! | blob | spans, in this order |
+//! |---|---|
+//! | `Strings` | every [`Import`]'s `module` then `name`, then every [`Export`]'s `name` |
+//! | `ValTypes` | every [`FuncType`]'s `params + results` value types |
+//! | `Code` | every [`Func`]'s `code` |
+//! | `DataBytes` | every [`DataSegment`]'s `bytes` |
+//! | `ElemFuncs` | every [`ElemSegment`]'s `funcs` |
+//!
+//! So each byte of a blob belongs to at most one span, and the spans into a blob add up to at
+//! most its length. **Bound:** everything done once per byte of a span (UTF-8 checks of names,
+//! reading function lists, copying names, data and function lists at load) adds up to at most
+//! the artifact's size, however many entries there are; validation and load are linear in the
+//! artifact's size (at most [`ARTIFACT_SIZE_MAX`]). A parser checks the rule in O(1) per span
+//! before it reads what the spans cover, and refuses spans that overlap or go backwards. The
+//! writer gives every span bytes of its own (two imports from `env` each carry the name).
+//! Offsets that are not spans (trampolines, adapters, relocation sites) are O(1) each. What an
+//! entry refers to by index rather than by span, a type above all, a loader copies or interns
+//! once (per type) and refers to by index, never once per function or export that uses it.
+//!
 //! Nothing here trusts anything: `kernel/core`'s artifact parser checks every offset, length,
 //! index and kind before the module uses a byte of it.
 

@@ -3,7 +3,10 @@
 //! [`Artifact::parse`] checks everything the loader will rely on: the header, that sections are
 //! in bounds, aligned, sized in whole entries and disjoint, and every entry's spans, indices and
 //! kinds. After it returns `Ok`, no accessor can index out of bounds. Work is linear in the
-//! artifact's size, so hostile input cannot make it slow.
+//! artifact's size, so hostile input cannot make it slow: in particular the spans into each
+//! blob are checked to be in order and disjoint (`Artifact::check_spans`, O(1) each) before
+//! anything looks at the bytes they cover, so per-span work (UTF-8 checks, function lists, and
+//! the loaders' copies) adds up to at most the blob's length.
 
 use super::errno::EINVAL;
 use super::hooks::artifact::*;
@@ -150,11 +153,34 @@ fn valtype_ok(v: u32) -> bool {
     matches!(v as u8, VAL_I32 | VAL_I64 | VAL_F32 | VAL_F64) && v <= 0xff
 }
 
-/// A span inside a blob of `len` bytes.
-fn span_in(span: Span, len: usize) -> bool {
-    (span.offset as usize)
-        .checked_add(span.len as usize)
-        .is_some_and(|end| end <= len)
+/// Walks the spans into one blob in entry order, enforcing the format's rule that each starts
+/// at or after the end of the one before and ends inside the blob. So no byte is covered
+/// twice, and the spans' lengths add up to at most the blob's length, however many entries
+/// there are.
+struct SpanCursor {
+    blob_len: u64,
+    next_free: u64,
+}
+
+impl SpanCursor {
+    /// Accepts `span` if it follows the previous one inside the blob.
+    fn take(&mut self, span: Span) -> bool {
+        let start = u64::from(span.offset);
+        let end = start + u64::from(span.len);
+        if start < self.next_free || end > self.blob_len {
+            return false;
+        }
+        self.next_free = end;
+        true
+    }
+}
+
+/// The value types of a signature, as a span into `ValTypes`.
+fn valtypes_span(ty: &FuncType) -> Span {
+    Span {
+        offset: ty.offset,
+        len: u32::from(ty.params) + u32::from(ty.results),
+    }
 }
 
 impl<'a> Artifact<'a> {
@@ -275,6 +301,9 @@ impl<'a> Artifact<'a> {
         }
         let artifact = Artifact { bytes, header };
         artifact.check_sections()?;
+        // Before anything reads what a span covers: that work is linear only once the spans
+        // are known not to overlap.
+        artifact.check_spans()?;
         artifact.check_limits()?;
         artifact.check_types()?;
         artifact.check_imports()?;
@@ -341,6 +370,70 @@ impl<'a> Artifact<'a> {
         Ok(())
     }
 
+    /// The spans into each blob follow one another in entry order without overlapping (the
+    /// rule `kwasm_hooks::artifact` states): `Strings` holds the imports' module and name, then
+    /// the exports' names; `ValTypes` the types' value types; `Code` the functions' bodies;
+    /// `DataBytes` and `ElemFuncs` the segments' contents. O(1) per span.
+    fn check_spans(&self) -> Result<()> {
+        let mut strings = self.cursor(Section::Strings);
+        let names = "name outside the Strings blob, or not after the previous name";
+        self.spans_in_order(Section::Imports, &mut strings, names, |i: &Import| {
+            [i.module, i.name]
+        })?;
+        self.spans_in_order(Section::Exports, &mut strings, names, |e: &Export| [e.name])?;
+        self.spans_in_order(
+            Section::Types,
+            &mut self.cursor(Section::ValTypes),
+            "value types outside the ValTypes blob, or not after the previous type's",
+            |t: &FuncType| [valtypes_span(t)],
+        )?;
+        self.spans_in_order(
+            Section::Funcs,
+            &mut self.cursor(Section::Code),
+            "body outside the Code section, or not after the previous body",
+            |f: &Func| [f.code],
+        )?;
+        self.spans_in_order(
+            Section::Data,
+            &mut self.cursor(Section::DataBytes),
+            "bytes outside the DataBytes blob, or not after the previous segment's",
+            |d: &DataSegment| [d.bytes],
+        )?;
+        self.spans_in_order(
+            Section::Elems,
+            &mut self.cursor(Section::ElemFuncs),
+            "function list outside the ElemFuncs blob, or not after the previous segment's",
+            |e: &ElemSegment| [e.funcs],
+        )
+    }
+
+    fn cursor(&self, blob: Section) -> SpanCursor {
+        SpanCursor {
+            blob_len: self.section(blob).len() as u64,
+            next_free: 0,
+        }
+    }
+
+    /// Feeds the spans of every entry of `table` (as `spans` lists them) to `blob`.
+    fn spans_in_order<T: Entry, const N: usize>(
+        &self,
+        table: Section,
+        blob: &mut SpanCursor,
+        problem: &'static str,
+        spans: impl Fn(&T) -> [Span; N],
+    ) -> Result<()> {
+        for (i, entry) in self.entries::<T>(table).iter().enumerate() {
+            if !spans(&entry).into_iter().all(|s| blob.take(s)) {
+                return Err(ArtifactError::Entry {
+                    section: table,
+                    index: i as u32,
+                    problem,
+                });
+            }
+        }
+        Ok(())
+    }
+
     fn check_limits(&self) -> Result<()> {
         let h = &self.header;
         let bad = |p| Err(ArtifactError::Limits(p));
@@ -369,36 +462,24 @@ impl<'a> Artifact<'a> {
         Ok(())
     }
 
+    /// Value types (in bounds and disjoint: `check_spans`, so this reads each byte once).
     fn check_types(&self) -> Result<()> {
-        let blob = self.section(Section::ValTypes);
         for (i, ty) in self.types().iter().enumerate() {
-            let err = |problem| {
-                Err(ArtifactError::Entry {
-                    section: Section::Types,
-                    index: i as u32,
-                    problem,
-                })
-            };
-            let len = u32::from(ty.params) + u32::from(ty.results);
-            if !span_in(
-                Span {
-                    offset: ty.offset,
-                    len,
-                },
-                blob.len(),
-            ) {
-                return err("value types outside the ValTypes blob");
-            }
             let (p, r) = self.signature(ty);
             if p.iter().chain(r).any(|&v| !valtype_ok(u32::from(v))) {
-                return err("unknown value type");
+                return Err(ArtifactError::Entry {
+                    section: Section::Types,
+                    index: i as u32,
+                    problem: "unknown value type",
+                });
             }
         }
         Ok(())
     }
 
+    /// Names are in bounds and disjoint (`check_spans`): the UTF-8 checks read each string
+    /// byte at most once.
     fn check_imports(&self) -> Result<()> {
-        let strings = self.section(Section::Strings).len();
         let (mut memories, mut tables) = (0, 0);
         for (i, imp) in self.imports().iter().enumerate() {
             let err = |problem| {
@@ -408,9 +489,6 @@ impl<'a> Artifact<'a> {
                     problem,
                 })
             };
-            if !span_in(imp.module, strings) || !span_in(imp.name, strings) {
-                return err("name outside the Strings blob");
-            }
             if self.string(imp.module).is_none() || self.string(imp.name).is_none() {
                 return err("name is not UTF-8");
             }
@@ -447,7 +525,6 @@ impl<'a> Artifact<'a> {
     }
 
     fn check_funcs(&self) -> Result<()> {
-        let code = self.section(Section::Code);
         if self.func_count() == NONE {
             return Err(ArtifactError::Section {
                 section: Section::Funcs,
@@ -463,8 +540,9 @@ impl<'a> Artifact<'a> {
                     problem,
                 })
             };
-            if !span_in(f.code, code.len()) || f.code.len < 4 {
-                return err("body outside the Code section");
+            // In bounds: `check_spans`.
+            if f.code.len < 4 {
+                return err("body shorter than endbr64");
             }
             if !starts_with_endbr(f.code.offset as usize) {
                 return err("body does not start with endbr64");
@@ -485,7 +563,6 @@ impl<'a> Artifact<'a> {
     }
 
     fn check_exports(&self) -> Result<()> {
-        let strings = self.section(Section::Strings).len();
         let imported_funcs = self.imported(IMPORT_FUNC);
         // Counted once: per export it would make the check quadratic in hostile artifacts.
         let global_count = self.global_count();
@@ -497,8 +574,9 @@ impl<'a> Artifact<'a> {
                     problem,
                 })
             };
-            if !span_in(e.name, strings) || self.string(e.name).is_none() {
-                return err("name outside the Strings blob or not UTF-8");
+            // In bounds and disjoint from the other names: `check_spans`.
+            if self.string(e.name).is_none() {
+                return err("name is not UTF-8");
             }
             let ok = match e.kind {
                 EXPORT_FUNC => match e.index.checked_sub(imported_funcs) {
@@ -611,8 +689,8 @@ impl<'a> Artifact<'a> {
         }
     }
 
+    /// Segments' modes and offsets (their bytes are in bounds: `check_spans`).
     fn check_data(&self) -> Result<()> {
-        let blob = self.section(Section::DataBytes).len();
         for (i, d) in self.data().iter().enumerate() {
             let err = |problem| {
                 Err(ArtifactError::Entry {
@@ -629,9 +707,6 @@ impl<'a> Artifact<'a> {
             }
             if let Err(p) = self.check_segment_offset(d.mode, d.offset_kind, d.offset) {
                 return err(p);
-            }
-            if !span_in(d.bytes, blob) {
-                return err("bytes outside the DataBytes blob");
             }
         }
         Ok(())
@@ -657,11 +732,10 @@ impl<'a> Artifact<'a> {
             if let Err(p) = self.check_segment_offset(e.mode, e.offset_kind, e.offset) {
                 return err(p);
             }
-            if !span_in(e.funcs, funcs.bytes.len())
-                || e.funcs.offset % 4 != 0
-                || e.funcs.len % 4 != 0
-            {
-                return err("function list outside the ElemFuncs blob or misaligned");
+            // In bounds and disjoint from the other segments' (`check_spans`): the loop below
+            // reads each index of the blob at most once over all segments.
+            if e.funcs.offset % 4 != 0 || e.funcs.len % 4 != 0 {
+                return err("function list misaligned");
             }
             let first = e.funcs.offset as usize / 4;
             for k in first..first + e.funcs.len as usize / 4 {

@@ -31,7 +31,9 @@ impl Builder {
             code.extend_from_slice(&[0xe8, 0, 0, 0, 0, 0xc3, 0xcc, 0xcc]); // call rel32; ret
             code.extend_from_slice(&[0xcc; 4]);
         }
-        let strings = b"envprintrunmem".to_vec();
+        // Every name its own span, in order (imports' module and name, then exports): spans
+        // never share bytes.
+        let strings = b"envprintenvmemrunmem".to_vec();
         let mut sections = vec![Vec::new(); SECTION_COUNT];
         sections[Section::Code as usize] = code;
         sections[Section::ValTypes as usize] = vec![VAL_I32, VAL_I32];
@@ -42,7 +44,7 @@ impl Builder {
                 results: 1,
             },
             FuncType {
-                offset: 0,
+                offset: 2,
                 params: 0,
                 results: 0,
             },
@@ -57,7 +59,7 @@ impl Builder {
                 _reserved: 0,
             },
             Import {
-                module: Span { offset: 0, len: 3 },
+                module: Span { offset: 8, len: 3 },
                 name: Span { offset: 11, len: 3 },
                 kind: IMPORT_GLOBAL,
                 desc: u32::from(VAL_I32),
@@ -82,12 +84,12 @@ impl Builder {
         ]);
         sections[Section::Exports as usize] = bytes_of(&[
             Export {
-                name: Span { offset: 8, len: 3 },
+                name: Span { offset: 14, len: 3 },
                 kind: EXPORT_FUNC,
                 index: 1,
             },
             Export {
-                name: Span { offset: 11, len: 3 },
+                name: Span { offset: 17, len: 3 },
                 kind: EXPORT_MEMORY,
                 index: 0,
             },
@@ -586,4 +588,268 @@ fn every_truncation_and_bit_flip_is_handled_without_panic() {
         "only {refused} of {} flips refused",
         bytes.len() * 8
     );
+}
+
+/// `b` with `n` more entries at the end of `table`, `entry(k, at)` for k in 0..n, and `region`
+/// appended to `blob` (`at` is where it starts in the blob).
+fn with_many<T: Entry>(
+    mut b: Builder,
+    table: Section,
+    n: usize,
+    entry: impl Fn(usize, u32) -> T,
+    blob: Section,
+    region: &[u8],
+) -> Builder {
+    let at = b.sections[blob as usize].len() as u32;
+    let entries: Vec<T> = (0..n).map(|k| entry(k, at)).collect();
+    b.sections[table as usize].extend_from_slice(&bytes_of(&entries));
+    b.sections[blob as usize].extend_from_slice(region);
+    b
+}
+
+fn span(offset: u32, len: u32) -> Span {
+    Span { offset, len }
+}
+
+fn func_import(module: Span, name: Span) -> Import {
+    Import {
+        module,
+        name,
+        kind: IMPORT_FUNC,
+        desc: 1,
+        adapter: 16,
+        _reserved: 0,
+    }
+}
+
+fn passive_data(bytes: Span) -> DataSegment {
+    DataSegment {
+        mode: SEGMENT_PASSIVE,
+        offset_kind: 0,
+        offset: 0,
+        _reserved: 0,
+        bytes,
+    }
+}
+
+fn passive_elem(funcs: Span) -> ElemSegment {
+    ElemSegment {
+        mode: SEGMENT_PASSIVE,
+        offset_kind: 0,
+        offset: 0,
+        _reserved: 0,
+        funcs,
+    }
+}
+
+/// `Builder::valid` without exports: more imports can follow its imports' names in the blob.
+fn without_exports() -> Builder {
+    let mut b = Builder::valid();
+    b.sections[Section::Exports as usize].clear();
+    b
+}
+
+/// Parses, and expects the refusal of entry `index` of `section` within a second: the spans
+/// are checked before anything reads the bytes they cover.
+fn refused_quickly(b: &Builder, section: Section, index: u32) {
+    let bytes = b.build();
+    let t = std::time::Instant::now();
+    let r = Artifact::parse(&bytes);
+    let took = t.elapsed();
+    match r {
+        Err(ArtifactError::Entry {
+            section: s,
+            index: i,
+            ..
+        }) if (s, i) == (section, index) => {}
+        other => panic!(
+            "expected {section:?} entry {index} refused, got {:?}",
+            other.err()
+        ),
+    }
+    assert!(took.as_secs() < 1, "refused after {took:?}");
+}
+
+#[test]
+fn spans_that_share_bytes_or_go_backwards_are_refused() {
+    let v = Builder::valid;
+    // Import 1 names "env" with import 0's bytes (the compiler writes the name twice).
+    let shared_module = v().edit::<Import>(Section::Imports, 1, |i| i.module = span(0, 3));
+    assert_eq!(
+        entry_err(Artifact::parse(&shared_module.build()), Section::Imports),
+        "name outside the Strings blob, or not after the previous name"
+    );
+    // An export named with an import's name bytes ("mem").
+    let shared_name = v().edit::<Export>(Section::Exports, 1, |e| e.name = span(11, 3));
+    entry_err(Artifact::parse(&shared_name.build()), Section::Exports);
+    // Exports before imports: out of order.
+    let backwards = v().edit::<Export>(Section::Exports, 0, |e| e.name = span(0, 3));
+    entry_err(Artifact::parse(&backwards.build()), Section::Exports);
+    let types = v().edit::<FuncType>(Section::Types, 1, |t| (t.offset, t.params) = (1, 1));
+    entry_err(Artifact::parse(&types.build()), Section::Types);
+    let bodies = v().edit::<Func>(Section::Funcs, 1, |f| f.code = span(0, 16));
+    entry_err(Artifact::parse(&bodies.build()), Section::Funcs);
+    let data = with_many(
+        v(),
+        Section::Data,
+        1,
+        |_, _| passive_data(span(1, 2)),
+        Section::DataBytes,
+        b"",
+    );
+    entry_err(Artifact::parse(&data.build()), Section::Data);
+    let elems = with_many(
+        v(),
+        Section::Elems,
+        1,
+        |_, _| passive_elem(span(4, 4)),
+        Section::ElemFuncs,
+        b"",
+    );
+    entry_err(Artifact::parse(&elems.build()), Section::Elems);
+    // Empty spans are fine anywhere at or after the previous span's end, up to the blob's end.
+    let empty = with_many(
+        v(),
+        Section::Data,
+        2,
+        |k, _| passive_data(span(5 - k as u32, 0)),
+        Section::DataBytes,
+        b"",
+    );
+    entry_err(Artifact::parse(&empty.build()), Section::Data); // 5 then 4: backwards
+    let empty = with_many(
+        v(),
+        Section::Data,
+        2,
+        |_, _| passive_data(span(5, 0)),
+        Section::DataBytes,
+        b"",
+    );
+    Artifact::parse(&empty.build()).expect("empty spans at the end");
+}
+
+/// The worst case of issue 8: 131,072 imports all naming one 12 MiB string would be ~3×10¹²
+/// bytes of UTF-8 checks (and the loaders' copies); refused at the second reference.
+#[test]
+fn many_imports_naming_one_huge_string_are_refused_at_once() {
+    let region = vec![b'a'; 12 << 20];
+    let len = region.len() as u32;
+    let b = with_many(
+        without_exports(),
+        Section::Imports,
+        131_072,
+        |_, at| func_import(span(at, 0), span(at, len)),
+        Section::Strings,
+        &region,
+    );
+    refused_quickly(&b, Section::Imports, 3); // imports 0 and 1 are `valid()`'s
+                                              // Module and name sharing the string within one import.
+    let b = with_many(
+        without_exports(),
+        Section::Imports,
+        131_072,
+        |_, at| func_import(span(at, len), span(at, len)),
+        Section::Strings,
+        &region,
+    );
+    refused_quickly(&b, Section::Imports, 2);
+}
+
+#[test]
+fn many_exports_naming_one_huge_string_are_refused_at_once() {
+    let region = vec![b'a'; 8 << 20];
+    let len = region.len() as u32;
+    let export = |_, at| Export {
+        name: span(at, len),
+        kind: EXPORT_MEMORY,
+        index: 0,
+    };
+    let b = with_many(
+        Builder::valid(),
+        Section::Exports,
+        500_000,
+        export,
+        Section::Strings,
+        &region,
+    );
+    refused_quickly(&b, Section::Exports, 3); // exports 0 and 1 are `valid()`'s
+}
+
+#[test]
+fn many_segments_and_types_sharing_one_huge_span_are_refused_at_once() {
+    let region = vec![0u8; 12 << 20];
+    let len = region.len() as u32;
+    let data = |_, at| passive_data(span(at, len));
+    let b = with_many(
+        Builder::valid(),
+        Section::Data,
+        500_000,
+        data,
+        Section::DataBytes,
+        &region,
+    );
+    refused_quickly(&b, Section::Data, 2);
+    let nulls = vec![0xffu8; 12 << 20]; // FuncIndex(NONE) each
+    let elem = |_, at| passive_elem(span(at, len));
+    let b = with_many(
+        Builder::valid(),
+        Section::Elems,
+        500_000,
+        elem,
+        Section::ElemFuncs,
+        &nulls,
+    );
+    refused_quickly(&b, Section::Elems, 2);
+    // 2 × 65,535 value types per type: 100,000 types would be 1.3×10¹⁰ checks.
+    let valtypes = vec![VAL_I32; 2 * 65_535];
+    let ty = |_, at| FuncType {
+        offset: at,
+        params: u16::MAX,
+        results: u16::MAX,
+    };
+    let b = with_many(
+        Builder::valid(),
+        Section::Types,
+        100_000,
+        ty,
+        Section::ValTypes,
+        &valtypes,
+    );
+    refused_quickly(&b, Section::Types, 3); // types 0 and 1 are `valid()`'s
+}
+
+/// The same sizes with every entry its own span: accepted, in time linear in the artifact.
+#[test]
+fn many_entries_with_their_own_spans_parse_in_linear_time() {
+    let region = vec![b'a'; 12 << 20];
+    let each = (region.len() / 131_072 / 2) as u32; // 48 bytes per name
+    let import = |k: usize, at: u32| {
+        let module = at + 2 * each * k as u32;
+        func_import(span(module, each), span(module + each, each))
+    };
+    let imports = with_many(
+        without_exports(),
+        Section::Imports,
+        131_072,
+        import,
+        Section::Strings,
+        &region,
+    );
+    let data_region = vec![0u8; 12 << 20];
+    let data = |k: usize, at: u32| passive_data(span(at + 24 * k as u32, 24));
+    let data = with_many(
+        Builder::valid(),
+        Section::Data,
+        500_000,
+        data,
+        Section::DataBytes,
+        &data_region,
+    );
+    for b in [imports, data] {
+        let bytes = b.build();
+        let t = std::time::Instant::now();
+        Artifact::parse(&bytes).expect("valid");
+        // Linear: milliseconds (debug build); the shared spans above would take hours.
+        assert!(t.elapsed().as_secs() < 10, "took {:?}", t.elapsed());
+    }
 }

@@ -187,8 +187,11 @@ pub struct Instance {
     /// The table came from another instance or the host.
     table_imported: bool,
     exports: Vec<(String, u32, u32)>,
-    /// Per function index: signature (params, results) and trampoline address (0 if none).
-    funcs: Vec<(Vec<u8>, Vec<u8>, u64)>,
+    /// Per type index: (params, results), copied once per type, not per function or export
+    /// using it (which could multiply a long signature by every function).
+    types: Vec<(Vec<u8>, Vec<u8>)>,
+    /// Per function index: type index and trampoline address (0 if none).
+    funcs: Vec<(u32, u64)>,
     imported_funcs: u32,
     uses_float: bool,
     /// Per global index: value type code and mutability.
@@ -356,14 +359,16 @@ impl Instance {
         let mut code =
             CodeMemory::new(total).map_err(|e| InstantiateError::Memory(e.to_string()))?;
         let base = code.base();
-        let type_ids: Vec<u32> = art
+        // Signatures once per type: functions and exports refer to them by type index.
+        let types: Vec<(Vec<u8>, Vec<u8>)> = art
             .types()
             .iter()
             .map(|t| {
                 let (p, r) = art.signature(t);
-                signature_id(p, r)
+                (p.to_vec(), r.to_vec())
             })
             .collect();
+        let type_ids: Vec<u32> = types.iter().map(|(p, r)| signature_id(p, r)).collect();
         {
             let buf = code.bytes_mut();
             buf[..code_bytes.len()].copy_from_slice(code_bytes);
@@ -439,7 +444,6 @@ impl Instance {
             .enumerate()
             .filter(|(_, i)| i.kind == IMPORT_FUNC)
         {
-            let (p, r) = art.signature(art.types().get(imp.desc as usize).expect("validated"));
             let entry = TableEntry {
                 code: base + u64::from(imp.adapter),
                 type_id: u64::from(type_ids[imp.desc as usize]),
@@ -448,10 +452,9 @@ impl Instance {
             };
             entry_points.insert(entry.code, EntryPoint::Host(import));
             func_entries.push(entry);
-            funcs.push((p.to_vec(), r.to_vec(), 0));
+            funcs.push((imp.desc, 0));
         }
         for f in art.funcs().iter() {
-            let (p, r) = art.signature(art.types().get(f.type_index as usize).expect("validated"));
             let entry = TableEntry {
                 code: base + u64::from(f.code.offset),
                 type_id: u64::from(type_ids[f.type_index as usize]),
@@ -467,9 +470,11 @@ impl Instance {
             if tramp != 0 {
                 entry_points.insert(entry.code, EntryPoint::Wasm(tramp));
             }
-            funcs.push((p.to_vec(), r.to_vec(), tramp));
+            funcs.push((f.type_index, tramp));
         }
 
+        // Segments' contents (and export names below) are copied per entry: linear in the
+        // artifact, as no two spans share bytes (`kwasm_hooks::artifact`, checked by `parse`).
         let segment_funcs = |e: &ElemSegment| -> Vec<u32> {
             let blob = art.section(Section::ElemFuncs);
             blob[e.funcs.offset as usize..(e.funcs.offset + e.funcs.len) as usize]
@@ -541,6 +546,7 @@ impl Instance {
                     )
                 })
                 .collect(),
+            types,
             funcs,
             imported_funcs: art.imported(IMPORT_FUNC),
             uses_float: h.flags & FLAG_USES_FLOAT != 0,
@@ -602,8 +608,10 @@ impl Instance {
             }
             let offset = offset_of(self, e.offset_kind, e.offset);
             let st = self.state();
-            let entries = st.func_entries.clone();
-            bulk::table_init(
+            // Moved out and back rather than cloned: a clone per segment would cost the
+            // function count times the segment count.
+            let entries = std::mem::take(&mut st.func_entries);
+            let result = bulk::table_init(
                 st.table_entries(),
                 funcs.len() as u32,
                 offset,
@@ -615,8 +623,9 @@ impl Instance {
                         .copied()
                         .unwrap_or_default()
                 },
-            )
-            .map_err(Trap)?;
+            );
+            st.func_entries = entries;
+            result.map_err(Trap)?;
         }
         for (i, d) in art.data().iter().enumerate() {
             if d.mode != SEGMENT_ACTIVE {
@@ -729,7 +738,7 @@ impl Instance {
     /// The signature of an exported function: (params, results) value-type codes.
     pub fn func_type(&self, name: &str) -> Option<(&[u8], &[u8])> {
         let index = self.export(name, EXPORT_FUNC)?;
-        let (p, r, _) = &self.funcs[index as usize];
+        let (p, r) = self.signature(index);
         Some((p, r))
     }
 
@@ -738,15 +747,21 @@ impl Instance {
         let index = self
             .export(name, EXPORT_FUNC)
             .ok_or_else(|| InvokeError::NoSuchExport(name.into()))?;
-        let (params, _, _) = &self.funcs[index as usize];
+        let (params, _) = self.signature(index);
         if params.len() != args.len() || params.iter().zip(args).any(|(&p, a)| p != a.type_code()) {
             return Err(InvokeError::BadArguments(name.into()));
         }
         self.call_index(index, args).map_err(InvokeError::Trap)
     }
 
+    /// (params, results) of function `index`.
+    fn signature(&self, index: u32) -> &(Vec<u8>, Vec<u8>) {
+        &self.types[self.funcs[index as usize].0 as usize]
+    }
+
     fn call_index(&mut self, index: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
-        let (_, results, tramp) = self.funcs[index as usize].clone();
+        let tramp = self.funcs[index as usize].1;
+        let results = self.signature(index).1.clone();
         let mut slots = vec![0u64; args.len().max(results.len()).max(1)];
         for (s, a) in slots.iter_mut().zip(args) {
             *s = a.to_slot();

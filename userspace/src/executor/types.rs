@@ -2,16 +2,21 @@
 //! functions have the same id exactly when their signatures are equal, whichever module
 //! declared them.
 
+use std::collections::BTreeMap;
 use std::sync::Mutex;
 
-static SIGNATURES: Mutex<Vec<(Vec<u8>, Vec<u8>)>> = Mutex::new(Vec::new());
+/// A signature: (params, results) value-type codes.
+type Signature = (Vec<u8>, Vec<u8>);
+
+/// Signature → id, ids numbered in order of first use. A tree, not a list searched per type: a
+/// module declaring many types would make the loader quadratic.
+static SIGNATURES: Mutex<BTreeMap<Signature, u32>> = Mutex::new(BTreeMap::new());
 
 /// The id of the signature `params -> results` (value-type codes).
 pub fn signature_id(params: &[u8], results: &[u8]) -> u32 {
     let mut sigs = SIGNATURES.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(i) = sigs.iter().position(|(p, r)| p == params && r == results) {
-        return i as u32;
-    }
-    sigs.push((params.to_vec(), results.to_vec()));
-    (sigs.len() - 1) as u32
+    let next = sigs.len() as u32;
+    *sigs
+        .entry((params.to_vec(), results.to_vec()))
+        .or_insert(next)
 }
