@@ -132,7 +132,8 @@ fn prog_test_run(arg: usize) -> Result<c_long> {
     let mut name = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL)?;
     UserSlice::new(attr.name as usize, name.len()).reader().read_slice(&mut name)?;
     let export = prog.export(&name).ok_or(ENOENT)?;
-    let need = export.params.len().max(export.results.len());
+    let (params, results) = prog.signature(export);
+    let need = params.len().max(results.len());
     if (attr.nslots as usize) < need {
         return Err(EINVAL);
     }
@@ -166,12 +167,12 @@ fn prog_test_run(arg: usize) -> Result<c_long> {
     }
     attr.duration_ns = crate::ffi::now_ns().saturating_sub(start) / u64::from(repeat);
     attr.trap = trap;
-    attr.nresults = if trap == 0 { export.results.len() as u32 } else { 0 };
+    attr.nresults = if trap == 0 { results.len() as u32 } else { 0 };
     for (i, s) in slots[..n].iter().enumerate() {
         raw[8 * i..8 * i + 8].copy_from_slice(&s.to_ne_bytes());
     }
-    if trap == 0 && !export.results.is_empty() {
-        let len = 8 * export.results.len();
+    if trap == 0 && !results.is_empty() {
+        let len = 8 * results.len();
         UserSlice::new(attr.slots as usize, len).writer().write_slice(&raw[..len])?;
     }
     write_attr(arg, &attr, size)?;

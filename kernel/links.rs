@@ -142,7 +142,7 @@ impl<'a> Linker<'a> {
     pub(crate) fn lookup(&mut self, module: &str, name: &str, params: &[u8], results: &[u8]) -> Lookup {
         let Some(prog) = self.program(module) else { return Lookup::Unknown };
         let Some(export) = prog.export(name.as_bytes()) else { return Lookup::Unknown };
-        if &export.params[..] != params || &export.results[..] != results {
+        if prog.signature(export) != (params, results) {
             return Lookup::Signature;
         }
         let tramp = export.trampoline;

@@ -79,6 +79,7 @@ pub(crate) fn load(
             default_fuel: if attr.fuel == 0 { DEFAULT_FUEL } else { attr.fuel.min(FUEL_MAX) },
             uses_float: art.header().flags & FLAG_USES_FLOAT != 0,
             exports: program.exports,
+            signatures: program.signatures,
             global_exports: program.globals,
             shared_exports: program.shared,
             stats: Stats::default(),
@@ -436,6 +437,7 @@ fn segments_elems(art: &Artifact<'_>) -> Result<KVec<KVVec<u32>>, Refused> {
 /// What the host can use of the program: its functions, globals, memory and table exports.
 struct Described {
     exports: KVec<Export>,
+    signatures: KVec<program::Signature>,
     globals: KVec<GlobalExport>,
     shared: KVec<(KVec<u8>, u32)>,
 }
@@ -448,7 +450,7 @@ fn copy_name(art: &Artifact<'_>, name: Span) -> Result<KVec<u8>, Refused> {
 
 fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &Instance) -> Result<Described, Refused> {
     let host_addrs = &linked.host_addrs[..];
-    let mut d = Described { exports: KVec::new(), globals: KVec::new(), shared: KVec::new() };
+    let mut d = Described { exports: KVec::new(), signatures: KVec::new(), globals: KVec::new(), shared: KVec::new() };
     let imported_funcs = art.imported(IMPORT_FUNC);
     let imported_globals = linked.global_imports.len() as u32;
     // Import indices of the function imports, in order: function n < imported_funcs is
@@ -470,11 +472,8 @@ fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &Ins
                     let Some(imp) = art.imports().get(k) else { continue };
                     (imp.desc, host_addrs.get(k).copied().unwrap_or(0))
                 };
-                let ty = art.types().get(type_index as usize).ok_or(Refused(EINVAL))?;
-                let (p, r) = art.signature(ty);
-                let mut export = Export { name: copy_name(art, e.name)?, trampoline: entry, params: KVec::new(), results: KVec::new() };
-                export.params.extend_from_slice(p, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-                export.results.extend_from_slice(r, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+                art.types().get(type_index as usize).ok_or(Refused(EINVAL))?;
+                let export = Export { name: copy_name(art, e.name)?, trampoline: entry, type_index };
                 d.exports.push(export, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
             }
             EXPORT_GLOBAL => {
@@ -488,6 +487,15 @@ fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &Ins
             EXPORT_MEMORY | EXPORT_TABLE => d.shared.push((copy_name(art, e.name)?, e.kind), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
             _ => {}
         }
+    }
+    // Export names are unique (validated): sorted, they are found by binary search.
+    d.exports.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    for t in art.types().iter() {
+        let (p, r) = art.signature(t);
+        let mut sig = (KVec::new(), KVec::new());
+        sig.0.extend_from_slice(p, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        sig.1.extend_from_slice(r, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        d.signatures.push(sig, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
     }
     Ok(d)
 }

@@ -40,9 +40,13 @@ const NESTED_MAX: usize = 4;
 pub(crate) struct Export {
     pub(crate) name: KVec<u8>,
     pub(crate) trampoline: usize,
-    pub(crate) params: KVec<u8>,
-    pub(crate) results: KVec<u8>,
+    /// Its signature: an index into `Program::signatures` (kept once per type, so that the
+    /// copies stay linear in the artifact however many exports share a large signature).
+    pub(crate) type_index: u32,
 }
+
+/// A signature's parameter and result types.
+pub(crate) type Signature = (KVec<u8>, KVec<u8>);
 
 /// An exported global: its value lives in `cell` (the instance's slot, or the cell of the
 /// global it imported), which never moves while the program lives.
@@ -75,7 +79,10 @@ pub(crate) struct Program {
     pub(crate) compile_peak_bytes: usize,
     pub(crate) default_fuel: u64,
     pub(crate) uses_float: bool,
+    /// Sorted by name.
     pub(crate) exports: KVec<Export>,
+    /// Per type of the module: its signature.
+    pub(crate) signatures: KVec<Signature>,
     pub(crate) global_exports: KVec<GlobalExport>,
     pub(crate) stats: Stats,
     /// See the module docs for who may touch it.
@@ -93,7 +100,13 @@ pub(crate) struct Program {
 impl Program {
     /// Finds an export by name.
     pub(crate) fn export(&self, name: &[u8]) -> Option<&Export> {
-        self.exports.iter().find(|e| &e.name[..] == name)
+        let k = self.exports.binary_search_by(|e| e.name[..].cmp(name)).ok()?;
+        self.exports.get(k)
+    }
+
+    /// The parameter and result types of an export of this program.
+    pub(crate) fn signature(&self, export: &Export) -> (&[u8], &[u8]) {
+        self.signatures.get(export.type_index as usize).map_or((&[], &[]), |(p, r)| (&p[..], &r[..]))
     }
 
     /// A run the host starts with `fuel` (0: the program's default), sliced.

@@ -4,10 +4,19 @@
 
 use kwasm::{Device, Error, LoadOptions, Program};
 use kwasm_vmtests::{errno, require_vm, wasm};
+use std::sync::{Mutex, MutexGuard};
 
-fn device() -> Device {
+/// One test at a time: each fills the module.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn device() -> (Device, MutexGuard<'static, ()>) {
     require_vm();
-    Device::open().expect("open /dev/kwasm")
+    let serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Room for an fd per program beyond the kernel's limit (the default soft limit is 1024).
+    let limit = libc::rlimit { rlim_cur: 4096, rlim_max: 4096 };
+    // SAFETY: setrlimit(2) with a valid struct.
+    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0, "setrlimit");
+    (Device::open().expect("open /dev/kwasm"), serial)
 }
 
 /// Loads `module` until the kernel refuses: the programs, and the refusal's errno and log.
@@ -25,7 +34,7 @@ fn fill(dev: &Device, module: &[u8], most: usize) -> (Vec<Program>, i32, String)
 
 #[test]
 fn the_number_of_programs_is_limited() {
-    let dev = device();
+    let (dev, _serial) = device();
     let tiny = wasm(r#"(module (func (export "f") (result i32) (i32.const 1)))"#);
     let (programs, code, log) = fill(&dev, &tiny, 1024);
     assert_eq!(code, libc::ENOSPC, "{log}");
@@ -38,7 +47,7 @@ fn the_number_of_programs_is_limited() {
 
 #[test]
 fn the_memory_all_programs_hold_is_limited_and_growth_answers_minus_one() {
-    let dev = device();
+    let (dev, _serial) = device();
     // 64 MiB of linear memory each: the budget (512 MiB) runs out after a few.
     let big = wasm(r#"(module (memory 1024) (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#);
     let (programs, code, log) = fill(&dev, &big, 16);

@@ -6,12 +6,17 @@
 use kwasm::hooks::trap::*;
 use kwasm::{Device, LoadOptions, Program};
 use kwasm_vmtests::{require_vm, wasm};
-use std::sync::{mpsc, Arc};
+use std::sync::{mpsc, Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-fn device() -> Device {
+/// The tests of this file run one at a time: the lifetime checks count programs and arena bytes
+/// of the whole module.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn device() -> (Device, MutexGuard<'static, ()>) {
     require_vm();
-    Device::open().expect("open /dev/kwasm")
+    let serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    (Device::open().expect("open /dev/kwasm"), serial)
 }
 
 fn load(dev: &Device, name: &str, wat: &str) -> Program {
@@ -57,7 +62,7 @@ fn wait_gone(ids: &[u32]) {
 /// through S and I: with per-program locks it blocked on its own lock for good.
 #[test]
 fn a_run_that_comes_back_to_its_own_program_through_a_shared_table_completes() {
-    let dev = device();
+    let (dev, _serial) = device();
     let s = load(&dev, "s", r#"(module (table (export "t") 1 funcref)
         (type $v (func (result i64)))
         (func (export "f") (result i64) (call_indirect (type $v) (i32.const 0))))"#);
@@ -87,7 +92,7 @@ fn a_run_that_comes_back_to_its_own_program_through_a_shared_table_completes() {
 /// the other. In one group both runs take the same lock, one after the other.
 #[test]
 fn two_tasks_calling_across_a_shared_table_both_way_finish() {
-    let dev = device();
+    let (dev, _serial) = device();
     let s0 = load(&dev, "s0", r#"(module (table (export "t") 1 funcref)
         (func (export "f") (result i64) (i64.const 1)))"#);
     s0.register(&dev, "grp_s0").unwrap();
@@ -129,7 +134,7 @@ fn two_tasks_calling_across_a_shared_table_both_way_finish() {
 /// ran off the nested stack into whatever vmalloc had next to it).
 #[test]
 fn memory_growth_inside_a_nested_activation_keeps_its_stack_limit() {
-    let dev = device();
+    let (dev, _serial) = device();
     let e = load(&dev, "e", r#"(module (table (export "t") 2 funcref) (memory 1)
         (type $t (func (param i32) (result i32)))
         (func $rec (param i32) (result i32)
@@ -162,7 +167,7 @@ const TABLE_OWNER: &str = r#"(module (table (export "t") 2 funcref) (memory (exp
 /// programs are freed (they used to stay pinned until the module unloaded).
 #[test]
 fn programs_sharing_a_table_are_freed_when_nothing_refers_to_them() {
-    let dev = device();
+    let (dev, _serial) = device();
     let s = load(&dev, "owner", TABLE_OWNER);
     s.register(&dev, "grp_owner").unwrap();
     let i = load(&dev, "user", r#"(module (import "grp_owner" "t" (table 2 funcref))
@@ -187,7 +192,7 @@ fn programs_sharing_a_table_are_freed_when_nothing_refers_to_them() {
 /// leaves nothing behind once the table's owner goes; the owner keeps working meanwhile.
 #[test]
 fn a_failed_load_into_a_shared_table_leaves_nothing_behind() {
-    let dev = device();
+    let (dev, _serial) = device();
     let s = load(&dev, "owner", TABLE_OWNER);
     s.register(&dev, "grp_owner2").unwrap();
     let err = Program::load(&dev, &wasm(r#"(module (import "grp_owner2" "t" (table 2 funcref))
@@ -211,7 +216,7 @@ fn a_failed_load_into_a_shared_table_leaves_nothing_behind() {
 /// all come back (the arena holds 2 MiB; pinned programs filled it after a few thousand).
 #[test]
 fn ten_thousand_load_link_unload_cycles_do_not_exhaust_the_arena() {
-    let dev = device();
+    let (dev, _serial) = device();
     let owner = wasm(TABLE_OWNER);
     let user = wasm(r#"(module (import "grp_cycle" "t" (table 2 funcref))
         (func $h (result i64) (i64.const 3)) (elem (i32.const 0) $h))"#);
@@ -233,7 +238,7 @@ fn ten_thousand_load_link_unload_cycles_do_not_exhaust_the_arena() {
 /// finish at once: only a load that links to the busy group waits for the run.
 #[test]
 fn a_long_run_delays_only_loads_that_link_to_its_group() {
-    let dev = device();
+    let (dev, _serial) = device();
     let busy = load(&dev, "busy", r#"(module (table (export "t") 1 funcref)
         (func (export "spin") (param i64) (loop $l (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
           (br_if $l (i64.ne (local.get 0) (i64.const 0))))))"#);
