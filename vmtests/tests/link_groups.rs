@@ -255,17 +255,25 @@ fn a_long_run_delays_only_loads_that_link_to_its_group() {
         (r.trap, start.elapsed())
     });
     std::thread::sleep(Duration::from_millis(200));
+    // A load joining the busy group waits for the run (in a thread of its own)...
+    let joiner = std::thread::spawn(|| {
+        let dev = Device::open().unwrap();
+        let t = Instant::now();
+        let joined = load(&dev, "l4", r#"(module (import "grp_busy" "t" (table 1 funcref)))"#);
+        (joined, t.elapsed())
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    // ...while loads that link elsewhere, or nowhere, go ahead meanwhile.
     let t = Instant::now();
     let _linked = load(&dev, "l2", r#"(module (import "grp_other" "one" (func (result i64))))"#);
     let _plain = load(&dev, "l3", r#"(module (func (export "x")))"#);
     let quick = t.elapsed();
-    let t = Instant::now();
-    let _joined = load(&dev, "l4", r#"(module (import "grp_busy" "t" (table 1 funcref)))"#);
-    let joined = t.elapsed();
     let (trap, ran) = run.join().unwrap();
+    let (_joined, joined) = joiner.join().unwrap();
     assert_eq!(trap, TRAP_NONE);
     eprintln!("run {ran:?}; unrelated loads {quick:?}; load into the busy group {joined:?}");
     assert!(ran > Duration::from_millis(800), "the run was long enough to matter ({ran:?})");
+    assert!(joined > ran / 2, "the load into the busy group waited for the run ({joined:?} of {ran:?})");
     assert!(quick < ran / 2, "unrelated loads waited for the run ({quick:?} of {ran:?})");
     dev.unregister("grp_busy").unwrap();
     dev.unregister("grp_other").unwrap();
