@@ -11,11 +11,20 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 fn device() -> (Device, MutexGuard<'static, ()>) {
     require_vm();
-    let serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     // Room for an fd per program beyond the kernel's limit (the default soft limit is 1024).
-    let limit = libc::rlimit { rlim_cur: 4096, rlim_max: 4096 };
+    let limit = libc::rlimit {
+        rlim_cur: 4096,
+        rlim_max: 4096,
+    };
     // SAFETY: setrlimit(2) with a valid struct.
-    assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) }, 0, "setrlimit");
+    assert_eq!(
+        unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &limit) },
+        0,
+        "setrlimit"
+    );
     (Device::open().expect("open /dev/kwasm"), serial)
 }
 
@@ -28,7 +37,11 @@ fn fill(dev: &Device, module: &[u8], most: usize) -> (Vec<Program>, i32, String)
             Err(Error::Load { source, log }) => return (programs, errno(&source), log),
             Err(e) => panic!("expected a load refusal, got {e}"),
         }
-        assert!(programs.len() <= most, "no limit after {} programs", programs.len());
+        assert!(
+            programs.len() <= most,
+            "no limit after {} programs",
+            programs.len()
+        );
     }
 }
 
@@ -39,28 +52,48 @@ fn the_number_of_programs_is_limited() {
     let (programs, code, log) = fill(&dev, &tiny, 1024);
     assert_eq!(code, libc::ENOSPC, "{log}");
     assert!(log.contains("too many programs"), "{log}");
-    assert!(programs.len() > 900, "only {} programs before the limit", programs.len());
+    assert!(
+        programs.len() > 900,
+        "only {} programs before the limit",
+        programs.len()
+    );
     drop(programs);
-    let p = Program::load(&dev, &tiny, &LoadOptions::default()).expect("loads again once they went");
-    assert_eq!(p.test_run(&dev, "f", &[], 1, 1, 0).unwrap().results, vec![1]);
+    let p =
+        Program::load(&dev, &tiny, &LoadOptions::default()).expect("loads again once they went");
+    assert_eq!(
+        p.test_run(&dev, "f", &[], 1, 1, 0).unwrap().results,
+        vec![1]
+    );
 }
 
 #[test]
 fn the_memory_all_programs_hold_is_limited_and_growth_answers_minus_one() {
     let (dev, _serial) = device();
     // 64 MiB of linear memory each: the budget (512 MiB) runs out after a few.
-    let big = wasm(r#"(module (memory 1024) (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#);
+    let big = wasm(
+        r#"(module (memory 1024) (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#,
+    );
     let (programs, code, log) = fill(&dev, &big, 16);
     assert_eq!(code, libc::ENOMEM, "{log}");
     assert!(log.contains("programs hold"), "{log}");
-    assert!(programs.len() >= 4, "only {} programs of 64 MiB fit", programs.len());
+    assert!(
+        programs.len() >= 4,
+        "only {} programs of 64 MiB fit",
+        programs.len()
+    );
     drop(programs);
     // A program that grows its memory past the budget gets -1, like any failed memory.grow.
-    let small = wasm(r#"(module (memory 1 1024) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#);
+    let small = wasm(
+        r#"(module (memory 1 1024) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
     let p = Program::load(&dev, &small, &LoadOptions::default()).unwrap();
     let (hogs, _, _) = fill(&dev, &big, 16);
     let r = p.test_run(&dev, "grow", &[1000], 1, 1, 0).unwrap();
-    assert_eq!(r.results, vec![u32::MAX as u64], "growth past the budget fails");
+    assert_eq!(
+        r.results,
+        vec![u32::MAX as u64],
+        "growth past the budget fails"
+    );
     drop(hogs);
     let r = p.test_run(&dev, "grow", &[1000], 1, 1, 0).unwrap();
     assert_eq!(r.results, vec![1], "and succeeds once memory is free again");

@@ -15,13 +15,22 @@ static SERIAL: Mutex<()> = Mutex::new(());
 
 fn device() -> (Device, MutexGuard<'static, ()>) {
     require_vm();
-    let serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     (Device::open().expect("open /dev/kwasm"), serial)
 }
 
 fn load(dev: &Device, name: &str, wat: &str) -> Program {
-    Program::load(dev, &wasm(wat), &LoadOptions { name: name.into(), ..Default::default() })
-        .unwrap_or_else(|e| panic!("load {name}: {e}"))
+    Program::load(
+        dev,
+        &wasm(wat),
+        &LoadOptions {
+            name: name.into(),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("load {name}: {e}"))
 }
 
 /// Runs `f` on a thread and fails the test if it has not finished after `secs` (a task stuck in
@@ -52,7 +61,10 @@ fn wait_gone(ids: &[u32]) {
         if left.is_empty() {
             return;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "programs {left:?} outlived every reference");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "programs {left:?} outlived every reference"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -63,18 +75,30 @@ fn wait_gone(ids: &[u32]) {
 #[test]
 fn a_run_that_comes_back_to_its_own_program_through_a_shared_table_completes() {
     let (dev, _serial) = device();
-    let s = load(&dev, "s", r#"(module (table (export "t") 1 funcref)
+    let s = load(
+        &dev,
+        "s",
+        r#"(module (table (export "t") 1 funcref)
         (type $v (func (result i64)))
-        (func (export "f") (result i64) (call_indirect (type $v) (i32.const 0))))"#);
+        (func (export "f") (result i64) (call_indirect (type $v) (i32.const 0))))"#,
+    );
     s.register(&dev, "grp_s").unwrap();
-    let n = load(&dev, "n", r#"(module (import "grp_s" "f" (func $f (result i64)))
+    let n = load(
+        &dev,
+        "n",
+        r#"(module (import "grp_s" "f" (func $f (result i64)))
         (func (export "run") (result i64) (i64.add (call $f) (i64.const 1)))
-        (func (export "g") (result i64) (i64.const 41)))"#);
+        (func (export "g") (result i64) (i64.const 41)))"#,
+    );
     n.register(&dev, "grp_n").unwrap();
-    let i = load(&dev, "i", r#"(module (import "grp_s" "t" (table 1 funcref))
+    let i = load(
+        &dev,
+        "i",
+        r#"(module (import "grp_s" "t" (table 1 funcref))
         (import "grp_n" "g" (func $g (result i64)))
         (func $h (result i64) (call $g))
-        (elem (i32.const 0) $h))"#);
+        (elem (i32.const 0) $h))"#,
+    );
     let n = Arc::new(n);
     let runner = n.clone();
     let r = within(20, "n.run", move || {
@@ -93,24 +117,36 @@ fn a_run_that_comes_back_to_its_own_program_through_a_shared_table_completes() {
 #[test]
 fn two_tasks_calling_across_a_shared_table_both_way_finish() {
     let (dev, _serial) = device();
-    let s0 = load(&dev, "s0", r#"(module (table (export "t") 1 funcref)
-        (func (export "f") (result i64) (i64.const 1)))"#);
+    let s0 = load(
+        &dev,
+        "s0",
+        r#"(module (table (export "t") 1 funcref)
+        (func (export "f") (result i64) (i64.const 1)))"#,
+    );
     s0.register(&dev, "grp_s0").unwrap();
-    let a = load(&dev, "a", r#"(module (import "grp_s0" "f" (func $f (result i64)))
+    let a = load(
+        &dev,
+        "a",
+        r#"(module (import "grp_s0" "f" (func $f (result i64)))
         (func (export "h") (result i64) (i64.const 2))
         (func (export "run") (param i64) (result i64) (local i64)
           (block $d (loop $l (br_if $d (i64.eqz (local.get 0)))
             (local.set 1 (i64.add (local.get 1) (call $f)))
             (local.set 0 (i64.sub (local.get 0) (i64.const 1))) (br $l)))
-          (local.get 1)))"#);
+          (local.get 1)))"#,
+    );
     a.register(&dev, "grp_a").unwrap();
-    let b = load(&dev, "b", r#"(module (import "grp_s0" "t" (table 1 funcref))
+    let b = load(
+        &dev,
+        "b",
+        r#"(module (import "grp_s0" "t" (table 1 funcref))
         (import "grp_a" "h" (func $h (result i64)))
         (func (export "run") (param i64) (result i64) (local i64)
           (block $d (loop $l (br_if $d (i64.eqz (local.get 0)))
             (local.set 1 (i64.add (local.get 1) (call $h)))
             (local.set 0 (i64.sub (local.get 0) (i64.const 1))) (br $l)))
-          (local.get 1)))"#);
+          (local.get 1)))"#,
+    );
     let mut tasks = Vec::new();
     let (a, b) = (Arc::new(a), Arc::new(b));
     for (p, per_call) in [(a.clone(), 1), (b.clone(), 2)] {
@@ -122,7 +158,9 @@ fn two_tasks_calling_across_a_shared_table_both_way_finish() {
             }
         }));
     }
-    within(60, "a.run and b.run in two tasks", move || tasks.into_iter().for_each(|t| t.join().unwrap()));
+    within(60, "a.run and b.run in two tasks", move || {
+        tasks.into_iter().for_each(|t| t.join().unwrap())
+    });
     dev.unregister("grp_s0").unwrap();
     dev.unregister("grp_a").unwrap();
     drop((s0, a, b));
@@ -135,23 +173,34 @@ fn two_tasks_calling_across_a_shared_table_both_way_finish() {
 #[test]
 fn memory_growth_inside_a_nested_activation_keeps_its_stack_limit() {
     let (dev, _serial) = device();
-    let e = load(&dev, "e", r#"(module (table (export "t") 2 funcref) (memory 1)
+    let e = load(
+        &dev,
+        "e",
+        r#"(module (table (export "t") 2 funcref) (memory 1)
         (type $t (func (param i32) (result i32)))
         (func $rec (param i32) (result i32)
           (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
             (else (i32.add (i32.const 1) (call $rec (i32.sub (local.get 0) (i32.const 1)))))))
         (func $g (param i32) (result i32) (drop (memory.grow (i32.const 0))) (call $rec (local.get 0)))
         (elem (i32.const 1) $g)
-        (func (export "f") (param i32) (result i32) (call_indirect (type $t) (local.get 0) (i32.const 0))))"#);
+        (func (export "f") (param i32) (result i32) (call_indirect (type $t) (local.get 0) (i32.const 0))))"#,
+    );
     e.register(&dev, "grp_e").unwrap();
-    let i = load(&dev, "i", r#"(module (import "grp_e" "t" (table 2 funcref))
+    let i = load(
+        &dev,
+        "i",
+        r#"(module (import "grp_e" "t" (table 2 funcref))
         (type $t (func (param i32) (result i32)))
         (func $h (param i32) (result i32) (call_indirect (type $t) (local.get 0) (i32.const 1)))
-        (elem (i32.const 0) $h))"#);
+        (elem (i32.const 0) $h))"#,
+    );
     let r = e.test_run(&dev, "f", &[100], 1, 1, 0).unwrap();
     assert_eq!((r.trap, r.results), (TRAP_NONE, vec![100]));
     let r = e.test_run(&dev, "f", &[1_000_000], 1, 1, 0).unwrap();
-    assert_eq!(r.trap, TRAP_STACK_EXHAUSTED, "deep recursion in the nested activation");
+    assert_eq!(
+        r.trap, TRAP_STACK_EXHAUSTED,
+        "deep recursion in the nested activation"
+    );
     // The outer activation's own limit is back afterwards: it still works.
     let r = e.test_run(&dev, "f", &[1000], 1, 1, 0).unwrap();
     assert_eq!((r.trap, r.results), (TRAP_NONE, vec![1000]));
@@ -170,20 +219,39 @@ fn programs_sharing_a_table_are_freed_when_nothing_refers_to_them() {
     let (dev, _serial) = device();
     let s = load(&dev, "owner", TABLE_OWNER);
     s.register(&dev, "grp_owner").unwrap();
-    let i = load(&dev, "user", r#"(module (import "grp_owner" "t" (table 2 funcref))
+    let i = load(
+        &dev,
+        "user",
+        r#"(module (import "grp_owner" "t" (table 2 funcref))
         (import "grp_owner" "m" (memory 1))
         (func $h (result i64) (i64.load (i32.const 0)))
         (func (export "put") (i64.store (i32.const 0) (i64.const 7)))
-        (elem (i32.const 0) $h))"#);
-    assert_eq!(i.test_run(&dev, "put", &[], 1, 1, 0).unwrap().trap, TRAP_NONE);
-    assert_eq!(s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results, vec![7]);
+        (elem (i32.const 0) $h))"#,
+    );
+    assert_eq!(
+        i.test_run(&dev, "put", &[], 1, 1, 0).unwrap().trap,
+        TRAP_NONE
+    );
+    assert_eq!(
+        s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results,
+        vec![7]
+    );
     let ids = [s.info(&dev).unwrap().id, i.info(&dev).unwrap().id];
     // S's table still holds I's function: I stays while S is referenced, even without an fd.
     drop(i);
-    assert_eq!(s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results, vec![7]);
-    assert!(listed_ids().contains(&ids[1]), "a program kept by its group is still listed");
+    assert_eq!(
+        s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results,
+        vec![7]
+    );
+    assert!(
+        listed_ids().contains(&ids[1]),
+        "a program kept by its group is still listed"
+    );
     drop(s);
-    assert!(listed_ids().contains(&ids[0]), "the registered name keeps the group");
+    assert!(
+        listed_ids().contains(&ids[0]),
+        "the registered name keeps the group"
+    );
     dev.unregister("grp_owner").unwrap();
     wait_gone(&ids);
 }
@@ -195,21 +263,33 @@ fn a_failed_load_into_a_shared_table_leaves_nothing_behind() {
     let (dev, _serial) = device();
     let s = load(&dev, "owner", TABLE_OWNER);
     s.register(&dev, "grp_owner2").unwrap();
-    let err = Program::load(&dev, &wasm(r#"(module (import "grp_owner2" "t" (table 2 funcref))
+    let err = Program::load(
+        &dev,
+        &wasm(
+            r#"(module (import "grp_owner2" "t" (table 2 funcref))
             (func $h (result i64) (i64.const 9))
             (elem (i32.const 0) $h)
-            (func $start unreachable) (start $start))"#), &LoadOptions::default())
+            (func $start unreachable) (start $start))"#,
+        ),
+        &LoadOptions::default(),
+    )
     .map(|_| ())
     .unwrap_err();
     assert!(err.to_string().contains("start function trapped"), "{err}");
     // The spec keeps the failed instance's function callable through the table.
-    assert_eq!(s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results, vec![9]);
+    assert_eq!(
+        s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results,
+        vec![9]
+    );
     let id = s.info(&dev).unwrap().id;
     let before = listed_ids().len();
     drop(s);
     dev.unregister("grp_owner2").unwrap();
     wait_gone(&[id]);
-    assert!(listed_ids().len() < before, "the failed program went with its group");
+    assert!(
+        listed_ids().len() < before,
+        "the failed program went with its group"
+    );
 }
 
 /// 10,000 cycles of load, link through a shared table, run, close: the arena, ids and memory
@@ -218,20 +298,31 @@ fn a_failed_load_into_a_shared_table_leaves_nothing_behind() {
 fn ten_thousand_load_link_unload_cycles_do_not_exhaust_the_arena() {
     let (dev, _serial) = device();
     let owner = wasm(TABLE_OWNER);
-    let user = wasm(r#"(module (import "grp_cycle" "t" (table 2 funcref))
-        (func $h (result i64) (i64.const 3)) (elem (i32.const 0) $h))"#);
+    let user = wasm(
+        r#"(module (import "grp_cycle" "t" (table 2 funcref))
+        (func $h (result i64) (i64.const 3)) (elem (i32.const 0) $h))"#,
+    );
     let arena_before = dev.selftest(1).unwrap().arena_used;
     let start = Instant::now();
     for k in 0..10_000 {
-        let s = Program::load(&dev, &owner, &LoadOptions::default()).unwrap_or_else(|e| panic!("cycle {k}: {e}"));
+        let s = Program::load(&dev, &owner, &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("cycle {k}: {e}"));
         s.register(&dev, "grp_cycle").unwrap();
-        let i = Program::load(&dev, &user, &LoadOptions::default()).unwrap_or_else(|e| panic!("cycle {k}: {e}"));
-        assert_eq!(s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results, vec![3]);
+        let i = Program::load(&dev, &user, &LoadOptions::default())
+            .unwrap_or_else(|e| panic!("cycle {k}: {e}"));
+        assert_eq!(
+            s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results,
+            vec![3]
+        );
         dev.unregister("grp_cycle").unwrap();
         drop((s, i));
     }
     eprintln!("10000 cycles in {:?}", start.elapsed());
-    assert_eq!(dev.selftest(1).unwrap().arena_used, arena_before, "every cycle gave its code back");
+    assert_eq!(
+        dev.selftest(1).unwrap().arena_used,
+        arena_before,
+        "every cycle gave its code back"
+    );
 }
 
 /// While a long run holds its group, loads that import from another group, or from nothing,
@@ -239,11 +330,19 @@ fn ten_thousand_load_link_unload_cycles_do_not_exhaust_the_arena() {
 #[test]
 fn a_long_run_delays_only_loads_that_link_to_its_group() {
     let (dev, _serial) = device();
-    let busy = load(&dev, "busy", r#"(module (table (export "t") 1 funcref)
+    let busy = load(
+        &dev,
+        "busy",
+        r#"(module (table (export "t") 1 funcref)
         (func (export "spin") (param i64) (loop $l (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
-          (br_if $l (i64.ne (local.get 0) (i64.const 0))))))"#);
+          (br_if $l (i64.ne (local.get 0) (i64.const 0))))))"#,
+    );
     busy.register(&dev, "grp_busy").unwrap();
-    let other = load(&dev, "other", r#"(module (func (export "one") (result i64) (i64.const 1)))"#);
+    let other = load(
+        &dev,
+        "other",
+        r#"(module (func (export "one") (result i64) (i64.const 1)))"#,
+    );
     other.register(&dev, "grp_other").unwrap();
     let busy = Arc::new(busy);
     let p = busy.clone();
@@ -251,7 +350,9 @@ fn a_long_run_delays_only_loads_that_link_to_its_group() {
         let dev = Device::open().unwrap();
         let start = Instant::now();
         // Seconds of work in the emulated VM (fuel for more).
-        let r = p.test_run(&dev, "spin", &[300_000_000], 1, 1, 100_000_000_000).unwrap();
+        let r = p
+            .test_run(&dev, "spin", &[300_000_000], 1, 1, 100_000_000_000)
+            .unwrap();
         (r.trap, start.elapsed())
     });
     std::thread::sleep(Duration::from_millis(200));
@@ -259,22 +360,39 @@ fn a_long_run_delays_only_loads_that_link_to_its_group() {
     let joiner = std::thread::spawn(|| {
         let dev = Device::open().unwrap();
         let t = Instant::now();
-        let joined = load(&dev, "l4", r#"(module (import "grp_busy" "t" (table 1 funcref)))"#);
+        let joined = load(
+            &dev,
+            "l4",
+            r#"(module (import "grp_busy" "t" (table 1 funcref)))"#,
+        );
         (joined, t.elapsed())
     });
     std::thread::sleep(Duration::from_millis(200));
     // ...while loads that link elsewhere, or nowhere, go ahead meanwhile.
     let t = Instant::now();
-    let _linked = load(&dev, "l2", r#"(module (import "grp_other" "one" (func (result i64))))"#);
+    let _linked = load(
+        &dev,
+        "l2",
+        r#"(module (import "grp_other" "one" (func (result i64))))"#,
+    );
     let _plain = load(&dev, "l3", r#"(module (func (export "x")))"#);
     let quick = t.elapsed();
     let (trap, ran) = run.join().unwrap();
     let (_joined, joined) = joiner.join().unwrap();
     assert_eq!(trap, TRAP_NONE);
     eprintln!("run {ran:?}; unrelated loads {quick:?}; load into the busy group {joined:?}");
-    assert!(ran > Duration::from_millis(800), "the run was long enough to matter ({ran:?})");
-    assert!(joined > ran / 2, "the load into the busy group waited for the run ({joined:?} of {ran:?})");
-    assert!(quick < ran / 2, "unrelated loads waited for the run ({quick:?} of {ran:?})");
+    assert!(
+        ran > Duration::from_millis(800),
+        "the run was long enough to matter ({ran:?})"
+    );
+    assert!(
+        joined > ran / 2,
+        "the load into the busy group waited for the run ({joined:?} of {ran:?})"
+    );
+    assert!(
+        quick < ran / 2,
+        "unrelated loads waited for the run ({quick:?} of {ran:?})"
+    );
     dev.unregister("grp_busy").unwrap();
     dev.unregister("grp_other").unwrap();
 }

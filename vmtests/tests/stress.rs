@@ -39,7 +39,9 @@ fn work(seed: u64) {
     let mut k = seed;
     let mut owned = Vec::new();
     loop {
-        k = k.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        k = k
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         let name = NAMES[(k >> 33) as usize % NAMES.len()];
         match (k >> 40) % 4 {
             0 => {
@@ -92,7 +94,10 @@ fn kill_and_reap(mut child: Child) {
         if child.try_wait().unwrap().is_some() {
             return;
         }
-        assert!(start.elapsed() < Duration::from_secs(30), "a killed worker is stuck in the kernel");
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "a killed worker is stuck in the kernel"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
 }
@@ -130,9 +135,15 @@ fn stress_with_kills() {
         if listing.is_empty() {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "programs left after the stress:\n{listing}");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "programs left after the stress:\n{listing}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    eprintln!("stress: {kills} workers killed; cleanup took {:?}", start.elapsed());
+    eprintln!(
+        "stress: {kills} workers killed; cleanup took {:?}",
+        start.elapsed()
+    );
     assert!(kills >= 20);
 }
