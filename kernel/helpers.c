@@ -340,10 +340,18 @@ static int kwasm_programs_show(struct seq_file *seq, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(kwasm_programs);
 
+static int kwasm_state_show(struct seq_file *seq, void *unused)
+{
+	kwasm_rust_show_state(seq->private, seq);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(kwasm_state);
+
 void kwasm_debugfs_init(const void *ctx)
 {
 	kwasm_debugfs_dir = debugfs_create_dir("kwasm", NULL);
 	debugfs_create_file("programs", 0400, kwasm_debugfs_dir, (void *)ctx, &kwasm_programs_fops);
+	debugfs_create_file("state", 0400, kwasm_debugfs_dir, (void *)ctx, &kwasm_state_fops);
 	kwasm_compile_debugfs_init(kwasm_debugfs_dir);
 }
 

@@ -68,6 +68,8 @@ void kwasm_group_unlock(struct mutex *lock);
 void kwasm_debugfs_init(const void *ctx);
 void kwasm_debugfs_exit(void);
 void kwasm_rust_list_programs(const void *ctx, void *seq);
+/* debugfs `state`: what the module holds (programs, groups, signatures, memory). */
+void kwasm_rust_show_state(const void *ctx, void *seq);
 void kwasm_seq_write(void *seq, const u8 *text, size_t len);
 
 /*

@@ -277,6 +277,40 @@ extern "C" fn kwasm_rust_prog_get(raw: *const c_void) -> *const c_void {
     Arc::into_raw(Arc::clone(&*prog)).cast()
 }
 
+impl Registry {
+    /// Programs, and link groups, loaded now.
+    pub(crate) fn counts(&self) -> (usize, usize) {
+        let entries = || self.entries.iter().flatten();
+        // A group is counted at its first-listed member.
+        let groups = entries()
+            .enumerate()
+            .filter(|(k, e)| !entries().take(*k).any(|o| Arc::ptr_eq(&o.group, &e.group)))
+            .count();
+        (entries().count(), groups)
+    }
+}
+
+/// debugfs `kwasm/state`: what the module holds, one `key=value` per line.
+#[no_mangle]
+extern "C" fn kwasm_rust_show_state(ctx: *const c_void, seq: *mut c_void) {
+    use core::fmt::Write;
+    // SAFETY: as for `kwasm_rust_list_programs`.
+    let state = unsafe { &*ctx.cast::<crate::KwasmState>() };
+    let (programs, groups) = state.programs.lock().counts();
+    let signatures = state.signatures.lock().live();
+    let mut line = Line { buf: [0; 160], len: 0 };
+    let _ = write!(
+        line,
+        "programs={}\ngroups={}\nsignatures={}\nmemory_bytes={}\n",
+        programs,
+        groups,
+        signatures,
+        state.budget.used()
+    );
+    // SAFETY: `seq` is the seq_file of this show call; the buffer is valid for `len`.
+    unsafe { ffi::kwasm_seq_write(seq, line.buf.as_ptr(), line.len) };
+}
+
 /// A line of the debugfs listing, formatted without allocating.
 struct Line {
     buf: [u8; 160],

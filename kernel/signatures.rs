@@ -80,6 +80,11 @@ impl Signatures {
         Ok(id)
     }
 
+    /// Signatures some program uses now.
+    pub(crate) fn live(&self) -> usize {
+        self.users.iter().filter(|(n, _)| *n > 0).count()
+    }
+
     /// One program less uses `id`.
     pub(crate) fn release(&mut self, id: u32) {
         let Some(entry) = self.users.get_mut(id as usize) else { return };

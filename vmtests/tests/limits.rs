@@ -98,3 +98,34 @@ fn the_memory_all_programs_hold_is_limited_and_growth_answers_minus_one() {
     let r = p.test_run(&dev, "grow", &[1000], 1, 1, 0).unwrap();
     assert_eq!(r.results, vec![1], "and succeeds once memory is free again");
 }
+
+/// A value of debugfs `kwasm/state`.
+fn state(key: &str) -> u64 {
+    let text = std::fs::read_to_string("/sys/kernel/debug/kwasm/state").unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key}=")))
+        .unwrap_or_else(|| panic!("no {key} in kwasm/state:\n{text}"))
+        .parse()
+        .unwrap()
+}
+
+#[test]
+fn signature_ids_and_memory_are_given_back_with_their_programs() {
+    let (dev, _serial) = device();
+    let (signatures, memory) = (state("signatures"), state("memory_bytes"));
+    // 300 programs, each with a signature no other has.
+    let programs: Vec<Program> = (1..=300)
+        .map(|k| {
+            let params = "i32 ".repeat(k);
+            let module = wasm(&format!(
+                "(module (memory 1) (func (export \"f\") (param {params})))"
+            ));
+            Program::load(&dev, &module, &LoadOptions::default()).unwrap()
+        })
+        .collect();
+    assert!(state("signatures") >= signatures + 300);
+    assert!(state("memory_bytes") >= memory + 300 * 65536);
+    drop(programs);
+    assert_eq!(state("signatures"), signatures, "signature ids freed");
+    assert_eq!(state("memory_bytes"), memory, "memory budget given back");
+}
