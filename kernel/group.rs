@@ -13,9 +13,10 @@
 //! - A run holds one group lock and, while holding it, waits for no other kwasm lock: it may
 //!   allocate, reschedule or take the arena and registry locks, which are leaves.
 //! - A load that links to one group waits for that group's lock holding nothing.
-//! - A load that merges groups (it imports from several) holds the registry lock and only
-//!   *tries* the groups' locks; if one is busy it lets go of everything, waits for that group
-//!   alone, and starts over. Nobody waits for a group lock while holding another.
+//! - A load that merges groups (it imports from several) waits for the first group holding
+//!   nothing, then, holding it and the registry lock, only *tries* the others' locks, one at a
+//!   time; if one is busy it lets go of everything, waits for that group alone, and starts over.
+//!   Nobody waits for a group lock while holding another, and at most two are held at once.
 //!
 //! Groups grow by merging and never split. Their programs live as long as the group: a table
 //! can keep a function of any member, so a member is freed only with all the others, when no
@@ -59,6 +60,11 @@ impl Group {
         }
         let guard = GroupGuard { group: self.clone(), _not_send: core::marker::PhantomData };
         Ok((!self.merged.load(Ordering::Acquire)).then_some(guard))
+    }
+
+    /// Whether the group was merged into another (its programs are elsewhere now).
+    pub(crate) fn is_retired(&self) -> bool {
+        self.merged.load(Ordering::Acquire)
     }
 
     /// The lock if it is free now (merging takes groups only this way).

@@ -10,6 +10,7 @@ use crate::hooks::ioctl::*;
 use crate::kcore::log::LogWriter;
 use crate::load::Refused;
 use crate::program::{Program, FUEL_MAX};
+use crate::links::NewName;
 use crate::registry::{ProgRef, Registry};
 use core::sync::atomic::Ordering;
 use crate::kcore::attr as kattr;
@@ -290,9 +291,15 @@ fn prog_register(state: &'static KwasmState, arg: usize) -> Result<c_long> {
         let old = state.links.lock().remove(&name)?;
         drop(old);
     } else {
-        let prog = Registry::from_fd(attr.prog_fd)?;
-        let old = state.links.lock().register(&name, prog)?;
-        drop(old);
+        let new = NewName::new(&name, Registry::from_fd(attr.prog_fd)?)?;
+        let registered = state.links.lock().register(new);
+        match registered {
+            Ok(old) => drop(old),
+            Err(refused) => {
+                drop(refused);
+                return Err(ENOSPC);
+            }
+        }
     }
     Ok(0)
 }

@@ -31,6 +31,7 @@ mod group;
 mod signatures;
 mod arena;
 mod budget;
+mod bytes_key;
 mod instance;
 mod program;
 mod runtime;

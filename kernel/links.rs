@@ -13,42 +13,69 @@ use crate::kcore::artifact::Artifact;
 use crate::kcore::host::Lookup;
 use crate::program::Program;
 use crate::registry::{ProgRef, Registry};
+use crate::bytes_key::BytesKey;
 use kernel::prelude::*;
+use kernel::rbtree::{RBTree, RBTreeNode};
 use kernel::sync::Arc;
+
+/// Most names registered at once, and the longest name.
+pub(crate) const NAMES_MAX: usize = 1024;
+pub(crate) const NAME_LEN_MAX: usize = 256;
 
 /// The names programs registered under; each name holds a reference to its program.
 pub(crate) struct Links {
-    entries: KVec<Option<(KVec<u8>, ProgRef)>>,
+    names: RBTree<BytesKey, ProgRef>,
+    count: usize,
+}
+
+/// A name and its program, allocated before the links lock is taken (registering then cannot
+/// fail half-way, nor drop a reference under the lock).
+pub(crate) struct NewName {
+    node: RBTreeNode<BytesKey, ProgRef>,
+    /// The name again, to look it up under the lock without allocating there.
+    probe: BytesKey,
+}
+
+impl NewName {
+    pub(crate) fn new(name: &[u8], prog: ProgRef) -> Result<NewName> {
+        if RESERVED_NAMES.contains(&name) || name.is_empty() || name.len() > NAME_LEN_MAX {
+            return Err(EINVAL);
+        }
+        let probe = BytesKey::new(&[name])?;
+        Ok(NewName { node: RBTreeNode::new(BytesKey::new(&[name])?, prog, GFP_KERNEL_ACCOUNT)?, probe })
+    }
 }
 
 impl Links {
     pub(crate) fn new() -> Self {
-        Links { entries: KVec::new() }
+        Links { names: RBTree::new(), count: 0 }
     }
 
-    /// Names `prog` (replacing an earlier program of that name, whose reference is returned to
-    /// be dropped after the lock).
-    pub(crate) fn register(&mut self, name: &[u8], prog: ProgRef) -> Result<Option<ProgRef>> {
-        let mut owned = KVec::new();
-        owned.extend_from_slice(name, GFP_KERNEL)?;
-        if let Some(slot) = self.entries.iter_mut().find(|e| e.as_ref().is_some_and(|(n, _)| &n[..] == name)) {
-            return Ok(slot.replace((owned, prog)).map(|(_, old)| old));
+    /// Adds a name, or gives it to another program: the earlier program's reference comes back
+    /// to be dropped after the lock. `Err` (with the name, to drop after the lock) when
+    /// [`NAMES_MAX`] are registered.
+    pub(crate) fn register(&mut self, new: NewName) -> core::result::Result<Option<ProgRef>, NewName> {
+        if self.count >= NAMES_MAX && self.names.get(&new.probe).is_none() {
+            return Err(new);
         }
-        match self.entries.iter().position(|e| e.is_none()) {
-            Some(free) => self.entries[free] = Some((owned, prog)),
-            None => self.entries.push(Some((owned, prog)), GFP_KERNEL)?,
+        match self.names.insert(new.node) {
+            Some(old) => Ok(Some(old.to_key_value().1)),
+            None => {
+                self.count += 1;
+                Ok(None)
+            }
         }
-        Ok(None)
     }
 
-    /// Removes a name; its reference is returned to be dropped after the lock.
+    /// Removes a name; its reference comes back to be dropped after the lock.
     pub(crate) fn remove(&mut self, name: &[u8]) -> Result<ProgRef> {
-        let slot = self.entries.iter_mut().find(|e| e.as_ref().is_some_and(|(n, _)| &n[..] == name)).ok_or(ENOENT)?;
-        slot.take().map(|(_, r)| r).ok_or(ENOENT)
+        let removed = self.names.remove(&BytesKey::new(&[name])?).ok_or(ENOENT)?;
+        self.count -= 1;
+        Ok(removed)
     }
 
     fn find(&self, name: &[u8]) -> Option<&ProgRef> {
-        self.entries.iter().flatten().find(|(n, _)| &n[..] == name).map(|(_, p)| p)
+        self.names.get(&BytesKey::new(&[name]).ok()?)
     }
 }
 
@@ -67,8 +94,14 @@ impl Imported {
         let links = state.links.lock();
         let mut imported = Imported { programs: KVec::new(), funcs: 0 };
         for imp in art.imports().iter() {
-            let module = art.string(imp.module).unwrap_or("").as_bytes();
-            let Some(prog) = links.find(module) else { continue };
+            let module = art.string(imp.module).unwrap_or("");
+            let Some(prog) = links.find(module.as_bytes()) else { continue };
+            // A function the built-ins or a provider serve links to nothing: it must not pull
+            // the program into the group of a program registered under the same module name.
+            if imp.kind == IMPORT_FUNC && serves_function(art, &imp) {
+                continue;
+            }
+            let module = module.as_bytes();
             imported.funcs += usize::from(imp.kind == IMPORT_FUNC);
             if imported.get(module).is_none() {
                 let mut name = KVec::new();
@@ -89,10 +122,30 @@ impl Imported {
     }
 }
 
+/// Whether a function import is served by the built-ins or a provider (resolved before
+/// registered programs, as `load::link` does).
+fn serves_function(art: &Artifact<'_>, imp: &crate::hooks::artifact::Import) -> bool {
+    let Some(ty) = art.types().get(imp.desc as usize) else { return false };
+    let (params, results) = art.signature(ty);
+    crate::providers::serves(art.string(imp.module).unwrap_or(""), art.string(imp.name).unwrap_or(""), params, results)
+}
+
+/// Module names the kernel itself answers for: a program cannot be registered under them.
+pub(crate) const RESERVED_NAMES: [&[u8]; 2] = [b"env", b"spectest"];
+
 /// What a bridge stub hands to [`bridge_entry`]: the callee and its trampoline.
 pub(crate) struct Bridge {
     prog: Arc<Program>,
     tramp: usize,
+    /// Address of this bridge's stub in the importer's code.
+    stub: usize,
+}
+
+impl Bridge {
+    /// The bridge whose stub is at `addr` among `bridges`.
+    pub(crate) fn at(bridges: &[KBox<Bridge>], addr: usize) -> Option<&Bridge> {
+        bridges.iter().map(|b| &**b).find(|b| b.stub == addr)
+    }
 }
 
 /// Bytes of one stub: `endbr64; mov rdx, imm64; jmp rel32`, padded with `int3`. The endbr64:
@@ -145,11 +198,16 @@ impl<'a> Linker<'a> {
         if prog.signature(export) != (params, results) {
             return Lookup::Signature;
         }
-        let tramp = export.trampoline;
-        let Ok(bridge) = KBox::new(Bridge { prog: prog.arc(), tramp }, GFP_KERNEL_ACCOUNT) else {
-            return Lookup::Unknown;
+        // An export that re-exports another program's function is called where that one is:
+        // chains of re-exports stay one bridge long (each hop would run on the same stack).
+        let (callee, tramp) = match Bridge::at(&prog._bridges, export.trampoline) {
+            Some(b) => (b.prog.clone(), b.tramp),
+            None => (prog.arc(), export.trampoline),
         };
         let at = self.stubs_base + self.stubs.len();
+        let Ok(bridge) = KBox::new(Bridge { prog: callee, tramp, stub: at }, GFP_KERNEL_ACCOUNT) else {
+            return Lookup::Unknown;
+        };
         let mut stub = [0xccu8; STUB_LEN];
         stub[..4].copy_from_slice(&[0xf3, 0x0f, 0x1e, 0xfa]); // endbr64
         stub[4] = 0x48; // mov rdx, imm64

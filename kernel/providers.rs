@@ -101,6 +101,13 @@ pub(crate) fn lookup_builtin(module: &str, name: &str, params: &[u8], results: &
     all.iter().find_map(|h| h.lookup(module, name, params, results))
 }
 
+/// Whether the built-ins or a registered provider answer for `module.name` (with this
+/// signature or another): such an import never links to a registered program.
+pub(crate) fn serves(module: &str, name: &str, params: &[u8], results: &[u8]) -> bool {
+    let mut probe = ProviderRefs::new();
+    !matches!(probe.lookup(module, name, params, results), Lookup::Unknown)
+}
+
 /// Modules of registered providers a program holds; released when it is dropped.
 pub(crate) struct ProviderRefs(KVec<usize>);
 

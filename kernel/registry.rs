@@ -40,6 +40,15 @@ pub(crate) struct Registry {
     last_id: u32,
 }
 
+/// How a merge of groups went.
+enum Merge {
+    Done,
+    /// A group was merged elsewhere meanwhile: look the groups up again.
+    Restart,
+    /// A group is running: wait for it, then look again.
+    Busy(Arc<Group>),
+}
+
 /// A counted reference to a live program (see the module docs); dropping it may free the
 /// program's whole group.
 pub(crate) struct ProgRef(Arc<Program>);
@@ -158,50 +167,53 @@ impl Registry {
             return Group::new()?.lock()?.ok_or(EINVAL);
         }
         loop {
-            let mut reg = state.programs.lock();
-            let mut groups: KVec<Arc<Group>> = KVec::new();
-            for p in imports.clone() {
-                let g = reg.entry(p).map(|e| e.group.clone()).ok_or(ENOENT)?;
-                if !groups.iter().any(|h| Arc::ptr_eq(h, &g)) {
-                    groups.push(g, GFP_KERNEL)?;
+            let groups = Self::groups_of(state, imports.clone())?;
+            let (first, rest) = groups.split_first().ok_or(EINVAL)?;
+            // The first group is waited for holding nothing; it becomes the merged one.
+            let Some(target) = first.lock()? else { continue };
+            match Self::merge_free(state, &target, rest) {
+                Merge::Done => return Ok(target),
+                Merge::Restart => continue,
+                Merge::Busy(busy) => {
+                    // Wait for the busy group's run holding nothing, then start over (the
+                    // merges done so far stay: groups only grow).
+                    drop(target);
+                    drop(busy.lock()?);
                 }
             }
-            if groups.len() == 1 {
-                drop(reg);
-                if let Some(guard) = groups[0].lock()? {
-                    return Ok(guard);
-                }
-                continue;
-            }
-            // Several groups: take all their locks without waiting, or wait for the busy one
-            // holding nothing and start over.
-            let mut held = KVec::new();
-            let mut busy = None;
-            for g in groups.iter() {
-                match g.try_lock() {
-                    Some(guard) => held.push(guard, GFP_KERNEL)?,
-                    None => {
-                        busy = Some(g.clone());
-                        break;
-                    }
-                }
-            }
-            if let Some(g) = busy {
-                drop(held);
-                drop(reg);
-                drop(g.lock()?);
-                continue;
-            }
-            let mut held = held.into_iter();
-            let target = held.next().ok_or(EINVAL)?;
-            for retired in held {
-                for e in reg.entries.iter_mut().flatten().filter(|e| Arc::ptr_eq(&e.group, retired.group())) {
-                    e.group = target.group().clone();
-                }
-                retired.retire();
-            }
-            return Ok(target);
         }
+    }
+
+    /// The distinct groups of `imports`, in import order.
+    fn groups_of<'a>(state: &crate::KwasmState, imports: impl Iterator<Item = &'a ProgRef>) -> Result<KVec<Arc<Group>>> {
+        let mut reg = state.programs.lock();
+        let mut groups: KVec<Arc<Group>> = KVec::new();
+        for p in imports {
+            let g = reg.entry(p).map(|e| e.group.clone()).ok_or(ENOENT)?;
+            if !groups.iter().any(|h| Arc::ptr_eq(h, &g)) {
+                groups.push(g, GFP_KERNEL)?;
+            }
+        }
+        Ok(groups)
+    }
+
+    /// Merges `groups` into `target` (locked) one at a time, each only if its lock is free now
+    /// (tried, never waited for: we hold `target` and the registry lock). At most two group
+    /// locks are held at once.
+    fn merge_free(state: &crate::KwasmState, target: &GroupGuard, groups: &[Arc<Group>]) -> Merge {
+        let mut reg = state.programs.lock();
+        for g in groups {
+            let Some(guard) = g.try_lock() else { return Merge::Busy(g.clone()) };
+            // Merged elsewhere since we looked: its programs are in another group now.
+            if guard.group().is_retired() {
+                return Merge::Restart;
+            }
+            for e in reg.entries.iter_mut().flatten().filter(|e| Arc::ptr_eq(&e.group, g)) {
+                e.group = target.group().clone();
+            }
+            guard.retire();
+        }
+        Merge::Done
     }
 
     /// Makes an fd that takes over reference `r`.

@@ -5,44 +5,19 @@
 //! count of the programs using them and freed (and reused) with the last one, so the table holds
 //! only live signatures; lookups are a tree search.
 
-use core::cmp::Ordering;
+use crate::bytes_key::BytesKey;
 use kernel::prelude::*;
 use kernel::rbtree::{RBTree, RBTreeNodeReservation};
 
-/// A signature's bytes: its parameter types, a separator no value type uses, its result types.
-struct Key(KVec<u8>);
-
-impl Key {
-    fn new(params: &[u8], results: &[u8]) -> Result<Key> {
-        let mut k = KVec::with_capacity(params.len() + 1 + results.len(), GFP_KERNEL_ACCOUNT)?;
-        k.extend_from_slice(params, GFP_KERNEL_ACCOUNT)?;
-        k.push(0xff, GFP_KERNEL_ACCOUNT)?;
-        k.extend_from_slice(results, GFP_KERNEL_ACCOUNT)?;
-        Ok(Key(k))
-    }
+/// A signature's key: its parameter types, a separator no value type uses, its result types.
+fn signature_key(params: &[u8], results: &[u8]) -> Result<BytesKey> {
+    BytesKey::new(&[params, &[0xff], results])
 }
-
-impl Ord for Key {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.0[..].cmp(&other.0[..])
-    }
-}
-impl PartialOrd for Key {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl PartialEq for Key {
-    fn eq(&self, other: &Self) -> bool {
-        self.0[..] == other.0[..]
-    }
-}
-impl Eq for Key {}
 
 pub(crate) struct Signatures {
-    ids: RBTree<Key, u32>,
+    ids: RBTree<BytesKey, u32>,
     /// Per id: how many programs use it, and its key (to remove it at zero).
-    users: KVec<(usize, Option<Key>)>,
+    users: KVec<(usize, Option<BytesKey>)>,
     free: KVec<u32>,
 }
 
@@ -53,7 +28,7 @@ impl Signatures {
 
     /// The id of a signature, counted once more (pair with [`Self::release`]).
     pub(crate) fn acquire(&mut self, params: &[u8], results: &[u8]) -> Result<u32> {
-        let key = Key::new(params, results)?;
+        let key = signature_key(params, results)?;
         if let Some(&id) = self.ids.get(&key) {
             self.users[id as usize].0 += 1;
             return Ok(id);
@@ -61,7 +36,7 @@ impl Signatures {
         // Every allocation first, so that a failure changes nothing; `release` then never
         // allocates (the free list has room for every id).
         let node = RBTreeNodeReservation::new(GFP_KERNEL_ACCOUNT)?;
-        let stored = Key::new(params, results)?;
+        let stored = signature_key(params, results)?;
         self.users.reserve(1, GFP_KERNEL_ACCOUNT)?;
         self.free.reserve(self.users.len() + 1 - self.free.len(), GFP_KERNEL_ACCOUNT)?;
         let id = match self.free.last().copied() {
@@ -87,8 +62,10 @@ impl Signatures {
 
     /// One program less uses `id`.
     pub(crate) fn release(&mut self, id: u32) {
-        let Some(entry) = self.users.get_mut(id as usize) else { return };
-        entry.0 = entry.0.saturating_sub(1);
+        // An id nobody uses is never released twice onto the free list (two signatures would
+        // then share an id: a type confusion in `call_indirect`).
+        let Some(entry) = self.users.get_mut(id as usize).filter(|e| e.0 > 0) else { return };
+        entry.0 -= 1;
         if entry.0 == 0 {
             if let Some(key) = entry.1.take() {
                 self.ids.remove(&key);
