@@ -396,3 +396,84 @@ fn a_long_run_delays_only_loads_that_link_to_its_group() {
     dev.unregister("grp_busy").unwrap();
     dev.unregister("grp_other").unwrap();
 }
+
+/// One load merging 60 groups: merges take one group at a time (holding every one at once
+/// tripped lockdep's limit of 48 held locks, which the harness sees in the log).
+#[test]
+fn a_load_can_merge_sixty_groups() {
+    let (dev, _serial) = device();
+    let lib = wasm(r#"(module (func (export "one") (result i64) (i64.const 1)))"#);
+    let libs: Vec<Program> = (0..60)
+        .map(|k| {
+            let p = Program::load(&dev, &lib, &LoadOptions::default()).unwrap();
+            p.register(&dev, &format!("grp_m{k}")).unwrap();
+            p
+        })
+        .collect();
+    let imports: String = (0..60)
+        .map(|k| format!("(import \"grp_m{k}\" \"one\" (func $f{k} (result i64)))"))
+        .collect();
+    let calls: String = (0..60).map(|k| format!("(call $f{k})")).collect();
+    let adds = "(i64.add) ".repeat(59);
+    let user = load(
+        &dev,
+        "merger",
+        &format!("(module {imports} (func (export \"sum\") (result i64) {calls} {adds}))"),
+    );
+    let r = user.test_run(&dev, "sum", &[], 1, 1, 0).unwrap();
+    assert_eq!((r.trap, r.results), (TRAP_NONE, vec![60]));
+    for k in 0..60 {
+        dev.unregister(&format!("grp_m{k}")).unwrap();
+    }
+    drop(libs);
+}
+
+/// `env` and `spectest` are the kernel's: no program can be registered under them (it would
+/// capture every other program's imports of them into its group).
+#[test]
+fn the_kernels_module_names_cannot_be_registered() {
+    let (dev, _serial) = device();
+    let p = load(
+        &dev,
+        "p",
+        r#"(module (func (export "print") (param i32 i32)))"#,
+    );
+    for name in ["env", "spectest"] {
+        let err = p.register(&dev, name).unwrap_err();
+        assert!(
+            err.to_string().contains("Invalid argument"),
+            "{name}: {err}"
+        );
+    }
+}
+
+/// A chain of 40 programs each re-exporting the previous one's import of `env.time_ns`: the
+/// call goes straight to the function (each hop used to be a bridge on the same stack).
+#[test]
+fn a_chain_of_re_exports_is_one_hop() {
+    let (dev, _serial) = device();
+    let mut chain = vec![load(
+        &dev,
+        "x0",
+        r#"(module (import "env" "time_ns" (func $t (result i64))) (export "t" (func $t)))"#,
+    )];
+    chain[0].register(&dev, "grp_x0").unwrap();
+    for k in 1..40 {
+        let p = load(
+            &dev,
+            "xk",
+            &format!(
+                r#"(module (import "grp_x{}" "t" (func $t (result i64))) (export "t" (func $t)))"#,
+                k - 1
+            ),
+        );
+        p.register(&dev, &format!("grp_x{k}")).unwrap();
+        chain.push(p);
+    }
+    let r = chain[39].test_run(&dev, "t", &[], 1, 1, 0).unwrap();
+    assert_eq!(r.trap, TRAP_NONE);
+    assert!(r.results[0] > 0, "a time");
+    for k in 0..40 {
+        dev.unregister(&format!("grp_x{k}")).unwrap();
+    }
+}
