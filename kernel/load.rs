@@ -16,6 +16,7 @@ use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
 use crate::instance::{Instance, STACK_HEADROOM, STACK_SIZE};
 use crate::kcore::artifact::Artifact;
 use crate::kcore::host::{self, Lookup};
+use crate::kcore::instantiate::{self, Entry, SegmentKind, SegmentTarget};
 use crate::kcore::{bulk, reloc};
 use crate::links::{self, Imported, Linker};
 use crate::program::{self, Export, GlobalExport, Program, Stats, DEFAULT_FUEL, FUEL_MAX, MEMORY_PAGES_MAX, TABLE_MAX};
@@ -101,7 +102,7 @@ pub(crate) fn load(
     // SAFETY: we hold the group lock (`group`) and nothing runs in the group meanwhile.
     unsafe { instantiate(&this, &art, &linked, log)? };
     // SAFETY: as above.
-    unsafe { start_function(&this, &art, &linked.host_addrs, log)? };
+    unsafe { start_function(&this, &art, &linked, log)? };
     drop(group);
     Ok(this)
 }
@@ -157,9 +158,10 @@ struct Linked {
     /// a registered program's, or `None` for the next of `cells`.
     cells: KVVec<u64>,
     global_cells: KVVec<Option<*mut u64>>,
-    /// Import indices of the global imports, in order (global n < imported is import
-    /// `global_imports[n]`): collected once, so lookups stay linear overall.
+    /// Import indices of the global and the function imports, in order (global n < imported
+    /// is import `global_imports[n]`): collected once, so lookups stay linear overall.
     global_imports: KVVec<usize>,
+    func_imports: KVVec<usize>,
     owners: Owners,
 }
 
@@ -245,11 +247,17 @@ fn link(state: &'static KwasmState, art: &Artifact<'_>, imported: &Imported, log
         }
     }
     let Linker { bridges, stubs, .. } = linker;
-    let mut global_imports = KVVec::new();
-    for k in art.import_indices(IMPORT_GLOBAL) {
-        global_imports.push(k, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    let (global_imports, func_imports) = (import_indices(art, IMPORT_GLOBAL)?, import_indices(art, IMPORT_FUNC)?);
+    Ok((code, Linked { host_addrs, providers, bridges, stubs, thunk, cells, global_cells, global_imports, func_imports, owners }))
+}
+
+/// Import indices of the imports of `kind`, in order.
+fn import_indices(art: &Artifact<'_>, kind: u32) -> Result<KVVec<usize>, Refused> {
+    let mut indices = KVVec::new();
+    for k in art.import_indices(kind) {
+        indices.push(k, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
     }
-    Ok((code, Linked { host_addrs, providers, bridges, stubs, thunk, cells, global_cells, global_imports, owners }))
+    Ok(indices)
 }
 
 /// Relocates the code and writes it, with the stubs, into its region.
@@ -352,28 +360,29 @@ fn build_instance(
     // The cells of spectest's globals move into the instance: their buffer does not move.
     inst._cells.extend_from_slice(&linked.cells, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
     inst.globals = globals(art, linked, &mut inst._cells, &linked.global_imports)?;
-    let vm = inst.vmctx_ptr() as u64;
-    let base = code.base() as u64;
+    let (entries, entry_points) = function_entries(art, code.base() as u64, inst.vmctx_ptr() as u64, &linked.host_addrs, type_ids)?;
+    inst.func_entries = entries;
+    inst.entry_points = entry_points;
+    Ok(inst)
+}
+
+/// Per function index its table entry, and the entry points (see `Instance::entry_points`).
+type FunctionEntries = (KVVec<TableEntry>, KVVec<(u64, usize)>);
+
+/// The table entry of every function (with vmctx `vm`), and the entry points sorted by code
+/// address: an import's host function (or bridge), a defined function's trampoline.
+fn function_entries(art: &Artifact<'_>, base: u64, vm: u64, host_addrs: &[usize], type_ids: &TypeIds) -> Result<FunctionEntries, Refused> {
     let mut func_entries = KVVec::with_capacity(art.func_count() as usize, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
     let mut entry_points = KVVec::new();
-    let type_id = |ty: u32| u64::from(type_ids.get(ty as usize).unwrap_or(u32::MAX));
-    for (k, imp) in art.imports().iter().enumerate().filter(|(_, i)| i.kind == IMPORT_FUNC) {
-        let code = base + u64::from(imp.adapter);
-        func_entries.push(TableEntry { code, type_id: type_id(imp.desc), vmctx: vm, _reserved: 0 }, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-        let target = linked.host_addrs.get(k).copied().unwrap_or(0);
-        entry_points.push((code, target), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-    }
-    for f in art.funcs().iter() {
-        let code = base + u64::from(f.code.offset);
-        func_entries.push(TableEntry { code, type_id: type_id(f.type_index), vmctx: vm, _reserved: 0 }, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-        if f.trampoline != NONE {
-            entry_points.push((code, (base + u64::from(f.trampoline)) as usize), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    for f in instantiate::functions(art, base) {
+        let type_id = u64::from(type_ids.get(f.type_index as usize).unwrap_or(u32::MAX));
+        func_entries.push(f.table_entry(type_id, vm), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        if f.entry != Entry::None {
+            entry_points.push((f.code, host_entry(f.entry, host_addrs)), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
         }
     }
     entry_points.sort_unstable_by_key(|&(code, _)| code);
-    inst.func_entries = func_entries;
-    inst.entry_points = entry_points;
-    Ok(inst)
+    Ok((func_entries, entry_points))
 }
 
 /// Global slots: an imported global's slot holds its cell's address, a defined one its value
@@ -389,31 +398,27 @@ fn globals(art: &Artifact<'_>, linked: &Linked, own_cells: &mut KVVec<u64>, glob
         slots.push(cell as u64, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
     }
     let imported = slots.len();
-    for g in art.globals().iter() {
-        let v = if g.init_kind == INIT_GLOBAL_GET { read_imported_global(global_imports, &slots[..imported], g.value).unwrap_or(0) } else { g.value };
-        slots.push(v, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-    }
+    slots.extend_with(art.globals().len(), 0, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    let (cells, defined) = slots.split_at_mut(imported);
+    instantiate::init_globals(art, global_imports, |k| read_cell(cells.get(k).copied().unwrap_or(0)), defined);
     Ok(slots)
 }
 
-/// The value of the imported global that import `import` is (an initialiser's `global.get`);
-/// `global_imports` lists the global imports' indices in order.
-fn read_imported_global(global_imports: &[usize], imported_slots: &[u64], import: u64) -> Option<u64> {
-    let k = global_imports.binary_search(&usize::try_from(import).ok()?).ok()?;
-    let cell = *imported_slots.get(k)? as *const u64;
+/// The value in the cell of an imported global, whose slot is `slot` (0 for a null cell).
+fn read_cell(slot: u64) -> u64 {
+    let cell = slot as *const u64;
     // SAFETY: imported slots hold live cells: the instance's own (moved in without
     // reallocating) or a program's of the group (alive as long as it); the group lock is held.
-    (!cell.is_null()).then(|| unsafe { *cell })
+    if cell.is_null() { 0 } else { unsafe { *cell } }
 }
 
 /// Data segments' bytes, copied (active ones are dropped after instantiation).
 fn segments_data(art: &Artifact<'_>) -> Result<KVec<KVVec<u8>>, Refused> {
     let mut data = KVec::with_capacity(art.data().len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-    let blob = art.section(Section::DataBytes);
     for d in art.data().iter() {
-        let (o, l) = (d.bytes.offset as usize, d.bytes.len as usize);
-        let mut v = KVVec::with_capacity(l, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-        v.extend_from_slice(&blob[o..o + l], GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        let bytes = instantiate::data_bytes(art, &d);
+        let mut v = KVVec::with_capacity(bytes.len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        v.extend_from_slice(bytes, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
         data.push(v, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
     }
     Ok(data)
@@ -422,12 +427,11 @@ fn segments_data(art: &Artifact<'_>) -> Result<KVec<KVVec<u8>>, Refused> {
 /// Elem segments' function indices.
 fn segments_elems(art: &Artifact<'_>) -> Result<KVec<KVVec<u32>>, Refused> {
     let mut elems = KVec::with_capacity(art.elems().len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-    let blob = art.section(Section::ElemFuncs);
     for e in art.elems().iter() {
-        let (o, l) = (e.funcs.offset as usize, e.funcs.len as usize);
-        let mut v = KVVec::with_capacity(l / 4, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-        for c in blob[o..o + l].chunks_exact(4) {
-            v.push(u32::from_le_bytes([c[0], c[1], c[2], c[3]]), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        let funcs = instantiate::elem_funcs(art, &e);
+        let mut v = KVVec::with_capacity(funcs.len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        for f in funcs {
+            v.push(f, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
         }
         elems.push(v, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
     }
@@ -448,32 +452,26 @@ fn copy_name(art: &Artifact<'_>, name: Span) -> Result<KVec<u8>, Refused> {
     Ok(v)
 }
 
-fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &Instance) -> Result<Described, Refused> {
-    let host_addrs = &linked.host_addrs[..];
-    let mut d = Described { exports: KVec::new(), signatures: KVec::new(), globals: KVec::new(), shared: KVec::new() };
-    let imported_funcs = art.imported(IMPORT_FUNC);
-    let imported_globals = linked.global_imports.len() as u32;
-    // Import indices of the function imports, in order: function n < imported_funcs is
-    // import `func_imports[n]` (collected once: linear in imports and exports).
-    let mut func_imports = KVVec::new();
-    for k in art.import_indices(IMPORT_FUNC) {
-        func_imports.push(k, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+/// Where the host enters a function: a defined function's trampoline, or for an import its
+/// host function (or bridge stub) itself: both take (vmctx, slots). 0 for none.
+fn host_entry(entry: Entry, host_addrs: &[usize]) -> usize {
+    match entry {
+        Entry::Import(k) => host_addrs.get(k).copied().unwrap_or(0),
+        Entry::Wasm(trampoline) => trampoline as usize,
+        Entry::None => 0,
     }
+}
+
+fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &Instance) -> Result<Described, Refused> {
+    let mut d = Described { exports: KVec::new(), signatures: KVec::new(), globals: KVec::new(), shared: KVec::new() };
+    let imported_globals = linked.global_imports.len() as u32;
     for e in art.exports().iter() {
         match e.kind {
             EXPORT_FUNC => {
-                // A defined function runs through its trampoline. A re-exported import is its
-                // host function (or bridge stub) itself: both take (vmctx, slots).
-                let (type_index, entry) = if e.index >= imported_funcs {
-                    let Some(f) = art.funcs().get((e.index - imported_funcs) as usize) else { continue };
-                    (f.type_index, base + f.trampoline as usize)
-                } else {
-                    let Some(&k) = func_imports.get(e.index as usize) else { continue };
-                    let Some(imp) = art.imports().get(k) else { continue };
-                    (imp.desc, host_addrs.get(k).copied().unwrap_or(0))
-                };
-                art.types().get(type_index as usize).ok_or(Refused(EINVAL))?;
-                let export = Export { name: copy_name(art, e.name)?, trampoline: entry, type_index };
+                let Some(f) = instantiate::exported_function(art, &linked.func_imports, base as u64, e.index) else { continue };
+                art.types().get(f.type_index as usize).ok_or(Refused(EINVAL))?;
+                let trampoline = host_entry(f.entry, &linked.host_addrs);
+                let export = Export { name: copy_name(art, e.name)?, trampoline, type_index: f.type_index };
                 d.exports.push(export, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
             }
             EXPORT_GLOBAL => {
@@ -531,43 +529,45 @@ unsafe fn instantiate(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, log: 
         unsafe { (*owners.memory).memory_users.push(vm, GFP_KERNEL_ACCOUNT).map_err(alloc_err)? };
     }
     inst.publish();
-    let offset = |kind: u32, offset: u32, inst: &Instance| -> u32 {
-        if kind != INIT_GLOBAL_GET {
-            return offset;
-        }
-        let imported = &inst.globals[..global_imports.len()];
-        read_imported_global(global_imports, imported, u64::from(offset)).map_or(u32::MAX, |v| v as u32)
-    };
-    for (i, e) in art.elems().iter().enumerate() {
-        if e.mode == SEGMENT_PASSIVE {
-            continue;
-        }
-        let funcs = core::mem::replace(&mut inst.elems[i], KVVec::new());
-        if e.mode != SEGMENT_ACTIVE {
-            continue;
-        }
-        let at = offset(e.offset_kind, e.offset, inst);
-        let table: *mut KVVec<TableEntry> = inst.table_mut();
-        let entries: &[TableEntry] = &inst.func_entries;
-        // SAFETY: the table is another allocation than the entries and the segment.
-        let r = bulk::table_init(unsafe { &mut *table }, funcs.len() as u32, at, 0, funcs.len() as u32, |k| {
+    match instantiate::init_segments(art, global_imports, &mut Segments(inst)) {
+        Ok(()) => Ok(()),
+        Err(f) if f.kind == SegmentKind::Elem => refuse!(log, EINVAL, "elem segment {} does not fit the table (trap {})", f.index, f.trap),
+        Err(f) => refuse!(log, EINVAL, "data segment {} does not fit the memory (trap {})", f.index, f.trap),
+    }
+}
+
+/// The instance as instantiation's segment step sees it.
+struct Segments<'a>(&'a mut Instance);
+
+impl SegmentTarget for Segments<'_> {
+    fn imported_global(&mut self, k: usize) -> u64 {
+        read_cell(self.0.globals.get(k).copied().unwrap_or(0))
+    }
+
+    fn init_table(&mut self, index: usize, offset: u32) -> Result<(), u32> {
+        let table: *mut KVVec<TableEntry> = self.0.table_mut();
+        let (funcs, entries) = (&self.0.elems[index], &self.0.func_entries);
+        // SAFETY: the table (a field of this instance or of its owner) is neither the entries nor
+        // the segment, which are only read meanwhile.
+        bulk::table_init(unsafe { &mut *table }, funcs.len() as u32, offset, 0, funcs.len() as u32, |k| {
             funcs.get(k as usize).and_then(|&f| entries.get(f as usize)).copied().unwrap_or_default()
-        });
-        if let Err(t) = r {
-            refuse!(log, EINVAL, "elem segment {} does not fit the table (trap {})", i, t);
+        })
+    }
+
+    fn init_memory(&mut self, index: usize, offset: u32) -> Result<(), u32> {
+        // Moved out and back: the memory and the segment are borrowed from the same instance.
+        let bytes = core::mem::replace(&mut self.0.data[index], KVVec::new());
+        let result = bulk::memory_init(self.0.memory_mut(), &bytes, offset, 0, bytes.len() as u32);
+        self.0.data[index] = bytes;
+        result
+    }
+
+    fn drop_segment(&mut self, kind: SegmentKind, index: usize) {
+        match kind {
+            SegmentKind::Elem => self.0.elems[index] = KVVec::new(),
+            SegmentKind::Data => self.0.data[index] = KVVec::new(),
         }
     }
-    for (i, d) in art.data().iter().enumerate() {
-        if d.mode != SEGMENT_ACTIVE {
-            continue;
-        }
-        let at = offset(d.offset_kind, d.offset, inst);
-        let bytes = core::mem::replace(&mut inst.data[i], KVVec::new());
-        if let Err(t) = bulk::memory_init(inst.memory_mut(), &bytes, at, 0, bytes.len() as u32) {
-            refuse!(log, EINVAL, "data segment {} does not fit the memory (trap {})", i, t);
-        }
-    }
-    Ok(())
 }
 
 /// Runs the start function, if any (a host function is entered like a trampoline).
@@ -575,18 +575,12 @@ unsafe fn instantiate(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, log: 
 /// # Safety
 ///
 /// As for [`instantiate`].
-unsafe fn start_function(this: &ProgRef, art: &Artifact<'_>, host_addrs: &[usize], log: &mut impl Write) -> Result<(), Refused> {
-    let h = art.header();
-    let imported = art.imported(IMPORT_FUNC);
-    let entry = match h.start_func {
-        NONE => return Ok(()),
-        f if f < imported => art.import_indices(IMPORT_FUNC).nth(f as usize).and_then(|k| host_addrs.get(k).copied()),
-        // The artifact checks guarantee a defined start function has a trampoline.
-        f => art.funcs().get((f - imported) as usize).filter(|f| f.trampoline != NONE).map(|f| this._code.base() + f.trampoline as usize),
-    };
-    let Some(entry) = entry.filter(|&a| a != 0) else {
+unsafe fn start_function(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, log: &mut impl Write) -> Result<(), Refused> {
+    let Some(start) = instantiate::start_function(art, &linked.func_imports, this._code.base() as u64) else { return Ok(()) };
+    let entry = start.map_or(0, |f| host_entry(f.entry, &linked.host_addrs));
+    if entry == 0 {
         refuse!(log, EINVAL, "the start function has no entry");
-    };
+    }
     let mut slots = [0u64; 1];
     // SAFETY: per the contract (lock held, no reference into the group's instances).
     let trap = unsafe { this.run(entry, slots.as_mut_ptr(), &mut this.budget(0), 0) };

@@ -254,11 +254,12 @@ impl Program {
     pub(crate) unsafe fn shared_part(&self, name: &str, kind: u32, h: &crate::hooks::artifact::Header) -> Option<*mut Instance> {
         use crate::hooks::artifact::{EXPORT_MEMORY, EXPORT_TABLE, IMPORT_MEMORY, NONE};
         use crate::hooks::vmctx::PAGE_SIZE;
+        use crate::kcore::instantiate::limits_match;
         let export_kind = if kind == IMPORT_MEMORY { EXPORT_MEMORY } else { EXPORT_TABLE };
         self.shared_exports.iter().find(|(n, k)| &n[..] == name.as_bytes() && *k == export_kind)?;
         let inst = self.instance.get();
         let limits_ok = |size: u32, declared_max: u32, want_min: u32, want_max: u32| {
-            size >= want_min && (want_max == NONE || (declared_max != NONE && declared_max <= want_max))
+            limits_match(size, (declared_max != NONE).then_some(declared_max), want_min, want_max)
         };
         // SAFETY: per the contract; the owner is this program or one of its group.
         unsafe {

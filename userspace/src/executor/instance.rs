@@ -10,6 +10,7 @@ use kwasm_hooks::artifact::*;
 use kwasm_hooks::trap::trap_name;
 use kwasm_hooks::vmctx::{TableEntry, VmCtx};
 use kwasm_kcore::artifact::Artifact;
+use kwasm_kcore::instantiate::{self, limits_match, Entry, SegmentKind, SegmentTarget};
 use kwasm_kcore::{bulk, reloc};
 use std::cell::UnsafeCell;
 use std::collections::HashMap;
@@ -190,9 +191,8 @@ pub struct Instance {
     /// Per type index: (params, results), copied once per type, not per function or export
     /// using it (which could multiply a long signature by every function).
     types: Vec<(Vec<u8>, Vec<u8>)>,
-    /// Per function index: type index and trampoline address (0 if none).
-    funcs: Vec<(u32, u64)>,
-    imported_funcs: u32,
+    /// Per function index: type index and how the host enters it.
+    funcs: Vec<(u32, Entry)>,
     uses_float: bool,
     /// Per global index: value type code and mutability.
     global_types: Vec<(u8, bool)>,
@@ -223,11 +223,6 @@ const VENEER_IMPORT: usize = 32;
 fn write_jmp_abs(buf: &mut [u8], target: u64) {
     buf[..6].copy_from_slice(&[0xff, 0x25, 0, 0, 0, 0]); // jmp [rip + 0]
     buf[6..14].copy_from_slice(&target.to_le_bytes());
-}
-
-/// Whether provided limits satisfy declared ones (the spec's import matching).
-fn limits_match(size: u32, max: Option<u32>, want_min: u32, want_max: u32) -> bool {
-    size >= want_min && (want_max == NONE || max.is_some_and(|m| m <= want_max))
 }
 
 /// Resolved imports.
@@ -315,19 +310,14 @@ impl Instance {
         let mut slots: Vec<u64> = linked.globals.iter().map(|g| g.cell as u64).collect();
         let imported_globals = slots.len();
         let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
-        for g in art.globals().iter() {
-            let v = match g.init_kind {
-                INIT_GLOBAL_GET => {
-                    // Validated: the import is a global, so it is in `global_imports`.
-                    let k = global_imports
-                        .binary_search(&(g.value as usize))
-                        .expect("validated global import");
-                    linked.globals[k].get().to_slot()
-                }
-                _ => g.value,
-            };
-            slots.push(v);
-        }
+        let func_imports: Vec<usize> = art.import_indices(IMPORT_FUNC).collect();
+        slots.resize(imported_globals + art.globals().len(), 0);
+        instantiate::init_globals(
+            &art,
+            &global_imports,
+            |k| linked.globals[k].get().to_slot(),
+            &mut slots[imported_globals..],
+        );
         let globals = Rc::new(GlobalSlots(
             slots.into_iter().map(UnsafeCell::new).collect(),
         ));
@@ -434,55 +424,23 @@ impl Instance {
         }));
         let vm = vmctx.get();
 
-        // Functions: table entries (with this instance's vmctx) and trampolines.
+        // Functions: table entries (with this instance's vmctx) and how each is entered.
         let mut func_entries = Vec::new();
         let mut funcs = Vec::new();
         let mut entry_points = HashMap::new();
-        for (import, imp) in art
-            .imports()
-            .iter()
-            .enumerate()
-            .filter(|(_, i)| i.kind == IMPORT_FUNC)
-        {
-            let entry = TableEntry {
-                code: base + u64::from(imp.adapter),
-                type_id: u64::from(type_ids[imp.desc as usize]),
-                vmctx: vm as u64,
-                _reserved: 0,
+        for f in instantiate::functions(&art, base) {
+            let type_id = u64::from(type_ids[f.type_index as usize]);
+            func_entries.push(f.table_entry(type_id, vm as u64));
+            match f.entry {
+                Entry::Import(k) => entry_points.insert(f.code, EntryPoint::Host(k)),
+                Entry::Wasm(tramp) => entry_points.insert(f.code, EntryPoint::Wasm(tramp)),
+                Entry::None => None,
             };
-            entry_points.insert(entry.code, EntryPoint::Host(import));
-            func_entries.push(entry);
-            funcs.push((imp.desc, 0));
-        }
-        for f in art.funcs().iter() {
-            let entry = TableEntry {
-                code: base + u64::from(f.code.offset),
-                type_id: u64::from(type_ids[f.type_index as usize]),
-                vmctx: vm as u64,
-                _reserved: 0,
-            };
-            func_entries.push(entry);
-            let tramp = if f.trampoline == NONE {
-                0
-            } else {
-                base + u64::from(f.trampoline)
-            };
-            if tramp != 0 {
-                entry_points.insert(entry.code, EntryPoint::Wasm(tramp));
-            }
-            funcs.push((f.type_index, tramp));
+            funcs.push((f.type_index, f.entry));
         }
 
         // Segments' contents (and export names below) are copied per entry: linear in the
         // artifact, as no two spans share bytes (`kwasm_hooks::artifact`, checked by `parse`).
-        let segment_funcs = |e: &ElemSegment| -> Vec<u32> {
-            let blob = art.section(Section::ElemFuncs);
-            blob[e.funcs.offset as usize..(e.funcs.offset + e.funcs.len) as usize]
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes")))
-                .collect()
-        };
-        let data_bytes = art.section(Section::DataBytes);
         let state = Box::new(UnsafeCell::new(State {
             memory,
             table,
@@ -491,12 +449,13 @@ impl Instance {
             data: art
                 .data()
                 .iter()
-                .map(|d| {
-                    data_bytes[d.bytes.offset as usize..(d.bytes.offset + d.bytes.len) as usize]
-                        .to_vec()
-                })
+                .map(|d| instantiate::data_bytes(&art, &d).to_vec())
                 .collect(),
-            elems: art.elems().iter().map(|e| segment_funcs(&e)).collect(),
+            elems: art
+                .elems()
+                .iter()
+                .map(|e| instantiate::elem_funcs(&art, &e).collect())
+                .collect(),
             func_entries,
             host_funcs: linked.host_funcs,
             yield_hook: None,
@@ -548,17 +507,16 @@ impl Instance {
                 .collect(),
             types,
             funcs,
-            imported_funcs: art.imported(IMPORT_FUNC),
             uses_float: h.flags & FLAG_USES_FLOAT != 0,
             global_types,
             imported_globals,
         };
-        instance
-            .init_segments(&art)
-            .map_err(InstantiateError::Trap)?;
-        if h.start_func != NONE {
+        instantiate::init_segments(&art, &global_imports, &mut instance)
+            .map_err(|f| InstantiateError::Trap(Trap(f.trap)))?;
+        if let Some(start) = instantiate::start_function(&art, &func_imports, base) {
+            let start = start.expect("validated start function");
             instance
-                .call_index(h.start_func, &[])
+                .call_entry(start.type_index, start.entry, &[])
                 .map_err(InstantiateError::Trap)?;
         }
         Ok(instance)
@@ -582,67 +540,6 @@ impl Instance {
                 slot
             }
         }
-    }
-
-    /// Active elem then data segments, in order; afterwards they count as dropped.
-    fn init_segments(&mut self, art: &Artifact<'_>) -> Result<(), Trap> {
-        let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
-        let offset_of = |this: &mut Self, kind: u32, offset: u32| -> u32 {
-            if kind == INIT_GLOBAL_GET {
-                // Validated: the import is a global, so it is in `global_imports`.
-                let k = global_imports
-                    .binary_search(&(offset as usize))
-                    .expect("validated global import");
-                this.global_value(k) as u32
-            } else {
-                offset
-            }
-        };
-        for (i, e) in art.elems().iter().enumerate() {
-            if e.mode == SEGMENT_PASSIVE {
-                continue;
-            }
-            let funcs = std::mem::take(&mut self.state().elems[i]);
-            if e.mode != SEGMENT_ACTIVE {
-                continue;
-            }
-            let offset = offset_of(self, e.offset_kind, e.offset);
-            let st = self.state();
-            // Moved out and back rather than cloned: a clone per segment would cost the
-            // function count times the segment count.
-            let entries = std::mem::take(&mut st.func_entries);
-            let result = bulk::table_init(
-                st.table_entries(),
-                funcs.len() as u32,
-                offset,
-                0,
-                funcs.len() as u32,
-                |k| {
-                    entries
-                        .get(funcs[k as usize] as usize)
-                        .copied()
-                        .unwrap_or_default()
-                },
-            );
-            st.func_entries = entries;
-            result.map_err(Trap)?;
-        }
-        for (i, d) in art.data().iter().enumerate() {
-            if d.mode != SEGMENT_ACTIVE {
-                continue;
-            }
-            let bytes = std::mem::take(&mut self.state().data[i]);
-            let offset = offset_of(self, d.offset_kind, d.offset);
-            bulk::memory_init(
-                self.state().memory_bytes(),
-                &bytes,
-                offset,
-                0,
-                bytes.len() as u32,
-            )
-            .map_err(Trap)?;
-        }
-        Ok(())
     }
 
     /// Sets the fuel for the next runs (fuel mode).
@@ -760,34 +657,40 @@ impl Instance {
     }
 
     fn call_index(&mut self, index: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
-        let tramp = self.funcs[index as usize].1;
-        let results = self.signature(index).1.clone();
+        let (type_index, entry) = self.funcs[index as usize];
+        self.call_entry(type_index, entry, args)
+    }
+
+    /// Calls a function of type `type_index` entered at `entry` with `args` (of that type).
+    fn call_entry(
+        &mut self,
+        type_index: u32,
+        entry: Entry,
+        args: &[Value],
+    ) -> Result<Vec<Value>, Trap> {
+        let results = self.types[type_index as usize].1.clone();
         let mut slots = vec![0u64; args.len().max(results.len()).max(1)];
         for (s, a) in slots.iter_mut().zip(args) {
             *s = a.to_slot();
         }
-        let code = if index < self.imported_funcs {
+        let code = match entry {
             // A re-exported import: call the host function directly.
-            let st = self.state();
-            let f = st
-                .host_funcs
-                .iter()
-                .flatten()
-                .nth(index as usize)
-                .cloned()
-                .expect("validated import");
-            let mut caller = super::Caller {
-                memory: st.memory_bytes(),
-            };
-            match (f.body)(&mut caller, &mut slots) {
-                Ok(()) => 0,
-                Err(code) => code.max(1),
+            Entry::Import(k) => {
+                let st = self.state();
+                let f = st.host_funcs[k].clone().expect("validated function import");
+                let mut caller = super::Caller {
+                    memory: st.memory_bytes(),
+                };
+                match (f.body)(&mut caller, &mut slots) {
+                    Ok(()) => 0,
+                    Err(code) => code.max(1),
+                }
             }
-        } else {
             // SAFETY: `tramp` is the trampoline the compiler emitted for this function, in our
             // executable mapping; the vmctx and its state live as long as `self`; `slots`
             // holds max(params, results) values.
-            unsafe { enter(self.vmctx.get(), tramp, slots.as_mut_ptr()) }
+            Entry::Wasm(tramp) => unsafe { enter(self.vmctx.get(), tramp, slots.as_mut_ptr()) },
+            Entry::None => panic!("validated: functions the host calls have a trampoline"),
         };
         if code != 0 {
             return Err(Trap(code));
@@ -797,6 +700,44 @@ impl Instance {
             .zip(&slots)
             .map(|(&t, &s)| Value::from_slot(t, s))
             .collect())
+    }
+}
+
+/// Instantiation's segment step (`kwasm_kcore::instantiate::init_segments`) on this instance.
+impl SegmentTarget for Instance {
+    fn imported_global(&mut self, k: usize) -> u64 {
+        self.global_value(k)
+    }
+
+    fn init_table(&mut self, index: usize, offset: u32) -> Result<(), u32> {
+        let st = self.state();
+        // Moved out and back rather than cloned: a clone per segment would cost the function
+        // count times the segment count.
+        let entries = std::mem::take(&mut st.func_entries);
+        let funcs = std::mem::take(&mut st.elems[index]);
+        let len = funcs.len() as u32;
+        let result = bulk::table_init(st.table_entries(), len, offset, 0, len, |k| {
+            let f = funcs[k as usize] as usize;
+            entries.get(f).copied().unwrap_or_default()
+        });
+        (st.func_entries, st.elems[index]) = (entries, funcs);
+        result
+    }
+
+    fn init_memory(&mut self, index: usize, offset: u32) -> Result<(), u32> {
+        let st = self.state();
+        let bytes = std::mem::take(&mut st.data[index]);
+        let result = bulk::memory_init(st.memory_bytes(), &bytes, offset, 0, bytes.len() as u32);
+        st.data[index] = bytes;
+        result
+    }
+
+    fn drop_segment(&mut self, kind: SegmentKind, index: usize) {
+        let st = self.state();
+        match kind {
+            SegmentKind::Elem => st.elems[index] = Vec::new(),
+            SegmentKind::Data => st.data[index] = Vec::new(),
+        }
     }
 }
 
