@@ -15,10 +15,35 @@ use kernel::prelude::*;
 pub(crate) const STACK_SIZE: usize = 256 << 10;
 pub(crate) const STACK_HEADROOM: u64 = crate::hooks::vmctx::HOST_STACK_HEADROOM;
 
+/// The vmctx, owned through a raw pointer: generated code, helpers and the growth of a shared
+/// memory write it while an `&mut Instance` may be live, so it is never reached through a
+/// reference that claims to be unique (as a `KBox` field would). Only short-lived references
+/// to it are made, never across a call that can run wasm.
+pub(crate) struct VmCtxBox(core::ptr::NonNull<VmCtx>);
+
+impl VmCtxBox {
+    pub(crate) fn new() -> Result<VmCtxBox, kernel::alloc::AllocError> {
+        let vm = KBox::new(VmCtx::default(), GFP_KERNEL_ACCOUNT)?;
+        // SAFETY: `into_raw` never returns null.
+        Ok(VmCtxBox(unsafe { core::ptr::NonNull::new_unchecked(KBox::into_raw(vm)) }))
+    }
+
+    pub(crate) fn ptr(&self) -> *mut VmCtx {
+        self.0.as_ptr()
+    }
+}
+
+impl Drop for VmCtxBox {
+    fn drop(&mut self) {
+        // SAFETY: made by `KBox::into_raw` in `new`, freed once here.
+        drop(unsafe { KBox::from_raw(self.0.as_ptr()) });
+    }
+}
+
 pub(crate) struct Instance {
     /// What the memory, table and stacks hold of the programs' memory budget.
     pub(crate) charge: crate::budget::Charge,
-    pub(crate) vmctx: KBox<VmCtx>,
+    pub(crate) vmctx: VmCtxBox,
     pub(crate) memory: VVec<u8>,
     pub(crate) memory_max_pages: u32,
     /// Declared maximum (`NONE` for none), for import matching.
@@ -105,7 +130,8 @@ impl Instance {
             (t.as_mut_ptr() as u64, t.len() as u64)
         };
         let globals_base = self.globals.as_mut_ptr() as u64;
-        let vm = &mut *self.vmctx;
+        // SAFETY: no other reference to the vmctx is live (see `VmCtxBox`).
+        let vm = unsafe { &mut *self.vmctx.ptr() };
         vm.memory_base = mem_base;
         vm.memory_size = mem_len;
         vm.memory_pages = mem_len / PAGE_SIZE;
@@ -114,8 +140,8 @@ impl Instance {
         vm.globals_base = globals_base;
     }
 
-    pub(crate) fn vmctx_ptr(&mut self) -> *mut VmCtx {
-        &mut *self.vmctx
+    pub(crate) fn vmctx_ptr(&self) -> *mut VmCtx {
+        self.vmctx.ptr()
     }
 
     /// Current pages and maximum of the memory (this instance's or its owner's).

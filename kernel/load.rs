@@ -12,7 +12,7 @@ use crate::ffi;
 use crate::hooks::artifact::*;
 use crate::hooks::attr::{ProgLoadAttr, PROG_TYPE_COUNT};
 use crate::hooks::trap::TRAP_NONE;
-use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
+use crate::hooks::vmctx::{TableEntry, PAGE_SIZE};
 use crate::instance::{Instance, STACK_HEADROOM, STACK_SIZE};
 use crate::kcore::artifact::Artifact;
 use crate::kcore::host::{self, Lookup};
@@ -25,7 +25,7 @@ use crate::signatures::TypeIds;
 use crate::{providers, runtime, KwasmState};
 use core::cell::UnsafeCell;
 use core::fmt::Write;
-use core::sync::atomic::{AtomicU32, AtomicU64};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -70,6 +70,7 @@ pub(crate) fn load(
         Program {
             state,
             id: AtomicU32::new(0),
+            failed: AtomicBool::new(false),
             name: attr.name,
             prog_type: attr.prog_type,
             code_size: code.len(),
@@ -94,17 +95,23 @@ pub(crate) fn load(
     )
     .map_err(alloc_err)?;
     // From here the program is a member of its group (with an id): if a later step fails after
-    // its functions went into a shared table, the group keeps it (the spec keeps them callable).
+    // its functions went into a shared table, the group keeps it (`withdraw`).
     let this = match Registry::add(program, group.group()) {
         Ok(r) => r,
         Err(e) => refuse!(log, e, "too many programs loaded (at most {})", crate::registry::PROGRAMS_MAX),
     };
+    // The start function can put the program's functions into an imported table.
+    let mut wrote_shared = !linked.owners.table.is_null() && art.header().start_func != NONE;
     // SAFETY: we hold the group lock (`group`) and nothing runs in the group meanwhile.
-    unsafe { instantiate(&this, &art, &linked, log)? };
-    // SAFETY: as above.
-    unsafe { start_function(&this, &art, &linked, log)? };
+    let started = unsafe { instantiate(&this, &art, &linked, &mut wrote_shared, log) }
+        // SAFETY: as above.
+        .and_then(|()| unsafe { start_function(&this, &art, &linked, log) });
+    if started.is_err() {
+        // SAFETY: as above.
+        unsafe { withdraw(&this, wrote_shared) };
+    }
     drop(group);
-    Ok(this)
+    started.map(|()| this)
 }
 
 /// Parses the artifact and applies the kernel's policy limits.
@@ -228,7 +235,13 @@ fn link(state: &'static KwasmState, art: &Artifact<'_>, imported: &Imported, log
             }
             // SAFETY: the exporter is in our group, whose lock we hold; nothing runs.
             match unsafe { exporter.shared_part(name, imp.kind, &h) } {
-                Some(owner) if imp.kind == IMPORT_MEMORY => owners.memory = owner,
+                Some(owner) if imp.kind == IMPORT_MEMORY => {
+                    // Room for our vmctx among the memory's users: joining them cannot fail
+                    // once the program is in the group.
+                    // SAFETY: as above; the owner is an instance of the group.
+                    unsafe { (*owner).memory_users.reserve(1, GFP_KERNEL_ACCOUNT).map_err(alloc_err)? };
+                    owners.memory = owner
+                }
                 Some(owner) => owners.table = owner,
                 None => refuse!(log, EINVAL, "import {}.{}: incompatible import (no such export, or other limits)", module, name),
             }
@@ -321,7 +334,18 @@ fn build_instance(
     let memory_bytes = (u64::from(if h.has_memory == 1 { owners.memory_pages } else { 0 }) * PAGE_SIZE) as usize;
     let own_memory = if owners.memory.is_null() { memory_bytes } else { 0 };
     let own_table = if h.has_table == 1 && owners.table.is_null() { owners.table_len as usize } else { 0 };
-    let bytes = own_memory + own_table * core::mem::size_of::<TableEntry>() + STACK_SIZE + art.section(Section::DataBytes).len();
+    // Everything the instance and the program's tables hold, the big parts exactly: memory,
+    // table, stack, segments, globals, every function's entry, export names.
+    let per_function = core::mem::size_of::<TableEntry>() + 2 * core::mem::size_of::<u64>();
+    let bytes = own_memory
+        + own_table * core::mem::size_of::<TableEntry>()
+        + STACK_SIZE
+        + art.section(Section::DataBytes).len()
+        + art.section(Section::ElemFuncs).len()
+        + art.section(Section::Strings).len()
+        + 8 * (art.globals().len() + art.imports().len())
+        + per_function * art.func_count() as usize
+        + core::mem::size_of::<program::Export>() * art.exports().len();
     let Ok(charge) = crate::budget::Charge::new(&state.budget, bytes) else {
         refuse!(
             log,
@@ -334,7 +358,7 @@ fn build_instance(
     };
     let mut inst = Instance {
         charge,
-        vmctx: KBox::new(VmCtx::default(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
+        vmctx: crate::instance::VmCtxBox::new().map_err(alloc_err)?,
         memory: VVec::from_elem(0u8, own_memory, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
         memory_max_pages,
         memory_declared_max: h.memory_max,
@@ -428,9 +452,10 @@ fn segments_data(art: &Artifact<'_>) -> Result<KVec<KVVec<u8>>, Refused> {
 fn segments_elems(art: &Artifact<'_>) -> Result<KVec<KVVec<u32>>, Refused> {
     let mut elems = KVec::with_capacity(art.elems().len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
     for e in art.elems().iter() {
-        let funcs = instantiate::elem_funcs(art, &e);
-        let mut v = KVVec::with_capacity(funcs.len(), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
-        for f in funcs {
+        // The span's length, not the iterator's `len()`: that one's consistency check can panic,
+        // and objtool flags the panic path inlined here.
+        let mut v = KVVec::with_capacity(e.funcs.len as usize / 4, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+        for f in instantiate::elem_funcs(art, &e) {
             v.push(f, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
         }
         elems.push(v, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
@@ -488,6 +513,8 @@ fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &Ins
     }
     // Export names are unique (validated): sorted, they are found by binary search.
     d.exports.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    d.globals.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    d.shared.sort_unstable_by(|a, b| (&a.0[..], a.1).cmp(&(&b.0[..], b.1)));
     for t in art.types().iter() {
         let (p, r) = art.signature(t);
         let mut sig = (KVec::new(), KVec::new());
@@ -515,57 +542,96 @@ fn global_type(art: &Artifact<'_>, index: u32, global_imports: &[usize]) -> (u32
 /// # Safety
 ///
 /// The caller holds the group lock of `this` and nothing runs in the group.
-unsafe fn instantiate(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, log: &mut impl Write) -> Result<(), Refused> {
+unsafe fn instantiate(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, wrote_shared: &mut bool, log: &mut impl Write) -> Result<(), Refused> {
     let (owners, global_imports) = (&linked.owners, &linked.global_imports[..]);
     let prog: &Program = this;
     // SAFETY: per the contract, this is the only reference to the instance.
     let inst = unsafe { &mut *prog.instance.get() };
     inst.program = prog;
     let inst_ptr: *mut Instance = inst;
-    inst.vmctx.instance = inst_ptr as u64;
+    // SAFETY: no reference to the vmctx is live.
+    unsafe { (*inst.vmctx.ptr()).instance = inst_ptr as u64 };
+    // Before anything can fail: a program left in its group is always runnable.
+    inst.publish();
     if !owners.memory.is_null() {
         let vm = inst.vmctx_ptr();
-        // SAFETY: the owner is another instance of the group (lock held, nothing runs).
+        // SAFETY: the owner is another instance of the group (lock held, nothing runs); `link`
+        // reserved the room, so this push does not allocate.
         unsafe { (*owners.memory).memory_users.push(vm, GFP_KERNEL_ACCOUNT).map_err(alloc_err)? };
     }
-    inst.publish();
-    match instantiate::init_segments(art, global_imports, &mut Segments(inst)) {
+    let mut segments = Segments { inst, wrote_shared };
+    match instantiate::init_segments(art, global_imports, &mut segments) {
         Ok(()) => Ok(()),
         Err(f) if f.kind == SegmentKind::Elem => refuse!(log, EINVAL, "elem segment {} does not fit the table (trap {})", f.index, f.trap),
         Err(f) => refuse!(log, EINVAL, "data segment {} does not fit the memory (trap {})", f.index, f.trap),
     }
 }
 
-/// The instance as instantiation's segment step sees it.
-struct Segments<'a>(&'a mut Instance);
+/// Takes a program whose instantiation failed out of its group when nothing of the group can
+/// refer to it (no function of it went into a shared table), else leaves it there, marked
+/// failed (the spec keeps such functions callable; nobody can open the program again).
+///
+/// # Safety
+///
+/// As for [`instantiate`].
+unsafe fn withdraw(this: &ProgRef, wrote_shared: bool) {
+    if wrote_shared {
+        this.failed.store(true, core::sync::atomic::Ordering::Relaxed);
+        return;
+    }
+    // SAFETY: per the contract (group lock held, nothing runs, no other reference).
+    let inst = unsafe { &mut *this.instance.get() };
+    let vm = inst.vmctx_ptr();
+    if !inst.memory_owner.is_null() {
+        // SAFETY: the owner is another instance of the group, as above.
+        let users = unsafe { &mut (*inst.memory_owner).memory_users };
+        if let Some(k) = users.iter().position(|&u| u == vm) {
+            let last = users.len() - 1;
+            users.swap(k, last);
+            // SAFETY: shrinks by one: the rest stays initialised; a raw pointer needs no drop.
+            unsafe { users.set_len(last) };
+        }
+    }
+    Registry::forget(this);
+}
+
+/// The instance as instantiation's segment step sees it; notes whether a function of it went
+/// into a table of another program.
+struct Segments<'a> {
+    inst: &'a mut Instance,
+    wrote_shared: &'a mut bool,
+}
 
 impl SegmentTarget for Segments<'_> {
     fn imported_global(&mut self, k: usize) -> u64 {
-        read_cell(self.0.globals.get(k).copied().unwrap_or(0))
+        read_cell(self.inst.globals.get(k).copied().unwrap_or(0))
     }
 
     fn init_table(&mut self, index: usize, offset: u32) -> Result<(), u32> {
-        let table: *mut KVVec<TableEntry> = self.0.table_mut();
-        let (funcs, entries) = (&self.0.elems[index], &self.0.func_entries);
+        let table: *mut KVVec<TableEntry> = self.inst.table_mut();
+        let (funcs, entries) = (&self.inst.elems[index], &self.inst.func_entries);
         // SAFETY: the table (a field of this instance or of its owner) is neither the entries nor
         // the segment, which are only read meanwhile.
-        bulk::table_init(unsafe { &mut *table }, funcs.len() as u32, offset, 0, funcs.len() as u32, |k| {
+        let result = bulk::table_init(unsafe { &mut *table }, funcs.len() as u32, offset, 0, funcs.len() as u32, |k| {
             funcs.get(k as usize).and_then(|&f| entries.get(f as usize)).copied().unwrap_or_default()
-        })
+        });
+        // A failed init wrote nothing (bounds are checked first).
+        *self.wrote_shared |= result.is_ok() && !funcs.is_empty() && !self.inst.table_owner.is_null();
+        result
     }
 
     fn init_memory(&mut self, index: usize, offset: u32) -> Result<(), u32> {
         // Moved out and back: the memory and the segment are borrowed from the same instance.
-        let bytes = core::mem::replace(&mut self.0.data[index], KVVec::new());
-        let result = bulk::memory_init(self.0.memory_mut(), &bytes, offset, 0, bytes.len() as u32);
-        self.0.data[index] = bytes;
+        let bytes = core::mem::replace(&mut self.inst.data[index], KVVec::new());
+        let result = bulk::memory_init(self.inst.memory_mut(), &bytes, offset, 0, bytes.len() as u32);
+        self.inst.data[index] = bytes;
         result
     }
 
     fn drop_segment(&mut self, kind: SegmentKind, index: usize) {
         match kind {
-            SegmentKind::Elem => self.0.elems[index] = KVVec::new(),
-            SegmentKind::Data => self.0.data[index] = KVVec::new(),
+            SegmentKind::Elem => self.inst.elems[index] = KVVec::new(),
+            SegmentKind::Data => self.inst.data[index] = KVVec::new(),
         }
     }
 }

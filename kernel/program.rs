@@ -19,7 +19,7 @@ use crate::kcore::fuel::Meter;
 use crate::registry::{ProgRef, Registry};
 use crate::{links, providers, KwasmState};
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use kernel::prelude::*;
 
 /// Policy limits of a program's instance.
@@ -67,7 +67,10 @@ pub(crate) struct Stats {
 pub(crate) struct Program {
     pub(crate) state: &'static KwasmState,
     pub(crate) id: AtomicU32,
-    /// Exported memory and table names (`EXPORT_MEMORY` / `EXPORT_TABLE`).
+    /// Its load failed after it joined its group, which keeps it (`load::withdraw`): listed,
+    /// but nobody can open it.
+    pub(crate) failed: AtomicBool,
+    /// Exported memory and table names (`EXPORT_MEMORY` / `EXPORT_TABLE`), sorted.
     pub(crate) shared_exports: KVec<(KVec<u8>, u32)>,
     pub(crate) name: [u8; PROG_NAME_LEN],
     pub(crate) prog_type: u32,
@@ -83,6 +86,7 @@ pub(crate) struct Program {
     pub(crate) exports: KVec<Export>,
     /// Per type of the module: its signature.
     pub(crate) signatures: KVec<Signature>,
+    /// Sorted by name.
     pub(crate) global_exports: KVec<GlobalExport>,
     pub(crate) stats: Stats,
     /// See the module docs for who may touch it.
@@ -233,15 +237,21 @@ impl Program {
 
     /// The value type and bits of exported global `name`.
     pub(crate) fn global(this: &ProgRef, name: &[u8]) -> Result<Option<(u32, u64)>> {
-        let Some(g) = this.global_exports.iter().find(|g| &g.name[..] == name) else { return Ok(None) };
+        let Some(g) = this.global_export(name) else { return Ok(None) };
         // SAFETY: the cell lives as long as the program (see `GlobalExport`); the group lock
         // (held by `with_instance`) orders the read after every write of a run.
         Self::with_instance(this, |_| Some((g.valtype, unsafe { *g.cell })))
     }
 
+    /// Exported global `name` (the list is sorted by name).
+    fn global_export(&self, name: &[u8]) -> Option<&GlobalExport> {
+        let k = self.global_exports.binary_search_by(|g| g.name[..].cmp(name)).ok()?;
+        self.global_exports.get(k)
+    }
+
     /// The cell of exported global `name`, if its type and mutability are these.
     pub(crate) fn global_cell(&self, name: &[u8], valtype: u32, mutable: bool) -> Option<*mut u64> {
-        let g = self.global_exports.iter().find(|g| &g.name[..] == name)?;
+        let g = self.global_export(name)?;
         (g.valtype == valtype && g.mutable == mutable).then_some(g.cell)
     }
 
@@ -256,7 +266,7 @@ impl Program {
         use crate::hooks::vmctx::PAGE_SIZE;
         use crate::kcore::instantiate::limits_match;
         let export_kind = if kind == IMPORT_MEMORY { EXPORT_MEMORY } else { EXPORT_TABLE };
-        self.shared_exports.iter().find(|(n, k)| &n[..] == name.as_bytes() && *k == export_kind)?;
+        self.shared_exports.binary_search_by(|(n, k)| (&n[..], *k).cmp(&(name.as_bytes(), export_kind))).ok()?;
         let inst = self.instance.get();
         let limits_ok = |size: u32, declared_max: u32, want_min: u32, want_max: u32| {
             limits_match(size, (declared_max != NONE).then_some(declared_max), want_min, want_max)

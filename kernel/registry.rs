@@ -143,6 +143,15 @@ impl Registry {
         drop(gone);
     }
 
+    /// Takes a program whose load failed out of the registry (its group no longer has it): it
+    /// goes with the loader's reference, the only one.
+    pub(crate) fn forget(r: &ProgRef) {
+        let mut reg = r.state.programs.lock();
+        if let Some(slot) = reg.entries.iter_mut().find(|e| e.as_ref().is_some_and(|e| core::ptr::eq(&*e.prog, &**r))) {
+            *slot = None;
+        }
+    }
+
     /// The group `prog` is in now.
     fn group_of(prog: &Program) -> Option<Arc<Group>> {
         prog.state.programs.lock().entry(prog).map(|e| e.group.clone())
@@ -248,7 +257,8 @@ impl Registry {
     pub(crate) fn fd_by_id(state: &crate::KwasmState, id: u32) -> Result<i32> {
         let r = {
             let mut reg = state.programs.lock();
-            let e = reg.entries.iter_mut().flatten().find(|e| e.id == id).ok_or(ENOENT)?;
+            // A program whose load failed (kept by its group) cannot be opened.
+            let e = reg.entries.iter_mut().flatten().find(|e| e.id == id && !e.prog.failed.load(Ordering::Relaxed)).ok_or(ENOENT)?;
             e.refs += 1;
             ProgRef(e.prog.clone())
         };

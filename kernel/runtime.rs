@@ -138,7 +138,8 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 unsafe extern "C" fn yield_now(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, _) = unsafe { parts::<0>(vmctx, slots) };
-    inst.vmctx.yield_requested = 0;
+    // SAFETY: the running code's vmctx; no reference to it is live.
+    unsafe { (*vmctx).yield_requested = 0 };
     // SAFETY: cond_resched in process context (runs happen in the ioctl's task).
     outside_fpu(inst.uses_float, || unsafe { ffi::kwasm_cond_resched() });
     TRAP_NONE
@@ -149,7 +150,8 @@ unsafe extern "C" fn fuel_exhausted(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as for every helper.
     let (inst, _) = unsafe { parts::<0>(vmctx, slots) };
     let uses_float = inst.uses_float;
-    code(next_slice(&mut inst.vmctx, uses_float))
+    // SAFETY: the running code's vmctx; no other reference to it is live.
+    code(next_slice(unsafe { &mut *vmctx }, uses_float))
 }
 
 unsafe extern "C" fn memory_fill(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {

@@ -263,6 +263,7 @@ fn a_failed_load_into_a_shared_table_leaves_nothing_behind() {
     let (dev, _serial) = device();
     let s = load(&dev, "owner", TABLE_OWNER);
     s.register(&dev, "grp_owner2").unwrap();
+    let listed_before = listed_ids();
     let err = Program::load(
         &dev,
         &wasm(
@@ -281,6 +282,14 @@ fn a_failed_load_into_a_shared_table_leaves_nothing_behind() {
         s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results,
         vec![9]
     );
+    // It stays listed, with its group, but nobody can open it.
+    let failed: Vec<u32> = listed_ids()
+        .into_iter()
+        .filter(|id| !listed_before.contains(id))
+        .collect();
+    assert_eq!(failed.len(), 1, "the failed program is listed");
+    let err = Program::from_id(&dev, failed[0]).map(|_| ()).unwrap_err();
+    assert!(err.to_string().contains("No such file"), "{err}");
     let id = s.info(&dev).unwrap().id;
     let before = listed_ids().len();
     drop(s);
@@ -290,6 +299,36 @@ fn a_failed_load_into_a_shared_table_leaves_nothing_behind() {
         listed_ids().len() < before,
         "the failed program went with its group"
     );
+}
+
+/// A load that fails without having put a function into a shared table leaves its group at
+/// once: 50 failed loads linking to a library leave nothing listed, and the library's memory
+/// (which the failed programs used) still grows cleanly.
+#[test]
+fn a_failed_load_that_shared_nothing_leaves_its_group_at_once() {
+    let (dev, _serial) = device();
+    let lib = load(
+        &dev,
+        "lib",
+        r#"(module (memory (export "m") 1 4) (func (export "one") (result i64) (i64.const 1))
+        (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#,
+    );
+    lib.register(&dev, "grp_lib").unwrap();
+    let before = listed_ids();
+    let user = wasm(
+        r#"(module (import "grp_lib" "one" (func (result i64))) (import "grp_lib" "m" (memory 1))
+        (data (i32.const 70000) "x"))"#,
+    );
+    for _ in 0..50 {
+        let err = Program::load(&dev, &user, &LoadOptions::default())
+            .map(|_| ())
+            .unwrap_err();
+        assert!(err.to_string().contains("does not fit the memory"), "{err}");
+    }
+    assert_eq!(listed_ids(), before, "no failed program left behind");
+    let r = lib.test_run(&dev, "grow", &[], 1, 1, 0).unwrap();
+    assert_eq!((r.trap, r.results), (TRAP_NONE, vec![1]));
+    dev.unregister("grp_lib").unwrap();
 }
 
 /// 10,000 cycles of load, link through a shared table, run, close: the arena, ids and memory
