@@ -7,7 +7,7 @@
 
 use crate::ffi;
 use crate::kcore::compile::{Request, Status, FLAG_RETURN_THUNK};
-use crate::load::Refused;
+use crate::refused::Refused;
 use core::fmt::Write;
 use kernel::prelude::*;
 

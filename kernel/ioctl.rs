@@ -8,13 +8,13 @@ use crate::hooks::attr::{
 };
 use crate::hooks::ioctl::*;
 use crate::kcore::log::LogWriter;
-use crate::load::Refused;
-use crate::program::{Program, FUEL_MAX};
+use crate::refused::Refused;
+use crate::program::FUEL_MAX;
 use crate::links::NewName;
 use crate::registry::{ProgRef, Registry};
 use core::sync::atomic::Ordering;
 use crate::kcore::attr as kattr;
-use crate::{arena, compile, KwasmState};
+use crate::{arena, compile, host_access, KwasmState};
 use core::ffi::c_long;
 use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
@@ -151,7 +151,7 @@ fn prog_test_run(arg: usize) -> Result<c_long> {
     let mut trap = 0;
     for i in 0..repeat {
         slots = args;
-        trap = Program::run_from_host(&prog, export.trampoline, &mut slots[..need.max(1)], &mut prog.budget(attr.fuel))?;
+        trap = host_access::run(&prog, export.trampoline, &mut slots[..need.max(1)], &mut prog.budget(attr.fuel))?;
         // A fatal signal stopped the run (between two fuel slices).
         if crate::program::killed(trap) {
             return Err(EINTR);
@@ -187,14 +187,14 @@ fn prog_get_info(arg: usize) -> Result<c_long> {
     attr.prog_type = prog.prog_type;
     attr.name = prog.name;
     attr.code_size = prog.code_size as u64;
-    attr.memory_size = Program::memory_size(&prog)?;
+    attr.memory_size = host_access::memory_size(&prog)?;
     attr.run_count = prog.stats.run_count.load(Ordering::Relaxed);
     attr.run_time_ns = prog.stats.run_time_ns.load(Ordering::Relaxed);
     attr.load_time_ns = prog.load_time_ns;
     attr.load_duration_ns = prog.load_duration_ns.load(Ordering::Relaxed);
     attr.compile_time_ns = prog.compile_time_ns;
     attr.compile_peak_bytes = prog.compile_peak_bytes as u64;
-    attr.stack_max_bytes = Program::stack_high_water(&prog)? as u64;
+    attr.stack_max_bytes = host_access::stack_high_water(&prog)? as u64;
     for (out, counter) in attr.traps.iter_mut().zip(&prog.stats.traps) {
         *out = counter.load(Ordering::Relaxed);
     }
@@ -272,7 +272,7 @@ fn prog_get_global(arg: usize) -> Result<c_long> {
     let prog = Registry::from_fd(attr.prog_fd)?;
     let mut name = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL)?;
     UserSlice::new(attr.name as usize, name.len()).reader().read_slice(&mut name)?;
-    let (valtype, value) = Program::global(&prog, &name)?.ok_or(ENOENT)?;
+    let (valtype, value) = host_access::global(&prog, &name)?.ok_or(ENOENT)?;
     attr.valtype = valtype;
     attr.value = value;
     write_attr(arg, &attr, size)?;

@@ -24,6 +24,7 @@ mod kcore;
 
 // In the order a program flows through them: compile → load (links, group, signatures,
 // arena) → instance/program → runtime (helpers, providers) → registry (ids, fds, lifetime).
+mod refused;
 mod compile;
 mod load;
 mod links;
@@ -34,6 +35,7 @@ mod budget;
 mod bytes_key;
 mod instance;
 mod program;
+mod host_access;
 mod runtime;
 mod providers;
 mod registry;

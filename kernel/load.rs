@@ -22,6 +22,7 @@ use crate::links::{self, Imported, Linker};
 use crate::program::{self, Export, GlobalExport, Program, Stats, DEFAULT_FUEL, FUEL_MAX, MEMORY_PAGES_MAX, TABLE_MAX};
 use crate::registry::{ProgRef, Registry};
 use crate::signatures::TypeIds;
+use crate::refused::{alloc_err, refuse, Refused};
 use crate::{providers, runtime, KwasmState};
 use core::cell::UnsafeCell;
 use core::fmt::Write;
@@ -30,21 +31,6 @@ use kernel::prelude::*;
 use kernel::sync::Arc;
 
 const IMPORTS_MAX: usize = 1024;
-
-/// A refused load: the errno, with the reason already in the log.
-pub(crate) struct Refused(pub(crate) Error);
-
-macro_rules! refuse {
-    ($log:expr, $err:expr, $($fmt:tt)*) => {{
-        let _ = write!($log, $($fmt)*);
-        let _ = writeln!($log);
-        return Err(Refused($err));
-    }};
-}
-
-fn alloc_err<E>(_: E) -> Refused {
-    Refused(ENOMEM)
-}
 
 /// Checks, installs and instantiates the artifact the kernel compiled (`PROG_LOAD` started at
 /// `start`): the new program with the loader's reference.

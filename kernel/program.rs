@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A loaded program: its code, its instance and what the host can call or read. Loading is
-//! `load.rs`; runs are here.
+//! A loaded program: its code, its instance and what the host can call or read, and one
+//! activation of its code (`Program::run`). Loading is `load.rs`; the host's runs and reads,
+//! under the group lock, are `host_access.rs`.
 //!
 //! Access rule for the instance: it is touched only by the holder of the program's link group
-//! lock (`group.rs`): the host path that took it (`run_from_host`, `with_instance`, a load), or
+//! lock (`group.rs`): the host path that took it (`host_access.rs`, a load), or
 //! code running under it (helpers, bridges and calls through shared tables, which all stay in
 //! the group). Raw pointers carry it across nested activations; no reference to an instance
 //! lives across a call that can run wasm.
@@ -16,7 +17,6 @@ use crate::hooks::fuel::FUEL_SLICE;
 use crate::hooks::trap::{TRAP_COUNT, TRAP_HOST_ABORT, TRAP_NONE, TRAP_STACK_EXHAUSTED};
 use crate::instance::{Instance, STACK_SIZE};
 use crate::kcore::fuel::Meter;
-use crate::registry::{ProgRef, Registry};
 use crate::{links, providers, KwasmState};
 use core::cell::UnsafeCell;
 use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
@@ -119,24 +119,6 @@ impl Program {
         Meter::budget(fuel, FUEL_SLICE)
     }
 
-    /// Runs code at `tramp` (a trampoline or host function of this program) with `slots`
-    /// (max(params, results) values) and the fuel of `meter` (what is left is written back),
-    /// under the program's group lock; the trap code, or `EINTR` if a fatal signal came while
-    /// waiting for the lock.
-    pub(crate) fn run_from_host(this: &ProgRef, tramp: usize, slots: &mut [u64], meter: &mut Meter) -> Result<u32> {
-        let _group = Registry::lock_group(this)?;
-        // SAFETY: we hold the group lock and no reference to any instance of the group;
-        // `tramp` is this program's and `slots` is as large as its signature needs (callers).
-        Ok(unsafe { this.run(tramp, slots.as_mut_ptr(), meter, 0) })
-    }
-
-    /// Runs `f` on the instance under the group lock (no run in progress meanwhile).
-    pub(crate) fn with_instance<T>(this: &ProgRef, f: impl FnOnce(&mut Instance) -> T) -> Result<T> {
-        let _group = Registry::lock_group(this)?;
-        // SAFETY: the group lock is held and nothing runs: this is the only reference.
-        Ok(f(unsafe { &mut *this.instance.get() }))
-    }
-
     /// One activation of this program's code at `tramp`. An activation nested in a running one
     /// (a call back into this program through a shared table or a bridge) gets a wasm stack of
     /// its own; every activation sets its own stack bounds and the outer one's come back after.
@@ -225,26 +207,8 @@ impl Program {
         }
     }
 
-    /// Deepest use of the program's wasm stack so far.
-    pub(crate) fn stack_high_water(this: &ProgRef) -> Result<usize> {
-        Self::with_instance(this, |inst| inst.stack_high_water())
-    }
-
-    /// Bytes of linear memory now.
-    pub(crate) fn memory_size(this: &ProgRef) -> Result<u64> {
-        Self::with_instance(this, |inst| inst.memory_mut().len() as u64)
-    }
-
-    /// The value type and bits of exported global `name`.
-    pub(crate) fn global(this: &ProgRef, name: &[u8]) -> Result<Option<(u32, u64)>> {
-        let Some(g) = this.global_export(name) else { return Ok(None) };
-        // SAFETY: the cell lives as long as the program (see `GlobalExport`); the group lock
-        // (held by `with_instance`) orders the read after every write of a run.
-        Self::with_instance(this, |_| Some((g.valtype, unsafe { *g.cell })))
-    }
-
     /// Exported global `name` (the list is sorted by name).
-    fn global_export(&self, name: &[u8]) -> Option<&GlobalExport> {
+    pub(crate) fn global_export(&self, name: &[u8]) -> Option<&GlobalExport> {
         let k = self.global_exports.binary_search_by(|g| g.name[..].cmp(name)).ok()?;
         self.global_exports.get(k)
     }
