@@ -16,6 +16,7 @@
 
 use crate::ffi;
 use crate::group::{Group, GroupGuard};
+use crate::kcore::ids::IdCounter;
 use crate::program::Program;
 use core::ffi::c_void;
 use core::ops::Deref;
@@ -37,7 +38,7 @@ struct Entry {
 
 pub(crate) struct Registry {
     entries: KVec<Option<Entry>>,
-    last_id: u32,
+    ids: IdCounter,
 }
 
 /// How a merge of groups went.
@@ -75,22 +76,11 @@ impl Drop for ProgRef {
 
 impl Registry {
     pub(crate) fn new() -> Self {
-        Registry { entries: KVec::new(), last_id: 0 }
+        Registry { entries: KVec::new(), ids: IdCounter::new() }
     }
 
     fn entry(&mut self, prog: &Program) -> Option<&mut Entry> {
         self.entries.iter_mut().flatten().find(|e| core::ptr::eq(&*e.prog, prog))
-    }
-
-    /// The next id, skipping ids in use (they wrap after 2^31 loads).
-    fn next_free_id(&mut self) -> u32 {
-        loop {
-            self.last_id = if self.last_id >= i32::MAX as u32 { 1 } else { self.last_id + 1 };
-            let id = self.last_id;
-            if !self.entries.iter().flatten().any(|e| e.id == id) {
-                return id;
-            }
-        }
     }
 
     /// Adds a program being loaded to `group` with an id and one reference, the loader's
@@ -100,7 +90,8 @@ impl Registry {
         if reg.entries.iter().flatten().count() >= PROGRAMS_MAX {
             return Err(ENOSPC);
         }
-        let id = reg.next_free_id();
+        let Registry { entries, ids } = &mut *reg;
+        let id = ids.next(|id| entries.iter().flatten().any(|e| e.id == id));
         prog.id.store(id, Ordering::Relaxed);
         let entry = Entry { id, prog: prog.clone(), group: group.clone(), refs: 1, fds: 0 };
         match reg.entries.iter().position(|e| e.is_none()) {

@@ -12,6 +12,7 @@ pub mod compile;
 pub mod errno;
 pub mod fuel;
 pub mod host;
+pub mod ids;
 pub mod instantiate;
 pub mod log;
 pub mod reloc;
