@@ -22,7 +22,7 @@ fn i32_of(v: &[Value]) -> u32 {
 
 #[test]
 fn rust_guest_matches_native() {
-    let mut g = instantiate(RUST);
+    let g = instantiate(RUST);
     for n in [0, 2, 3, 100, 10_007, 200_000] {
         assert_eq!(
             i32_of(&g.invoke("sieve", &[Value::I32(n as i32)]).unwrap()),
@@ -65,7 +65,7 @@ fn rust_guest_matches_native() {
 
 #[test]
 fn c_guest_matches_native() {
-    let mut g = instantiate(C);
+    let g = instantiate(C);
     for (n, seed) in [(0, 1), (1, 5), (1000, 7), (30_000, 1234)] {
         let got = i32_of(
             &g.invoke("c_sort_checksum", &[Value::I32(n), Value::I32(seed)])

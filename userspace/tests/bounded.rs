@@ -254,7 +254,7 @@ fn yield_mode_does_not_charge_fuel() {
 
 #[test]
 fn deep_recursion_traps_instead_of_crashing() {
-    let mut i = instance(
+    let i = instance(
         r#"(module (func $r (export "r") (param i64) (result i64)
         (i64.add (i64.const 1) (call $r (local.get 0)))))"#,
         Bound::Fuel,

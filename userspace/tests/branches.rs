@@ -17,7 +17,7 @@ fn br_table_and_br_if_stubs() {
         "/../compiler/tests/snapshots/branches.wat"
     ))
     .unwrap();
-    let mut inst = instance(&wat);
+    let inst = instance(&wat);
     // Cases: $c $c $b $a $a $b 3 3, default $c; branching with 4 over 1 2 3 to $c adds all,
     // to $b skips the 3, to $a skips 2 and 3, to the function returns 4 itself.
     for (index, want) in [
@@ -70,7 +70,7 @@ fn many_values_through_nested_blocks() {
         w.push_str("br 0)\n");
     }
     w.push_str("))");
-    let mut inst = instance(&w);
+    let inst = instance(&w);
     let want: Vec<Value> = (0..values).map(|v| Value::I64(100 + v as i64)).collect();
     for which_if in 0..3 {
         for index in -1..14 {
@@ -115,7 +115,7 @@ fn br_table_search_finds_every_case() {
               (return (i32.const 2)))
             (i32.const 3)))"#
         );
-        let mut inst = instance(&wat);
+        let inst = instance(&wat);
         let beyond = [
             n,
             n + 1,

@@ -3,7 +3,7 @@ use kwasm::executor::{Imports, Instance, Value};
 fn run(wat: &str, name: &str, args: &[Value]) -> Result<Vec<Value>, String> {
     let wasm = wat::parse_str(wat).unwrap();
     let art = kwasm_compiler::compile(&wasm, &Default::default()).map_err(|e| e.to_string())?;
-    let mut inst = Instance::new(&art, &Imports::default()).map_err(|e| e.to_string())?;
+    let inst = Instance::new(&art, &Imports::default()).map_err(|e| e.to_string())?;
     inst.invoke(name, args).map_err(|e| e.to_string())
 }
 

@@ -9,6 +9,8 @@ use std::ptr::NonNull;
 pub struct CodeMemory {
     ptr: NonNull<u8>,
     len: usize,
+    /// Made read+execute: no longer writable.
+    executable: bool,
 }
 
 // SAFETY: the mapping is owned by this value and immutable once executable.
@@ -37,6 +39,7 @@ impl CodeMemory {
         let mut mem = CodeMemory {
             ptr: NonNull::new(ptr.cast()).expect("mmap returned null"),
             len,
+            executable: false,
         };
         mem.bytes_mut().fill(0xcc);
         Ok(mem)
@@ -46,9 +49,11 @@ impl CodeMemory {
         self.ptr.as_ptr() as u64
     }
 
+    /// The bytes, while the mapping is still writable.
     pub fn bytes_mut(&mut self) -> &mut [u8] {
-        // SAFETY: the mapping is `len` bytes, writable until `make_executable`, and borrowed
-        // mutably through `self`.
+        assert!(!self.executable, "code memory is no longer writable");
+        // SAFETY: the mapping is `len` bytes, ours, and writable (checked above); nothing else
+        // reaches it before it is executable, and the slice borrows `self` mutably.
         unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
     }
 
@@ -65,13 +70,15 @@ impl CodeMemory {
         if ret != 0 {
             return Err(io::Error::last_os_error());
         }
+        self.executable = true;
         Ok(())
     }
 }
 
 impl Drop for CodeMemory {
     fn drop(&mut self) {
-        // SAFETY: unmapping our own mapping; no code runs from it any more (instances own it).
+        // SAFETY: unmapping our own mapping; no code runs from it any more: it belongs to an
+        // instance's core, freed only when none of its code can run (`instance.rs`).
         unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
     }
 }
@@ -99,14 +106,16 @@ impl Stack {
         if ptr == libc::MAP_FAILED {
             return Err(io::Error::last_os_error());
         }
-        // SAFETY: the lowest page of our mapping becomes the guard.
+        // Owned (and unmapped on drop) from here.
+        let stack = Stack {
+            ptr: NonNull::new(ptr.cast()).expect("mmap returned null"),
+            len,
+        };
+        // SAFETY: the lowest page of our mapping becomes the guard; nothing uses it yet.
         if unsafe { libc::mprotect(ptr, 4096, libc::PROT_NONE) } != 0 {
             return Err(io::Error::last_os_error());
         }
-        Ok(Stack {
-            ptr: NonNull::new(ptr.cast()).expect("mmap returned null"),
-            len,
-        })
+        Ok(stack)
     }
 
     /// Lowest usable address (above the guard page).
@@ -122,7 +131,8 @@ impl Stack {
 
 impl Drop for Stack {
     fn drop(&mut self) {
-        // SAFETY: our own mapping.
+        // SAFETY: our own mapping; no code runs on it any more (it belongs to an instance's
+        // core or state, freed only when none of its code can run: `instance.rs`).
         unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
     }
 }

@@ -1,15 +1,35 @@
 //! Host functions and the other things an instance imports, looked up by (module, name).
 
-use super::shared::{GlobalSlots, SharedMemory, SharedTable};
+use super::shared::{GlobalSlots, MemoryRef, SharedMemory, SharedTable};
 use super::Value;
+use kwasm_hooks::trap::TRAP_HOST_ABORT;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
 /// What a host function sees of its caller.
 pub struct Caller<'a> {
-    /// The caller's linear memory (empty if it has none).
-    pub memory: &'a mut [u8],
+    /// The caller's linear memory, if it has one.
+    memory: Option<&'a SharedMemory>,
+}
+
+impl<'a> Caller<'a> {
+    pub(super) fn new(memory: Option<&'a SharedMemory>) -> Self {
+        Caller { memory }
+    }
+
+    /// The caller's linear memory (no bytes if it has none), lent to the host function until
+    /// the returned `MemoryRef` drops. Meanwhile the bytes cannot change or move under it: code
+    /// of any instance using this memory cannot start (entering it, from the host or through a
+    /// table, traps with `TRAP_HOST_ABORT`) and it cannot grow (`memory.grow` returns -1). Let
+    /// go of it before calling into instances that use it. `Err(TRAP_HOST_ABORT)` while an
+    /// outer host function holds the memory.
+    pub fn memory(&mut self) -> Result<MemoryRef<'_>, u32> {
+        match self.memory {
+            Some(m) => m.lend().ok_or(TRAP_HOST_ABORT),
+            None => Ok(MemoryRef::empty()),
+        }
+    }
 }
 
 /// A host function body: reads its arguments from `slots`, writes its results there, or
@@ -36,7 +56,9 @@ pub struct GlobalRef {
 
 impl GlobalRef {
     pub fn get(&self) -> Value {
-        // SAFETY: `owner` keeps the cell alive; reads of a u64 cell.
+        // SAFETY: `_owner` keeps the cell alive; cells are only reached through raw pointers
+        // (`GlobalSlots`), and the executor is single-threaded (`Rc`), so nothing writes the
+        // cell during the read.
         Value::from_slot(self.ty, unsafe { *self.cell })
     }
 }

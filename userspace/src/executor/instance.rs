@@ -1,4 +1,21 @@
 //! An instance: an artifact installed with its memory, table, globals, stack and imports.
+//!
+//! Access rule for the running parts (the vmctx and the [`State`] behind `vmctx.instance`, owned
+//! through raw pointers by a [`Core`]). Code of an instance may run again while it is suspended:
+//! a host function or the yield hook may call into another instance (or, through `Rc` or a
+//! thread-local, into this one), which may call back through a shared table (`call_foreign`),
+//! and an instance entered through a table is not borrowed at all, so the host may even use or
+//! drop its `Instance` meanwhile. So the parts are reached through raw pointers: by generated
+//! code, the helpers, the entry points (`enter`, `call_foreign`, `Instance::call_entry`) and the
+//! `Instance` methods; and a reference to either is made only for one step that runs no wasm or
+//! host code (a bulk helper, copying a host function out, setting a field), never across a
+//! call that can. The memory and table have rules of their own (`shared.rs`).
+//!
+//! A `Core` is freed only when no code of it can run: with its `Instance` (which a run through
+//! `invoke` borrows) unless another holder of its table lives, through which other instances
+//! call its functions; then the table keeps it (`Drop for Instance`). Functions of an instance
+//! reach no other table: without reference types, only elem segments and `table.init`/
+//! `table.copy` of its own code write table entries, into its own (or imported) table.
 
 use super::code::{CodeMemory, Stack};
 use super::helpers;
@@ -15,7 +32,8 @@ use kwasm_kcore::{bulk, reloc};
 use std::cell::UnsafeCell;
 use std::collections::HashMap;
 use std::fmt;
-use std::rc::Rc;
+use std::ptr::NonNull;
+use std::rc::{Rc, Weak};
 
 /// A trap: the code a run stopped with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,10 +81,12 @@ const STACK_HEADROOM: u64 = 128 << 10;
 /// Fuel per run when the caller sets none.
 pub const DEFAULT_FUEL: i64 = i64::MAX;
 
-/// Everything the helpers reach through `vmctx.instance`.
+/// Everything the helpers reach through `vmctx.instance` (see the module docs for how).
 pub(super) struct State {
     pub memory: Option<Rc<SharedMemory>>,
-    pub table: Option<Rc<SharedTable>>,
+    /// Weak: the table may be what keeps this state (`Drop for Instance`); it outlives the
+    /// state then, and the `Instance` holds it otherwise.
+    pub table: Option<Weak<SharedTable>>,
     pub globals: Rc<GlobalSlots>,
     /// Cells of imported globals, kept alive.
     pub _imported_globals: Vec<GlobalRef>,
@@ -78,6 +98,7 @@ pub(super) struct State {
     pub func_entries: Vec<TableEntry>,
     /// Host function per import index (None for non-functions).
     pub host_funcs: Vec<Option<HostFunc>>,
+    /// Taken out while it runs (`helpers::yield_now`).
     pub yield_hook: Option<Box<dyn FnMut() -> bool>>,
     /// Fuel mode: the bulk helpers charge the run's fuel (yield-mode code is not metered).
     pub metered: bool,
@@ -102,17 +123,23 @@ pub(super) enum EntryPoint {
 const MAX_NESTING: usize = 32;
 
 /// Enters the instance of `vm` through trampoline `tramp` with `slots`, on a stack that no
-/// outer activation of the same instance uses. Returns the trampoline's result (0 or a trap).
+/// outer activation of the same instance uses. Returns the trampoline's result (0 or a trap);
+/// `TRAP_HOST_ABORT` without running anything while the instance's memory is lent to a host
+/// function (`shared.rs`).
 ///
 /// # Safety
 ///
-/// `vm` must be a live instance's vmctx, `tramp` one of its trampolines and `slots` an area
-/// of max(params, results) values for that function.
+/// `vm` must be the vmctx of a live `Core`, `tramp` one of its trampolines and `slots` an area
+/// of max(params, results) values for that function, which nothing else uses during the call.
 pub(super) unsafe fn enter(vm: *mut VmCtx, tramp: u64, slots: *mut u64) -> u32 {
-    // Raw accesses only: the code we call re-enters the state through helpers.
+    // Raw accesses only, each a step of its own: the code we call re-enters the state through
+    // helpers (module docs).
     // SAFETY: per the contract above, `vm` and its state are alive.
     unsafe {
         let st = (*vm).instance as *mut State;
+        if (*st).memory.as_ref().is_some_and(|m| m.is_lent()) {
+            return kwasm_hooks::trap::TRAP_HOST_ABORT;
+        }
         let depth = (*st).depth;
         let (top, limit) = ((*vm).stack_top, (*vm).stack_limit);
         if depth > 0 {
@@ -125,19 +152,103 @@ pub(super) unsafe fn enter(vm: *mut VmCtx, tramp: u64, slots: *mut u64) -> u32 {
                     Err(_) => return kwasm_hooks::trap::TRAP_STACK_EXHAUSTED,
                 }
             }
-            let stacks = &(*st).nested_stacks;
-            let stack = &stacks[depth - 1];
-            (*vm).stack_top = stack.top();
-            (*vm).stack_limit = stack.bottom() + STACK_HEADROOM;
+            // Nested stacks are never freed before the state, and a push moves only the
+            // `Stack` handles, not the mappings the outer activations run on.
+            let (stack_top, stack_bottom) = {
+                let stacks = &(*st).nested_stacks;
+                let stack = &stacks[depth - 1];
+                (stack.top(), stack.bottom())
+            };
+            (*vm).stack_top = stack_top;
+            (*vm).stack_limit = stack_bottom + STACK_HEADROOM;
         }
         (*st).depth = depth + 1;
         let f: extern "sysv64" fn(*mut VmCtx, *mut u64) -> u32 =
             std::mem::transmute(tramp as usize);
         let code = f(vm, slots);
+        // The core is still alive: a run keeps it (module docs), even if the host dropped the
+        // `Instance` meanwhile.
         (*st).depth = depth;
         (*vm).stack_top = top;
         (*vm).stack_limit = limit;
         code
+    }
+}
+
+/// A host function's parts for a call: the function and a handle on the caller's memory,
+/// copied out of the state so that no reference to it lives during the call.
+///
+/// # Safety
+///
+/// `st` is the state of a live `Core`, and no `&mut` to it is live.
+pub(super) unsafe fn host_call_parts(
+    st: *const State,
+    import: usize,
+) -> Option<(HostFunc, Option<Rc<SharedMemory>>)> {
+    // SAFETY: per the contract; the reference lasts for the copies.
+    let st = unsafe { &*st };
+    let f = st.host_funcs.get(import)?.clone()?;
+    Some((f, st.memory.clone()))
+}
+
+/// Runs host function `f` for a caller whose memory is `memory`, on `slots` (its arguments in,
+/// its results out); its trap code, or 0.
+pub(super) fn call_host(f: &HostFunc, memory: Option<&SharedMemory>, slots: &mut [u64]) -> u32 {
+    let mut caller = super::Caller::new(memory);
+    match (f.body)(&mut caller, slots) {
+        Ok(()) => kwasm_hooks::trap::TRAP_NONE,
+        Err(code) => code.max(1),
+    }
+}
+
+/// The running parts of an instance: its vmctx and state (owned through raw pointers: generated
+/// code and helpers reach them from `vmctx` while an `&Instance` or `&mut Instance` may be
+/// live, so no `Box` may claim them unique), its code and its main stack. See the module docs
+/// for who reaches them and when one is freed.
+struct Core {
+    vmctx: NonNull<VmCtx>,
+    state: NonNull<State>,
+    _code: CodeMemory,
+    _stack: Stack,
+}
+
+impl Core {
+    /// A core for `code` and `stack` with `vmctx` (its `instance` set here) and an empty state.
+    fn new(code: CodeMemory, stack: Stack, vmctx: VmCtx) -> Core {
+        let vmctx = NonNull::new(Box::into_raw(Box::new(vmctx))).expect("a box is not null");
+        let state =
+            NonNull::new(Box::into_raw(Box::new(State::empty()))).expect("a box is not null");
+        // SAFETY: fresh allocations, not shared yet.
+        unsafe { (*vmctx.as_ptr()).instance = state.as_ptr() as u64 };
+        Core {
+            vmctx,
+            state,
+            _code: code,
+            _stack: stack,
+        }
+    }
+
+    fn vm(&self) -> *mut VmCtx {
+        self.vmctx.as_ptr()
+    }
+
+    fn st(&self) -> *mut State {
+        self.state.as_ptr()
+    }
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        // SAFETY: no code of this core runs any more (module docs), so nothing else reaches the
+        // vmctx or the state; both come from `Box::into_raw` in `new` and are freed once here.
+        // The vmctx leaves the memory's users first (`SharedMemory::attach`'s contract).
+        unsafe {
+            if let Some(m) = &(*self.st()).memory {
+                m.detach(self.vm());
+            }
+            drop(Box::from_raw(self.st()));
+            drop(Box::from_raw(self.vm()));
+        }
     }
 }
 
@@ -160,33 +271,40 @@ impl State {
         }
     }
 
-    /// The memory's bytes (empty without a memory). Do not hold across calls (see
-    /// `SharedMemory::bytes_mut`).
-    pub fn memory_bytes(&mut self) -> &mut [u8] {
+    /// The memory's bytes (none without a memory); `TRAP_HOST_ABORT` while a host function
+    /// holds them.
+    ///
+    /// # Safety
+    ///
+    /// As for [`SharedMemory::bytes_mut`].
+    #[allow(clippy::mut_from_ref)]
+    pub unsafe fn memory_bytes(&self) -> Result<&mut [u8], u32> {
         match &self.memory {
-            // SAFETY: helpers and host calls use the slice only for their own duration.
-            Some(m) => unsafe { m.bytes_mut() },
-            None => &mut [],
+            // SAFETY: per the contract.
+            Some(m) => unsafe { m.bytes_mut() }.ok_or(kwasm_hooks::trap::TRAP_HOST_ABORT),
+            None => Ok(&mut []),
         }
     }
 
-    pub fn table_entries(&mut self) -> &mut [TableEntry] {
-        match &self.table {
-            // SAFETY: as above.
-            Some(t) => unsafe { t.entries_mut() },
-            None => &mut [],
+    /// Runs `f` on the table's entries (none without a table).
+    ///
+    /// # Safety
+    ///
+    /// As for [`SharedTable::entries_mut`]: `f` runs no wasm or host code.
+    pub unsafe fn with_table<R>(&self, f: impl FnOnce(&mut [TableEntry]) -> R) -> R {
+        match self.table.as_ref().and_then(Weak::upgrade) {
+            // SAFETY: per the contract.
+            Some(t) => f(unsafe { t.entries_mut() }),
+            None => f(&mut []),
         }
     }
 }
 
 pub struct Instance {
-    vmctx: Box<UnsafeCell<VmCtx>>,
-    state: Box<UnsafeCell<State>>,
     /// `None` only while being dropped (see `Drop`).
-    code: Option<CodeMemory>,
-    stack: Option<Stack>,
-    /// The table came from another instance or the host.
-    table_imported: bool,
+    core: Option<Core>,
+    /// The table (the state holds it weakly).
+    table: Option<Rc<SharedTable>>,
     exports: Vec<(String, u32, u32)>,
     /// Per type index: (params, results), copied once per type, not per function or export
     /// using it (which could multiply a long signature by every function).
@@ -304,7 +422,6 @@ impl Instance {
             return Err(InstantiateError::CpuFeature(h.cpu_features));
         }
         let linked = link(&art, imports)?;
-        let table_imported = linked.table.is_some();
 
         // Globals: imported slots hold the exporter's cell address, defined ones their value.
         let mut slots: Vec<u64> = linked.globals.iter().map(|g| g.cell as u64).collect();
@@ -407,22 +524,26 @@ impl Instance {
                 "the code needs more stack than an instance has".into(),
             ));
         }
-        let vmctx = Box::new(UnsafeCell::new(VmCtx {
-            memory_base: 0,
-            memory_size: 0,
-            stack_limit: stack.bottom() + STACK_HEADROOM,
-            stack_top: stack.top(),
-            fuel: DEFAULT_FUEL,
-            yield_requested: 0,
-            host_sp: 0,
-            table_base: 0,
-            table_len: 0,
-            globals_base: globals.base(),
-            memory_pages: 0,
-            instance: 0,
-            fuel_reserve: 0,
-        }));
-        let vm = vmctx.get();
+        let core = Core::new(
+            code,
+            stack,
+            VmCtx {
+                memory_base: 0,
+                memory_size: 0,
+                stack_limit: 0,
+                stack_top: 0,
+                fuel: DEFAULT_FUEL,
+                yield_requested: 0,
+                host_sp: 0,
+                table_base: 0,
+                table_len: 0,
+                globals_base: globals.base(),
+                memory_pages: 0,
+                instance: 0,
+                fuel_reserve: 0,
+            },
+        );
+        let vm = core.vm();
 
         // Functions: table entries (with this instance's vmctx) and how each is entered.
         let mut func_entries = Vec::new();
@@ -441,9 +562,9 @@ impl Instance {
 
         // Segments' contents (and export names below) are copied per entry: linear in the
         // artifact, as no two spans share bytes (`kwasm_hooks::artifact`, checked by `parse`).
-        let state = Box::new(UnsafeCell::new(State {
+        let state = State {
             memory,
-            table,
+            table: table.as_ref().map(Rc::downgrade),
             globals,
             _imported_globals: linked.globals,
             data: art
@@ -463,17 +584,21 @@ impl Instance {
             entry_points,
             depth: 0,
             nested_stacks: Vec::new(),
-        }));
-        // SAFETY: both boxes are fresh and not shared yet; the memory and table outlive the
-        // attachment (the state holds them; `Drop` detaches).
+        };
+        // SAFETY: the core is fresh and not shared yet (no code of it has run). The memory stays
+        // valid for the vmctx until `Core::drop` detaches it (the state holds it), and no
+        // reference to the vmctx lives across a grow (module docs). The table's entries never
+        // move (it cannot grow) and the table outlives every run of this core (module docs).
         unsafe {
-            (*vm).instance = state.get() as u64;
-            let st = &mut *state.get();
-            if let Some(m) = &st.memory {
+            let (st, stack) = (core.st(), &core._stack);
+            *st = state;
+            (*vm).stack_top = stack.top();
+            (*vm).stack_limit = stack.bottom() + STACK_HEADROOM;
+            if let Some(m) = &(*st).memory {
                 m.attach(vm);
             }
-            if let Some(t) = &st.table {
-                (*vm).table_base = t.entries_mut().as_mut_ptr() as u64;
+            if let Some(t) = &table {
+                (*vm).table_base = t.base() as u64;
                 (*vm).table_len = u64::from(t.len());
             }
         }
@@ -489,11 +614,8 @@ impl Instance {
                 .map(|g| (g.valtype as u8, g.mutable == 1)),
         );
         let mut instance = Instance {
-            vmctx,
-            state,
-            code: Some(code),
-            stack: Some(stack),
-            table_imported,
+            core: Some(core),
+            table,
             exports: art
                 .exports()
                 .iter()
@@ -522,18 +644,28 @@ impl Instance {
         Ok(instance)
     }
 
-    fn state(&mut self) -> &mut State {
-        self.state.get_mut()
+    fn core(&self) -> &Core {
+        self.core.as_ref().expect("only `Drop` takes the core")
+    }
+
+    /// The vmctx (see the module docs for how it may be used).
+    fn vm(&self) -> *mut VmCtx {
+        self.core().vm()
+    }
+
+    /// The state (see the module docs for how it may be used).
+    fn st(&self) -> *mut State {
+        self.core().st()
     }
 
     /// The value of global `index` (imported globals through their cell).
-    fn global_value(&mut self, index: usize) -> u64 {
+    fn global_value(&self, index: usize) -> u64 {
         let imported = index < self.imported_globals;
-        let st = self.state();
-        // SAFETY: an imported slot holds the address of a cell that `_imported_globals` keeps
-        // alive; defined slots are plain values.
+        // SAFETY: the state lives with `self`; the reference lasts for the read. An imported
+        // slot holds the address of a cell that `_imported_globals` keeps alive; defined slots
+        // are plain values. Cells and slots are reached through raw pointers only (`GlobalSlots`).
         unsafe {
-            let slot = *st.globals.cell(index);
+            let slot = *(*self.st()).globals.cell(index);
             if imported {
                 *(slot as *const u64)
             } else {
@@ -544,43 +676,61 @@ impl Instance {
 
     /// Sets the fuel for the next runs (fuel mode).
     pub fn set_fuel(&mut self, fuel: i64) {
-        self.vmctx.get_mut().fuel = fuel;
+        // SAFETY: the vmctx lives with `self`; a write through the pointer, no reference made
+        // (code of this instance may be suspended below the caller: module docs).
+        unsafe { (*self.vm()).fuel = fuel };
     }
 
     pub fn fuel(&mut self) -> i64 {
-        self.vmctx.get_mut().fuel
+        // SAFETY: as in `set_fuel`.
+        unsafe { (*self.vm()).fuel }
     }
 
     /// Sets the fuel reserve (fuel mode): when a run has spent its fuel, the runtime moves
     /// fuel from the reserve, `kwasm_hooks::fuel::FUEL_SLICE` at a time, instead of trapping
     /// (the kernel's time slices; in userspace nothing happens in between). 0 by default.
     pub fn set_fuel_reserve(&mut self, reserve: i64) {
-        self.vmctx.get_mut().fuel_reserve = reserve;
+        // SAFETY: as in `set_fuel`.
+        unsafe { (*self.vm()).fuel_reserve = reserve };
     }
 
     pub fn fuel_reserve(&mut self) -> i64 {
-        self.vmctx.get_mut().fuel_reserve
+        // SAFETY: as in `set_fuel`.
+        unsafe { (*self.vm()).fuel_reserve }
     }
 
     /// Yield mode: asks the code to call the yield hook at its next check.
     pub fn request_yield(&mut self) {
-        self.vmctx.get_mut().yield_requested = 1;
+        // SAFETY: as in `set_fuel`.
+        unsafe { (*self.vm()).yield_requested = 1 };
     }
 
     /// Yield mode: called at each yield; return false to stop the program (a host-abort trap).
-    /// The request is cleared before the hook runs; the hook may request the next one.
+    /// The request is cleared before the hook runs; the hook may request the next one. While
+    /// the hook runs, yields of code it calls (of this instance, reached through a table) do
+    /// not call it again.
     pub fn set_yield_hook(&mut self, hook: impl FnMut() -> bool + 'static) {
-        self.state().yield_hook = Some(Box::new(hook));
+        // SAFETY: the state lives with `self`; the reference lasts for the assignment, which
+        // drops the old hook: not a running one (`yield_now` takes a hook out while it runs).
+        unsafe { (*self.st()).yield_hook = Some(Box::new(hook)) };
     }
 
-    /// Pointer to the vmctx, for hooks that set `yield_requested` from outside.
+    /// Pointer to the vmctx, for hooks that set `yield_requested` from outside. It stays valid
+    /// while the instance lives; write through it, never make a reference to it.
     pub fn vmctx_ptr(&self) -> *mut VmCtx {
-        self.vmctx.get()
+        self.vm()
     }
 
     /// A copy of the linear memory's bytes (empty without a memory).
+    ///
+    /// # Panics
+    ///
+    /// While a host function holds the memory ([`super::Caller::memory`]).
     pub fn memory(&mut self) -> Vec<u8> {
-        self.state().memory_bytes().to_vec()
+        // SAFETY: the state lives with `self`; the slice lasts for the copy.
+        unsafe { (*self.st()).memory_bytes() }
+            .expect("the memory is lent to a host function")
+            .to_vec()
     }
 
     pub fn uses_float(&self) -> bool {
@@ -615,7 +765,8 @@ impl Instance {
             .get(index as usize)
             .copied()
             .unwrap_or((0, false));
-        let st = self.state();
+        // SAFETY: the state lives with `self`; the reference lasts for the copies below.
+        let st = unsafe { &*self.st() };
         match kind {
             EXPORT_GLOBAL if (index as usize) < imported_globals => {
                 Some(Extern::Global(st._imported_globals[index as usize].clone()))
@@ -627,7 +778,7 @@ impl Instance {
                 mutable,
             })),
             EXPORT_MEMORY => st.memory.clone().map(Extern::Memory),
-            EXPORT_TABLE => st.table.clone().map(Extern::Table),
+            EXPORT_TABLE => self.table.clone().map(Extern::Table),
             _ => None,
         }
     }
@@ -639,8 +790,10 @@ impl Instance {
         Some((p, r))
     }
 
-    /// Calls exported function `name`.
-    pub fn invoke(&mut self, name: &str, args: &[Value]) -> Result<Vec<Value>, InvokeError> {
+    /// Calls exported function `name`. Takes `&self`: instances are re-entrant (a host function
+    /// may call into an instance whose code is suspended below it); each nested activation
+    /// runs on a stack of its own.
+    pub fn invoke(&self, name: &str, args: &[Value]) -> Result<Vec<Value>, InvokeError> {
         let index = self
             .export(name, EXPORT_FUNC)
             .ok_or_else(|| InvokeError::NoSuchExport(name.into()))?;
@@ -656,14 +809,14 @@ impl Instance {
         &self.types[self.funcs[index as usize].0 as usize]
     }
 
-    fn call_index(&mut self, index: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
+    fn call_index(&self, index: u32, args: &[Value]) -> Result<Vec<Value>, Trap> {
         let (type_index, entry) = self.funcs[index as usize];
         self.call_entry(type_index, entry, args)
     }
 
     /// Calls a function of type `type_index` entered at `entry` with `args` (of that type).
     fn call_entry(
-        &mut self,
+        &self,
         type_index: u32,
         entry: Entry,
         args: &[Value],
@@ -676,20 +829,15 @@ impl Instance {
         let code = match entry {
             // A re-exported import: call the host function directly.
             Entry::Import(k) => {
-                let st = self.state();
-                let f = st.host_funcs[k].clone().expect("validated function import");
-                let mut caller = super::Caller {
-                    memory: st.memory_bytes(),
-                };
-                match (f.body)(&mut caller, &mut slots) {
-                    Ok(()) => 0,
-                    Err(code) => code.max(1),
-                }
+                // SAFETY: the state lives with `self`, and no `&mut` to it is live (module docs).
+                let (f, memory) =
+                    unsafe { host_call_parts(self.st(), k) }.expect("validated function import");
+                call_host(&f, memory.as_deref(), &mut slots)
             }
             // SAFETY: `tramp` is the trampoline the compiler emitted for this function, in our
-            // executable mapping; the vmctx and its state live as long as `self`; `slots`
-            // holds max(params, results) values.
-            Entry::Wasm(tramp) => unsafe { enter(self.vmctx.get(), tramp, slots.as_mut_ptr()) },
+            // executable mapping; the core lives as long as `self`, which the call borrows;
+            // `slots` holds max(params, results) values and is ours.
+            Entry::Wasm(tramp) => unsafe { enter(self.vm(), tramp, slots.as_mut_ptr()) },
             Entry::None => panic!("validated: functions the host calls have a trampoline"),
         };
         if code != 0 {
@@ -704,36 +852,41 @@ impl Instance {
 }
 
 /// Instantiation's segment step (`kwasm_kcore::instantiate::init_segments`) on this instance.
+/// No code runs during it, so each step may hold the state and a slice of the memory or table.
 impl SegmentTarget for Instance {
     fn imported_global(&mut self, k: usize) -> u64 {
         self.global_value(k)
     }
 
     fn init_table(&mut self, index: usize, offset: u32) -> Result<(), u32> {
-        let st = self.state();
-        // Moved out and back rather than cloned: a clone per segment would cost the function
-        // count times the segment count.
-        let entries = std::mem::take(&mut st.func_entries);
-        let funcs = std::mem::take(&mut st.elems[index]);
-        let len = funcs.len() as u32;
-        let result = bulk::table_init(st.table_entries(), len, offset, 0, len, |k| {
-            let f = funcs[k as usize] as usize;
-            entries.get(f).copied().unwrap_or_default()
-        });
-        (st.func_entries, st.elems[index]) = (entries, funcs);
-        result
+        // SAFETY: the state lives with `self`; the closure runs no wasm or host code; the
+        // table is another allocation than the state.
+        unsafe {
+            let st = &*self.st();
+            let funcs = &st.elems[index];
+            let len = funcs.len() as u32;
+            st.with_table(|table| {
+                bulk::table_init(table, len, offset, 0, len, |k| {
+                    let f = funcs[k as usize] as usize;
+                    st.func_entries.get(f).copied().unwrap_or_default()
+                })
+            })
+        }
     }
 
     fn init_memory(&mut self, index: usize, offset: u32) -> Result<(), u32> {
-        let st = self.state();
-        let bytes = std::mem::take(&mut st.data[index]);
-        let result = bulk::memory_init(st.memory_bytes(), &bytes, offset, 0, bytes.len() as u32);
-        st.data[index] = bytes;
-        result
+        // SAFETY: the state lives with `self`; the slice lasts for the copy, which runs no wasm
+        // or host code; the memory is another allocation than the state.
+        unsafe {
+            let st = &*self.st();
+            let bytes = &st.data[index];
+            bulk::memory_init(st.memory_bytes()?, bytes, offset, 0, bytes.len() as u32)
+        }
     }
 
     fn drop_segment(&mut self, kind: SegmentKind, index: usize) {
-        let st = self.state();
+        // SAFETY: the state lives with `self`; the reference lasts for the assignment.
+        let st = unsafe { &mut *self.st() };
         match kind {
             SegmentKind::Elem => st.elems[index] = Vec::new(),
             SegmentKind::Data => st.data[index] = Vec::new(),
@@ -743,23 +896,15 @@ impl SegmentTarget for Instance {
 
 impl Drop for Instance {
     fn drop(&mut self) {
-        let vm = self.vmctx.get();
-        if let Some(m) = &self.state.get_mut().memory {
-            m.detach(vm);
-        }
-        // Entries this instance wrote into a table that outlives it point at its code and
-        // vmctx (even when instantiation failed after the elem segments): hand the running
-        // parts to the table, which frees them with itself.
-        let st = self.state.get_mut();
-        if let (true, Some(table)) = (self.table_imported, st.table.take()) {
+        let Some(core) = self.core.take() else { return };
+        // Entries this instance wrote into its table (even when instantiation failed after the
+        // elem segments) point at its code and vmctx: while another holder of the table lives
+        // (an importer, an exporter, the host), the table keeps the running parts and frees
+        // them with itself. Code of this core may even be running now (entered through the
+        // table, it does not borrow `self`); it then finishes on the kept parts.
+        if let Some(table) = self.table.take() {
             if Rc::strong_count(&table) > 1 {
-                let parts: Box<dyn std::any::Any> = Box::new((
-                    std::mem::replace(&mut self.vmctx, Box::new(UnsafeCell::new(VmCtx::default()))),
-                    std::mem::replace(&mut self.state, Box::new(UnsafeCell::new(State::empty()))),
-                    self.code.take(),
-                    self.stack.take(),
-                ));
-                table.keep_alive(parts);
+                table.keep_alive(Box::new(core));
             }
         }
     }

@@ -14,5 +14,5 @@ pub mod wasi;
 
 pub use host::{Caller, Extern, GlobalRef, HostFunc, Imports};
 pub use instance::{Instance, InstantiateError, InvokeError, Trap, DEFAULT_FUEL};
-pub use shared::{SharedMemory, SharedTable};
+pub use shared::{MemoryRef, SharedMemory, SharedTable};
 pub use value::Value;

@@ -22,7 +22,6 @@ fn read_u32(mem: &[u8], at: u32) -> Option<u32> {
 /// `fd_write(fd, iovs, iovs_len, nwritten) -> errno`.
 fn fd_write(caller: &mut Caller<'_>, s: &mut [u64]) -> Result<(), u32> {
     let (fd, iovs, n, nwritten) = (s[0] as u32, s[1] as u32, s[2] as u32, s[3] as u32);
-    let mem = &mut *caller.memory;
     let mut out: Box<dyn Write> = match fd {
         1 => Box::new(std::io::stdout()),
         2 => Box::new(std::io::stderr()),
@@ -31,6 +30,8 @@ fn fd_write(caller: &mut Caller<'_>, s: &mut [u64]) -> Result<(), u32> {
             return Ok(());
         }
     };
+    let mut memory = caller.memory()?;
+    let mem: &mut [u8] = &mut memory;
     let mut total = 0u32;
     for i in 0..n {
         let entry = iovs.wrapping_add(i.wrapping_mul(8));
