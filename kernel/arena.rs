@@ -94,7 +94,10 @@ impl<'a> Code<'a> {
 
 impl Drop for Code<'_> {
     fn drop(&mut self) {
-        // SAFETY: the region is ours and no call into it is in progress (calls borrow `self`).
+        // SAFETY: the region is ours and no call into it is in progress: `call1` borrows `self`,
+        // and a program's code is dropped only with the program, when its link group goes
+        // (nothing refers to the group, so nothing runs in it: `registry.rs`), or when its
+        // load failed before anything could reach it (`load::withdraw`).
         let ret = unsafe { ffi::kwasm_arena_poison(self.region.offset, self.region.len) };
         if ret != 0 {
             // Could not overwrite the code: leak the region rather than hand out live code.

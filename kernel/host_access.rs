@@ -40,7 +40,8 @@ pub(crate) fn memory_size(prog: &ProgRef) -> Result<u64> {
 /// The value type and bits of exported global `name`.
 pub(crate) fn global(prog: &ProgRef, name: &[u8]) -> Result<Option<(u32, u64)>> {
     let Some(g) = prog.global_export(name) else { return Ok(None) };
-    // SAFETY: the cell lives as long as the program (see `GlobalExport`); the group lock (held
-    // by `with_instance`) orders the read after every write of a run.
+    // SAFETY: the cell is this program's or, for a re-exported import, another program's of
+    // its group: alive as long as the group, which `prog` (a counted reference) keeps; the
+    // group lock (held by `with_instance`) orders the read after every write of a run.
     with_instance(prog, |_| Some((g.valtype, unsafe { *g.cell })))
 }

@@ -22,7 +22,7 @@
  * The contract under which a provider function is called:
  *
  * - Called directly by the program's generated code (no kwasm code in between), in the task
- *   that runs the program, with the program's lock (a mutex) held. Several programs
+ *   that runs the program, with the program's link-group lock (a mutex) held. Several programs
  *   may call the same function at the same time on different CPUs: it must be reentrant.
  * - Must not sleep: no sleeping locks, no GFP_KERNEL allocation, no user memory access, no
  *   cond_resched(). Today runs are started by ioctls in process context, but a program that

@@ -50,8 +50,8 @@ pub(crate) fn load(
     };
     let (code, mut linked) = link(state, &art, &imported, log)?;
     let (code, type_ids) = install(state, &art, code, &linked, log)?;
-    let inst = build_instance(state, attr, &art, &code, &linked, &type_ids, log)?;
-    let program = describe_exports(&art, code.base(), &linked, &inst)?;
+    let mut inst = build_instance(state, attr, &art, &code, &linked, &type_ids, log)?;
+    let program = describe_exports(&art, code.base(), &linked, &mut inst)?;
     let program = Arc::new(
         Program {
             state,
@@ -473,7 +473,8 @@ fn host_entry(entry: Entry, host_addrs: &[usize]) -> usize {
     }
 }
 
-fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &Instance) -> Result<Described, Refused> {
+fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &mut Instance) -> Result<Described, Refused> {
+    let globals_base = inst.globals.as_mut_ptr();
     let mut d = Described { exports: KVec::new(), signatures: KVec::new(), globals: KVec::new(), shared: KVec::new() };
     let imported_globals = linked.global_imports.len() as u32;
     for e in art.exports().iter() {
@@ -487,9 +488,10 @@ fn describe_exports(art: &Artifact<'_>, base: usize, linked: &Linked, inst: &Ins
             }
             EXPORT_GLOBAL => {
                 let (valtype, mutable) = global_type(art, e.index, &linked.global_imports);
-                let Some(slot) = inst.globals.get(e.index as usize) else { continue };
-                // An imported global's slot holds its cell's address; a defined one is its cell.
-                let cell = if e.index < imported_globals { *slot as *mut u64 } else { slot as *const u64 as *mut u64 };
+                let Some(&slot) = inst.globals.get(e.index as usize) else { continue };
+                // An imported global's slot holds its cell's address; a defined one is its cell,
+                // addressed from the buffer's own pointer (runs write it through that too).
+                let cell = if e.index < imported_globals { slot as *mut u64 } else { globals_base.wrapping_add(e.index as usize) };
                 let g = GlobalExport { name: copy_name(art, e.name)?, cell, valtype, mutable };
                 d.globals.push(g, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
             }
@@ -531,12 +533,16 @@ fn global_type(art: &Artifact<'_>, index: u32, global_imports: &[usize]) -> (u32
 unsafe fn instantiate(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, wrote_shared: &mut bool, log: &mut impl Write) -> Result<(), Refused> {
     let (owners, global_imports) = (&linked.owners, &linked.global_imports[..]);
     let prog: &Program = this;
-    // SAFETY: per the contract, this is the only reference to the instance.
-    let inst = unsafe { &mut *prog.instance.get() };
-    inst.program = prog;
-    let inst_ptr: *mut Instance = inst;
-    // SAFETY: no reference to the vmctx is live.
-    unsafe { (*inst.vmctx.ptr()).instance = inst_ptr as u64 };
+    // The pointer helpers, bridges and foreign calls reach the instance by: the cell's own,
+    // not one derived from a reference (which later accesses through the cell invalidate).
+    let inst_ptr = prog.instance.get();
+    // SAFETY: per the contract, nothing else references the instance or its vmctx.
+    unsafe {
+        (*inst_ptr).program = prog;
+        (*(*inst_ptr).vmctx.ptr()).instance = inst_ptr as u64;
+    }
+    // SAFETY: as above; this is the only reference until the end of instantiation.
+    let inst = unsafe { &mut *inst_ptr };
     // Before anything can fail: a program left in its group is always runnable.
     inst.publish();
     if !owners.memory.is_null() {

@@ -33,7 +33,9 @@ fn span(inst: &mut Instance, ptr: u64, len: u64) -> Option<&mut [u8]> {
 const PRINT_MAX: usize = 256;
 
 unsafe extern "C" fn env_print(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
-    // SAFETY: called by generated code for an import of this signature.
+    // SAFETY: entered for an import of this signature: by generated code, or by the host or a
+    // foreign call when an export or table entry is this import itself; either way with the
+    // importing program's vmctx and a slot area of at least two values, under its group lock.
     let (inst, s) = unsafe { parts::<2>(vmctx, slots) };
     let raw_name = inst.name;
     if let Some(msg) = span(inst, s[0], s[1]) {
@@ -60,7 +62,7 @@ unsafe extern "C" fn env_time_ns(_vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
 }
 
 unsafe extern "C" fn env_random(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
-    // SAFETY: called by generated code for an import of this signature.
+    // SAFETY: as in `env_print`.
     let (inst, s) = unsafe { parts::<2>(vmctx, slots) };
     let ok = s[1] as u32 <= RANDOM_MAX && {
         match span(inst, s[0], s[1]) {

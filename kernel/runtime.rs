@@ -39,8 +39,13 @@ pub(crate) fn address(id: u32) -> Option<usize> {
 ///
 /// # Safety
 ///
-/// `vmctx` is the running program's vmctx (its `instance` points to the locked `Instance`,
-/// which nothing else touches during the run) and `slots` holds at least `N` values.
+/// `vmctx` is the vmctx of code running under its group's lock (a helper or host-function call
+/// from generated code, or a host function entered directly by `Program::run`), so its
+/// `instance` is that program's; `slots` holds at least `N` values. The frames below the call
+/// (`Program::run`, `bridge_entry`, `call_foreign`) hold only raw pointers to instances, and
+/// host paths are kept out by the group lock, so the returned reference is the only one, for
+/// as long as the caller does not run wasm while holding it (no caller does: a helper that
+/// enters another activation reads what it needs first and holds no reference across it).
 pub(crate) unsafe fn parts<'a, const N: usize>(vmctx: *mut VmCtx, slots: *mut u64) -> (&'a mut Instance, &'a mut [u64; N]) {
     // SAFETY: see the function's contract.
     unsafe { (&mut *((*vmctx).instance as *mut Instance), &mut *slots.cast::<[u64; N]>()) }
@@ -93,15 +98,20 @@ fn next_slice(vm: &mut VmCtx, in_fpu_section: bool) -> Result<(), u32> {
 
 /// What the kernel's bulk helpers charge: the run's vmctx, crossing slice boundaries the way
 /// the generated code's checks do (`next_slice`), never silently.
-struct SliceMeter<'a> {
-    vm: &'a mut VmCtx,
+/// It keeps a raw pointer and borrows the vmctx only while it pays: the helper may write the
+/// same vmctx between payments (`memory.grow` publishes the new memory in it).
+struct SliceMeter {
+    vm: *mut VmCtx,
     in_fpu_section: bool,
 }
 
-impl Pay for SliceMeter<'_> {
+impl Pay for SliceMeter {
     fn pay(&mut self, units: u64) -> Result<(), u32> {
-        self.vm.fuel = self.vm.fuel.saturating_sub(i64::try_from(units).unwrap_or(i64::MAX));
-        next_slice(self.vm, self.in_fpu_section)
+        // SAFETY: the running code's vmctx (`meter`'s contract); this reference ends with the
+        // call, and nothing else references the vmctx meanwhile.
+        let vm = unsafe { &mut *self.vm };
+        vm.fuel = vm.fuel.saturating_sub(i64::try_from(units).unwrap_or(i64::MAX));
+        next_slice(vm, self.in_fpu_section)
     }
 }
 
@@ -112,11 +122,10 @@ impl Pay for SliceMeter<'_> {
 /// # Safety
 ///
 /// `vmctx` is the running code's vmctx: a separate allocation from the memory, table and
-/// segments the helper touches; the code is suspended in the helper and nothing else touches
-/// it meanwhile.
-unsafe fn meter<'a>(vmctx: *mut VmCtx, in_fpu_section: bool) -> SliceMeter<'a> {
-    // SAFETY: see the function's contract.
-    SliceMeter { vm: unsafe { &mut *vmctx }, in_fpu_section }
+/// segments the helper touches, suspended in the helper, and referenced by nobody else while
+/// the meter pays.
+unsafe fn meter(vmctx: *mut VmCtx, in_fpu_section: bool) -> SliceMeter {
+    SliceMeter { vm: vmctx, in_fpu_section }
 }
 
 unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
@@ -212,11 +221,12 @@ unsafe extern "C" fn table_init(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
         // SAFETY: see `Instance::table_mut`.
         unsafe { &mut (*inst.table_owner).table }
     };
-    // SAFETY: the table is another field (or another instance) than the entries and the
-    // segment; nothing else touches it during the call.
     // SAFETY: generated code's own vmctx (a helper call).
     let mut meter = unsafe { meter(vmctx, inst.uses_float) };
-    code(bulk::table_init_charged(Some(&mut meter), unsafe { &mut *table }, funcs.len() as u32, s[0] as u32, s[1] as u32, s[2] as u32, |k| {
+    // SAFETY: the table is another field (or another instance's) than the entries and the
+    // segment, which are only read meanwhile; no other reference to it is live.
+    let table = unsafe { &mut *table };
+    code(bulk::table_init_charged(Some(&mut meter), table, funcs.len() as u32, s[0] as u32, s[1] as u32, s[2] as u32, |k| {
         funcs.get(k as usize).and_then(|&f| entries.get(f as usize)).copied().unwrap_or_default()
     }))
 }
@@ -275,8 +285,9 @@ unsafe extern "C" fn call_foreign(vmctx: *mut VmCtx, slots: *mut u64, entry: *co
 /// enters its own), spending the caller's fuel.
 pub(crate) fn call_in_group(vmctx: *mut VmCtx, uses_float: bool, call: impl FnOnce(&mut Meter) -> u32) -> u32 {
     outside_fpu(uses_float, || {
-        // SAFETY: the caller's vmctx, suspended in this call; touched only before and after
-        // it (a nested activation of the caller saves and restores what it changes).
+        // SAFETY: the caller's vmctx, suspended in this call. A nested activation of the caller
+        // writes it during the call (and restores it), so only these short-lived references
+        // are made, none across the call.
         let mut meter = Meter::of(unsafe { &*vmctx });
         let trap = call(&mut meter);
         // SAFETY: as above.
