@@ -46,3 +46,12 @@ pub fn finit_module(path: &str) -> io::Result<()> {
         Err(io::Error::last_os_error())
     }
 }
+
+/// Runs the calling test alone among the tests of its binary that call this too (held until the
+/// guard drops): tests that count the module's programs, arena or memory must not see others'.
+pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}

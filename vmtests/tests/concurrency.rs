@@ -4,19 +4,11 @@
 
 use kwasm::hooks::fuel::MAX_RUN_FUEL;
 use kwasm::{Device, Error, LoadOptions, Program};
-use kwasm_vmtests::{require_vm, wasm};
+use kwasm_vmtests::{one_at_a_time, require_vm, wasm};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// The tests of this file one at a time: each checks which programs exist (the leftover check,
-/// a closed program's id), which another's programs would blur.
-static SERIAL: Mutex<()> = Mutex::new(());
-
-fn serial() -> MutexGuard<'static, ()> {
-    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 const PROG: &str = r#"(module (memory 1) (global $n (mut i64) (i64.const 0))
     (func (export "bump") (param i64) (result i64)
@@ -27,7 +19,9 @@ const PROG: &str = r#"(module (memory 1) (global $n (mut i64) (i64.const 0))
 #[test]
 fn parallel_load_run_close() {
     require_vm();
-    let _serial = serial();
+    // One at a time: each checks which programs exist (the leftover check, a closed
+    // program's id), which another's programs would blur.
+    let _serial = one_at_a_time();
     let module = Arc::new(wasm(PROG));
     let stop = Arc::new(AtomicBool::new(false));
     let runs = Arc::new(AtomicU64::new(0));
@@ -160,7 +154,9 @@ const SPIN: &str = r#"(module
 #[test]
 fn close_during_a_run() {
     require_vm();
-    let _serial = serial();
+    // One at a time: each checks which programs exist (the leftover check, a closed
+    // program's id), which another's programs would blur.
+    let _serial = one_at_a_time();
     let dev = Device::open().unwrap();
     let module = wasm(SPIN);
     let opts = LoadOptions {

@@ -3,17 +3,12 @@
 //! works again once the programs go. A binary of its own: these tests fill the module.
 
 use kwasm::{Device, Error, LoadOptions, Program};
-use kwasm_vmtests::{errno, require_vm, wasm};
-use std::sync::{Mutex, MutexGuard};
-
-/// One test at a time: each fills the module.
-static SERIAL: Mutex<()> = Mutex::new(());
+use kwasm_vmtests::{errno, one_at_a_time, require_vm, wasm};
+use std::sync::MutexGuard;
 
 fn device() -> (Device, MutexGuard<'static, ()>) {
     require_vm();
-    let serial = SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let serial = one_at_a_time();
     // Room for an fd per program beyond the kernel's limit (the default soft limit is 1024).
     let limit = libc::rlimit {
         rlim_cur: 4096,

@@ -5,19 +5,13 @@
 
 use kwasm::hooks::trap::*;
 use kwasm::{Device, LoadOptions, Program};
-use kwasm_vmtests::{require_vm, wasm};
-use std::sync::{mpsc, Arc, Mutex, MutexGuard};
+use kwasm_vmtests::{one_at_a_time, require_vm, wasm};
+use std::sync::{mpsc, Arc, MutexGuard};
 use std::time::{Duration, Instant};
-
-/// The tests of this file run one at a time: the lifetime checks count programs and arena bytes
-/// of the whole module.
-static SERIAL: Mutex<()> = Mutex::new(());
 
 fn device() -> (Device, MutexGuard<'static, ()>) {
     require_vm();
-    let serial = SERIAL
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let serial = one_at_a_time();
     (Device::open().expect("open /dev/kwasm"), serial)
 }
 
