@@ -20,13 +20,13 @@ use crate::kcore::instantiate::{self, Entry, SegmentKind, SegmentTarget};
 use crate::kcore::{bulk, reloc};
 use crate::links::{self, Imported, Linker};
 use crate::program::{self, Export, GlobalExport, Program, Stats, DEFAULT_FUEL, FUEL_MAX, MEMORY_PAGES_MAX, TABLE_MAX};
-use crate::registry::{ProgRef, Registry};
+use crate::registry::{Loaded, ProgRef, Registry};
 use crate::signatures::TypeIds;
 use crate::refused::{alloc_err, refuse, Refused};
 use crate::{providers, runtime, KwasmState};
 use core::cell::UnsafeCell;
 use core::fmt::Write;
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64};
+use core::sync::atomic::{AtomicU32, AtomicU64};
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
@@ -56,7 +56,6 @@ pub(crate) fn load(
         Program {
             state,
             id: AtomicU32::new(0),
-            failed: AtomicBool::new(false),
             name: attr.name,
             prog_type: attr.prog_type,
             code_size: code.len(),
@@ -92,9 +91,11 @@ pub(crate) fn load(
     let started = unsafe { instantiate(&this, &art, &linked, &mut wrote_shared, log) }
         // SAFETY: as above.
         .and_then(|()| unsafe { start_function(&this, &art, &linked, log) });
-    if started.is_err() {
+    match started {
+        // Openable (by id, hence by name) only from here: until now only the loader refers to it.
+        Ok(()) => Registry::set_state(&this, Loaded::Live),
         // SAFETY: as above.
-        unsafe { withdraw(&this, wrote_shared) };
+        Err(_) => unsafe { withdraw(&this, wrote_shared) },
     }
     drop(group);
     started.map(|()| this)
@@ -568,7 +569,7 @@ unsafe fn instantiate(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, wrote
 /// As for [`instantiate`].
 unsafe fn withdraw(this: &ProgRef, wrote_shared: bool) {
     if wrote_shared {
-        this.failed.store(true, core::sync::atomic::Ordering::Relaxed);
+        Registry::set_state(this, Loaded::Failed);
         return;
     }
     // SAFETY: per the contract (group lock held, nothing runs, no other reference).

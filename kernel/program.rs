@@ -19,7 +19,7 @@ use crate::instance::{Instance, STACK_SIZE};
 use crate::kcore::fuel::Meter;
 use crate::{links, providers, KwasmState};
 use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use core::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use kernel::prelude::*;
 
 /// Policy limits of a program's instance.
@@ -67,9 +67,6 @@ pub(crate) struct Stats {
 pub(crate) struct Program {
     pub(crate) state: &'static KwasmState,
     pub(crate) id: AtomicU32,
-    /// Its load failed after it joined its group, which keeps it (`load::withdraw`): listed,
-    /// but nobody can open it.
-    pub(crate) failed: AtomicBool,
     /// Exported memory and table names (`EXPORT_MEMORY` / `EXPORT_TABLE`), sorted.
     pub(crate) shared_exports: KVec<(KVec<u8>, u32)>,
     pub(crate) name: [u8; PROG_NAME_LEN],

@@ -27,10 +27,21 @@ use kernel::sync::Arc;
 /// Most programs loaded at once (each costs at least a stack and a slot of the arena).
 pub(crate) const PROGRAMS_MAX: usize = 1024;
 
+/// Where a program's load is: only a live program can be opened (by id, so by name too).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Loaded {
+    /// Instantiating and starting: only the loader refers to it.
+    Loading,
+    Live,
+    /// Its load failed after its functions went into a shared table: its group keeps it.
+    Failed,
+}
+
 struct Entry {
     id: u32,
     prog: Arc<Program>,
     group: Arc<Group>,
+    state: Loaded,
     /// Counted references from outside the group; `fds` of them are file descriptors.
     refs: usize,
     fds: usize,
@@ -93,7 +104,7 @@ impl Registry {
         let Registry { entries, ids } = &mut *reg;
         let id = ids.next(|id| entries.iter().flatten().any(|e| e.id == id));
         prog.id.store(id, Ordering::Relaxed);
-        let entry = Entry { id, prog: prog.clone(), group: group.clone(), refs: 1, fds: 0 };
+        let entry = Entry { id, prog: prog.clone(), group: group.clone(), state: Loaded::Loading, refs: 1, fds: 0 };
         match reg.entries.iter().position(|e| e.is_none()) {
             Some(free) => reg.entries[free] = Some(entry),
             None => reg.entries.push(Some(entry), GFP_KERNEL)?,
@@ -134,6 +145,13 @@ impl Registry {
         drop(gone);
     }
 
+    /// Records where the load of `r` is (the loader's call).
+    pub(crate) fn set_state(r: &ProgRef, state: Loaded) {
+        if let Some(e) = r.state.programs.lock().entry(r) {
+            e.state = state;
+        }
+    }
+
     /// Takes a program whose load failed out of the registry (its group no longer has it): it
     /// goes with the loader's reference, the only one.
     pub(crate) fn forget(r: &ProgRef) {
@@ -154,9 +172,18 @@ impl Registry {
         loop {
             let group = Self::group_of(prog).ok_or(ENOENT)?;
             if let Some(guard) = group.lock()? {
+                // Still a member (a failed load leaves its group while others may wait).
+                if !Self::is_member(prog, guard.group()) {
+                    return Err(ENOENT);
+                }
                 return Ok(guard);
             }
         }
+    }
+
+    /// Whether `prog` is (still) in `group`.
+    fn is_member(prog: &Program, group: &Arc<Group>) -> bool {
+        prog.state.programs.lock().entry(prog).is_some_and(|e| Arc::ptr_eq(&e.group, group))
     }
 
     /// The group a program importing from `imports` joins, locked: a new one without imports,
@@ -172,7 +199,9 @@ impl Registry {
             // The first group is waited for holding nothing; it becomes the merged one.
             let Some(target) = first.lock()? else { continue };
             match Self::merge_free(state, &target, rest) {
-                Merge::Done => return Ok(target),
+                // Every import is still a member (none left with a failed load meanwhile).
+                Merge::Done if imports.clone().all(|p| Self::is_member(p, target.group())) => return Ok(target),
+                Merge::Done => return Err(ENOENT),
                 Merge::Restart => continue,
                 Merge::Busy(busy) => {
                     // Wait for the busy group's run holding nothing, then start over (the
@@ -248,8 +277,8 @@ impl Registry {
     pub(crate) fn fd_by_id(state: &crate::KwasmState, id: u32) -> Result<i32> {
         let r = {
             let mut reg = state.programs.lock();
-            // A program whose load failed (kept by its group) cannot be opened.
-            let e = reg.entries.iter_mut().flatten().find(|e| e.id == id && !e.prog.failed.load(Ordering::Relaxed)).ok_or(ENOENT)?;
+            // A program still loading, or whose load failed, cannot be opened.
+            let e = reg.entries.iter_mut().flatten().find(|e| e.id == id && e.state == Loaded::Live).ok_or(ENOENT)?;
             e.refs += 1;
             ProgRef(e.prog.clone())
         };
@@ -357,7 +386,7 @@ extern "C" fn kwasm_rust_list_programs(ctx: *const c_void, seq: *mut c_void) {
         let mut line = Line { buf: [0; 160], len: 0 };
         let _ = writeln!(
             line,
-            "{} {} type={} code={} runs={} run_ns={} traps={} fds={} refs={} group={}",
+            "{} {} type={} code={} runs={} run_ns={} traps={} fds={} refs={} group={}{}",
             e.id,
             name,
             p.prog_type,
@@ -367,7 +396,12 @@ extern "C" fn kwasm_rust_list_programs(ctx: *const c_void, seq: *mut c_void) {
             traps,
             e.fds,
             e.refs,
-            group
+            group,
+            match e.state {
+                Loaded::Loading => " loading",
+                Loaded::Live => "",
+                Loaded::Failed => " failed",
+            }
         );
         // SAFETY: `seq` is the seq_file of this show call; the buffer is valid for `len`.
         unsafe { ffi::kwasm_seq_write(seq, line.buf.as_ptr(), line.len) };

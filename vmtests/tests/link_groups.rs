@@ -510,3 +510,53 @@ fn a_chain_of_re_exports_is_one_hop() {
         dev.unregister(&format!("grp_x{k}")).unwrap();
     }
 }
+
+/// A program is listed while its start function runs, but nobody can open it until its load
+/// succeeded: a load that then fails leaves its group with no fd or name pointing at it (an fd
+/// opened meanwhile used to reach the withdrawn program: a use-after-free).
+#[test]
+fn a_program_cannot_be_opened_while_it_loads() {
+    let (dev, _serial) = device();
+    let m = load(&dev, "m", r#"(module (memory (export "mem") 1 2))"#);
+    m.register(&dev, "grp_m2").unwrap();
+    let before = listed_ids();
+    let loader = std::thread::spawn(|| {
+        let dev = Device::open().unwrap();
+        let slow = wasm(
+            r#"(module (import "grp_m2" "mem" (memory 1 2))
+            (func (export "f") (drop (memory.grow (i32.const 1))) (i32.store (i32.const 0) (i32.const 1)))
+            (func $start (local i64) (local.set 0 (i64.const 300000000))
+              (loop $l (local.set 0 (i64.sub (local.get 0) (i64.const 1))) (br_if $l (i64.ne (local.get 0) (i64.const 0))))
+              unreachable)
+            (start $start))"#,
+        );
+        Program::load(&dev, &slow, &LoadOptions::default()).map(|_| ())
+    });
+    // Wait until the loading program is listed, then try to open it.
+    let start = Instant::now();
+    let id = loop {
+        if let Some(id) = listed_ids().into_iter().find(|id| !before.contains(id)) {
+            break id;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the load never showed up"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let listing = std::fs::read_to_string("/sys/kernel/debug/kwasm/programs").unwrap();
+    let opened = Program::from_id(&dev, id);
+    let err = opened.map(|_| ()).unwrap_err();
+    assert!(err.to_string().contains("No such file"), "{err}");
+    let load_err = loader.join().unwrap().unwrap_err();
+    assert!(
+        load_err.to_string().contains("start function trapped"),
+        "{load_err}"
+    );
+    assert!(
+        listing.contains(" loading"),
+        "listed as loading:\n{listing}"
+    );
+    wait_gone(&[id]);
+    dev.unregister("grp_m2").unwrap();
+}
