@@ -57,8 +57,13 @@ fn bulk_operations_pay_for_their_length() {
     println!(
         "{fuel} fuel of 64 MiB fill+copy: kernel {kernel:?}, userspace executor {userspace:?}"
     );
+    // Same fuel, same work: both within a small factor. Not closer: under TCG the kernel's
+    // string instructions (`rep stos/movs`) emulate faster than userspace's vector loops, and
+    // the userspace side includes starting the CLI and compiling (seen: 1.8x on the default
+    // kernel, 3.0x on the KASAN one). Bulk work charged per call rather than per byte would be
+    // thousands of times apart.
     assert!(
-        kernel < userspace * 2 && userspace < kernel * 2,
+        kernel < userspace * 4 && userspace < kernel * 4,
         "kernel {kernel:?} vs userspace {userspace:?} for the same fuel"
     );
     let r = p.test_run(&dev, "spin", &[], 1, 1, 0).unwrap();
