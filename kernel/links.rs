@@ -105,8 +105,8 @@ impl Imported {
             imported.funcs += usize::from(imp.kind == IMPORT_FUNC);
             if imported.get(module).is_none() {
                 let mut name = KVec::new();
-                name.extend_from_slice(module, GFP_KERNEL)?;
-                imported.programs.push((name, Registry::another(prog)), GFP_KERNEL)?;
+                name.extend_from_slice(module, GFP_KERNEL_ACCOUNT)?;
+                imported.programs.push((name, Registry::another(prog)), GFP_KERNEL_ACCOUNT)?;
             }
         }
         Ok(imported)

@@ -124,7 +124,7 @@ impl ProviderRefs {
         if let Some(found) = lookup_builtin(module, name, params, results) {
             return found;
         }
-        if self.0.push(0, GFP_KERNEL).is_err() {
+        if self.0.push(0, GFP_KERNEL_ACCOUNT).is_err() {
             return Lookup::Unknown;
         }
         let (mut addr, mut owner) = (0usize, core::ptr::null_mut::<core::ffi::c_void>());

@@ -107,7 +107,7 @@ impl Registry {
         let entry = Entry { id, prog: prog.clone(), group: group.clone(), state: Loaded::Loading, refs: 1, fds: 0 };
         match reg.entries.iter().position(|e| e.is_none()) {
             Some(free) => reg.entries[free] = Some(entry),
-            None => reg.entries.push(Some(entry), GFP_KERNEL)?,
+            None => reg.entries.push(Some(entry), GFP_KERNEL_ACCOUNT)?,
         }
         Ok(ProgRef(prog))
     }
