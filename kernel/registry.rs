@@ -90,8 +90,13 @@ impl Registry {
         Registry { entries: KVec::new(), ids: IdCounter::new() }
     }
 
+    /// The slot holding `prog`'s entry.
+    fn slot(&mut self, prog: &Program) -> Option<&mut Option<Entry>> {
+        self.entries.iter_mut().find(|e| e.as_ref().is_some_and(|e| core::ptr::eq(&*e.prog, prog)))
+    }
+
     fn entry(&mut self, prog: &Program) -> Option<&mut Entry> {
-        self.entries.iter_mut().flatten().find(|e| core::ptr::eq(&*e.prog, prog))
+        self.slot(prog)?.as_mut()
     }
 
     /// Adds a program being loaded to `group` with an id and one reference, the loader's
@@ -155,8 +160,7 @@ impl Registry {
     /// Takes a program whose load failed out of the registry (its group no longer has it): it
     /// goes with the loader's reference, the only one.
     pub(crate) fn forget(r: &ProgRef) {
-        let mut reg = r.state.programs.lock();
-        if let Some(slot) = reg.entries.iter_mut().find(|e| e.as_ref().is_some_and(|e| core::ptr::eq(&*e.prog, &**r))) {
+        if let Some(slot) = r.state.programs.lock().slot(r) {
             *slot = None;
         }
     }
