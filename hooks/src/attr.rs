@@ -50,10 +50,7 @@ pub const fn selftest_expected(input: u64) -> u64 {
     input.wrapping_mul(3).wrapping_add(7)
 }
 
-/// Program types (`ProgLoadAttr::prog_type`): which hook a program can attach to. Only runs
-/// through `KWASM_IOC_PROG_TEST_RUN` exist so far.
-pub const PROG_TYPE_TEST: u32 = 0;
-pub const PROG_TYPE_COUNT: u32 = 1;
+pub use crate::prog_type::{PROG_TYPE_COUNT, PROG_TYPE_NETFILTER, PROG_TYPE_TEST};
 
 /// Length of program names, NUL-padded.
 pub const PROG_NAME_LEN: usize = 16;
@@ -78,12 +75,20 @@ pub struct ProgLoadAttr {
     pub log_size: u32,
     /// 0: no log; 1: errors; 2: also what was loaded.
     pub log_level: u32,
+    /// Hook program types: bytes of linear memory per instance (one per CPU); 0: the type's
+    /// default (`prog_type::Policy::memory_default`). Must be 0 for test programs.
+    pub memory_max: u64,
+    /// User pointer to `nmap_binds` [`crate::map::MapBind`]s: declared maps to bind to
+    /// existing maps instead of creating them.
+    pub map_binds: u64,
+    pub nmap_binds: u32,
+    pub _reserved: u32,
 }
 
 // SAFETY: repr(C), integer fields and a byte array, no padding (8-byte fields at 8-aligned
 // offsets), starts with `size: u32`.
 unsafe impl Attr for ProgLoadAttr {
-    const MIN_SIZE: u32 = core::mem::size_of::<ProgLoadAttr>() as u32;
+    const MIN_SIZE: u32 = 64;
 }
 
 /// Most arguments and results a test run passes.
@@ -114,11 +119,23 @@ pub struct TestRunAttr {
     pub nresults: u32,
     /// Out: mean duration of one run.
     pub duration_ns: u64,
+    /// Hook programs (the export name is then empty: the hook's entry runs, by the hook's own
+    /// path): user pointer to the packet bytes (from the network header) and their length.
+    pub data_in: u64,
+    pub data_len: u32,
+    /// Size of the context at `ctx_in` (0: none; else `size_of::<NfCtx>()`): its hook,
+    /// family, interfaces and mark are used, the rest is computed from the packet.
+    pub ctx_in_len: u32,
+    pub ctx_in: u64,
+    /// Out: the hook's verdict of the last run (the default verdict, `VERDICT_ACCEPT`, when
+    /// the run failed).
+    pub retval: u32,
+    pub _reserved: u32,
 }
 
 // SAFETY: repr(C), integer fields only, no padding, starts with `size: u32`.
 unsafe impl Attr for TestRunAttr {
-    const MIN_SIZE: u32 = core::mem::size_of::<TestRunAttr>() as u32;
+    const MIN_SIZE: u32 = 64;
 }
 
 /// Argument of [`crate::ioctl::KWASM_IOC_PROG_GET_INFO`].
@@ -147,15 +164,20 @@ pub struct ProgInfoAttr {
     /// Deepest use of the program's wasm stack so far, host calls included (they run on it,
     /// within [`crate::vmctx::HOST_STACK_HEADROOM`] below the limit wasm code may reach).
     pub stack_max_bytes: u64,
+    /// In: user pointer to room for `nr_map_ids` u32s (0: none); out: the ids of the maps the
+    /// program uses, and how many it uses.
+    pub map_ids: u64,
+    pub nr_map_ids: u32,
+    /// Out: instances (possible CPUs for hook programs, else 1).
+    pub instances: u32,
 }
 
 // SAFETY: repr(C), integer fields and arrays, no padding, starts with `size: u32`.
 unsafe impl Attr for ProgInfoAttr {
-    const MIN_SIZE: u32 = core::mem::size_of::<ProgInfoAttr>() as u32;
+    const MIN_SIZE: u32 = 104 + 8 * super::trap::TRAP_COUNT as u32;
 }
 
-/// Argument of [`crate::ioctl::KWASM_IOC_PROG_GET_NEXT_ID`] and
-/// [`crate::ioctl::KWASM_IOC_PROG_GET_FD_BY_ID`].
+/// Argument of the `*_GET_NEXT_ID` and `*_GET_FD_BY_ID` commands of programs, maps and links.
 #[repr(C)]
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct ProgIdAttr {
@@ -172,10 +194,13 @@ unsafe impl Attr for ProgIdAttr {
     const MIN_SIZE: u32 = core::mem::size_of::<ProgIdAttr>() as u32;
 }
 
+/// The same attr for maps and links.
+pub type IdAttr = ProgIdAttr;
+
 const _: () = {
-    assert!(core::mem::size_of::<ProgLoadAttr>() == 64);
-    assert!(core::mem::size_of::<TestRunAttr>() == 64);
-    assert!(core::mem::size_of::<ProgInfoAttr>() == 104 + 8 * super::trap::TRAP_COUNT as usize);
+    assert!(core::mem::size_of::<ProgLoadAttr>() == 88);
+    assert!(core::mem::size_of::<TestRunAttr>() == 96);
+    assert!(core::mem::size_of::<ProgInfoAttr>() == 120 + 8 * super::trap::TRAP_COUNT as usize);
 };
 
 /// Argument of [`crate::ioctl::KWASM_IOC_PROG_GET_GLOBAL`]: reads an exported global.

@@ -29,3 +29,34 @@ pub const KWASM_IOC_PROG_GET_FD_BY_ID: u32 = io(0x06);
 pub const KWASM_IOC_PROG_GET_GLOBAL: u32 = io(0x07);
 /// Names a program for later programs' imports; argument: [`crate::attr::ProgRegisterAttr`].
 pub const KWASM_IOC_PROG_REGISTER: u32 = io(0x08);
+
+/// Creates a map; argument: [`crate::map::MapCreateAttr`]; returns a map fd.
+pub const KWASM_IOC_MAP_CREATE: u32 = io(0x09);
+/// Argument: [`crate::map::MapElemAttr`] for these four.
+pub const KWASM_IOC_MAP_LOOKUP_ELEM: u32 = io(0x0a);
+pub const KWASM_IOC_MAP_UPDATE_ELEM: u32 = io(0x0b);
+pub const KWASM_IOC_MAP_DELETE_ELEM: u32 = io(0x0c);
+pub const KWASM_IOC_MAP_GET_NEXT_KEY: u32 = io(0x0d);
+/// Argument: [`crate::map::MapBatchAttr`].
+pub const KWASM_IOC_MAP_LOOKUP_BATCH: u32 = io(0x0e);
+/// Argument: [`crate::map::MapInfoAttr`].
+pub const KWASM_IOC_MAP_GET_INFO: u32 = io(0x0f);
+/// Argument: [`crate::attr::IdAttr`].
+pub const KWASM_IOC_MAP_GET_NEXT_ID: u32 = io(0x10);
+pub const KWASM_IOC_MAP_GET_FD_BY_ID: u32 = io(0x11);
+/// Attaches a program; argument: [`crate::link::LinkCreateAttr`]; returns a link fd.
+pub const KWASM_IOC_LINK_CREATE: u32 = io(0x12);
+/// Argument: [`crate::link::LinkUpdateAttr`] for these two.
+pub const KWASM_IOC_LINK_UPDATE: u32 = io(0x13);
+pub const KWASM_IOC_LINK_DETACH: u32 = io(0x14);
+/// Argument: [`crate::link::LinkInfoAttr`].
+pub const KWASM_IOC_LINK_GET_INFO: u32 = io(0x15);
+/// Argument: [`crate::attr::IdAttr`].
+pub const KWASM_IOC_LINK_GET_NEXT_ID: u32 = io(0x16);
+pub const KWASM_IOC_LINK_GET_FD_BY_ID: u32 = io(0x17);
+/// Argument: [`crate::pin::PinAttr`] for these three.
+pub const KWASM_IOC_OBJ_PIN: u32 = io(0x18);
+pub const KWASM_IOC_OBJ_GET: u32 = io(0x19);
+pub const KWASM_IOC_OBJ_UNPIN: u32 = io(0x1a);
+/// Argument: [`crate::pin::PinNextAttr`].
+pub const KWASM_IOC_PIN_GET_NEXT: u32 = io(0x1b);

@@ -8,7 +8,14 @@ pub mod abi;
 pub mod artifact;
 pub mod attr;
 pub mod fuel;
+pub mod host_fns;
 pub mod ioctl;
+pub mod link;
+pub mod map;
+pub mod netfilter;
+pub mod pin;
+pub mod prog_type;
+pub mod ringbuf;
 pub mod trap;
 pub mod vmctx;
 
