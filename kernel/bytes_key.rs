@@ -16,6 +16,10 @@ impl BytesKey {
         }
         Ok(BytesKey(k))
     }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
 }
 
 impl Ord for BytesKey {

@@ -45,6 +45,33 @@ extern "C" {
     pub(crate) fn kwasm_seq_write(seq: *mut c_void, text: *const u8, len: usize);
 }
 
+// Maps, links and hooks (objects_c.c, netfilter_c.c; see helpers.h).
+extern "C" {
+    pub(crate) fn kwasm_ring_new(data_size: usize) -> *mut c_void;
+    pub(crate) fn kwasm_ring_free(ring: *mut c_void);
+    pub(crate) fn kwasm_ring_vaddr(ring: *mut c_void) -> *mut c_void;
+    pub(crate) fn kwasm_ring_wake(ring: *mut c_void);
+    pub(crate) fn kwasm_map_fd_new(map: *mut c_void) -> i32;
+    pub(crate) fn kwasm_link_fd_new(link: *mut c_void) -> i32;
+    pub(crate) fn kwasm_map_fd_get(fd: i32) -> *mut c_void;
+    pub(crate) fn kwasm_link_fd_get(fd: i32) -> *mut c_void;
+    pub(crate) fn kwasm_spinlock_new() -> *mut c_void;
+    pub(crate) fn kwasm_spinlock_free(lock: *mut c_void);
+    pub(crate) fn kwasm_spin_lock_irqsave(lock: *mut c_void) -> core::ffi::c_ulong;
+    pub(crate) fn kwasm_spin_unlock_irqrestore(lock: *mut c_void, flags: core::ffi::c_ulong);
+    pub(crate) fn kwasm_nr_cpu_ids() -> u32;
+    pub(crate) fn kwasm_this_cpu() -> u32;
+    pub(crate) fn kwasm_bh_disable();
+    pub(crate) fn kwasm_bh_enable();
+    pub(crate) fn kwasm_irq_fpu_usable() -> bool;
+    pub(crate) fn kwasm_module_get() -> bool;
+    pub(crate) fn kwasm_module_put();
+    pub(crate) fn kwasm_nf_attach(link: *const c_void, prog: *const c_void, family: u32, hook: u32, priority: i32, err: *mut i32) -> *mut c_void;
+    pub(crate) fn kwasm_nf_swap(nf: *mut c_void, prog: *const c_void) -> *const c_void;
+    pub(crate) fn kwasm_nf_detach(nf: *mut c_void);
+    pub(crate) fn kwasm_skb_copy(skb: *const c_void, offset: u32, dst: *mut u8, len: u32) -> u32;
+}
+
 /// Nanoseconds of the monotonic clock.
 pub(crate) fn now_ns() -> u64 {
     // SAFETY: reads the clock; no preconditions.

@@ -6,6 +6,7 @@
 #ifndef KWASM_HELPERS_H
 #define KWASM_HELPERS_H
 
+#include <linux/spinlock_types.h>
 #include <linux/types.h>
 
 /* Size of the executable arena reserved in the module's text (design decision 2). */
@@ -106,5 +107,63 @@ void __noreturn notrace kwasm_compile_abort(void);
 void kwasm_compile_switch(void *req, void *stack_top);
 /* Does not return to its caller (objtool cannot know: callers follow it with BUG()). */
 void kwasm_compile_unwind(unsigned long return_slot);
+
+
+/* ---- maps and links (objects_c.c) ---- */
+
+struct kwasm_ring;
+/* A ring buffer's pages (2 + data_size / PAGE_SIZE), zeroed and charged; NULL on failure. */
+struct kwasm_ring *kwasm_ring_new(size_t data_size);
+void kwasm_ring_free(struct kwasm_ring *ring);
+void *kwasm_ring_vaddr(struct kwasm_ring *ring);
+void kwasm_ring_wake(struct kwasm_ring *ring);
+
+/* Map and link fds (anon inodes); the object is an owned reference (an Arc's raw pointer). */
+int kwasm_map_fd_new(void *map);
+int kwasm_link_fd_new(void *link);
+/* The object behind `fd` with a new reference, or NULL (not such an fd). */
+void *kwasm_map_fd_get(int fd);
+void *kwasm_link_fd_get(int fd);
+/* Implemented in Rust: drop one reference / take one more / the ring buffer of a map. */
+void kwasm_rust_map_release(void *map);
+void *kwasm_rust_map_get(void *map);
+struct kwasm_ring *kwasm_rust_map_ring(void *map);
+void kwasm_rust_link_release(void *link);
+void *kwasm_rust_link_get(void *link);
+
+spinlock_t *kwasm_spinlock_new(void);
+void kwasm_spinlock_free(spinlock_t *lock);
+unsigned long kwasm_spin_lock_irqsave(spinlock_t *lock);
+void kwasm_spin_unlock_irqrestore(spinlock_t *lock, unsigned long flags);
+
+bool kwasm_module_get(void);
+void kwasm_module_put(void);
+unsigned int kwasm_nr_cpu_ids(void);
+unsigned int kwasm_this_cpu(void);
+void kwasm_bh_disable(void);
+void kwasm_bh_enable(void);
+bool kwasm_irq_fpu_usable(void);
+
+/* ---- the netfilter hook (netfilter_c.c) ---- */
+
+/* What the hook passes to Rust about one packet. */
+struct kwasm_nf_packet {
+	const void *skb;
+	u32 hook;
+	u32 family;
+	u32 ifindex_in;
+	u32 ifindex_out;
+	/* Bytes from the network header. */
+	u32 len;
+	u32 mark;
+};
+
+struct kwasm_nf_link;
+struct kwasm_nf_link *kwasm_nf_attach(const void *link, const void *prog, u32 family, u32 hook, s32 priority, int *err);
+const void *kwasm_nf_swap(struct kwasm_nf_link *l, const void *prog);
+void kwasm_nf_detach(struct kwasm_nf_link *l);
+u32 kwasm_skb_copy(const void *skb, u32 offset, u8 *dst, u32 len);
+/* Implemented in Rust: runs the program on a packet; NF_ACCEPT or NF_DROP. */
+unsigned int kwasm_rust_nf_run(const void *link, const void *prog, const struct kwasm_nf_packet *pkt);
 
 #endif

@@ -20,20 +20,34 @@ pub(crate) fn run(prog: &ProgRef, tramp: usize, slots: &mut [u64], meter: &mut M
     Ok(unsafe { prog.run(tramp, slots.as_mut_ptr(), meter, 0) })
 }
 
-/// Runs `f` on the instance (no run in progress meanwhile).
+/// Runs `f` on the instance (no run in progress meanwhile). Not for hook programs: hooks run
+/// their instances without the group lock.
 fn with_instance<T>(prog: &ProgRef, f: impl FnOnce(&mut Instance) -> T) -> Result<T> {
+    if prog.hook.is_some() {
+        return Err(EINVAL);
+    }
     let _group = Registry::lock_group(prog)?;
     // SAFETY: the group lock is held and nothing runs: this is the only reference.
-    Ok(f(unsafe { &mut *prog.instance.get() }))
+    Ok(f(unsafe { &mut *prog.main_instance() }))
 }
 
-/// Deepest use of the program's wasm stack so far.
+/// Deepest use of the program's wasm stack so far (0 for hook programs, whose instances are
+/// in use by hooks at any time).
 pub(crate) fn stack_high_water(prog: &ProgRef) -> Result<usize> {
+    if prog.hook.is_some() {
+        return Ok(0);
+    }
     with_instance(prog, |inst| inst.stack_high_water())
 }
 
-/// Bytes of linear memory now.
+/// Bytes of linear memory now; for hook programs, the bytes reserved per instance (what their
+/// memory may grow to), fixed at load.
 pub(crate) fn memory_size(prog: &ProgRef) -> Result<u64> {
+    if prog.hook.is_some() {
+        // SAFETY: the capacity of a hook instance's memory is set at load and never changes
+        // (growth stays inside it); nothing writes the field after the load.
+        return Ok(unsafe { (*prog.main_instance()).memory.capacity() } as u64);
+    }
     with_instance(prog, |inst| inst.memory_mut().len() as u64)
 }
 
@@ -43,5 +57,10 @@ pub(crate) fn global(prog: &ProgRef, name: &[u8]) -> Result<Option<(u32, u64)>> 
     // SAFETY: the cell is this program's or, for a re-exported import, another program's of
     // its group: alive as long as the group, which `prog` (a counted reference) keeps; the
     // group lock (held by `with_instance`) orders the read after every write of a run.
+    if prog.hook.is_some() {
+        // SAFETY: as above for the cell's life; a hook may write CPU 0's global meanwhile (no
+        // lock orders it): a volatile, aligned 8-byte read gives one value or the other.
+        return Ok(Some((g.valtype, unsafe { core::ptr::read_volatile(g.cell) })));
+    }
     with_instance(prog, |_| Some((g.valtype, unsafe { *g.cell })))
 }

@@ -79,6 +79,11 @@ pub(crate) struct Instance {
     pub(crate) uses_float: bool,
     /// Program-to-program calls above the current activation in its run.
     pub(crate) depth: u32,
+    /// A hook program's instance: runs in atomic context, so it never allocates (its memory
+    /// is reserved up to its maximum at load) and never nests.
+    pub(crate) atomic: bool,
+    /// The packet of the hook run in progress (`packet_load`).
+    pub(crate) packet: crate::hook_run::PacketSrc,
     /// The program's name, NUL-terminated, for log lines.
     pub(crate) name: [u8; 17],
 }
@@ -140,6 +145,16 @@ impl Instance {
         vm.globals_base = globals_base;
     }
 
+    /// Sets the stack bounds once for all runs: hook instances never nest, so their runs
+    /// (`hook_run.rs`) leave the bounds as they are.
+    pub(crate) fn fix_stack(&mut self) {
+        let bottom = self.stack.as_mut_ptr() as u64;
+        // SAFETY: no other reference to the vmctx is live (see `VmCtxBox`).
+        let vm = unsafe { &mut *self.vmctx.ptr() };
+        vm.stack_top = (bottom + self.stack.len() as u64) & !15;
+        vm.stack_limit = bottom + STACK_HEADROOM;
+    }
+
     pub(crate) fn vmctx_ptr(&self) -> *mut VmCtx {
         self.vmctx.ptr()
     }
@@ -163,6 +178,17 @@ impl Instance {
         let old = (self.memory.len() as u64 / PAGE_SIZE) as u32;
         let new = crate::kcore::bulk::grow_pages(old, delta, self.memory_max_pages)?;
         let add = (u64::from(new - old) * PAGE_SIZE) as usize;
+        // Within the reservation, extending does not allocate (a hook's memory was charged
+        // whole at load).
+        if self.atomic {
+            if add > self.memory.capacity() - self.memory.len() {
+                return None;
+            }
+            // The capacity is set: this cannot allocate.
+            self.memory.extend_with(add, 0, GFP_NOWAIT).ok()?;
+            self.publish();
+            return Some(old);
+        }
         if !self.charge.grow(add) {
             return None;
         }

@@ -14,7 +14,7 @@ use crate::links::NewName;
 use crate::registry::{ProgRef, Registry};
 use core::sync::atomic::Ordering;
 use crate::kcore::attr as kattr;
-use crate::{arena, compile, host_access, KwasmState};
+use crate::{arena, compile, host_access, link_commands, map_commands, pins, KwasmState};
 use core::ffi::c_long;
 use kernel::prelude::*;
 use kernel::uaccess::UserSlice;
@@ -33,6 +33,25 @@ fn command(cmd: u32) -> Option<Command> {
         KWASM_IOC_PROG_GET_FD_BY_ID => prog_get_fd_by_id,
         KWASM_IOC_PROG_GET_GLOBAL => |_, arg| prog_get_global(arg),
         KWASM_IOC_PROG_REGISTER => prog_register,
+        KWASM_IOC_MAP_CREATE => map_commands::map_create,
+        KWASM_IOC_MAP_LOOKUP_ELEM => map_commands::map_lookup,
+        KWASM_IOC_MAP_UPDATE_ELEM => map_commands::map_update,
+        KWASM_IOC_MAP_DELETE_ELEM => map_commands::map_delete,
+        KWASM_IOC_MAP_GET_NEXT_KEY => map_commands::map_get_next_key,
+        KWASM_IOC_MAP_LOOKUP_BATCH => map_commands::map_lookup_batch,
+        KWASM_IOC_MAP_GET_INFO => map_commands::map_get_info,
+        KWASM_IOC_MAP_GET_NEXT_ID => map_commands::map_get_next_id,
+        KWASM_IOC_MAP_GET_FD_BY_ID => map_commands::map_get_fd_by_id,
+        KWASM_IOC_LINK_CREATE => crate::hook_link::link_create,
+        KWASM_IOC_LINK_UPDATE => link_commands::link_update,
+        KWASM_IOC_LINK_DETACH => link_commands::link_detach,
+        KWASM_IOC_LINK_GET_INFO => link_commands::link_get_info,
+        KWASM_IOC_LINK_GET_NEXT_ID => link_commands::link_get_next_id,
+        KWASM_IOC_LINK_GET_FD_BY_ID => link_commands::link_get_fd_by_id,
+        KWASM_IOC_OBJ_PIN => pins::obj_pin,
+        KWASM_IOC_OBJ_GET => pins::obj_get,
+        KWASM_IOC_OBJ_UNPIN => pins::obj_unpin,
+        KWASM_IOC_PIN_GET_NEXT => pins::pin_get_next,
         _ => return None,
     };
     Some(run)
@@ -107,9 +126,11 @@ fn compile_and_load(
     use core::fmt::Write;
     let start = crate::ffi::now_ns();
     let compiled = compile::compile(&wasm, arena::size(), log);
-    drop(wasm);
     let compiled = compiled?;
-    let prog = crate::load::load(state, attr, &compiled, start, log)?;
+    // The maps it declares, created or bound (after the compile: the wasm is valid).
+    let maps = crate::prog_maps::for_load(state, &wasm, attr, log)?;
+    drop(wasm);
+    let prog = crate::load::load(state, attr, &compiled, maps, start, log)?;
     prog.load_duration_ns.store(crate::ffi::now_ns().saturating_sub(start), Ordering::Relaxed);
     if attr.log_level >= 2 {
         let _ = writeln!(
@@ -130,6 +151,12 @@ fn prog_test_run(arg: usize) -> Result<c_long> {
         return Err(EINVAL);
     }
     let prog = Registry::from_fd(attr.prog_fd)?;
+    if prog.hook.is_some() {
+        return hook_test_run(arg, attr, size, &prog);
+    }
+    if attr.data_in != 0 || attr.data_len != 0 || attr.ctx_in != 0 || attr.ctx_in_len != 0 {
+        return Err(EINVAL);
+    }
     let mut name = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL)?;
     UserSlice::new(attr.name as usize, name.len()).reader().read_slice(&mut name)?;
     let export = prog.export(&name).ok_or(ENOENT)?;
@@ -180,6 +207,53 @@ fn prog_test_run(arg: usize) -> Result<c_long> {
     Ok(0)
 }
 
+/// Most packet bytes a test run takes (an IPv4 packet's largest size).
+const TEST_PACKET_MAX: u32 = 65535;
+
+/// `PROG_TEST_RUN` of a hook program: the packet through the hook's own entry path, `repeat`
+/// times; the verdict of the last run in `retval`.
+fn hook_test_run(arg: usize, mut attr: TestRunAttr, size: usize, prog: &ProgRef) -> Result<c_long> {
+    use crate::hooks::netfilter::NfCtx;
+    let ctx_len = core::mem::size_of::<NfCtx>() as u32;
+    let bad_ctx = attr.ctx_in_len != 0 && attr.ctx_in_len != ctx_len;
+    if attr.name_len != 0 || attr.nslots != 0 || attr.data_len == 0 || attr.data_len > TEST_PACKET_MAX || bad_ctx {
+        return Err(EINVAL);
+    }
+    let policy = crate::hooks::prog_type::policy(prog.prog_type).ok_or(EINVAL)?;
+    if attr.fuel > policy.fuel_max {
+        return Err(EINVAL);
+    }
+    let mut data = KVVec::from_elem(0u8, attr.data_len as usize, GFP_KERNEL)?;
+    UserSlice::new(attr.data_in as usize, data.len()).reader().read_slice(&mut data)?;
+    let ctx = if attr.ctx_in_len == 0 {
+        None
+    } else {
+        let mut raw = [0u8; 32];
+        UserSlice::new(attr.ctx_in as usize, raw.len()).reader().read_slice(&mut raw)?;
+        Some(NfCtx::from_bytes(&raw))
+    };
+    let pkt = crate::netfilter::test_packet(ctx, &data);
+    let fuel = if attr.fuel == 0 { prog.default_fuel } else { attr.fuel };
+    let repeat = attr.repeat.max(1);
+    let start = crate::ffi::now_ns();
+    let (mut verdict, mut trap) = (0, 0);
+    for _ in 0..repeat {
+        (verdict, trap) = crate::netfilter::test_run_once(prog, &pkt, &data, fuel);
+        // SAFETY: process context.
+        unsafe { crate::ffi::kwasm_cond_resched() };
+        // SAFETY: reads the current task's signal state.
+        if unsafe { crate::ffi::kwasm_fatal_signal_pending() } {
+            return Err(EINTR);
+        }
+    }
+    attr.duration_ns = crate::ffi::now_ns().saturating_sub(start) / u64::from(repeat);
+    attr.trap = trap;
+    attr.retval = verdict;
+    attr.nresults = 0;
+    write_attr(arg, &attr, size)?;
+    Ok(0)
+}
+
 fn prog_get_info(arg: usize) -> Result<c_long> {
     let (mut attr, size) = read_attr::<ProgInfoAttr>(arg)?;
     let prog = Registry::from_fd(attr.prog_fd)?;
@@ -198,8 +272,24 @@ fn prog_get_info(arg: usize) -> Result<c_long> {
     for (out, counter) in attr.traps.iter_mut().zip(&prog.stats.traps) {
         *out = counter.load(Ordering::Relaxed);
     }
+    attr.instances = prog.instances.len() as u32;
+    write_map_ids(&prog, &mut attr)?;
     write_attr(arg, &attr, size)?;
     Ok(0)
+}
+
+/// The ids of the program's maps, as many as fit at `attr.map_ids`; how many it has.
+fn write_map_ids(prog: &ProgRef, attr: &mut ProgInfoAttr) -> Result {
+    let n = prog.maps.len().min(attr.nr_map_ids as usize);
+    if attr.map_ids != 0 && n > 0 {
+        let mut ids = KVec::with_capacity(n, GFP_KERNEL)?;
+        for (_, m) in prog.maps.iter().take(n) {
+            ids.extend_from_slice(&m.id().to_ne_bytes(), GFP_KERNEL)?;
+        }
+        UserSlice::new(attr.map_ids as usize, ids.len()).writer().write_slice(&ids)?;
+    }
+    attr.nr_map_ids = prog.maps.len() as u32;
+    Ok(())
 }
 
 fn prog_get_next_id(state: &'static KwasmState, arg: usize) -> Result<c_long> {
@@ -220,12 +310,12 @@ fn prog_get_fd_by_id(state: &'static KwasmState, arg: usize) -> Result<c_long> {
     Ok(Registry::fd_by_id(state, attr.id)? as c_long)
 }
 
-fn errno(e: i32) -> Error {
+pub(crate) fn errno(e: i32) -> Error {
     Error::from_errno(-e)
 }
 
 /// Copies a size-prefixed attr from userspace (see `hooks::attr`); returns it and its size.
-fn read_attr<T: Attr>(arg: usize) -> Result<(T, usize)> {
+pub(crate) fn read_attr<T: Attr>(arg: usize) -> Result<(T, usize)> {
     let size: u32 = UserSlice::new(arg, 4).reader().read()?;
     let len = kattr::check_size::<T>(size).map_err(errno)?;
     let mut bytes = KVec::new();
@@ -234,7 +324,7 @@ fn read_attr<T: Attr>(arg: usize) -> Result<(T, usize)> {
     Ok((attr, len))
 }
 
-fn write_attr<T: Attr>(arg: usize, attr: &T, len: usize) -> Result {
+pub(crate) fn write_attr<T: Attr>(arg: usize, attr: &T, len: usize) -> Result {
     UserSlice::new(arg, len).writer().write_slice(kattr::encode(attr, len))
 }
 

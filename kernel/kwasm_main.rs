@@ -39,6 +39,18 @@ mod host_access;
 mod runtime;
 mod providers;
 mod registry;
+mod objects;
+mod maps;
+mod ringbuf;
+mod prog_maps;
+mod map_fns;
+mod map_commands;
+mod hook_load;
+mod hook_run;
+mod netfilter;
+mod hook_link;
+mod link_commands;
+mod pins;
 mod ioctl;
 mod ffi;
 
@@ -63,11 +75,22 @@ pub(crate) struct KwasmState {
     pub(crate) signatures: Mutex<signatures::Signatures>,
     /// Kernel memory held by all programs' instances (`budget.rs`).
     pub(crate) budget: budget::Budget,
+    /// Pinned programs, maps and links (dropped first: they hold the others).
+    #[pin]
+    pub(crate) pins: Mutex<pins::Pins>,
+    /// Maps and links, with ids (`objects.rs`).
+    #[pin]
+    pub(crate) maps: Mutex<objects::Table<maps::KMap>>,
+    #[pin]
+    pub(crate) hook_links: Mutex<objects::Table<hook_link::HookLink>>,
     /// Last: fields drop in order, and programs dropped with the fields above free their code
     /// into the arena.
     #[pin]
     pub(crate) arena: Mutex<arena::ArenaBook>,
 }
+
+/// Most links at once.
+const LINKS_MAX: usize = 4096;
 
 struct KwasmModule {
     /// Freed only after the device is deregistered (see `Drop`).
@@ -83,6 +106,9 @@ impl kernel::Module for KwasmModule {
                 links <- new_mutex!(links::Links::new(), "kwasm_links"),
                 signatures <- new_mutex!(signatures::Signatures::new(), "kwasm_signatures"),
                 budget: budget::Budget::new(),
+                pins <- new_mutex!(pins::Pins::new(), "kwasm_pins"),
+                maps <- new_mutex!(objects::Table::new(hooks::map::limits::MAPS_MAX as usize), "kwasm_maps"),
+                hook_links <- new_mutex!(objects::Table::new(LINKS_MAX), "kwasm_hook_links"),
             }),
             GFP_KERNEL,
         )?;

@@ -131,7 +131,7 @@ fn serves_function(art: &Artifact<'_>, imp: &crate::hooks::artifact::Import) -> 
 }
 
 /// Module names the kernel itself answers for: a program cannot be registered under them.
-pub(crate) const RESERVED_NAMES: [&[u8]; 2] = [b"env", b"spectest"];
+pub(crate) const RESERVED_NAMES: [&[u8]; 3] = [b"env", b"spectest", b"kwasm"];
 
 /// What a bridge stub hands to [`bridge_entry`]: the callee and its trampoline.
 pub(crate) struct Bridge {

@@ -10,16 +10,17 @@ use crate::arena::Code;
 use crate::compile::Compiled;
 use crate::ffi;
 use crate::hooks::artifact::*;
-use crate::hooks::attr::{ProgLoadAttr, PROG_TYPE_COUNT};
+use crate::hooks::attr::ProgLoadAttr;
 use crate::hooks::trap::TRAP_NONE;
 use crate::hooks::vmctx::{TableEntry, PAGE_SIZE};
-use crate::instance::{Instance, STACK_HEADROOM, STACK_SIZE};
+use crate::hook_load::{self, Layout};
+use crate::instance::Instance;
 use crate::kcore::artifact::Artifact;
 use crate::kcore::host::{self, Lookup};
 use crate::kcore::instantiate::{self, Entry, SegmentKind, SegmentTarget};
 use crate::kcore::{bulk, reloc};
 use crate::links::{self, Imported, Linker};
-use crate::program::{self, Export, GlobalExport, Program, Stats, DEFAULT_FUEL, FUEL_MAX, MEMORY_PAGES_MAX, TABLE_MAX};
+use crate::program::{self, Export, GlobalExport, Program, Stats, MEMORY_PAGES_MAX, TABLE_MAX};
 use crate::registry::{Loaded, ProgRef, Registry};
 use crate::signatures::TypeIds;
 use crate::refused::{alloc_err, refuse, Refused};
@@ -38,10 +39,12 @@ pub(crate) fn load(
     state: &'static KwasmState,
     attr: &ProgLoadAttr,
     compiled: &Compiled,
+    maps: crate::prog_maps::ProgMaps,
     start: u64,
     log: &mut impl Write,
 ) -> Result<ProgRef, Refused> {
     let art = check(attr, &compiled.artifact, log)?;
+    let layout = hook_load::check(attr, &art, log)?;
     let imported = Imported::resolve(state, &art).map_err(Refused)?;
     let group = match Registry::join(state, imported.refs()) {
         Ok(g) => g,
@@ -50,8 +53,14 @@ pub(crate) fn load(
     };
     let (code, mut linked) = link(state, &art, &imported, log)?;
     let (code, type_ids) = install(state, &art, code, &linked, log)?;
-    let mut inst = build_instance(state, attr, &art, &code, &linked, &type_ids, log)?;
-    let program = describe_exports(&art, code.base(), &linked, &mut inst)?;
+    let mut instances = KVec::with_capacity(layout.instances, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    for _ in 0..layout.instances {
+        let inst = build_instance(state, attr, &layout, &art, &code, &linked, &type_ids, log)?;
+        instances.push(UnsafeCell::new(inst), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    }
+    let first = instances.first_mut().ok_or(Refused(EINVAL))?.get_mut();
+    let program = describe_exports(&art, code.base(), &linked, first)?;
+    let hook = hook_load::entry(&layout, &program.exports, &program.signatures, &program.globals, first, log)?;
     let program = Arc::new(
         Program {
             state,
@@ -63,14 +72,16 @@ pub(crate) fn load(
             load_duration_ns: AtomicU64::new(0),
             compile_time_ns: compiled.time_ns,
             compile_peak_bytes: compiled.peak_bytes,
-            default_fuel: if attr.fuel == 0 { DEFAULT_FUEL } else { attr.fuel.min(FUEL_MAX) },
+            default_fuel: if attr.fuel == 0 { layout.policy.fuel_default } else { attr.fuel.min(layout.policy.fuel_max) },
             uses_float: art.header().flags & FLAG_USES_FLOAT != 0,
             exports: program.exports,
             signatures: program.signatures,
             global_exports: program.globals,
             shared_exports: program.shared,
             stats: Stats::default(),
-            instance: UnsafeCell::new(inst),
+            instances,
+            hook,
+            maps,
             _code: code,
             _bridges: core::mem::replace(&mut linked.bridges, KVec::new()),
             _types: type_ids,
@@ -87,10 +98,14 @@ pub(crate) fn load(
     };
     // The start function can put the program's functions into an imported table.
     let mut wrote_shared = !linked.owners.table.is_null() && art.header().start_func != NONE;
-    // SAFETY: we hold the group lock (`group`) and nothing runs in the group meanwhile.
-    let started = unsafe { instantiate(&this, &art, &linked, &mut wrote_shared, log) }
-        // SAFETY: as above.
-        .and_then(|()| unsafe { start_function(&this, &art, &linked, log) });
+    // SAFETY: we hold the group lock (`group`) and nothing runs in the group meanwhile (nor on
+    // a hook program's instances: it is attached nowhere yet).
+    let started = this.instances.iter().try_for_each(|cell| unsafe {
+        instantiate(&this, cell.get(), &art, &linked, &mut wrote_shared, log)?;
+        start_function(&this, cell.get(), &art, &linked, log)?;
+        (*cell.get()).fix_stack();
+        Ok(())
+    });
     match started {
         // Openable (by id, hence by name) only from here: until now only the loader refers to it.
         Ok(()) => Registry::set_state(&this, Loaded::Live),
@@ -103,10 +118,7 @@ pub(crate) fn load(
 
 /// Parses the artifact and applies the kernel's policy limits.
 fn check<'a>(attr: &ProgLoadAttr, bytes: &'a [u8], log: &mut impl Write) -> Result<Artifact<'a>, Refused> {
-    if attr.prog_type >= PROG_TYPE_COUNT {
-        refuse!(log, EINVAL, "unknown program type {}", attr.prog_type);
-    }
-    if attr.flags != 0 {
+    if attr.flags != 0 || attr._reserved != 0 {
         refuse!(log, EINVAL, "unknown flags {:#x}", attr.flags);
     }
     let art = match Artifact::parse(bytes) {
@@ -128,9 +140,6 @@ fn check<'a>(attr: &ProgLoadAttr, bytes: &'a [u8], log: &mut impl Write) -> Resu
     }
     if h.has_table == 1 && h.table_min > TABLE_MAX {
         refuse!(log, E2BIG, "table of {} entries, at most {} allowed", h.table_min, TABLE_MAX);
-    }
-    if u64::from(h.min_stack) + STACK_HEADROOM > STACK_SIZE as u64 {
-        refuse!(log, E2BIG, "the code needs {} bytes of stack, programs get {}", h.min_stack, STACK_SIZE);
     }
     if art.imports().len() > IMPORTS_MAX {
         refuse!(log, E2BIG, "{} imports, at most {} allowed", art.imports().len(), IMPORTS_MAX);
@@ -301,9 +310,11 @@ fn install(
 }
 
 /// The instance: memory, table, globals, segments, stack and the table entries of its functions.
+#[allow(clippy::too_many_arguments)]
 fn build_instance(
     state: &'static KwasmState,
     attr: &ProgLoadAttr,
+    layout: &Layout,
     art: &Artifact<'_>,
     code: &Code<'static>,
     linked: &Linked,
@@ -324,9 +335,9 @@ fn build_instance(
     // Everything the instance and the program's tables hold, the big parts exactly: memory,
     // table, stack, segments, globals, every function's entry, export names.
     let per_function = core::mem::size_of::<TableEntry>() + 2 * core::mem::size_of::<u64>();
-    let bytes = own_memory
+    let bytes = own_memory.max(layout.memory_reserve)
         + own_table * core::mem::size_of::<TableEntry>()
-        + STACK_SIZE
+        + layout.stack_size
         + art.section(Section::DataBytes).len()
         + art.section(Section::ElemFuncs).len()
         + art.section(Section::Strings).len()
@@ -346,7 +357,7 @@ fn build_instance(
     let mut inst = Instance {
         charge,
         vmctx: crate::instance::VmCtxBox::new().map_err(alloc_err)?,
-        memory: VVec::from_elem(0u8, own_memory, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
+        memory: memory(own_memory, layout.memory_reserve)?,
         memory_max_pages,
         memory_declared_max: h.memory_max,
         table: KVVec::from_elem(runtime::null_entry(), own_table, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
@@ -359,13 +370,15 @@ fn build_instance(
         entry_points: KVVec::new(),
         program: core::ptr::null(),
         globals: KVVec::new(),
-        stack: VVec::from_elem(0u8, STACK_SIZE, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
+        stack: VVec::from_elem(0u8, layout.stack_size, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?,
         data: segments_data(art)?,
         elems: segments_elems(art)?,
         func_entries: KVVec::new(),
         _cells: KVVec::new(),
         uses_float: h.flags & FLAG_USES_FLOAT != 0,
         depth: 0,
+        atomic: layout.atomic,
+        packet: crate::hook_run::PacketSrc::None,
         name,
     };
     // The cells of spectest's globals move into the instance: their buffer does not move.
@@ -375,6 +388,13 @@ fn build_instance(
     inst.func_entries = entries;
     inst.entry_points = entry_points;
     Ok(inst)
+}
+
+/// A memory of `bytes` (zeroed), with room reserved up to `reserve` bytes.
+fn memory(bytes: usize, reserve: usize) -> Result<VVec<u8>, Refused> {
+    let mut m = VVec::with_capacity(bytes.max(reserve), GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    m.extend_with(bytes, 0, GFP_KERNEL_ACCOUNT).map_err(alloc_err)?;
+    Ok(m)
 }
 
 /// Per function index its table entry, and the entry points (see `Instance::entry_points`).
@@ -531,12 +551,18 @@ fn global_type(art: &Artifact<'_>, index: u32, global_imports: &[usize]) -> (u32
 /// # Safety
 ///
 /// The caller holds the group lock of `this` and nothing runs in the group.
-unsafe fn instantiate(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, wrote_shared: &mut bool, log: &mut impl Write) -> Result<(), Refused> {
+unsafe fn instantiate(
+    this: &ProgRef,
+    inst_ptr: *mut Instance,
+    art: &Artifact<'_>,
+    linked: &Linked,
+    wrote_shared: &mut bool,
+    log: &mut impl Write,
+) -> Result<(), Refused> {
     let (owners, global_imports) = (&linked.owners, &linked.global_imports[..]);
     let prog: &Program = this;
-    // The pointer helpers, bridges and foreign calls reach the instance by: the cell's own,
-    // not one derived from a reference (which later accesses through the cell invalidate).
-    let inst_ptr = prog.instance.get();
+    // `inst_ptr` is what helpers, bridges and foreign calls reach the instance by: the cell's
+    // own, not one derived from a reference (which later accesses through the cell invalidate).
     // SAFETY: per the contract, nothing else references the instance or its vmctx.
     unsafe {
         (*inst_ptr).program = prog;
@@ -573,7 +599,7 @@ unsafe fn withdraw(this: &ProgRef, wrote_shared: bool) {
         return;
     }
     // SAFETY: per the contract (group lock held, nothing runs, no other reference).
-    let inst = unsafe { &mut *this.instance.get() };
+    let inst = unsafe { &mut *this.main_instance() };
     let vm = inst.vmctx_ptr();
     if !inst.memory_owner.is_null() {
         // SAFETY: the owner is another instance of the group, as above.
@@ -634,7 +660,7 @@ impl SegmentTarget for Segments<'_> {
 /// # Safety
 ///
 /// As for [`instantiate`].
-unsafe fn start_function(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, log: &mut impl Write) -> Result<(), Refused> {
+unsafe fn start_function(this: &ProgRef, inst: *mut Instance, art: &Artifact<'_>, linked: &Linked, log: &mut impl Write) -> Result<(), Refused> {
     let Some(start) = instantiate::start_function(art, &linked.func_imports, this._code.base() as u64) else { return Ok(()) };
     let entry = start.map_or(0, |f| host_entry(f.entry, &linked.host_addrs));
     if entry == 0 {
@@ -642,7 +668,7 @@ unsafe fn start_function(this: &ProgRef, art: &Artifact<'_>, linked: &Linked, lo
     }
     let mut slots = [0u64; 1];
     // SAFETY: per the contract (lock held, no reference into the group's instances).
-    let trap = unsafe { this.run(entry, slots.as_mut_ptr(), &mut this.budget(0), 0) };
+    let trap = unsafe { this.run_on(inst, entry, slots.as_mut_ptr(), &mut this.budget(0), 0) };
     if program::killed(trap) {
         refuse!(log, EINTR, "the start function was interrupted by a fatal signal");
     }

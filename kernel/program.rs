@@ -9,6 +9,10 @@
 //! code running under it (helpers, bridges and calls through shared tables, which all stay in
 //! the group). Raw pointers carry it across nested activations; no reference to an instance
 //! lives across a call that can run wasm.
+//!
+//! Hook programs (`hooks::prog_type`) have one instance per possible CPU instead, and their
+//! runs take no lock: the hook's entry (`hook_run.rs`) runs this CPU's instance with bottom
+//! halves off, and nothing else touches a hook program's instances after its load.
 
 use crate::arena::Code;
 use crate::ffi;
@@ -25,10 +29,9 @@ use kernel::prelude::*;
 /// Policy limits of a program's instance.
 pub(crate) const MEMORY_PAGES_MAX: u32 = 1024; // 64 MiB
 pub(crate) const TABLE_MAX: u32 = 65536;
-/// Fuel per run when neither the load nor the run names one (about a second of CPU), and the
-/// most a run may get (about ten). A run comes back to the host every `FUEL_SLICE` (~10 ms),
-/// which reschedules and stops it on a fatal signal (`runtime::fuel_exhausted`).
-pub(crate) const DEFAULT_FUEL: u64 = crate::hooks::fuel::DEFAULT_RUN_FUEL;
+/// The most fuel a test run may get (about ten seconds; a program type's default is its
+/// policy's). A run comes back to the host every `FUEL_SLICE` (~10 ms), which reschedules and
+/// stops it on a fatal signal (`runtime::fuel_exhausted`).
 pub(crate) const FUEL_MAX: u64 = crate::hooks::fuel::MAX_RUN_FUEL;
 
 /// Deepest chain of calls between programs inside one run (each may need a nested stack).
@@ -86,8 +89,13 @@ pub(crate) struct Program {
     /// Sorted by name.
     pub(crate) global_exports: KVec<GlobalExport>,
     pub(crate) stats: Stats,
-    /// See the module docs for who may touch it.
-    pub(crate) instance: UnsafeCell<Instance>,
+    /// See the module docs for who may touch them: one, or one per possible CPU for hook
+    /// programs (indexed by CPU number). Never reallocated after the load.
+    pub(crate) instances: KVec<UnsafeCell<Instance>>,
+    /// Hook programs: where the hook enters.
+    pub(crate) hook: Option<crate::hook_run::HookEntry>,
+    /// The maps the program declared, by `map_id`, sorted.
+    pub(crate) maps: KVec<(u32, crate::maps::MapRef)>,
     /// Freed after the instance (field order): nothing can run once the program drops.
     pub(crate) _code: Code<'static>,
     /// Bridges to the programs this one imports functions from.
@@ -99,6 +107,17 @@ pub(crate) struct Program {
 }
 
 impl Program {
+    /// The instance host runs and reads use (CPU 0's for hook programs).
+    pub(crate) fn main_instance(&self) -> *mut Instance {
+        self.instances.first().map_or(core::ptr::null_mut(), UnsafeCell::get)
+    }
+
+    /// The program's map with `map_id` `id`.
+    pub(crate) fn map(&self, id: u32) -> Option<&crate::maps::KMap> {
+        let k = self.maps.binary_search_by_key(&id, |(m, _)| *m).ok()?;
+        self.maps.get(k).map(|(_, m)| &**m)
+    }
+
     /// Finds an export by name.
     pub(crate) fn export(&self, name: &[u8]) -> Option<&Export> {
         let k = self.exports.binary_search_by(|e| e.name[..].cmp(name)).ok()?;
@@ -127,10 +146,19 @@ impl Program {
     /// belongs to this program; `slots` holds what its signature needs. `depth` counts the
     /// program-to-program calls above this one in the run.
     pub(crate) unsafe fn run(&self, tramp: usize, slots: *mut u64, meter: &mut Meter, depth: u32) -> u32 {
-        if depth > CALL_DEPTH_MAX {
+        // SAFETY: per the contract.
+        unsafe { self.run_on(self.main_instance(), tramp, slots, meter, depth) }
+    }
+
+    /// [`Self::run`] on one of the program's instances (`inst`, from `instances`).
+    ///
+    /// # Safety
+    ///
+    /// As for [`Self::run`]; for a hook program, nothing else runs `inst` (its load).
+    pub(crate) unsafe fn run_on(&self, inst: *mut Instance, tramp: usize, slots: *mut u64, meter: &mut Meter, depth: u32) -> u32 {
+        if depth > CALL_DEPTH_MAX || inst.is_null() {
             return TRAP_STACK_EXHAUSTED;
         }
-        let inst = self.instance.get();
         // SAFETY: per the contract; raw accesses only, since the code re-enters through helpers.
         unsafe {
             let active = (*inst).active as usize;
@@ -173,6 +201,10 @@ impl Program {
     unsafe fn stack_for(inst: *mut Instance, active: usize) -> Option<(u64, usize)> {
         // SAFETY: per the contract.
         unsafe {
+            // Hook instances never nest (their runs skip a busy instance) and never allocate.
+            if active > 0 && (*inst).atomic {
+                return None;
+            }
             if active == 0 {
                 return Some(((*inst).stack.as_mut_ptr() as u64, (*inst).stack.len()));
             }
@@ -228,7 +260,7 @@ impl Program {
         use crate::kcore::instantiate::limits_match;
         let export_kind = if kind == IMPORT_MEMORY { EXPORT_MEMORY } else { EXPORT_TABLE };
         self.shared_exports.binary_search_by(|(n, k)| (&n[..], *k).cmp(&(name.as_bytes(), export_kind))).ok()?;
-        let inst = self.instance.get();
+        let inst = self.main_instance();
         let limits_ok = |size: u32, declared_max: u32, want_min: u32, want_max: u32| {
             limits_match(size, (declared_max != NONE).then_some(declared_max), want_min, want_max)
         };

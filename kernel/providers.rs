@@ -100,7 +100,8 @@ pub(crate) fn lookup_builtin(module: &str, name: &str, params: &[u8], results: &
         host("spectest", "print_i32_f32", &[VAL_I32, VAL_F32], &[], nop),
         host("spectest", "print_f64_f64", &[VAL_F64, VAL_F64], &[], nop),
     ];
-    all.iter().find_map(|h| h.lookup(module, name, params, results))
+    let kernel = Iterator::chain(crate::map_fns::host_fns().into_iter(), crate::netfilter::host_fns());
+    Iterator::chain(all.into_iter(), kernel).find_map(|h| h.lookup(module, name, params, results))
 }
 
 /// Whether the built-ins or a registered provider answer for `module.name` (with this

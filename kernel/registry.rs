@@ -344,14 +344,20 @@ extern "C" fn kwasm_rust_show_state(ctx: *const c_void, seq: *mut c_void) {
     let state = unsafe { &*ctx.cast::<crate::KwasmState>() };
     let (programs, groups) = state.programs.lock().counts();
     let signatures = state.signatures.lock().live();
+    let maps = state.maps.lock().len();
+    let links = state.hook_links.lock().len();
+    let pins = state.pins.lock().len();
     let mut line = Line { buf: [0; 160], len: 0 };
     let _ = write!(
         line,
-        "programs={}\ngroups={}\nsignatures={}\nmemory_bytes={}\n",
+        "programs={}\ngroups={}\nsignatures={}\nmemory_bytes={}\nmaps={}\nlinks={}\npins={}\n",
         programs,
         groups,
         signatures,
-        state.budget.used()
+        state.budget.used(),
+        maps,
+        links,
+        pins
     );
     // SAFETY: `seq` is the seq_file of this show call; the buffer is valid for `len`.
     unsafe { ffi::kwasm_seq_write(seq, line.buf.as_ptr(), line.len) };

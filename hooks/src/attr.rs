@@ -50,7 +50,6 @@ pub const fn selftest_expected(input: u64) -> u64 {
     input.wrapping_mul(3).wrapping_add(7)
 }
 
-pub use crate::prog_type::{PROG_TYPE_COUNT, PROG_TYPE_NETFILTER, PROG_TYPE_TEST};
 
 /// Length of program names, NUL-padded.
 pub const PROG_NAME_LEN: usize = 16;
@@ -60,6 +59,7 @@ pub const PROG_NAME_LEN: usize = 16;
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct ProgLoadAttr {
     pub size: u32,
+    /// `hooks::prog_type::PROG_TYPE_*`.
     pub prog_type: u32,
     /// User pointer to the WebAssembly module (`.wasm` bytes) and its length. The kernel
     /// validates and compiles it itself; it never takes machine code from userspace.
@@ -78,7 +78,7 @@ pub struct ProgLoadAttr {
     /// Hook program types: bytes of linear memory per instance (one per CPU); 0: the type's
     /// default (`prog_type::Policy::memory_default`). Must be 0 for test programs.
     pub memory_max: u64,
-    /// User pointer to `nmap_binds` [`crate::map::MapBind`]s: declared maps to bind to
+    /// User pointer to `nmap_binds` [`super::map::MapBind`]s: declared maps to bind to
     /// existing maps instead of creating them.
     pub map_binds: u64,
     pub nmap_binds: u32,
@@ -162,7 +162,7 @@ pub struct ProgInfoAttr {
     /// Most memory the compile held at once.
     pub compile_peak_bytes: u64,
     /// Deepest use of the program's wasm stack so far, host calls included (they run on it,
-    /// within [`crate::vmctx::HOST_STACK_HEADROOM`] below the limit wasm code may reach).
+    /// within [`super::vmctx::HOST_STACK_HEADROOM`] below the limit wasm code may reach).
     pub stack_max_bytes: u64,
     /// In: user pointer to room for `nr_map_ids` u32s (0: none); out: the ids of the maps the
     /// program uses, and how many it uses.

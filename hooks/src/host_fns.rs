@@ -1,10 +1,10 @@
 //! Host functions the kernel offers programs under module [`MODULE`] (beside `env`'s print,
 //! time and random). Pointers are offsets into the program's linear memory; a span outside it
 //! gives `-EFAULT`, never a trap. Results are 0 (or a count) or a negative errno, as bpf
-//! helpers. Maps are named by `crate::map::map_id` of their declared name; an id the program
+//! helpers. Maps are named by `super::map::map_id` of their declared name; an id the program
 //! did not declare gives `-EBADF`, a key or value of the wrong kind `-EINVAL`.
 
-use crate::artifact::{VAL_I32, VAL_I64};
+use super::artifact::{VAL_I32, VAL_I64};
 
 pub const MODULE: &str = "kwasm";
 
@@ -66,7 +66,7 @@ pub const PACKET_LOAD: HostSig = HostSig {
     name: "packet_load",
     params: &[I32, I32, I32],
     results: &[I32],
-    hook_only: Some(crate::prog_type::PROG_TYPE_NETFILTER),
+    hook_only: Some(super::prog_type::PROG_TYPE_NETFILTER),
 };
 
 pub const ALL: [HostSig; 6] = [

@@ -2,8 +2,8 @@
 //! pins) detaches the program. `LINK_UPDATE` swaps the program atomically: every packet sees
 //! the old program or the new one, never none.
 
-use crate::attr::Attr;
-use crate::trap::TRAP_COUNT;
+use super::attr::Attr;
+use super::trap::TRAP_COUNT;
 
 pub const LINK_TYPE_NETFILTER: u32 = 1;
 pub const LINK_TYPE_COUNT: u32 = 2;

@@ -8,7 +8,7 @@
 //! Per-CPU maps hold one value per possible CPU: userspace reads and writes all of them at once,
 //! each padded to 8 bytes (`ncpus * round_up(value_size, 8)` bytes), as bpf(2) does.
 
-use crate::attr::Attr;
+use super::attr::Attr;
 
 pub const MAP_TYPE_HASH: u32 = 1;
 pub const MAP_TYPE_ARRAY: u32 = 2;
@@ -16,7 +16,7 @@ pub const MAP_TYPE_PERCPU_HASH: u32 = 3;
 pub const MAP_TYPE_PERCPU_ARRAY: u32 = 4;
 /// A hash map that evicts its least recently used entry instead of refusing a new one.
 pub const MAP_TYPE_LRU_HASH: u32 = 5;
-/// Records from programs to userspace (`crate::ringbuf`); `max_entries` is its size in bytes.
+/// Records from programs to userspace (`super::ringbuf`); `max_entries` is its size in bytes.
 pub const MAP_TYPE_RINGBUF: u32 = 6;
 pub const MAP_TYPE_COUNT: u32 = 7;
 

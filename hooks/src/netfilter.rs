@@ -5,7 +5,7 @@
 //! For each packet the kernel writes an [`NfCtx`] at the buffer and the first
 //! `NfCtx::window_len` bytes of the packet (from its network header) right after it, calls
 //! `ENTRY` with the buffer's address, and reads the verdict. More bytes: the host function
-//! `kwasm.packet_load` (`crate::host_fns`). A trap, running out of fuel or a verdict other than
+//! `kwasm.packet_load` (`super::host_fns`). A trap, running out of fuel or a verdict other than
 //! [`VERDICT_DROP`] / [`VERDICT_ACCEPT`] gives the link's default verdict, counted per link.
 
 /// The entry export: `(ctx: i32) -> i32` verdict.

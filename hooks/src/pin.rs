@@ -2,7 +2,7 @@
 //! it (bpffs is the model; the names live in the module). A pin holds a reference to its object
 //! and to the module: the module cannot be unloaded while anything is pinned.
 
-use crate::attr::Attr;
+use super::attr::Attr;
 
 pub const OBJ_PROG: u32 = 1;
 pub const OBJ_MAP: u32 = 2;

@@ -6,11 +6,11 @@
 //! its fuel is mandatory and small, host functions that may sleep are refused at load, and its
 //! per-instance memory is bounded and preallocated (`memory.grow` never allocates in a hook).
 
-use crate::fuel::FUEL_PER_SECOND;
+use super::fuel::FUEL_PER_SECOND;
 
 /// Runs only through `KWASM_IOC_PROG_TEST_RUN` (one instance, process context).
 pub const PROG_TYPE_TEST: u32 = 0;
-/// A netfilter hook (`crate::netfilter`).
+/// A netfilter hook (`super::netfilter`).
 pub const PROG_TYPE_NETFILTER: u32 = 1;
 pub const PROG_TYPE_COUNT: u32 = 2;
 
@@ -50,8 +50,8 @@ const TEST: Policy = Policy {
     name: "test",
     hook: false,
     entry: None,
-    fuel_default: crate::fuel::DEFAULT_RUN_FUEL,
-    fuel_max: crate::fuel::MAX_RUN_FUEL,
+    fuel_default: super::fuel::DEFAULT_RUN_FUEL,
+    fuel_max: super::fuel::MAX_RUN_FUEL,
     memory_default: 0,
     memory_max: 0,
     stack_size: 256 << 10,
@@ -60,7 +60,7 @@ const TEST: Policy = Policy {
 const NETFILTER: Policy = Policy {
     name: "netfilter",
     hook: true,
-    entry: Some(crate::netfilter::ENTRY),
+    entry: Some(super::netfilter::ENTRY),
     fuel_default: HOOK_FUEL_DEFAULT,
     fuel_max: HOOK_FUEL_MAX,
     memory_default: HOOK_MEMORY_DEFAULT,
@@ -85,4 +85,4 @@ pub const fn prog_type_name(prog_type: u32) -> &'static str {
     }
 }
 
-const _: () = assert!(HOOK_STACK_SIZE >= 2 * crate::vmctx::HOST_STACK_HEADROOM);
+const _: () = assert!(HOOK_STACK_SIZE >= 2 * super::vmctx::HOST_STACK_HEADROOM);
