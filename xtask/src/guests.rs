@@ -18,28 +18,7 @@ pub fn build() -> Result<PathBuf> {
         out.display()
     );
     let rust = paths::repo().join("examples/guests/algos-rs");
-    cmd::run(
-        Command::new("cargo")
-            .current_dir(&rust)
-            .env("RUSTC_BOOTSTRAP", "1")
-            .env("RUSTC", paths::KERNEL_RUSTC)
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER",
-                format!("wasm-ld{}", paths::LLVM_SUFFIX),
-            )
-            .args([
-                "rustc",
-                "-q",
-                "--release",
-                "--target",
-                "wasm32-unknown-unknown",
-                "-Zbuild-std=core,alloc",
-                "--crate-type",
-                "cdylib",
-            ])
-            .arg("--target-dir")
-            .arg(out.join("rust")),
-    )?;
+    cmd::run(&mut crate::guest::wasm32_cargo(&rust, &out.join("rust")))?;
     std::fs::create_dir_all(out.join("c")).map_err(|e| e.to_string())?;
     cmd::run(
         Command::new(format!("clang{}", paths::LLVM_SUFFIX))

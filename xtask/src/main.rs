@@ -5,6 +5,7 @@
 //! module → kwasm.ko against that kernel
 //! vm     → initramfs + QEMU: run a command or the VM suite inside, fail on kernel complaints
 //! guests → the wasm32 guest programs (Rust via build-std, C via clang + wasi-libc)
+//! guest  → one hook guest crate for wasm32 (`cargo xtask guest <dir>` prints its .wasm)
 //! test   → host tests, guest-program tests, the VM suite, the harness's own canaries
 //! demo   → all of the above that the demo needs, then the demo in the VM
 
@@ -13,6 +14,7 @@ mod cmd;
 mod cpio;
 mod demo;
 mod flock;
+mod guest;
 mod guests;
 mod kcompile;
 mod kernel;
@@ -36,6 +38,7 @@ commands:
   vm [--kasan] [--timeout S] [-- CMD...]
                         boot the test VM with the module loaded; run CMD (default: the VM suite)
   guests                build the wasm32 guest programs (Rust and C) into target/xtask/guests
+  guest DIR             build the hook guest crate in DIR for wasm32; print its .wasm path
   test                  host tests, guest programs, then the VM suite (what CI runs)
   demo                  set everything up, boot the VM, print the ABI version, run the self-test";
 
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
             return ExitCode::SUCCESS;
         }
         Some("setup" | "kernel" | "module" | "vm" | "guests" | "test" | "demo") => run(&args),
+        Some("guest") => guest::cli(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
