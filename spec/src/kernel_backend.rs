@@ -9,9 +9,10 @@ use kwasm::executor::{Imports, Value};
 use kwasm::hooks::artifact::EXPORT_FUNC;
 use kwasm::{Device, Error, LoadOptions, Program};
 use kwasm_kcore::artifact::Artifact;
+use std::sync::Arc;
 
 pub struct KernelBackend {
-    dev: Device,
+    dev: Arc<Device>,
     /// Names registered during the current script.
     registered: Vec<String>,
 }
@@ -19,9 +20,14 @@ pub struct KernelBackend {
 impl KernelBackend {
     pub fn new() -> Result<Self, Error> {
         Ok(Self {
-            dev: Device::open()?,
+            dev: Arc::new(Device::open()?),
             registered: Vec::new(),
         })
+    }
+
+    /// Loads through this backend's own device.
+    fn load(&self, wasm: &[u8]) -> Result<Program, Error> {
+        LoadOptions::new().device(self.dev.clone()).load_bytes(wasm)
     }
 }
 
@@ -71,7 +77,7 @@ impl Backend for KernelBackend {
                 r.to_vec(),
             ));
         }
-        match Program::load(&self.dev, wasm, &LoadOptions::default()) {
+        match self.load(wasm) {
             Ok(prog) => Ok(KernelInstance { prog, funcs }),
             Err(Error::Load { log, .. }) if log.contains("import") => {
                 Err(InstantiateFailure::Link(log))
@@ -86,7 +92,7 @@ impl Backend for KernelBackend {
 
     /// The kernel's own validation must refuse it too, with `EINVAL` and a log line.
     fn check_refused(&mut self, wasm: &[u8]) -> Result<(), String> {
-        match Program::load(&self.dev, wasm, &LoadOptions::default()) {
+        match self.load(wasm) {
             Ok(_) => Err("the kernel accepted it".into()),
             // An empty module is refused with the attr, before the compiler sees it.
             Err(Error::Load { source, log })
@@ -117,7 +123,7 @@ impl Backend for KernelBackend {
         let nslots = params.len().max(results.len()).max(1);
         let run = inst
             .prog
-            .test_run(&self.dev, name, &slots, nslots, 1, 0)
+            .test_run(name, &slots, nslots, 1, 0)
             .map_err(|e| Err(e.to_string()))?;
         if run.trap != 0 {
             return Err(Ok(run.trap));
@@ -130,14 +136,14 @@ impl Backend for KernelBackend {
     }
 
     fn global(&mut self, inst: &mut KernelInstance, name: &str) -> Option<Value> {
-        let (ty, bits) = inst.prog.global(&self.dev, name).ok()?;
+        let (ty, bits) = inst.prog.global(name).ok()?;
         Some(Value::from_slot(ty, bits))
     }
 
     /// Names the program in the kernel (`KWASM_IOC_PROG_REGISTER`): later programs import from
     /// it there.
     fn register(&mut self, inst: &mut KernelInstance, module_name: &str, _imports: &mut Imports) {
-        match inst.prog.register(&self.dev, module_name) {
+        match inst.prog.register(module_name) {
             Ok(()) => self.registered.push(module_name.to_string()),
             // Later imports from it fail and are reported there.
             Err(e) => eprintln!("register {module_name}: {e}"),

@@ -7,6 +7,7 @@ use kwasm_hooks::ABI_VERSION;
 use std::fs::{File, OpenOptions};
 use std::io;
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd};
+use std::sync::{Arc, Mutex, Weak};
 
 /// Path of the kwasm control device.
 pub const DEVICE_PATH: &str = "/dev/kwasm";
@@ -25,7 +26,35 @@ pub struct SelftestReport {
     pub arena_size: u64,
 }
 
+/// The device [`Device::shared`] hands out. Weak: the cached fd closes with the last object
+/// that uses it, so a process that holds no program, map or link keeps no reference on the
+/// module (it can then be unloaded).
+static SHARED: Mutex<Weak<Device>> = Mutex::new(Weak::new());
+
 impl Device {
+    /// The process's shared handle on `/dev/kwasm` (opened with [`Device::open`] when no object
+    /// holds it any more). Programs, maps and links loaded without an explicit device use it.
+    ///
+    /// On a machine without the module this is the [`Error::Open`] of the device:
+    ///
+    /// ```
+    /// # use kwasm::{Device, Error};
+    /// if !std::path::Path::new(kwasm::DEVICE_PATH).exists() {
+    ///     let err = Device::shared().unwrap_err();
+    ///     assert!(matches!(err, Error::Open { .. }));
+    ///     assert_eq!(err.errno(), Some(libc::ENOENT));
+    /// }
+    /// ```
+    pub fn shared() -> Result<Arc<Device>, Error> {
+        let mut cached = SHARED.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(dev) = cached.upgrade() {
+            return Ok(dev);
+        }
+        let dev = Arc::new(Device::open()?);
+        *cached = Arc::downgrade(&dev);
+        Ok(dev)
+    }
+
     /// Opens `/dev/kwasm` and checks that the module speaks this library's ABI version.
     pub fn open() -> Result<Self, Error> {
         let dev = Self::open_unchecked()?;
@@ -71,11 +100,7 @@ impl Device {
             input,
             ..Default::default()
         };
-        self.raw_ioctl(KWASM_IOC_SELFTEST, &mut attr as *mut SelftestAttr as usize)
-            .map_err(|source| Error::Ioctl {
-                ioctl: "KWASM_IOC_SELFTEST",
-                source,
-            })?;
+        self.call(KWASM_IOC_SELFTEST, "KWASM_IOC_SELFTEST", &mut attr)?;
         let expected = selftest_expected(input);
         if attr.output != expected {
             return Err(Error::SelftestMismatch {

@@ -32,21 +32,16 @@ fn parallel_load_run_close() {
             let dev = Device::open().unwrap();
             let mut loads = 0;
             while !stop.load(Ordering::Relaxed) {
-                let p = Program::load(
-                    &dev,
-                    &module,
-                    &LoadOptions {
-                        name: format!("w{t}"),
-                        ..Default::default()
-                    },
-                )
-                .unwrap();
+                let p = LoadOptions::new()
+                    .name(format!("w{t}"))
+                    .load_bytes(&module)
+                    .unwrap();
                 let n = 1 + (loads % 5);
                 for i in 1..=n {
-                    let r = p.test_run(&dev, "bump", &[t + 1], 1, 1, 0).unwrap();
+                    let r = p.test_run("bump", &[t + 1], 1, 1, 0).unwrap();
                     assert_eq!(r.results, vec![(t + 1) * i], "this program's own global");
                 }
-                let info = p.info(&dev).unwrap();
+                let info = p.info().unwrap();
                 assert_eq!(info.run_count, n, "runs counted on the right program");
                 assert_eq!(info.name, format!("w{t}"));
                 // Our id is listed while we hold the fd.
@@ -73,9 +68,9 @@ fn parallel_load_run_close() {
                 let mut at = 0;
                 while let Some(id) = dev.next_prog_id(at).unwrap() {
                     // A program closed since it was listed is gone (ENOENT); nothing else.
-                    match Program::from_id(&dev, id) {
+                    match Program::from_id(id) {
                         Ok(p) => {
-                            assert_eq!(p.info(&dev).unwrap().id, id);
+                            assert_eq!(p.info().unwrap().id, id);
                             opened += 1;
                         }
                         Err(e) if ioctl_errno(&e) == Some(libc::ENOENT) => {}
@@ -107,9 +102,9 @@ fn parallel_load_run_close() {
     let mut at = 0;
     let mut checked = 0;
     while let Some(id) = dev.next_prog_id(at).unwrap() {
-        match Program::from_id(&dev, id) {
+        match Program::from_id(id) {
             Ok(p) => {
-                let name = p.info(&dev).unwrap().name;
+                let name = p.info().unwrap().name;
                 assert!(
                     !name.starts_with('w'),
                     "program {id} ({name}) outlived its fds"
@@ -165,10 +160,10 @@ fn close_during_a_run() {
     };
     let fuel = MAX_RUN_FUEL;
     // Iterations for a run of about half a second here, emulated or not.
-    let calibrate = Program::load(&dev, &module, &opts).unwrap();
+    let calibrate = opts.load_bytes(&module).unwrap();
     let n0 = 1_000_000u64;
     let start = Instant::now();
-    let r = calibrate.test_run(&dev, "spin", &[n0], 1, 1, fuel).unwrap();
+    let r = calibrate.test_run("spin", &[n0], 1, 1, fuel).unwrap();
     assert_eq!((r.trap, r.results), (0, vec![2 * n0]));
     let per_iteration = start.elapsed().as_secs_f64() / n0 as f64;
     drop(calibrate);
@@ -182,16 +177,15 @@ fn close_during_a_run() {
             attempt <= 6,
             "never closed the fd while a run was in flight"
         );
-        let p = Program::load(&dev, &module, &opts).unwrap();
-        let (id, fd) = (p.info(&dev).unwrap().id, p.fd());
+        let p = opts.load_bytes(&module).unwrap();
+        let (id, fd) = (p.info().unwrap().id, p.fd());
         let started = Arc::new(AtomicBool::new(false));
         let done = Arc::new(AtomicBool::new(false));
         let runner = {
             let (started, done) = (started.clone(), done.clone());
             std::thread::spawn(move || {
-                let dev = Device::open().unwrap();
                 started.store(true, Ordering::SeqCst);
-                let r = p.test_run(&dev, "spin", &[n], 1, 1, fuel);
+                let r = p.test_run("spin", &[n], 1, 1, fuel);
                 done.store(true, Ordering::SeqCst);
                 // `p` (whose fd number the main thread reuses) goes back to the main thread.
                 (p, r)
@@ -231,7 +225,7 @@ fn close_during_a_run() {
         "program {id} outlived its run and its fd"
     );
     // And the module goes on working.
-    let p = Program::load(&dev, &module, &opts).unwrap();
-    let r = p.test_run(&dev, "spin", &[10], 1, 1, 0).unwrap();
+    let p = opts.load_bytes(&module).unwrap();
+    let r = p.test_run("spin", &[10], 1, 1, 0).unwrap();
     assert_eq!((r.trap, r.results), (0, vec![20]));
 }

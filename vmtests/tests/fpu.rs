@@ -4,7 +4,7 @@
 
 use kwasm::hooks::attr::{Attr, TestRunAttr};
 use kwasm::hooks::ioctl::KWASM_IOC_PROG_TEST_RUN;
-use kwasm::{Device, LoadOptions, Program};
+use kwasm::{Device, Program};
 use kwasm_vmtests::{require_vm, wasm};
 use std::arch::asm;
 
@@ -63,9 +63,9 @@ fn ioctl_with_xmm(fd: i32, attr: &mut TestRunAttr, values: &[u64; 16]) -> ([u64;
 fn hammer(seed: u64, rounds: usize) {
     pin_to_cpu0();
     let dev = Device::open().unwrap();
-    let p = Program::load(&dev, &wasm(FLOATY), &LoadOptions::default()).unwrap();
+    let p = Program::load_bytes(&wasm(FLOATY)).unwrap();
     let expected = p
-        .test_run(&dev, "mix", &[1f64.to_bits(), 2f64.to_bits()], 2, 1, 0)
+        .test_run("mix", &[1f64.to_bits(), 2f64.to_bits()], 2, 1, 0)
         .unwrap()
         .results[0];
     let values: [u64; 16] = std::array::from_fn(|i| {

@@ -4,7 +4,7 @@
 
 use kwasm::hooks::fuel::{DEFAULT_RUN_FUEL, FUEL_SLICE, MAX_RUN_FUEL};
 use kwasm::hooks::trap::TRAP_OUT_OF_FUEL;
-use kwasm::{Device, LoadOptions, Program};
+use kwasm::{Device, Program};
 use kwasm_vmtests::{require_vm, wasm};
 use std::time::{Duration, Instant};
 
@@ -20,8 +20,8 @@ const WORK: &str = r#"(module (memory 1024)
         (memory.copy (i32.const 0x2000000) (i32.const 0) (i32.const 0x2000000))
         (br $l))))"#;
 
-fn load(dev: &Device, wat: &str) -> Program {
-    Program::load(dev, &wasm(wat), &LoadOptions::default()).unwrap_or_else(|e| panic!("{e}"))
+fn load(wat: &str) -> Program {
+    Program::load_bytes(&wasm(wat)).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Bulk work is charged by length in the kernel exactly as in the userspace executor (where the
@@ -30,11 +30,10 @@ fn load(dev: &Device, wat: &str) -> Program {
 #[test]
 fn bulk_operations_pay_for_their_length() {
     require_vm();
-    let dev = Device::open().unwrap();
-    let p = load(&dev, WORK);
+    let p = load(WORK);
     let fuel = FUEL_SLICE as u64;
     let start = Instant::now();
-    let r = p.test_run(&dev, "bulk", &[], 1, 1, fuel).unwrap();
+    let r = p.test_run("bulk", &[], 1, 1, fuel).unwrap();
     let kernel = start.elapsed();
     assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
     let path = std::env::temp_dir().join("kwasm-bulk.wasm");
@@ -66,7 +65,7 @@ fn bulk_operations_pay_for_their_length() {
         kernel < userspace * 4 && userspace < kernel * 4,
         "kernel {kernel:?} vs userspace {userspace:?} for the same fuel"
     );
-    let r = p.test_run(&dev, "spin", &[], 1, 1, 0).unwrap();
+    let r = p.test_run("spin", &[], 1, 1, 0).unwrap();
     assert_eq!(
         r.trap, TRAP_OUT_OF_FUEL,
         "the default budget ends a run ({DEFAULT_RUN_FUEL})"
@@ -113,15 +112,14 @@ fn a_killed_task_stops_inside_one_long_run() {
 #[test]
 fn float_runs_leave_the_fpu_section_between_slices() {
     require_vm();
-    let dev = Device::open().unwrap();
-    let p = load(&dev, WORK);
+    let p = load(WORK);
     let fuel = 20 * FUEL_SLICE as u64;
-    let r = p.test_run(&dev, "fspin", &[0], 1, 1, fuel).unwrap();
+    let r = p.test_run("fspin", &[0], 1, 1, fuel).unwrap();
     assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
     // Slice boundaries crossed inside bulk helpers, which run outside the FPU section already
     // (leaving it twice would unbalance the preempt count: "scheduling while atomic").
     let r = p
-        .test_run(&dev, "bulk", &[], 1, 1, 3 * FUEL_SLICE as u64)
+        .test_run("bulk", &[], 1, 1, 3 * FUEL_SLICE as u64)
         .unwrap();
     assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
 }
@@ -132,14 +130,13 @@ fn float_runs_leave_the_fpu_section_between_slices() {
 fn calls_between_programs_spend_the_callers_fuel() {
     require_vm();
     let dev = Device::open().unwrap();
-    let callee = load(&dev, r#"(module (func (export "spin") (loop $l (br $l))))"#);
-    callee.register(&dev, "fuel_callee").unwrap();
+    let callee = load(r#"(module (func (export "spin") (loop $l (br $l))))"#);
+    callee.register("fuel_callee").unwrap();
     let caller = load(
-        &dev,
         r#"(module (import "fuel_callee" "spin" (func $spin)) (func (export "run") (call $spin)))"#,
     );
     let start = Instant::now();
-    let r = caller.test_run(&dev, "run", &[], 1, 1, 100_000).unwrap();
+    let r = caller.test_run("run", &[], 1, 1, 100_000).unwrap();
     assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
     assert!(
         start.elapsed() < Duration::from_secs(2),

@@ -5,7 +5,7 @@
 //! too) and checks that the headroom holds it.
 
 use kwasm::hooks::vmctx::HOST_STACK_HEADROOM;
-use kwasm::{Device, LoadOptions, Program};
+use kwasm::Program;
 use kwasm_vmtests::{delete_module, finit_module, require_vm, wasm};
 
 const HOST_CALLS: &str = r#"(module
@@ -36,13 +36,10 @@ const HOST_CALLS: &str = r#"(module
 #[test]
 fn host_calls_fit_in_the_stack_headroom() {
     require_vm();
-    let dev = Device::open().unwrap();
     finit_module("/kwasm_testprov.ko").expect("insmod kwasm_testprov");
-    let p = Program::load(&dev, &wasm(HOST_CALLS), &LoadOptions::default()).unwrap();
+    let p = Program::load_bytes(&wasm(HOST_CALLS)).unwrap();
     let run = |name: &str, args: &[u64]| {
-        let r = p
-            .test_run(&dev, name, args, 1.max(args.len()), 1, 0)
-            .unwrap();
+        let r = p.test_run(name, args, 1.max(args.len()), 1, 0).unwrap();
         assert_eq!(r.trap, 0, "{name}");
         r.results
     };
@@ -55,7 +52,7 @@ fn host_calls_fit_in_the_stack_headroom() {
         run("bulk", &[]);
         run("spin", &[50_000_000]);
     }
-    let host = p.info(&dev).unwrap().stack_max_bytes;
+    let host = p.info().unwrap().stack_max_bytes;
     println!("deepest stack use with host calls: {host} bytes (headroom {HOST_STACK_HEADROOM})");
     assert!(host > 0, "the runs left a trace");
     assert!(
@@ -65,7 +62,7 @@ fn host_calls_fit_in_the_stack_headroom() {
 
     // The measurement measures: 2000 wasm frames go far deeper.
     assert_eq!(run("deep", &[2000]), [2000]);
-    let deep = p.info(&dev).unwrap().stack_max_bytes;
+    let deep = p.info().unwrap().stack_max_bytes;
     assert!(
         deep > host + 2000 * 16,
         "{deep} after deep recursion, {host} before"

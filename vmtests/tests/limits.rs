@@ -2,7 +2,7 @@
 //! programs hold together. Each limit answers with a clear errno and a log line, and the module
 //! works again once the programs go. A binary of its own: these tests fill the module.
 
-use kwasm::{Device, Error, LoadOptions, Program};
+use kwasm::{Device, Error, Program};
 use kwasm_vmtests::{errno, one_at_a_time, require_vm, wasm};
 use std::sync::MutexGuard;
 
@@ -24,10 +24,10 @@ fn device() -> (Device, MutexGuard<'static, ()>) {
 }
 
 /// Loads `module` until the kernel refuses: the programs, and the refusal's errno and log.
-fn fill(dev: &Device, module: &[u8], most: usize) -> (Vec<Program>, i32, String) {
+fn fill(module: &[u8], most: usize) -> (Vec<Program>, i32, String) {
     let mut programs = Vec::new();
     loop {
-        match Program::load(dev, module, &LoadOptions::default()) {
+        match Program::load_bytes(module) {
             Ok(p) => programs.push(p),
             Err(Error::Load { source, log }) => return (programs, errno(&source), log),
             Err(e) => panic!("expected a load refusal, got {e}"),
@@ -42,9 +42,9 @@ fn fill(dev: &Device, module: &[u8], most: usize) -> (Vec<Program>, i32, String)
 
 #[test]
 fn the_number_of_programs_is_limited() {
-    let (dev, _serial) = device();
+    let (_, _serial) = device();
     let tiny = wasm(r#"(module (func (export "f") (result i32) (i32.const 1)))"#);
-    let (programs, code, log) = fill(&dev, &tiny, 1024);
+    let (programs, code, log) = fill(&tiny, 1024);
     assert_eq!(code, libc::ENOSPC, "{log}");
     assert!(log.contains("too many programs"), "{log}");
     assert!(
@@ -53,22 +53,18 @@ fn the_number_of_programs_is_limited() {
         programs.len()
     );
     drop(programs);
-    let p =
-        Program::load(&dev, &tiny, &LoadOptions::default()).expect("loads again once they went");
-    assert_eq!(
-        p.test_run(&dev, "f", &[], 1, 1, 0).unwrap().results,
-        vec![1]
-    );
+    let p = Program::load_bytes(&tiny).expect("loads again once they went");
+    assert_eq!(p.test_run("f", &[], 1, 1, 0).unwrap().results, vec![1]);
 }
 
 #[test]
 fn the_memory_all_programs_hold_is_limited_and_growth_answers_minus_one() {
-    let (dev, _serial) = device();
+    let (_, _serial) = device();
     // 64 MiB of linear memory each: the budget (512 MiB) runs out after a few.
     let big = wasm(
         r#"(module (memory 1024) (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#,
     );
-    let (programs, code, log) = fill(&dev, &big, 16);
+    let (programs, code, log) = fill(&big, 16);
     assert_eq!(code, libc::ENOMEM, "{log}");
     assert!(log.contains("programs hold"), "{log}");
     assert!(
@@ -81,16 +77,16 @@ fn the_memory_all_programs_hold_is_limited_and_growth_answers_minus_one() {
     let small = wasm(
         r#"(module (memory 1 1024) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
     );
-    let p = Program::load(&dev, &small, &LoadOptions::default()).unwrap();
-    let (hogs, _, _) = fill(&dev, &big, 16);
-    let r = p.test_run(&dev, "grow", &[1000], 1, 1, 0).unwrap();
+    let p = Program::load_bytes(&small).unwrap();
+    let (hogs, _, _) = fill(&big, 16);
+    let r = p.test_run("grow", &[1000], 1, 1, 0).unwrap();
     assert_eq!(
         r.results,
         vec![u32::MAX as u64],
         "growth past the budget fails"
     );
     drop(hogs);
-    let r = p.test_run(&dev, "grow", &[1000], 1, 1, 0).unwrap();
+    let r = p.test_run("grow", &[1000], 1, 1, 0).unwrap();
     assert_eq!(r.results, vec![1], "and succeeds once memory is free again");
 }
 
@@ -106,7 +102,7 @@ fn state(key: &str) -> u64 {
 
 #[test]
 fn signature_ids_and_memory_are_given_back_with_their_programs() {
-    let (dev, _serial) = device();
+    let (_, _serial) = device();
     let (signatures, memory) = (state("signatures"), state("memory_bytes"));
     // 300 programs, each with a signature no other has.
     let programs: Vec<Program> = (1..=300)
@@ -115,7 +111,7 @@ fn signature_ids_and_memory_are_given_back_with_their_programs() {
             let module = wasm(&format!(
                 "(module (memory 1) (func (export \"f\") (param {params})))"
             ));
-            Program::load(&dev, &module, &LoadOptions::default()).unwrap()
+            Program::load_bytes(&module).unwrap()
         })
         .collect();
     assert!(state("signatures") >= signatures + 300);

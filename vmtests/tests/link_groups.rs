@@ -15,16 +15,11 @@ fn device() -> (Device, MutexGuard<'static, ()>) {
     (Device::open().expect("open /dev/kwasm"), serial)
 }
 
-fn load(dev: &Device, name: &str, wat: &str) -> Program {
-    Program::load(
-        dev,
-        &wasm(wat),
-        &LoadOptions {
-            name: name.into(),
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("load {name}: {e}"))
+fn load(name: &str, wat: &str) -> Program {
+    LoadOptions::new()
+        .name(name)
+        .load_bytes(&wasm(wat))
+        .unwrap_or_else(|e| panic!("load {name}: {e}"))
 }
 
 /// Runs `f` on a thread and fails the test if it has not finished after `secs` (a task stuck in
@@ -70,23 +65,20 @@ fn wait_gone(ids: &[u32]) {
 fn a_run_that_comes_back_to_its_own_program_through_a_shared_table_completes() {
     let (dev, _serial) = device();
     let s = load(
-        &dev,
         "s",
         r#"(module (table (export "t") 1 funcref)
         (type $v (func (result i64)))
         (func (export "f") (result i64) (call_indirect (type $v) (i32.const 0))))"#,
     );
-    s.register(&dev, "grp_s").unwrap();
+    s.register("grp_s").unwrap();
     let n = load(
-        &dev,
         "n",
         r#"(module (import "grp_s" "f" (func $f (result i64)))
         (func (export "run") (result i64) (i64.add (call $f) (i64.const 1)))
         (func (export "g") (result i64) (i64.const 41)))"#,
     );
-    n.register(&dev, "grp_n").unwrap();
+    n.register("grp_n").unwrap();
     let i = load(
-        &dev,
         "i",
         r#"(module (import "grp_s" "t" (table 1 funcref))
         (import "grp_n" "g" (func $g (result i64)))
@@ -96,8 +88,7 @@ fn a_run_that_comes_back_to_its_own_program_through_a_shared_table_completes() {
     let n = Arc::new(n);
     let runner = n.clone();
     let r = within(20, "n.run", move || {
-        let dev = Device::open().unwrap();
-        runner.test_run(&dev, "run", &[], 1, 1, 0).unwrap()
+        runner.test_run("run", &[], 1, 1, 0).unwrap()
     });
     assert_eq!((r.trap, r.results), (TRAP_NONE, vec![42]));
     dev.unregister("grp_s").unwrap();
@@ -112,14 +103,12 @@ fn a_run_that_comes_back_to_its_own_program_through_a_shared_table_completes() {
 fn two_tasks_calling_across_a_shared_table_both_way_finish() {
     let (dev, _serial) = device();
     let s0 = load(
-        &dev,
         "s0",
         r#"(module (table (export "t") 1 funcref)
         (func (export "f") (result i64) (i64.const 1)))"#,
     );
-    s0.register(&dev, "grp_s0").unwrap();
+    s0.register("grp_s0").unwrap();
     let a = load(
-        &dev,
         "a",
         r#"(module (import "grp_s0" "f" (func $f (result i64)))
         (func (export "h") (result i64) (i64.const 2))
@@ -129,9 +118,8 @@ fn two_tasks_calling_across_a_shared_table_both_way_finish() {
             (local.set 0 (i64.sub (local.get 0) (i64.const 1))) (br $l)))
           (local.get 1)))"#,
     );
-    a.register(&dev, "grp_a").unwrap();
+    a.register("grp_a").unwrap();
     let b = load(
-        &dev,
         "b",
         r#"(module (import "grp_s0" "t" (table 1 funcref))
         (import "grp_a" "h" (func $h (result i64)))
@@ -145,9 +133,8 @@ fn two_tasks_calling_across_a_shared_table_both_way_finish() {
     let (a, b) = (Arc::new(a), Arc::new(b));
     for (p, per_call) in [(a.clone(), 1), (b.clone(), 2)] {
         tasks.push(std::thread::spawn(move || {
-            let dev = Device::open().unwrap();
             for _ in 0..200 {
-                let r = p.test_run(&dev, "run", &[2000], 1, 1, 0).unwrap();
+                let r = p.test_run("run", &[2000], 1, 1, 0).unwrap();
                 assert_eq!((r.trap, r.results), (TRAP_NONE, vec![2000 * per_call]));
             }
         }));
@@ -168,7 +155,6 @@ fn two_tasks_calling_across_a_shared_table_both_way_finish() {
 fn memory_growth_inside_a_nested_activation_keeps_its_stack_limit() {
     let (dev, _serial) = device();
     let e = load(
-        &dev,
         "e",
         r#"(module (table (export "t") 2 funcref) (memory 1)
         (type $t (func (param i32) (result i32)))
@@ -179,24 +165,23 @@ fn memory_growth_inside_a_nested_activation_keeps_its_stack_limit() {
         (elem (i32.const 1) $g)
         (func (export "f") (param i32) (result i32) (call_indirect (type $t) (local.get 0) (i32.const 0))))"#,
     );
-    e.register(&dev, "grp_e").unwrap();
+    e.register("grp_e").unwrap();
     let i = load(
-        &dev,
         "i",
         r#"(module (import "grp_e" "t" (table 2 funcref))
         (type $t (func (param i32) (result i32)))
         (func $h (param i32) (result i32) (call_indirect (type $t) (local.get 0) (i32.const 1)))
         (elem (i32.const 0) $h))"#,
     );
-    let r = e.test_run(&dev, "f", &[100], 1, 1, 0).unwrap();
+    let r = e.test_run("f", &[100], 1, 1, 0).unwrap();
     assert_eq!((r.trap, r.results), (TRAP_NONE, vec![100]));
-    let r = e.test_run(&dev, "f", &[1_000_000], 1, 1, 0).unwrap();
+    let r = e.test_run("f", &[1_000_000], 1, 1, 0).unwrap();
     assert_eq!(
         r.trap, TRAP_STACK_EXHAUSTED,
         "deep recursion in the nested activation"
     );
     // The outer activation's own limit is back afterwards: it still works.
-    let r = e.test_run(&dev, "f", &[1000], 1, 1, 0).unwrap();
+    let r = e.test_run("f", &[1000], 1, 1, 0).unwrap();
     assert_eq!((r.trap, r.results), (TRAP_NONE, vec![1000]));
     dev.unregister("grp_e").unwrap();
     drop((e, i));
@@ -211,10 +196,9 @@ const TABLE_OWNER: &str = r#"(module (table (export "t") 2 funcref) (memory (exp
 #[test]
 fn programs_sharing_a_table_are_freed_when_nothing_refers_to_them() {
     let (dev, _serial) = device();
-    let s = load(&dev, "owner", TABLE_OWNER);
-    s.register(&dev, "grp_owner").unwrap();
+    let s = load("owner", TABLE_OWNER);
+    s.register("grp_owner").unwrap();
     let i = load(
-        &dev,
         "user",
         r#"(module (import "grp_owner" "t" (table 2 funcref))
         (import "grp_owner" "m" (memory 1))
@@ -222,21 +206,12 @@ fn programs_sharing_a_table_are_freed_when_nothing_refers_to_them() {
         (func (export "put") (i64.store (i32.const 0) (i64.const 7)))
         (elem (i32.const 0) $h))"#,
     );
-    assert_eq!(
-        i.test_run(&dev, "put", &[], 1, 1, 0).unwrap().trap,
-        TRAP_NONE
-    );
-    assert_eq!(
-        s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results,
-        vec![7]
-    );
-    let ids = [s.info(&dev).unwrap().id, i.info(&dev).unwrap().id];
+    assert_eq!(i.test_run("put", &[], 1, 1, 0).unwrap().trap, TRAP_NONE);
+    assert_eq!(s.test_run("call0", &[], 1, 1, 0).unwrap().results, vec![7]);
+    let ids = [s.info().unwrap().id, i.info().unwrap().id];
     // S's table still holds I's function: I stays while S is referenced, even without an fd.
     drop(i);
-    assert_eq!(
-        s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results,
-        vec![7]
-    );
+    assert_eq!(s.test_run("call0", &[], 1, 1, 0).unwrap().results, vec![7]);
     assert!(
         listed_ids().contains(&ids[1]),
         "a program kept by its group is still listed"
@@ -255,36 +230,29 @@ fn programs_sharing_a_table_are_freed_when_nothing_refers_to_them() {
 #[test]
 fn a_failed_load_into_a_shared_table_leaves_nothing_behind() {
     let (dev, _serial) = device();
-    let s = load(&dev, "owner", TABLE_OWNER);
-    s.register(&dev, "grp_owner2").unwrap();
+    let s = load("owner", TABLE_OWNER);
+    s.register("grp_owner2").unwrap();
     let listed_before = listed_ids();
-    let err = Program::load(
-        &dev,
-        &wasm(
-            r#"(module (import "grp_owner2" "t" (table 2 funcref))
+    let err = Program::load_bytes(&wasm(
+        r#"(module (import "grp_owner2" "t" (table 2 funcref))
             (func $h (result i64) (i64.const 9))
             (elem (i32.const 0) $h)
             (func $start unreachable) (start $start))"#,
-        ),
-        &LoadOptions::default(),
-    )
+    ))
     .map(|_| ())
     .unwrap_err();
     assert!(err.to_string().contains("start function trapped"), "{err}");
     // The spec keeps the failed instance's function callable through the table.
-    assert_eq!(
-        s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results,
-        vec![9]
-    );
+    assert_eq!(s.test_run("call0", &[], 1, 1, 0).unwrap().results, vec![9]);
     // It stays listed, with its group, but nobody can open it.
     let failed: Vec<u32> = listed_ids()
         .into_iter()
         .filter(|id| !listed_before.contains(id))
         .collect();
     assert_eq!(failed.len(), 1, "the failed program is listed");
-    let err = Program::from_id(&dev, failed[0]).map(|_| ()).unwrap_err();
+    let err = Program::from_id(failed[0]).map(|_| ()).unwrap_err();
     assert!(err.to_string().contains("No such file"), "{err}");
-    let id = s.info(&dev).unwrap().id;
+    let id = s.info().unwrap().id;
     let before = listed_ids().len();
     drop(s);
     dev.unregister("grp_owner2").unwrap();
@@ -302,25 +270,22 @@ fn a_failed_load_into_a_shared_table_leaves_nothing_behind() {
 fn a_failed_load_that_shared_nothing_leaves_its_group_at_once() {
     let (dev, _serial) = device();
     let lib = load(
-        &dev,
         "lib",
         r#"(module (memory (export "m") 1 4) (func (export "one") (result i64) (i64.const 1))
         (func (export "grow") (result i32) (memory.grow (i32.const 1))))"#,
     );
-    lib.register(&dev, "grp_lib").unwrap();
+    lib.register("grp_lib").unwrap();
     let before = listed_ids();
     let user = wasm(
         r#"(module (import "grp_lib" "one" (func (result i64))) (import "grp_lib" "m" (memory 1))
         (data (i32.const 70000) "x"))"#,
     );
     for _ in 0..50 {
-        let err = Program::load(&dev, &user, &LoadOptions::default())
-            .map(|_| ())
-            .unwrap_err();
+        let err = Program::load_bytes(&user).map(|_| ()).unwrap_err();
         assert!(err.to_string().contains("does not fit the memory"), "{err}");
     }
     assert_eq!(listed_ids(), before, "no failed program left behind");
-    let r = lib.test_run(&dev, "grow", &[], 1, 1, 0).unwrap();
+    let r = lib.test_run("grow", &[], 1, 1, 0).unwrap();
     assert_eq!((r.trap, r.results), (TRAP_NONE, vec![1]));
     dev.unregister("grp_lib").unwrap();
 }
@@ -338,15 +303,10 @@ fn ten_thousand_load_link_unload_cycles_do_not_exhaust_the_arena() {
     let arena_before = dev.selftest(1).unwrap().arena_used;
     let start = Instant::now();
     for k in 0..10_000 {
-        let s = Program::load(&dev, &owner, &LoadOptions::default())
-            .unwrap_or_else(|e| panic!("cycle {k}: {e}"));
-        s.register(&dev, "grp_cycle").unwrap();
-        let i = Program::load(&dev, &user, &LoadOptions::default())
-            .unwrap_or_else(|e| panic!("cycle {k}: {e}"));
-        assert_eq!(
-            s.test_run(&dev, "call0", &[], 1, 1, 0).unwrap().results,
-            vec![3]
-        );
+        let s = Program::load_bytes(&owner).unwrap_or_else(|e| panic!("cycle {k}: {e}"));
+        s.register("grp_cycle").unwrap();
+        let i = Program::load_bytes(&user).unwrap_or_else(|e| panic!("cycle {k}: {e}"));
+        assert_eq!(s.test_run("call0", &[], 1, 1, 0).unwrap().results, vec![3]);
         dev.unregister("grp_cycle").unwrap();
         drop((s, i));
     }
@@ -364,37 +324,32 @@ fn ten_thousand_load_link_unload_cycles_do_not_exhaust_the_arena() {
 fn a_long_run_delays_only_loads_that_link_to_its_group() {
     let (dev, _serial) = device();
     let busy = load(
-        &dev,
         "busy",
         r#"(module (table (export "t") 1 funcref)
         (func (export "spin") (param i64) (loop $l (local.set 0 (i64.sub (local.get 0) (i64.const 1)))
           (br_if $l (i64.ne (local.get 0) (i64.const 0))))))"#,
     );
-    busy.register(&dev, "grp_busy").unwrap();
+    busy.register("grp_busy").unwrap();
     let other = load(
-        &dev,
         "other",
         r#"(module (func (export "one") (result i64) (i64.const 1)))"#,
     );
-    other.register(&dev, "grp_other").unwrap();
+    other.register("grp_other").unwrap();
     let busy = Arc::new(busy);
     let p = busy.clone();
     let run = std::thread::spawn(move || {
-        let dev = Device::open().unwrap();
         let start = Instant::now();
         // Seconds of work in the emulated VM (fuel for more).
         let r = p
-            .test_run(&dev, "spin", &[300_000_000], 1, 1, 100_000_000_000)
+            .test_run("spin", &[300_000_000], 1, 1, 100_000_000_000)
             .unwrap();
         (r.trap, start.elapsed())
     });
     std::thread::sleep(Duration::from_millis(200));
     // A load joining the busy group waits for the run (in a thread of its own)...
     let joiner = std::thread::spawn(|| {
-        let dev = Device::open().unwrap();
         let t = Instant::now();
         let joined = load(
-            &dev,
             "l4",
             r#"(module (import "grp_busy" "t" (table 1 funcref)))"#,
         );
@@ -404,11 +359,10 @@ fn a_long_run_delays_only_loads_that_link_to_its_group() {
     // ...while loads that link elsewhere, or nowhere, go ahead meanwhile.
     let t = Instant::now();
     let _linked = load(
-        &dev,
         "l2",
         r#"(module (import "grp_other" "one" (func (result i64))))"#,
     );
-    let _plain = load(&dev, "l3", r#"(module (func (export "x")))"#);
+    let _plain = load("l3", r#"(module (func (export "x")))"#);
     let quick = t.elapsed();
     let (trap, ran) = run.join().unwrap();
     let (_joined, joined) = joiner.join().unwrap();
@@ -438,8 +392,8 @@ fn a_load_can_merge_sixty_groups() {
     let lib = wasm(r#"(module (func (export "one") (result i64) (i64.const 1)))"#);
     let libs: Vec<Program> = (0..60)
         .map(|k| {
-            let p = Program::load(&dev, &lib, &LoadOptions::default()).unwrap();
-            p.register(&dev, &format!("grp_m{k}")).unwrap();
+            let p = Program::load_bytes(&lib).unwrap();
+            p.register(&format!("grp_m{k}")).unwrap();
             p
         })
         .collect();
@@ -449,11 +403,10 @@ fn a_load_can_merge_sixty_groups() {
     let calls: String = (0..60).map(|k| format!("(call $f{k})")).collect();
     let adds = "(i64.add) ".repeat(59);
     let user = load(
-        &dev,
         "merger",
         &format!("(module {imports} (func (export \"sum\") (result i64) {calls} {adds}))"),
     );
-    let r = user.test_run(&dev, "sum", &[], 1, 1, 0).unwrap();
+    let r = user.test_run("sum", &[], 1, 1, 0).unwrap();
     assert_eq!((r.trap, r.results), (TRAP_NONE, vec![60]));
     for k in 0..60 {
         dev.unregister(&format!("grp_m{k}")).unwrap();
@@ -465,14 +418,10 @@ fn a_load_can_merge_sixty_groups() {
 /// capture every other program's imports of them into its group).
 #[test]
 fn the_kernels_module_names_cannot_be_registered() {
-    let (dev, _serial) = device();
-    let p = load(
-        &dev,
-        "p",
-        r#"(module (func (export "print") (param i32 i32)))"#,
-    );
+    let (_, _serial) = device();
+    let p = load("p", r#"(module (func (export "print") (param i32 i32)))"#);
     for name in ["env", "spectest"] {
-        let err = p.register(&dev, name).unwrap_err();
+        let err = p.register(name).unwrap_err();
         assert!(
             err.to_string().contains("Invalid argument"),
             "{name}: {err}"
@@ -486,24 +435,22 @@ fn the_kernels_module_names_cannot_be_registered() {
 fn a_chain_of_re_exports_is_one_hop() {
     let (dev, _serial) = device();
     let mut chain = vec![load(
-        &dev,
         "x0",
         r#"(module (import "env" "time_ns" (func $t (result i64))) (export "t" (func $t)))"#,
     )];
-    chain[0].register(&dev, "grp_x0").unwrap();
+    chain[0].register("grp_x0").unwrap();
     for k in 1..40 {
         let p = load(
-            &dev,
             "xk",
             &format!(
                 r#"(module (import "grp_x{}" "t" (func $t (result i64))) (export "t" (func $t)))"#,
                 k - 1
             ),
         );
-        p.register(&dev, &format!("grp_x{k}")).unwrap();
+        p.register(&format!("grp_x{k}")).unwrap();
         chain.push(p);
     }
-    let r = chain[39].test_run(&dev, "t", &[], 1, 1, 0).unwrap();
+    let r = chain[39].test_run("t", &[], 1, 1, 0).unwrap();
     assert_eq!(r.trap, TRAP_NONE);
     assert!(r.results[0] > 0, "a time");
     for k in 0..40 {
@@ -517,11 +464,10 @@ fn a_chain_of_re_exports_is_one_hop() {
 #[test]
 fn a_program_cannot_be_opened_while_it_loads() {
     let (dev, _serial) = device();
-    let m = load(&dev, "m", r#"(module (memory (export "mem") 1 2))"#);
-    m.register(&dev, "grp_m2").unwrap();
+    let m = load("m", r#"(module (memory (export "mem") 1 2))"#);
+    m.register("grp_m2").unwrap();
     let before = listed_ids();
     let loader = std::thread::spawn(|| {
-        let dev = Device::open().unwrap();
         let slow = wasm(
             r#"(module (import "grp_m2" "mem" (memory 1 2))
             (func (export "f") (drop (memory.grow (i32.const 1))) (i32.store (i32.const 0) (i32.const 1)))
@@ -530,7 +476,7 @@ fn a_program_cannot_be_opened_while_it_loads() {
               unreachable)
             (start $start))"#,
         );
-        Program::load(&dev, &slow, &LoadOptions::default()).map(|_| ())
+        Program::load_bytes(&slow).map(|_| ())
     });
     // Wait until the loading program is listed, then try to open it.
     let start = Instant::now();
@@ -545,7 +491,7 @@ fn a_program_cannot_be_opened_while_it_loads() {
         std::thread::sleep(Duration::from_millis(5));
     };
     let listing = std::fs::read_to_string("/sys/kernel/debug/kwasm/programs").unwrap();
-    let opened = Program::from_id(&dev, id);
+    let opened = Program::from_id(id);
     let err = opened.map(|_| ()).unwrap_err();
     assert!(err.to_string().contains("No such file"), "{err}");
     let load_err = loader.join().unwrap().unwrap_err();

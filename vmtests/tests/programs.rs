@@ -26,16 +26,11 @@ fn wait_gone(id: u32) {
     }
 }
 
-fn load(dev: &Device, wat: &str) -> Program {
-    Program::load(
-        dev,
-        &wasm(wat),
-        &LoadOptions {
-            name: "test".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap_or_else(|e| panic!("load: {e}"))
+fn load(wat: &str) -> Program {
+    LoadOptions::new()
+        .name("test")
+        .load_bytes(&wasm(wat))
+        .unwrap_or_else(|e| panic!("load: {e}"))
 }
 
 const ARITH: &str = r#"(module (memory 1)
@@ -53,13 +48,13 @@ const ARITH: &str = r#"(module (memory 1)
 
 #[test]
 fn load_and_run_returns_results() {
-    let dev = device();
-    let p = load(&dev, ARITH);
-    let r = p.test_run(&dev, "add", &[40, 2], 2, 1, 0).unwrap();
+    require_vm();
+    let p = load(ARITH);
+    let r = p.test_run("add", &[40, 2], 2, 1, 0).unwrap();
     assert_eq!((r.trap, r.results), (0, vec![42]));
-    let r = p.test_run(&dev, "sum", &[100_000], 1, 3, 0).unwrap();
+    let r = p.test_run("sum", &[100_000], 1, 3, 0).unwrap();
     assert_eq!((r.trap, r.results), (0, vec![5_000_050_000]));
-    let info = p.info(&dev).unwrap();
+    let info = p.info().unwrap();
     assert_eq!(info.name, "test");
     assert_eq!(info.run_count, 4);
     assert!(info.code_size > 0 && info.memory_size == 65536, "{info:?}");
@@ -67,10 +62,9 @@ fn load_and_run_returns_results() {
 
 #[test]
 fn traps_come_back_as_codes_and_are_counted() {
-    let dev = device();
-    let p = load(&dev, ARITH);
-    let trap =
-        |name: &str, args: &[u64]| p.test_run(&dev, name, args, 2, 1, 1_000_000).unwrap().trap;
+    require_vm();
+    let p = load(ARITH);
+    let trap = |name: &str, args: &[u64]| p.test_run(name, args, 2, 1, 1_000_000).unwrap().trap;
     assert_eq!(trap("div", &[1, 0]), TRAP_INTEGER_DIVIDE_BY_ZERO);
     assert_eq!(
         trap("div", &[i32::MIN as u32 as u64, u32::MAX as u64]),
@@ -83,10 +77,10 @@ fn traps_come_back_as_codes_and_are_counted() {
     assert_eq!(trap("spin", &[]), TRAP_OUT_OF_FUEL);
     // Still usable after all of that.
     assert_eq!(
-        p.test_run(&dev, "div", &[84, 2], 2, 1, 0).unwrap().results,
+        p.test_run("div", &[84, 2], 2, 1, 0).unwrap().results,
         vec![42]
     );
-    let traps = p.info(&dev).unwrap().traps;
+    let traps = p.info().unwrap().traps;
     for code in [
         TRAP_INTEGER_DIVIDE_BY_ZERO,
         TRAP_MEMORY_OUT_OF_BOUNDS,
@@ -100,13 +94,13 @@ fn traps_come_back_as_codes_and_are_counted() {
 
 #[test]
 fn infinite_loop_stops_within_its_fuel() {
-    let dev = device();
-    let p = load(&dev, ARITH);
-    let r = p.test_run(&dev, "spin", &[], 1, 1, 10_000_000).unwrap();
+    require_vm();
+    let p = load(ARITH);
+    let r = p.test_run("spin", &[], 1, 1, 10_000_000).unwrap();
     assert_eq!(r.trap, TRAP_OUT_OF_FUEL);
     // A default budget applies when the run names none.
     assert_eq!(
-        p.test_run(&dev, "spin", &[], 1, 1, 0).unwrap().trap,
+        p.test_run("spin", &[], 1, 1, 0).unwrap().trap,
         TRAP_OUT_OF_FUEL
     );
 }
@@ -114,8 +108,8 @@ fn infinite_loop_stops_within_its_fuel() {
 #[test]
 fn ids_list_and_reopen_programs() {
     let dev = device();
-    let p = load(&dev, ARITH);
-    let id = p.info(&dev).unwrap().id;
+    let p = load(ARITH);
+    let id = p.info().unwrap().id;
     let mut ids = Vec::new();
     let mut at = 0;
     while let Some(next) = dev.next_prog_id(at).unwrap() {
@@ -123,20 +117,17 @@ fn ids_list_and_reopen_programs() {
         at = next;
     }
     assert!(ids.contains(&id), "{id} in {ids:?}");
-    let again = Program::from_id(&dev, id).unwrap();
-    assert_eq!(again.info(&dev).unwrap().id, id);
+    let again = Program::from_id(id).unwrap();
+    assert_eq!(again.info().unwrap().id, id);
     drop(p);
     // Still reachable through the second fd.
     assert_eq!(
-        again
-            .test_run(&dev, "add", &[1, 2], 2, 1, 0)
-            .unwrap()
-            .results,
+        again.test_run("add", &[1, 2], 2, 1, 0).unwrap().results,
         vec![3]
     );
     drop(again);
     wait_gone(id);
-    let err = Program::from_id(&dev, id).unwrap_err();
+    let err = Program::from_id(id).unwrap_err();
     assert!(
         matches!(err, Error::Ioctl { ref source, .. } if source.raw_os_error() == Some(libc::ENOENT)),
         "{err}"
@@ -145,10 +136,10 @@ fn ids_list_and_reopen_programs() {
 
 #[test]
 fn refusals_explain_themselves() {
-    let dev = device();
+    require_vm();
     let unknown_import =
         wasm(r#"(module (import "env" "nope" (func)) (func (export "f") call 0))"#);
-    match Program::load(&dev, &unknown_import, &LoadOptions::default()) {
+    match Program::load_bytes(&unknown_import) {
         Err(Error::Load { source, log }) => {
             assert_eq!(source.raw_os_error(), Some(libc::EINVAL));
             assert!(log.contains("env.nope"), "{log}");
@@ -158,15 +149,12 @@ fn refusals_explain_themselves() {
     let wrong_sig = wasm(
         r#"(module (import "env" "time_ns" (func (result i32))) (func (export "f") (drop (call 0))))"#,
     );
-    let Err(Error::Load { log, .. }) = Program::load(&dev, &wrong_sig, &LoadOptions::default())
-    else {
+    let Err(Error::Load { log, .. }) = Program::load_bytes(&wrong_sig) else {
         panic!()
     };
     assert!(log.contains("signature"), "{log}");
     let imported_memory = wasm(r#"(module (import "env" "memory" (memory 1)))"#);
-    let Err(Error::Load { log, .. }) =
-        Program::load(&dev, &imported_memory, &LoadOptions::default())
-    else {
+    let Err(Error::Load { log, .. }) = Program::load_bytes(&imported_memory) else {
         panic!()
     };
     assert!(
@@ -174,9 +162,7 @@ fn refusals_explain_themselves() {
         "{log}"
     );
     let too_much_memory = wasm(r#"(module (memory 2000))"#);
-    let Err(Error::Load { source, .. }) =
-        Program::load(&dev, &too_much_memory, &LoadOptions::default())
-    else {
+    let Err(Error::Load { source, .. }) = Program::load_bytes(&too_much_memory) else {
         panic!()
     };
     assert_eq!(source.raw_os_error(), Some(libc::E2BIG));
@@ -185,7 +171,7 @@ fn refusals_explain_themselves() {
         log_size: 8,
         ..Default::default()
     };
-    let Err(Error::Load { source, .. }) = Program::load(&dev, &unknown_import, &opts) else {
+    let Err(Error::Load { source, .. }) = opts.load_bytes(&unknown_import) else {
         panic!()
     };
     assert_eq!(
@@ -197,9 +183,8 @@ fn refusals_explain_themselves() {
 
 #[test]
 fn host_functions_work() {
-    let dev = device();
+    require_vm();
     let p = load(
-        &dev,
         r#"(module (import "env" "time_ns" (func $t (result i64)))
         (import "env" "random" (func $r (param i32 i32) (result i32)))
         (import "env" "print" (func $p (param i32 i32)))
@@ -212,30 +197,29 @@ fn host_functions_work() {
         (func (export "rand_oob") (result i32) (call $r (i32.const 65530) (i32.const 8)))
         (func (export "hello") (call $p (i32.const 0) (i32.const 15))))"#,
     );
-    let now = |p: &Program| p.test_run(&dev, "now", &[], 1, 1, 0).unwrap().results[0];
+    let now = |p: &Program| p.test_run("now", &[], 1, 1, 0).unwrap().results[0];
     let (a, b) = (now(&p), now(&p));
     assert!(b > a, "monotonic time advances: {a} {b}");
-    let r1 = p.test_run(&dev, "rand", &[], 1, 1, 0).unwrap().results[0];
-    let r2 = p.test_run(&dev, "rand", &[], 1, 1, 0).unwrap().results[0];
+    let r1 = p.test_run("rand", &[], 1, 1, 0).unwrap().results[0];
+    let r2 = p.test_run("rand", &[], 1, 1, 0).unwrap().results[0];
     assert_ne!(r1, r2, "random bytes differ");
     assert_eq!(
-        p.test_run(&dev, "rand_oob", &[], 1, 1, 0).unwrap().results,
+        p.test_run("rand_oob", &[], 1, 1, 0).unwrap().results,
         vec![u32::MAX as u64]
     );
-    assert_eq!(p.test_run(&dev, "hello", &[], 1, 1, 0).unwrap().trap, 0);
-    assert_eq!(p.test_run(&dev, "elapsed", &[], 1, 1, 0).unwrap().trap, 0);
+    assert_eq!(p.test_run("hello", &[], 1, 1, 0).unwrap().trap, 0);
+    assert_eq!(p.test_run("elapsed", &[], 1, 1, 0).unwrap().trap, 0);
 }
 
 #[test]
 fn floats_are_computed_correctly() {
-    let dev = device();
+    require_vm();
     let p = load(
-        &dev,
         r#"(module (func (export "hyp") (param f64 f64) (result f64)
         (f64.sqrt (f64.add (f64.mul (local.get 0) (local.get 0)) (f64.mul (local.get 1) (local.get 1))))))"#,
     );
     let r = p
-        .test_run(&dev, "hyp", &[3f64.to_bits(), 4f64.to_bits()], 2, 1, 0)
+        .test_run("hyp", &[3f64.to_bits(), 4f64.to_bits()], 2, 1, 0)
         .unwrap();
     assert_eq!(f64::from_bits(r.results[0]), 5.0);
 }
@@ -283,18 +267,13 @@ fn loading_needs_privilege() {
 
 #[test]
 fn debugfs_lists_programs() {
-    let dev = device();
-    let p = Program::load(
-        &dev,
-        &wasm(ARITH),
-        &LoadOptions {
-            name: "listed".into(),
-            ..Default::default()
-        },
-    )
-    .unwrap();
-    p.test_run(&dev, "add", &[1, 1], 2, 2, 0).unwrap();
-    let id = p.info(&dev).unwrap().id;
+    require_vm();
+    let p = LoadOptions::new()
+        .name("listed")
+        .load_bytes(&wasm(ARITH))
+        .unwrap();
+    p.test_run("add", &[1, 1], 2, 2, 0).unwrap();
+    let id = p.info().unwrap().id;
     let listing = std::fs::read_to_string("/sys/kernel/debug/kwasm/programs").unwrap();
     let line = listing
         .lines()
@@ -315,9 +294,9 @@ fn debugfs_lists_programs() {
 
 #[test]
 fn a_long_repeated_run_can_be_killed_and_fuel_is_capped() {
-    let dev = device();
-    let p = load(&dev, ARITH);
-    let err = p.test_run(&dev, "spin", &[], 1, 1, 1 << 40).unwrap_err();
+    require_vm();
+    let p = load(ARITH);
+    let err = p.test_run("spin", &[], 1, 1, 1 << 40).unwrap_err();
     assert!(
         matches!(err, Error::Ioctl { ref source, .. } if source.raw_os_error() == Some(libc::EINVAL)),
         "{err}"
@@ -363,25 +342,17 @@ fn a_long_repeated_run_can_be_killed_and_fuel_is_capped() {
 fn programs_import_from_registered_programs() {
     let dev = device();
     let p = load(
-        &dev,
         r#"(module (global $g (export "g") (mut i64) (i64.const 5))
         (func (export "twice") (param i64) (result i64) (i64.mul (local.get 0) (i64.const 2)))
         (func (export "bump") (global.set $g (i64.add (global.get $g) (i64.const 1)))))"#,
     );
-    p.register(&dev, "lib_p").unwrap();
-    let q = Program::load(
-        &dev,
-        &wasm(r#"(module (import "lib_p" "twice" (func $t (param i64) (result i64)))
+    p.register("lib_p").unwrap();
+    let q = Program::load_bytes(&wasm(r#"(module (import "lib_p" "twice" (func $t (param i64) (result i64)))
             (import "lib_p" "bump" (func $b))
             (import "lib_p" "g" (global $g (mut i64)))
-            (func (export "f") (param i64) (result i64) (call $b) (i64.add (call $t (local.get 0)) (global.get $g))))"#),
-        &LoadOptions::default(),
-    )
+            (func (export "f") (param i64) (result i64) (call $b) (i64.add (call $t (local.get 0)) (global.get $g))))"#))
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        q.test_run(&dev, "f", &[10], 1, 1, 0).unwrap().results,
-        vec![26]
-    );
-    assert_eq!(p.global(&dev, "g").unwrap().1, 6, "the global is shared");
+    assert_eq!(q.test_run("f", &[10], 1, 1, 0).unwrap().results, vec![26]);
+    assert_eq!(p.global("g").unwrap().1, 6, "the global is shared");
     dev.unregister("lib_p").unwrap();
 }

@@ -2,7 +2,7 @@
 //! pinned while the program lives, and its functions run (and trap) as the program's own.
 
 use kwasm::hooks::trap::TRAP_HOST_ABORT;
-use kwasm::{Device, Error, LoadOptions, Program};
+use kwasm::{Error, LoadOptions, Program};
 use kwasm_vmtests::{delete_module, errno, finit_module, require_vm, wasm};
 
 const USES_PROVIDER: &str = r#"(module
@@ -14,14 +14,13 @@ const USES_PROVIDER: &str = r#"(module
 #[test]
 fn provider_module_serves_imports_and_stays_while_used() {
     require_vm();
-    let dev = Device::open().unwrap();
     let art = wasm(USES_PROVIDER);
     let refused = |e: Error| match e {
         Error::Load { log, .. } => log,
         other => panic!("{other}"),
     };
     // Before the provider is there: an unknown import.
-    let log = refused(Program::load(&dev, &art, &LoadOptions::default()).unwrap_err());
+    let log = refused(Program::load_bytes(&art).unwrap_err());
     assert!(log.contains("testprov.mul_add"), "{log}");
 
     finit_module("/kwasm_testprov.ko").expect("insmod kwasm_testprov");
@@ -36,19 +35,16 @@ fn provider_module_serves_imports_and_stays_while_used() {
         "a provider without an owner is refused"
     );
     let no_owner = wasm(r#"(module (import "testprov_no_owner" "fail" (func)))"#);
-    let log = refused(Program::load(&dev, &no_owner, &LoadOptions::default()).unwrap_err());
+    let log = refused(Program::load_bytes(&no_owner).unwrap_err());
     assert!(log.contains("testprov_no_owner.fail"), "{log}");
-    let p = Program::load(&dev, &art, &LoadOptions::default()).expect("load with the provider");
+    let p = Program::load_bytes(&art).expect("load with the provider");
+    assert_eq!(p.test_run("f", &[6, 7], 2, 1, 0).unwrap().results, vec![43]);
     assert_eq!(
-        p.test_run(&dev, "f", &[6, 7], 2, 1, 0).unwrap().results,
-        vec![43]
-    );
-    assert_eq!(
-        p.test_run(&dev, "boom", &[], 1, 1, 0).unwrap().trap,
+        p.test_run("boom", &[], 1, 1, 0).unwrap().trap,
         TRAP_HOST_ABORT
     );
     let wrong = wasm(r#"(module (import "testprov" "mul_add" (func (param i32) (result i32))))"#);
-    let log = refused(Program::load(&dev, &wrong, &LoadOptions::default()).unwrap_err());
+    let log = refused(Program::load_bytes(&wrong).unwrap_err());
     assert!(log.contains("signature"), "{log}");
 
     let err = delete_module("kwasm_testprov").unwrap_err();
@@ -57,13 +53,10 @@ fn provider_module_serves_imports_and_stays_while_used() {
         libc::EWOULDBLOCK,
         "the provider is pinned while a program uses it"
     );
-    assert_eq!(
-        p.test_run(&dev, "f", &[2, 3], 2, 1, 0).unwrap().results,
-        vec![7]
-    );
+    assert_eq!(p.test_run("f", &[2, 3], 2, 1, 0).unwrap().results, vec![7]);
     drop(p);
     delete_module("kwasm_testprov").expect("rmmod once no program uses it");
-    let log = refused(Program::load(&dev, &art, &LoadOptions::default()).unwrap_err());
+    let log = refused(Program::load_bytes(&art).unwrap_err());
     assert!(log.contains("no such host function"), "{log}");
 }
 
@@ -84,7 +77,6 @@ fn kernel_log() -> String {
 #[test]
 fn env_print_cannot_forge_log_lines() {
     require_vm();
-    let dev = Device::open().unwrap();
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_nanos());
@@ -104,7 +96,7 @@ fn env_print_cannot_forge_log_lines() {
         name: "p\n\x1b[0m".into(),
         ..Default::default()
     };
-    let p = Program::load(&dev, &wasm(&prog), &opts).unwrap();
+    let p = opts.load_bytes(&wasm(&prog)).unwrap();
     let want =
         format!("kwasm: p\\x0a\\x1b[0m: a{token}\\x0akwasm: forged{token}\\x1b[31m\\x00\\xffend");
     // env.print is rate limited (20 lines per 5 s, shared with the suite's other programs):
@@ -114,7 +106,7 @@ fn env_print_cannot_forge_log_lines() {
         if attempt > 0 {
             std::thread::sleep(std::time::Duration::from_millis(5500));
         }
-        assert_eq!(p.test_run(&dev, "print", &[], 1, 1, 0).unwrap().trap, 0);
+        assert_eq!(p.test_run("print", &[], 1, 1, 0).unwrap().trap, 0);
         log = kernel_log();
         if log.contains(&format!("a{token}")) {
             break;

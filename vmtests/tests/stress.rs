@@ -4,7 +4,7 @@
 //! worker is stuck, nothing is left loaded, and the harness checks the kernel log and kmemleak
 //! (and `unload.rs`, run last, that the module unloads).
 
-use kwasm::{Device, LoadOptions, Program};
+use kwasm::{Device, Program};
 use kwasm_vmtests::{require_vm, wasm};
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
@@ -45,21 +45,21 @@ fn work(seed: u64) {
         let name = NAMES[(k >> 33) as usize % NAMES.len()];
         match (k >> 40) % 4 {
             0 => {
-                let s = Program::load(&dev, &wasm(OWNER), &LoadOptions::default()).unwrap();
-                s.register(&dev, name).unwrap();
+                let s = Program::load_bytes(&wasm(OWNER)).unwrap();
+                s.register(name).unwrap();
                 owned.push(s);
             }
             1 | 2 => {
                 // The name may be gone or replaced meanwhile: refusals are fine, crashes not.
-                if let Ok(u) = Program::load(&dev, &wasm(&user(name)), &LoadOptions::default()) {
-                    let r = u.test_run(&dev, "run", &[], 1, 1, 0).unwrap();
+                if let Ok(u) = Program::load_bytes(&wasm(&user(name))) {
+                    let r = u.test_run("run", &[], 1, 1, 0).unwrap();
                     assert_eq!((r.trap, r.results), (0, vec![2]));
                     owned.push(u);
                 }
             }
             _ => {
                 if let Some(s) = owned.first() {
-                    let _ = s.test_run(&dev, "spin", &[200_000], 1, 1, 0);
+                    let _ = s.test_run("spin", &[200_000], 1, 1, 0);
                 }
                 if owned.len() > 4 {
                     owned.remove(0);

@@ -6,7 +6,7 @@
 
 use kwasm::hooks::attr::{Attr, ProgIdAttr, ProgLoadAttr, SelftestAttr, TestRunAttr};
 use kwasm::hooks::ioctl::*;
-use kwasm::{Device, Error, LoadOptions, Program};
+use kwasm::{Device, Error, Program};
 use kwasm_vmtests::{errno, require_vm, wasm};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -22,8 +22,8 @@ fn device() -> Device {
     Device::open().expect("open /dev/kwasm")
 }
 
-fn load(dev: &Device, module: &[u8]) -> Result<Program, Error> {
-    Program::load(dev, module, &LoadOptions::default())
+fn load(module: &[u8]) -> Result<Program, Error> {
+    Program::load_bytes(module)
 }
 
 /// The errno and the log of a refused load.
@@ -196,7 +196,7 @@ fn cap_bpf_alone_loads_and_runs_wasm_and_nothing_else() {
 
     // Without CAP_BPF: nothing but VERSION, not even with a program fd handed over (as bpf(2)
     // with unprivileged bpf disabled).
-    let prog = load(&dev, &module).unwrap();
+    let prog = load(&module).unwrap();
     let mut info = kwasm::hooks::attr::ProgInfoAttr {
         size: kwasm::hooks::attr::ProgInfoAttr::MIN_SIZE,
         prog_fd: prog.fd() as u32,
@@ -239,7 +239,7 @@ fn cap_bpf_alone_loads_and_runs_wasm_and_nothing_else() {
 #[test]
 fn machine_code_is_never_accepted() {
     let _serial = SERIAL.lock().unwrap();
-    let dev = device();
+    require_vm();
     let module = wasm(
         r#"(module (memory 1) (func (export "peek") (param i32) (result i64)
         (i64.load (local.get 0))))"#,
@@ -253,24 +253,24 @@ fn machine_code_is_never_accepted() {
         }
     }
     for bytes in [&artifact, &patched] {
-        let (e, log) = refused(load(&dev, bytes));
+        let (e, log) = refused(load(bytes));
         assert_eq!(e, libc::EINVAL, "{log}");
         assert!(log.contains("invalid module"), "{log}");
     }
     // The wasm itself loads, and its bounds check holds.
-    let p = load(&dev, &module).unwrap();
-    let r = p.test_run(&dev, "peek", &[1 << 20], 1, 1, 0).unwrap();
+    let p = load(&module).unwrap();
+    let r = p.test_run("peek", &[1 << 20], 1, 1, 0).unwrap();
     assert_eq!(r.trap, kwasm::hooks::trap::TRAP_MEMORY_OUT_OF_BOUNDS);
 }
 
 #[test]
 fn compile_failures_give_an_errno_and_a_log_line() {
     let _serial = SERIAL.lock().unwrap();
-    let dev = device();
+    require_vm();
 
     // Invalid: a type error (`wat` encodes without validating).
     let invalid = wasm(r#"(module (func (result i32) (i64.const 1)))"#);
-    let (e, log) = refused(load(&dev, &invalid));
+    let (e, log) = refused(load(&invalid));
     assert_eq!(e, libc::EINVAL, "{log}");
     assert!(
         log.contains("invalid module") && log.contains("type mismatch"),
@@ -280,14 +280,14 @@ fn compile_failures_give_an_errno_and_a_log_line() {
     // Code budget: more code than the executable arena could ever hold.
     let huge = many_functions(600, &LOAD_AND_DROP.repeat(200));
     let start = Instant::now();
-    let (e, log) = refused(load(&dev, &huge));
+    let (e, log) = refused(load(&huge));
     assert_eq!(e, libc::E2BIG, "{log}");
     assert!(log.contains("code budget"), "{log}");
     println!("code budget refusal after {:?}", start.elapsed());
 
     // A panic inside the compiler (injected before the first function): abandoned, not an oops.
     write_debugfs("compile_fail_panic_nth", 1);
-    let (e, log) = refused(load(&dev, &wasm(ADD)));
+    let (e, log) = refused(load(&wasm(ADD)));
     assert_eq!(e, libc::EFAULT, "{log}");
     assert!(
         log.contains("compiler bug") && log.contains("injected panic"),
@@ -297,18 +297,15 @@ fn compile_failures_give_an_errno_and_a_log_line() {
     // An allocation failure deep inside the compile.
     for nth in [1, 7, 40] {
         write_debugfs("compile_fail_alloc_nth", nth);
-        let (e, log) = refused(load(&dev, &wasm(ADD)));
+        let (e, log) = refused(load(&wasm(ADD)));
         assert_eq!(e, libc::ENOMEM, "allocation {nth}: {log}");
         assert!(log.contains("out of memory while compiling"), "{log}");
     }
     write_debugfs("compile_fail_alloc_nth", 0);
 
     // The compiler still works after every way out.
-    let p = load(&dev, &wasm(ADD)).unwrap();
-    assert_eq!(
-        p.test_run(&dev, "add", &[40, 2], 2, 1, 0).unwrap().results,
-        [42]
-    );
+    let p = load(&wasm(ADD)).unwrap();
+    assert_eq!(p.test_run("add", &[40, 2], 2, 1, 0).unwrap().results, [42]);
 }
 
 /// The amplifier from the issue, in its worst remaining form: 1000 nested blocks that each
@@ -318,7 +315,7 @@ fn compile_failures_give_an_errno_and_a_log_line() {
 #[test]
 fn an_amplifying_module_is_refused_by_the_code_budget() {
     let _serial = SERIAL.lock().unwrap();
-    let dev = device();
+    require_vm();
     let n = 1000;
     let results = " i32".repeat(n);
     let mut wat =
@@ -332,7 +329,7 @@ fn an_amplifying_module_is_refused_by_the_code_budget() {
     wat += "))";
     let module = wasm(&wat);
     let start = Instant::now();
-    let (e, log) = refused(load(&dev, &module));
+    let (e, log) = refused(load(&module));
     let took = start.elapsed();
     assert_eq!(e, libc::E2BIG, "{log}");
     assert!(log.contains("code budget"), "{log}");
@@ -348,10 +345,10 @@ fn an_amplifying_module_is_refused_by_the_code_budget() {
 #[test]
 fn a_fatal_signal_interrupts_a_long_compile() {
     let _serial = SERIAL.lock().unwrap();
-    let dev = device();
+    require_vm();
     let slow = many_functions(400, &[NOP; 4000]);
     let start = Instant::now();
-    drop(load(&dev, &slow).expect("loads when not interrupted"));
+    drop(load(&slow).expect("loads when not interrupted"));
     let full = start.elapsed();
     println!(
         "uninterrupted compile + load of {} bytes: {full:?}",
@@ -386,17 +383,17 @@ fn a_fatal_signal_interrupts_a_long_compile() {
 #[test]
 fn a_real_program_loads_and_its_load_time_is_reported() {
     let _serial = SERIAL.lock().unwrap();
-    let dev = device();
+    require_vm();
     let path = "/guests/algos-rs.wasm";
     let module = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e} (built by xtask)"));
-    let p = load(&dev, &module).unwrap_or_else(|e| panic!("{e}"));
-    let run = p.test_run(&dev, "sieve", &[1000], 1, 1, 0).unwrap();
+    let p = load(&module).unwrap_or_else(|e| panic!("{e}"));
+    let run = p.test_run("sieve", &[1000], 1, 1, 0).unwrap();
     assert_eq!(
         (run.trap, run.results.as_slice()),
         (0, &[168][..]),
         "primes below 1000"
     );
-    let info = p.info(&dev).unwrap();
+    let info = p.info().unwrap();
     assert!(info.compile_time_ns > 0 && info.load_duration_ns >= info.compile_time_ns);
     assert!(info.compile_peak_bytes > 0);
     println!(
