@@ -128,6 +128,16 @@ impl Device {
     }
 }
 
+#[cfg(test)]
+impl Device {
+    /// A device on `/dev/null`, for tests of what the library checks before any ioctl.
+    pub(crate) fn fake() -> Device {
+        Device {
+            file: File::open("/dev/null").expect("open /dev/null"),
+        }
+    }
+}
+
 impl AsFd for Device {
     fn as_fd(&self) -> BorrowedFd<'_> {
         self.file.as_fd()

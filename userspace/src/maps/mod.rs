@@ -155,6 +155,18 @@ impl Map {
         self.info.ncpus
     }
 
+    /// A map that is not in the kernel: `info` as given, fd and device on `/dev/null`. For
+    /// tests of what the library checks before any ioctl.
+    #[cfg(test)]
+    pub(crate) fn fake(info: MapInfo) -> Map {
+        let fd = std::fs::File::open("/dev/null").expect("open /dev/null");
+        Map {
+            fd: Arc::new(fd.into()),
+            dev: Arc::new(Device::fake()),
+            info,
+        }
+    }
+
     pub(crate) fn dev(&self) -> &Device {
         &self.dev
     }
