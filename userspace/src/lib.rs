@@ -31,6 +31,15 @@
 //! the kernel's errno ([`Error::errno`]) and, for a refused load, its log ([`Error::log`]).
 //!
 //! [`executor`] runs the same compiled code in this process, without the kernel.
+//!
+//! # Testing
+//!
+//! The host tests cover what needs no kernel: attr building, the log retry rule, the per-CPU
+//! layout, the typed views' checks (on a fake map: errors before any ioctl), the ring buffer
+//! reader (on a memfd ring written by the kernel's own producer code), JSON shapes and the CLI.
+//! What the kernel answers (every ioctl's result) is only checked by the VM tests
+//! (`vmtests/`, `cargo xtask vm`); [`Device::shared`] fails with [`Error::Open`] (`ENOENT`)
+//! where `/dev/kwasm` does not exist, so such tests can tell "no module" from a failure.
 
 mod device;
 mod error;

@@ -1,6 +1,8 @@
 //! Pins: programs, maps and links kept under a name in the module, so that they outlive the
 //! process that made them (bpffs is the model). Pin with `Program::pin`, `Map::pin` or
 //! `Link::pin`; open with their `from_pin`; list and remove here.
+//!
+//! Checked only in the VM: everything here is one ioctl each.
 
 use crate::sys::{attr_size, fd_arg, user_ptr, user_ptr_mut};
 use crate::{Device, Error};

@@ -1,5 +1,7 @@
 //! Links: a program attached to a hook. A link is an fd; the program stays attached while a
 //! fd or a pin refers to the link, so dropping the last [`Link`] of an unpinned link detaches.
+//!
+//! Checked only in the VM: attaching, updating, detaching and the link's counters.
 
 mod info;
 mod netfilter;

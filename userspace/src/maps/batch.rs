@@ -1,5 +1,8 @@
 //! Many entries per call: `MAP_LOOKUP_BATCH`, and iteration built on it, so that dumping a
 //! large map takes a few calls rather than two per key.
+//!
+//! Checked only in the VM: the kernel's batches (cursor keys, `ENOENT` at the end with the
+//! last entries copied); the iteration over them is plain code.
 
 use super::Map;
 use crate::sys::{attr_size, fd_arg, user_ptr, user_ptr_mut};

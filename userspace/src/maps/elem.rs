@@ -1,6 +1,8 @@
 //! One entry at a time on raw bytes: `MAP_LOOKUP_ELEM`, `MAP_UPDATE_ELEM`, `MAP_DELETE_ELEM`,
 //! `MAP_GET_NEXT_KEY`. Buffer sizes are checked here, before the kernel reads `key_size` and
 //! value bytes from our pointers: a short slice would have it read past it.
+//!
+//! Checked only in the VM: the kernel's answers (`ENOENT` for a missing key, update flags).
 
 use super::Map;
 use crate::sys::{attr_size, fd_arg, user_ptr, user_ptr_mut};

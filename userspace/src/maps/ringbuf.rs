@@ -2,6 +2,9 @@
 //! awaited through the map fd's readiness (the kernel makes it readable while records are
 //! pending). The record protocol is `kwasm_kcore::maps::ringbuf::Consumer`, the same code the
 //! kernel's tests exercise against its producer.
+//!
+//! The reader is tested on the host against a memfd ring written by kcore's producer. Checked
+//! only in the VM: that the kernel accepts these three mmaps of a map fd and wakes `poll`.
 
 use super::mmap::{page_size, Mapping};
 use super::{Map, MapSpec, MapType};

@@ -1,4 +1,6 @@
 //! A program's maps, found by the names it declared (its info's map ids, opened by id).
+//!
+//! Checked only in the VM (map ids come from the kernel).
 
 use super::Program;
 use crate::{Error, Map};

@@ -1,4 +1,6 @@
 //! `PROG_TEST_RUN`: running an export with arguments, or a hook program on a packet.
+//!
+//! Checked only in the VM: both runs (the packet run's context and verdict especially).
 
 use super::Program;
 use crate::link::{Family, Hook};

@@ -2,6 +2,9 @@
 //!
 //! Objects are named as `ID`, `id:ID`, `pin:NAME` or (programs and maps) `NAME` / `name:NAME`
 //! (see [`refs`]); keys and values as `hex:0a000001`, `u32:5`, ... (see [`bytes`]).
+//!
+//! Host tests cover parsing, key/value and result formatting, JSON shapes, `compile` and
+//! `run --userspace`; every command that talks to the kernel is only checked in the VM.
 
 mod bytes;
 mod compile;
