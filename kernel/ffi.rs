@@ -66,6 +66,7 @@ extern "C" {
     pub(crate) fn kwasm_irq_fpu_usable() -> bool;
     pub(crate) fn kwasm_module_get() -> bool;
     pub(crate) fn kwasm_module_put();
+    pub(crate) fn kwasm_capable_net_admin() -> bool;
     pub(crate) fn kwasm_nf_attach(link: *const c_void, prog: *const c_void, family: u32, hook: u32, priority: i32, err: *mut i32) -> *mut c_void;
     pub(crate) fn kwasm_nf_swap(nf: *mut c_void, prog: *const c_void) -> *const c_void;
     pub(crate) fn kwasm_nf_detach(nf: *mut c_void);

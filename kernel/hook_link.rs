@@ -233,6 +233,10 @@ extern "C" fn kwasm_rust_link_get(raw: *const c_void) -> *mut c_void {
 /// `LINK_CREATE`.
 pub(crate) fn link_create(state: &'static KwasmState, arg: usize) -> Result<core::ffi::c_long> {
     let (attr, _) = crate::ioctl::read_attr::<LinkCreateAttr>(arg)?;
+    // SAFETY: checks the current task's capabilities.
+    if !unsafe { ffi::kwasm_capable_net_admin() } {
+        return Err(EPERM);
+    }
     let prog = Registry::from_fd(attr.prog_fd)?;
     Ok(into_fd(HookLink::create(state, &attr, prog)?)? as core::ffi::c_long)
 }

@@ -41,6 +41,7 @@ pub(crate) fn check(attr: &ProgLoadAttr, art: &Artifact<'_>, log: &mut impl Writ
     if u64::from(h.min_stack) + STACK_HEADROOM > policy.stack_size {
         refuse!(log, E2BIG, "the code needs {} bytes of stack, {} programs get {}", h.min_stack, policy.name, policy.stack_size - STACK_HEADROOM);
     }
+    check_type_only_imports(attr.prog_type, policy, art, log)?;
     if !policy.hook {
         if attr.memory_max != 0 {
             refuse!(log, EINVAL, "memory_max applies to hook program types only");
@@ -50,7 +51,7 @@ pub(crate) fn check(attr: &ProgLoadAttr, art: &Artifact<'_>, log: &mut impl Writ
     if attr.fuel > policy.fuel_max {
         refuse!(log, EINVAL, "fuel {} is above the {} maximum of {} (about 1 ms)", attr.fuel, policy.name, policy.fuel_max);
     }
-    check_imports(attr.prog_type, policy, art, log)?;
+    check_imports(policy, art, log)?;
     let reserve = memory_reserve(attr, policy, art, log)?;
     Ok(Layout {
         policy,
@@ -63,7 +64,7 @@ pub(crate) fn check(attr: &ProgLoadAttr, art: &Artifact<'_>, log: &mut impl Writ
 
 /// Hook programs import only the kernel's own host functions that never sleep (`env.*` and
 /// `kwasm.*`); providers' may sleep, other programs' need a group lock.
-fn check_imports(prog_type: u32, policy: &Policy, art: &Artifact<'_>, log: &mut impl Write) -> Result<(), Refused> {
+fn check_imports(policy: &Policy, art: &Artifact<'_>, log: &mut impl Write) -> Result<(), Refused> {
     for imp in art.imports().iter() {
         let module = art.string(imp.module).unwrap_or("");
         let name = art.string(imp.name).unwrap_or("");
@@ -82,6 +83,14 @@ fn check_imports(prog_type: u32, policy: &Policy, art: &Artifact<'_>, log: &mut 
                 policy.name
             );
         }
+    }
+    Ok(())
+}
+
+/// Host functions of one program type (`packet_load` is netfilter's) for that type only.
+fn check_type_only_imports(prog_type: u32, policy: &Policy, art: &Artifact<'_>, log: &mut impl Write) -> Result<(), Refused> {
+    for imp in art.imports().iter() {
+        let (module, name) = (art.string(imp.module).unwrap_or(""), art.string(imp.name).unwrap_or(""));
         let only = host_fns::ALL.iter().find(|s| module == host_fns::MODULE && s.name == name).and_then(|s| s.hook_only);
         if only.is_some_and(|t| t != prog_type) {
             refuse!(log, EINVAL, "import {}.{}: not available to {} programs", module, name, policy.name);

@@ -381,7 +381,13 @@ fn prog_register(state: &'static KwasmState, arg: usize) -> Result<c_long> {
         let old = state.links.lock().remove(&name)?;
         drop(old);
     } else {
-        let new = NewName::new(&name, Registry::from_fd(attr.prog_fd)?)?;
+        let prog = Registry::from_fd(attr.prog_fd)?;
+        // A hook program's instances are its hooks': no program may import from it (that
+        // would run them under a group lock, beside the hooks).
+        if prog.hook.is_some() {
+            return Err(EINVAL);
+        }
+        let new = NewName::new(&name, prog)?;
         let registered = state.links.lock().register(new);
         match registered {
             Ok(old) => drop(old),

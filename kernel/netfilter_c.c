@@ -4,6 +4,7 @@
  * in the network namespace of the task that attached it. The program runs through an RCU
  * pointer, so LINK_UPDATE swaps it atomically: a packet sees the old program or the new one.
  */
+#include <linux/capability.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/nsproxy.h>
@@ -46,6 +47,12 @@ static unsigned int kwasm_nf_hook(void *priv, struct sk_buff *skb, const struct 
 	verdict = kwasm_rust_nf_run(l->link, rcu_dereference(l->prog), &pkt);
 	local_bh_enable();
 	return verdict;
+}
+
+/* Attaching to the network stack needs CAP_NET_ADMIN in its namespace, as bpf's netfilter links. */
+bool kwasm_capable_net_admin(void)
+{
+	return ns_capable(current->nsproxy->net_ns->user_ns, CAP_NET_ADMIN) || capable(CAP_SYS_ADMIN);
 }
 
 /* Registers the hook; NULL with *err set on failure. */
@@ -103,7 +110,7 @@ u32 kwasm_skb_copy(const void *skb, u32 offset, u8 *dst, u32 len)
 	int base = skb_network_offset(s);
 	u32 avail;
 
-	if (base < 0 || offset >= s->len - base)
+	if (base < 0 || base > s->len || offset >= s->len - base)
 		return 0;
 	avail = s->len - base - offset;
 	if (len > avail)

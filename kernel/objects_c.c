@@ -126,6 +126,9 @@ static int kwasm_map_fop_mmap(struct file *file, struct vm_area_struct *vma)
 
 	if (!ring)
 		return -ENODEV;
+	/* The consumer position is shared with the kernel: private copies would lose it. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
 	if (vma->vm_flags & VM_WRITE) {
 		if (vma->vm_pgoff != 0 || len > PAGE_SIZE)
 			return -EPERM;

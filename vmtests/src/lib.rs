@@ -2,6 +2,9 @@
 //! loaded (`cargo xtask vm`). On the host they refuse to run rather than pass vacuously:
 //! `cargo xtask test` excludes this crate from the host run.
 
+pub mod filters;
+pub mod raw;
+
 use std::io;
 
 /// Panics unless the test runs where `/dev/kwasm` is meant to exist (set by the VM's init).

@@ -70,6 +70,8 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t tmpfs tmpfs /tmp
+# Loopback traffic for the netfilter tests (127.0.0.1 and ::1).
+ip link set lo up
 # Leaks are judged from here on: forget what boot allocated.
 echo clear > /sys/kernel/debug/kmemleak
 status=0
