@@ -15,6 +15,7 @@ pub mod host;
 pub mod ids;
 pub mod instantiate;
 pub mod log;
+pub mod maps;
 pub mod reloc;
 
 // Inside these sources, refer to siblings as `super::x` and to the ABI as `super::hooks`:
