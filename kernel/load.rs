@@ -328,7 +328,10 @@ fn build_instance(
     if let Some(nul) = name.iter().position(|&b| b == 0) {
         name[nul..].fill(0);
     }
-    let memory_max_pages = if h.has_memory == 1 { owners.memory_max_pages.min(MEMORY_PAGES_MAX) } else { 0 };
+    // A hook instance grows only inside its reservation (so a grow past it fails before its
+    // work is charged).
+    let reserved_pages = if layout.atomic { (layout.memory_reserve as u64 / PAGE_SIZE) as u32 } else { u32::MAX };
+    let memory_max_pages = if h.has_memory == 1 { owners.memory_max_pages.min(MEMORY_PAGES_MAX).min(reserved_pages) } else { 0 };
     let memory_bytes = (u64::from(if h.has_memory == 1 { owners.memory_pages } else { 0 }) * PAGE_SIZE) as usize;
     let own_memory = if owners.memory.is_null() { memory_bytes } else { 0 };
     let own_table = if h.has_table == 1 && owners.table.is_null() { owners.table_len as usize } else { 0 };

@@ -174,7 +174,7 @@ pub struct ProgInfoAttr {
 
 // SAFETY: repr(C), integer fields and arrays, no padding, starts with `size: u32`.
 unsafe impl Attr for ProgInfoAttr {
-    const MIN_SIZE: u32 = 104 + 8 * super::trap::TRAP_COUNT as u32;
+    const MIN_SIZE: u32 = 104 + 8 * super::trap::TRAP_COUNT;
 }
 
 /// Argument of the `*_GET_NEXT_ID` and `*_GET_FD_BY_ID` commands of programs, maps and links.

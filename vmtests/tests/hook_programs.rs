@@ -119,13 +119,16 @@ fn the_window_and_context_describe_the_packet() {
 #[test]
 fn memory_grows_inside_its_reservation_only() {
     let dev = Dev::open();
+    // A limit of 4 pages: 1 to start, 3 more fit, 4 do not (and never allocate in the hook).
     let grow_by = |pages: u32| {
-        let prog = dev.load_nf(&wasm(&nf_wat(&[], &format!("(memory.grow (i32.const {pages}))"))));
-        dev.run_packet(&prog, &udp4(1), 1).unwrap().0 as i32
+        let wat = nf_wat(&[], &format!("(memory.grow (i32.const {pages}))"));
+        let prog = dev.load(&wasm(&wat), PROG_TYPE_NETFILTER, |a| a.memory_max = 4 << 16).unwrap();
+        let (result, trap) = dev.run_packet(&prog, &udp4(1), 1).unwrap();
+        assert_eq!(trap, 0);
+        result as i32
     };
-    // 1 page to start, 16 reserved (1 MiB): 15 more fit, 16 do not.
-    let got: Vec<i32> = [15, 16, 17, 100].into_iter().map(grow_by).collect();
-    assert_eq!(got, [1, -1, -1, -1]);
+    let got: Vec<i32> = [0, 3, 4, 100].into_iter().map(grow_by).collect();
+    assert_eq!(got, [1, 1, -1, -1]);
 }
 
 #[test]
