@@ -50,7 +50,6 @@ pub const fn selftest_expected(input: u64) -> u64 {
     input.wrapping_mul(3).wrapping_add(7)
 }
 
-
 /// Length of program names, NUL-padded.
 pub const PROG_NAME_LEN: usize = 16;
 

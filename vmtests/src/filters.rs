@@ -7,7 +7,10 @@ use kwasm_hooks::map::{MAP_TYPE_ARRAY, MAP_TYPE_HASH};
 /// Drops TCP to the port in `CONFIG[0]`; counts drops per IPv4 source address in `DROPS`
 /// (u32 address → u64). Accepts the rest, and IPv6.
 pub fn port_filter() -> String {
-    let maps = [decl("CONFIG", MAP_TYPE_ARRAY, 4, 4, 1), decl("DROPS", MAP_TYPE_HASH, 4, 8, 1024)];
+    let maps = [
+        decl("CONFIG", MAP_TYPE_ARRAY, 4, 4, 1),
+        decl("DROPS", MAP_TYPE_HASH, 4, 8, 1024),
+    ];
     let body = format!(
         r#"
     ;; TCP over IPv4 with a transport header in the window

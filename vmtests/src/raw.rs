@@ -4,7 +4,7 @@
 use kwasm_hooks::attr::{Attr, ProgInfoAttr, ProgLoadAttr, TestRunAttr};
 use kwasm_hooks::ioctl::*;
 use kwasm_hooks::link::{LinkCreateAttr, LinkInfoAttr, LINK_TYPE_NETFILTER};
-use kwasm_hooks::map::{MapBind, MapCreateAttr, MapElemAttr, MapInfoAttr, padded_name};
+use kwasm_hooks::map::{padded_name, MapBind, MapCreateAttr, MapElemAttr, MapInfoAttr};
 use kwasm_hooks::prog_type::PROG_TYPE_NETFILTER;
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -24,7 +24,11 @@ pub fn sized<T: Attr>() -> T {
 impl Dev {
     pub fn open() -> Dev {
         crate::require_vm();
-        Dev(OpenOptions::new().read(true).write(true).open("/dev/kwasm").expect("open /dev/kwasm"))
+        Dev(OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/kwasm")
+            .expect("open /dev/kwasm"))
     }
 
     /// The device's fd, for hand-made attrs.
@@ -46,11 +50,17 @@ impl Dev {
     /// `call` for the commands that return an fd.
     pub fn call_fd<T: Attr>(&self, cmd: u32, attr: &mut T) -> io::Result<OwnedFd> {
         // SAFETY: a new fd from the kernel, owned from here.
-        self.call(cmd, attr).map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
+        self.call(cmd, attr)
+            .map(|fd| unsafe { OwnedFd::from_raw_fd(fd) })
     }
 
     /// Loads `wasm` as `prog_type`; the fd, or the errno and the load log.
-    pub fn load(&self, wasm: &[u8], prog_type: u32, tweak: impl FnOnce(&mut ProgLoadAttr)) -> Result<OwnedFd, (i32, String)> {
+    pub fn load(
+        &self,
+        wasm: &[u8],
+        prog_type: u32,
+        tweak: impl FnOnce(&mut ProgLoadAttr),
+    ) -> Result<OwnedFd, (i32, String)> {
         let mut log = vec![0u8; 1 << 16];
         let mut a: ProgLoadAttr = sized();
         a.prog_type = prog_type;
@@ -63,20 +73,28 @@ impl Dev {
         tweak(&mut a);
         self.call_fd(KWASM_IOC_PROG_LOAD, &mut a).map_err(|e| {
             let end = log.iter().position(|&b| b == 0).unwrap_or(0);
-            (crate::errno(&e), String::from_utf8_lossy(&log[..end]).into_owned())
+            (
+                crate::errno(&e),
+                String::from_utf8_lossy(&log[..end]).into_owned(),
+            )
         })
     }
 
     /// Loads a netfilter program, panicking with the log if refused.
     pub fn load_nf(&self, wasm: &[u8]) -> OwnedFd {
-        self.load(wasm, PROG_TYPE_NETFILTER, |_| {}).unwrap_or_else(|(e, log)| panic!("load: errno {e}: {log}"))
+        self.load(wasm, PROG_TYPE_NETFILTER, |_| {})
+            .unwrap_or_else(|(e, log)| panic!("load: errno {e}: {log}"))
     }
 
     /// Loads a netfilter program with some of its declared maps bound to existing ones.
     pub fn load_nf_bound(&self, wasm: &[u8], binds: &[(&str, &OwnedFd)]) -> OwnedFd {
         let binds: Vec<MapBind> = binds
             .iter()
-            .map(|(n, fd)| MapBind { name: padded_name(n), map_fd: fd.as_raw_fd() as u32, _reserved: 0 })
+            .map(|(n, fd)| MapBind {
+                name: padded_name(n),
+                map_fd: fd.as_raw_fd() as u32,
+                _reserved: 0,
+            })
             .collect();
         self.load(wasm, PROG_TYPE_NETFILTER, |a| {
             a.map_binds = binds.as_ptr() as u64;
@@ -101,18 +119,33 @@ impl Dev {
         a.prog_fd = prog.as_raw_fd() as u32;
         a.map_ids = map_ids.as_mut_ptr() as u64;
         a.nr_map_ids = map_ids.len() as u32;
-        self.call(KWASM_IOC_PROG_GET_INFO, &mut a).expect("PROG_GET_INFO");
+        self.call(KWASM_IOC_PROG_GET_INFO, &mut a)
+            .expect("PROG_GET_INFO");
         a
     }
 
-    pub fn map_create(&self, map_type: u32, key_size: u32, value_size: u32, max_entries: u32) -> io::Result<OwnedFd> {
+    pub fn map_create(
+        &self,
+        map_type: u32,
+        key_size: u32,
+        value_size: u32,
+        max_entries: u32,
+    ) -> io::Result<OwnedFd> {
         let mut a: MapCreateAttr = sized();
-        (a.map_type, a.key_size, a.value_size, a.max_entries) = (map_type, key_size, value_size, max_entries);
+        (a.map_type, a.key_size, a.value_size, a.max_entries) =
+            (map_type, key_size, value_size, max_entries);
         a.name = padded_name("vmtest");
         self.call_fd(KWASM_IOC_MAP_CREATE, &mut a)
     }
 
-    fn elem(&self, cmd: u32, map: RawFd, key: Option<&[u8]>, value: u64, flags: u64) -> io::Result<()> {
+    fn elem(
+        &self,
+        cmd: u32,
+        map: RawFd,
+        key: Option<&[u8]>,
+        value: u64,
+        flags: u64,
+    ) -> io::Result<()> {
         let mut a: MapElemAttr = sized();
         a.map_fd = map as u32;
         a.key = key.map_or(0, |k| k.as_ptr() as u64);
@@ -121,14 +154,32 @@ impl Dev {
         self.call(cmd, &mut a).map(drop)
     }
 
-    pub fn map_update(&self, map: &impl AsRawFd, key: &[u8], value: &[u8], flags: u64) -> io::Result<()> {
-        self.elem(KWASM_IOC_MAP_UPDATE_ELEM, map.as_raw_fd(), Some(key), value.as_ptr() as u64, flags)
+    pub fn map_update(
+        &self,
+        map: &impl AsRawFd,
+        key: &[u8],
+        value: &[u8],
+        flags: u64,
+    ) -> io::Result<()> {
+        self.elem(
+            KWASM_IOC_MAP_UPDATE_ELEM,
+            map.as_raw_fd(),
+            Some(key),
+            value.as_ptr() as u64,
+            flags,
+        )
     }
 
     /// The value of `key` (`len` bytes: the map's value size as userspace sees it).
     pub fn map_lookup(&self, map: &impl AsRawFd, key: &[u8], len: usize) -> io::Result<Vec<u8>> {
         let mut v = vec![0u8; len];
-        self.elem(KWASM_IOC_MAP_LOOKUP_ELEM, map.as_raw_fd(), Some(key), v.as_mut_ptr() as u64, 0)?;
+        self.elem(
+            KWASM_IOC_MAP_LOOKUP_ELEM,
+            map.as_raw_fd(),
+            Some(key),
+            v.as_mut_ptr() as u64,
+            0,
+        )?;
         Ok(v)
     }
 
@@ -137,21 +188,40 @@ impl Dev {
     }
 
     /// The key after `key` (None: the first).
-    pub fn map_next_key(&self, map: &impl AsRawFd, key: Option<&[u8]>, key_size: usize) -> io::Result<Vec<u8>> {
+    pub fn map_next_key(
+        &self,
+        map: &impl AsRawFd,
+        key: Option<&[u8]>,
+        key_size: usize,
+    ) -> io::Result<Vec<u8>> {
         let mut next = vec![0u8; key_size];
-        self.elem(KWASM_IOC_MAP_GET_NEXT_KEY, map.as_raw_fd(), key, next.as_mut_ptr() as u64, 0)?;
+        self.elem(
+            KWASM_IOC_MAP_GET_NEXT_KEY,
+            map.as_raw_fd(),
+            key,
+            next.as_mut_ptr() as u64,
+            0,
+        )?;
         Ok(next)
     }
 
     pub fn map_info(&self, map: &impl AsRawFd) -> MapInfoAttr {
         let mut a: MapInfoAttr = sized();
         a.map_fd = map.as_raw_fd() as u32;
-        self.call(KWASM_IOC_MAP_GET_INFO, &mut a).expect("MAP_GET_INFO");
+        self.call(KWASM_IOC_MAP_GET_INFO, &mut a)
+            .expect("MAP_GET_INFO");
         a
     }
 
     /// Attaches a netfilter program (in this process's network namespace).
-    pub fn attach_nf(&self, prog: &OwnedFd, family: u32, hook: u32, priority: i32, flags: u32) -> io::Result<OwnedFd> {
+    pub fn attach_nf(
+        &self,
+        prog: &OwnedFd,
+        family: u32,
+        hook: u32,
+        priority: i32,
+        flags: u32,
+    ) -> io::Result<OwnedFd> {
         let mut a: LinkCreateAttr = sized();
         a.prog_fd = prog.as_raw_fd() as u32;
         a.link_type = LINK_TYPE_NETFILTER;
@@ -162,7 +232,8 @@ impl Dev {
     pub fn link_info(&self, link: &OwnedFd) -> LinkInfoAttr {
         let mut a: LinkInfoAttr = sized();
         a.link_fd = link.as_raw_fd() as u32;
-        self.call(KWASM_IOC_LINK_GET_INFO, &mut a).expect("LINK_GET_INFO");
+        self.call(KWASM_IOC_LINK_GET_INFO, &mut a)
+            .expect("LINK_GET_INFO");
         a
     }
 }
@@ -170,7 +241,11 @@ impl Dev {
 /// A wasm netfilter program: `body` is the entry's body (param `$ctx`, result i32; locals
 /// `$a $b $c` i32), with the kwasm host functions imported and `maps` declared.
 pub fn nf_wat(maps: &[kwasm_hooks::map::MapDecl], body: &str) -> String {
-    let decls: String = maps.iter().flat_map(|d| d.to_bytes()).map(|b| format!("\\{b:02x}")).collect();
+    let decls: String = maps
+        .iter()
+        .flat_map(|d| d.to_bytes())
+        .map(|b| format!("\\{b:02x}"))
+        .collect();
     format!(
         r#"(module
   (import "kwasm" "map_lookup" (func $map_lookup (param i32 i32 i32) (result i32)))
@@ -188,8 +263,22 @@ pub fn nf_wat(maps: &[kwasm_hooks::map::MapDecl], body: &str) -> String {
 }
 
 /// A map declaration.
-pub fn decl(name: &str, map_type: u32, key_size: u32, value_size: u32, max_entries: u32) -> kwasm_hooks::map::MapDecl {
-    kwasm_hooks::map::MapDecl { name: padded_name(name), map_type, key_size, value_size, max_entries, flags: 0, _reserved: [0; 3] }
+pub fn decl(
+    name: &str,
+    map_type: u32,
+    key_size: u32,
+    value_size: u32,
+    max_entries: u32,
+) -> kwasm_hooks::map::MapDecl {
+    kwasm_hooks::map::MapDecl {
+        name: padded_name(name),
+        map_type,
+        key_size,
+        value_size,
+        max_entries,
+        flags: 0,
+        _reserved: [0; 3],
+    }
 }
 
 /// The map id a program passes for map `name`.

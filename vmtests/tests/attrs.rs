@@ -58,15 +58,35 @@ fn sizes_out_of_bounds_are_refused() {
     let dev = Dev::open();
     let before = state();
     for (cmd, name, size) in COMMANDS {
-        assert_eq!(raw(&dev, cmd, &mut with_size(0, 8)), Err(libc::EINVAL), "{name}: size 0");
-        assert_eq!(raw(&dev, cmd, &mut with_size(4, 8)), Err(libc::EINVAL), "{name}: truncated");
-        assert_eq!(raw(&dev, cmd, &mut with_size(ATTR_SIZE_MAX + 1, 8)), Err(libc::E2BIG), "{name}: oversized");
+        assert_eq!(
+            raw(&dev, cmd, &mut with_size(0, 8)),
+            Err(libc::EINVAL),
+            "{name}: size 0"
+        );
+        assert_eq!(
+            raw(&dev, cmd, &mut with_size(4, 8)),
+            Err(libc::EINVAL),
+            "{name}: truncated"
+        );
+        assert_eq!(
+            raw(&dev, cmd, &mut with_size(ATTR_SIZE_MAX + 1, 8)),
+            Err(libc::E2BIG),
+            "{name}: oversized"
+        );
         let mut tail = with_size(size as u32 + 8, size + 8);
         tail[size + 3] = 1;
-        assert_eq!(raw(&dev, cmd, &mut tail), Err(libc::E2BIG), "{name}: unknown non-zero tail");
+        assert_eq!(
+            raw(&dev, cmd, &mut tail),
+            Err(libc::E2BIG),
+            "{name}: unknown non-zero tail"
+        );
         // SAFETY: a pointer to nothing the process owns.
         let ret = unsafe { libc::ioctl(dev.raw_fd(), cmd as _, 16usize) };
-        assert_eq!((ret, std::io::Error::last_os_error().raw_os_error()), (-1, Some(libc::EFAULT)), "{name}: bad pointer");
+        assert_eq!(
+            (ret, std::io::Error::last_os_error().raw_os_error()),
+            (-1, Some(libc::EFAULT)),
+            "{name}: bad pointer"
+        );
     }
     assert_eq!(state(), before);
 }
@@ -117,7 +137,12 @@ fn nonsense_attrs_give_errnos_and_leave_nothing_behind() {
     loop {
         let mut next = [0u8; 256];
         let mut a: kwasm_hooks::pin::PinNextAttr = kwasm_vmtests::raw::sized();
-        (a.name, a.name_len, a.next, a.next_size) = (prev.as_ptr() as u64, prev.len() as u32, next.as_mut_ptr() as u64, 256);
+        (a.name, a.name_len, a.next, a.next_size) = (
+            prev.as_ptr() as u64,
+            prev.len() as u32,
+            next.as_mut_ptr() as u64,
+            256,
+        );
         if dev.call(KWASM_IOC_PIN_GET_NEXT, &mut a).is_err() {
             break;
         }

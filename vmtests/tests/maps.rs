@@ -19,10 +19,26 @@ fn u64_of(v: &[u8]) -> u64 {
 #[test]
 fn creation_is_bounded_and_checked() {
     let dev = Dev::open();
-    for t in [MAP_TYPE_HASH, MAP_TYPE_ARRAY, MAP_TYPE_PERCPU_HASH, MAP_TYPE_PERCPU_ARRAY, MAP_TYPE_LRU_HASH] {
-        let m = dev.map_create(t, 4, 8, 64).unwrap_or_else(|e| panic!("type {t}: {e}"));
+    for t in [
+        MAP_TYPE_HASH,
+        MAP_TYPE_ARRAY,
+        MAP_TYPE_PERCPU_HASH,
+        MAP_TYPE_PERCPU_ARRAY,
+        MAP_TYPE_LRU_HASH,
+    ] {
+        let m = dev
+            .map_create(t, 4, 8, 64)
+            .unwrap_or_else(|e| panic!("type {t}: {e}"));
         let info = dev.map_info(&m);
-        assert_eq!((info.map_type, info.key_size, info.value_size, info.max_entries), (t, 4, 8, 64));
+        assert_eq!(
+            (
+                info.map_type,
+                info.key_size,
+                info.value_size,
+                info.max_entries
+            ),
+            (t, 4, 8, 64)
+        );
         assert!(info.id > 0 && info.bytes > 0);
     }
     dev.map_create(MAP_TYPE_RINGBUF, 0, 0, 1 << 16).unwrap();
@@ -34,7 +50,10 @@ fn creation_is_bounded_and_checked() {
     assert_eq!(errno(dev.map_create(MAP_TYPE_ARRAY, 8, 8, 1)), libc::EINVAL);
     let e = errno(dev.map_create(MAP_TYPE_HASH, 4, 4096, 1 << 20));
     assert!(e == libc::E2BIG || e == libc::EINVAL, "{e}");
-    assert_eq!(errno(dev.map_create(MAP_TYPE_RINGBUF, 0, 0, 5000)), libc::EINVAL);
+    assert_eq!(
+        errno(dev.map_create(MAP_TYPE_RINGBUF, 0, 0, 5000)),
+        libc::EINVAL
+    );
     let mut a: MapCreateAttr = sized();
     (a.map_type, a.key_size, a.value_size, a.max_entries, a.flags) = (MAP_TYPE_HASH, 4, 8, 1, 1);
     assert_eq!(errno(dev.call(KWASM_IOC_MAP_CREATE, &mut a)), libc::EINVAL);
@@ -45,12 +64,23 @@ fn hash_elements_follow_bpf_semantics() {
     let dev = Dev::open();
     let m = dev.map_create(MAP_TYPE_HASH, 4, 8, 2).unwrap();
     let k = |n: u32| n.to_ne_bytes();
-    dev.map_update(&m, &k(1), &10u64.to_ne_bytes(), MAP_UPDATE_NOEXIST).unwrap();
-    assert_eq!(errno(dev.map_update(&m, &k(1), &11u64.to_ne_bytes(), MAP_UPDATE_NOEXIST)), libc::EEXIST);
-    assert_eq!(errno(dev.map_update(&m, &k(2), &11u64.to_ne_bytes(), MAP_UPDATE_EXIST)), libc::ENOENT);
-    dev.map_update(&m, &k(2), &20u64.to_ne_bytes(), MAP_UPDATE_ANY).unwrap();
+    dev.map_update(&m, &k(1), &10u64.to_ne_bytes(), MAP_UPDATE_NOEXIST)
+        .unwrap();
+    assert_eq!(
+        errno(dev.map_update(&m, &k(1), &11u64.to_ne_bytes(), MAP_UPDATE_NOEXIST)),
+        libc::EEXIST
+    );
+    assert_eq!(
+        errno(dev.map_update(&m, &k(2), &11u64.to_ne_bytes(), MAP_UPDATE_EXIST)),
+        libc::ENOENT
+    );
+    dev.map_update(&m, &k(2), &20u64.to_ne_bytes(), MAP_UPDATE_ANY)
+        .unwrap();
     // Full: a third key is E2BIG and changes nothing.
-    assert_eq!(errno(dev.map_update(&m, &k(3), &30u64.to_ne_bytes(), MAP_UPDATE_ANY)), libc::E2BIG);
+    assert_eq!(
+        errno(dev.map_update(&m, &k(3), &30u64.to_ne_bytes(), MAP_UPDATE_ANY)),
+        libc::E2BIG
+    );
     assert_eq!(errno(dev.map_lookup(&m, &k(3), 8)), libc::ENOENT);
     assert_eq!(u64_of(&dev.map_lookup(&m, &k(1), 8).unwrap()), 10);
     assert_eq!(errno(dev.map_update(&m, &k(1), &[0; 8], 7)), libc::EINVAL);
@@ -73,21 +103,40 @@ fn lru_hash_evicts_instead_of_refusing() {
     let dev = Dev::open();
     let m = dev.map_create(MAP_TYPE_LRU_HASH, 4, 8, 4).unwrap();
     for n in 0u32..10 {
-        dev.map_update(&m, &n.to_ne_bytes(), &u64::from(n).to_ne_bytes(), 0).unwrap();
+        dev.map_update(&m, &n.to_ne_bytes(), &u64::from(n).to_ne_bytes(), 0)
+            .unwrap();
     }
     assert_eq!(dev.map_info(&m).entries, 4);
-    assert_eq!(u64_of(&dev.map_lookup(&m, &9u32.to_ne_bytes(), 8).unwrap()), 9);
-    assert_eq!(errno(dev.map_lookup(&m, &0u32.to_ne_bytes(), 8)), libc::ENOENT);
+    assert_eq!(
+        u64_of(&dev.map_lookup(&m, &9u32.to_ne_bytes(), 8).unwrap()),
+        9
+    );
+    assert_eq!(
+        errno(dev.map_lookup(&m, &0u32.to_ne_bytes(), 8)),
+        libc::ENOENT
+    );
 }
 
 #[test]
 fn arrays_have_every_index_and_no_deletes() {
     let dev = Dev::open();
     let m = dev.map_create(MAP_TYPE_ARRAY, 4, 8, 4).unwrap();
-    assert_eq!(u64_of(&dev.map_lookup(&m, &3u32.to_ne_bytes(), 8).unwrap()), 0);
-    assert_eq!(errno(dev.map_lookup(&m, &4u32.to_ne_bytes(), 8)), libc::ENOENT);
-    assert_eq!(errno(dev.map_update(&m, &4u32.to_ne_bytes(), &[0; 8], 0)), libc::E2BIG);
-    assert_eq!(errno(dev.map_update(&m, &1u32.to_ne_bytes(), &[0; 8], MAP_UPDATE_NOEXIST)), libc::EEXIST);
+    assert_eq!(
+        u64_of(&dev.map_lookup(&m, &3u32.to_ne_bytes(), 8).unwrap()),
+        0
+    );
+    assert_eq!(
+        errno(dev.map_lookup(&m, &4u32.to_ne_bytes(), 8)),
+        libc::ENOENT
+    );
+    assert_eq!(
+        errno(dev.map_update(&m, &4u32.to_ne_bytes(), &[0; 8], 0)),
+        libc::E2BIG
+    );
+    assert_eq!(
+        errno(dev.map_update(&m, &1u32.to_ne_bytes(), &[0; 8], MAP_UPDATE_NOEXIST)),
+        libc::EEXIST
+    );
     assert_eq!(errno(dev.map_delete(&m, &1u32.to_ne_bytes())), libc::EINVAL);
 }
 
@@ -103,7 +152,11 @@ fn per_cpu_values_are_one_per_possible_cpu() {
         v[c * stride..c * stride + 4].copy_from_slice(&(c as u32 + 100).to_ne_bytes());
     }
     dev.map_update(&m, &1u32.to_ne_bytes(), &v, 0).unwrap();
-    assert_eq!(dev.map_lookup(&m, &1u32.to_ne_bytes(), ncpus * stride).unwrap(), v);
+    assert_eq!(
+        dev.map_lookup(&m, &1u32.to_ne_bytes(), ncpus * stride)
+            .unwrap(),
+        v
+    );
 }
 
 #[test]
@@ -115,13 +168,22 @@ fn bad_fds_and_user_pointers_change_nothing() {
     a.map_fd = prog.as_raw_fd() as u32;
     let k = 1u32.to_ne_bytes();
     a.key = k.as_ptr() as u64;
-    assert_eq!(errno(dev.call(KWASM_IOC_MAP_LOOKUP_ELEM, &mut a)), libc::EBADF);
+    assert_eq!(
+        errno(dev.call(KWASM_IOC_MAP_LOOKUP_ELEM, &mut a)),
+        libc::EBADF
+    );
     a.map_fd = 9999;
-    assert_eq!(errno(dev.call(KWASM_IOC_MAP_LOOKUP_ELEM, &mut a)), libc::EBADF);
+    assert_eq!(
+        errno(dev.call(KWASM_IOC_MAP_LOOKUP_ELEM, &mut a)),
+        libc::EBADF
+    );
     a.map_fd = m.as_raw_fd() as u32;
     a.key = 16;
     a.value = 16;
-    assert_eq!(errno(dev.call(KWASM_IOC_MAP_UPDATE_ELEM, &mut a)), libc::EFAULT);
+    assert_eq!(
+        errno(dev.call(KWASM_IOC_MAP_UPDATE_ELEM, &mut a)),
+        libc::EFAULT
+    );
     assert_eq!(dev.map_info(&m).entries, 0);
     // An attr larger than the kernel knows, with a non-zero tail.
     let mut big = [0u8; 128];
@@ -130,13 +192,19 @@ fn bad_fds_and_user_pointers_change_nothing() {
     big[100] = 1;
     // SAFETY: a 128-byte buffer the kernel may read and write.
     let ret = unsafe { libc::ioctl(dev.raw_fd(), KWASM_IOC_MAP_GET_INFO as _, big.as_mut_ptr()) };
-    assert_eq!((ret, std::io::Error::last_os_error().raw_os_error()), (-1, Some(libc::E2BIG)));
+    assert_eq!(
+        (ret, std::io::Error::last_os_error().raw_os_error()),
+        (-1, Some(libc::E2BIG))
+    );
     // A truncated one (smaller than the first version of the struct).
     let mut small = [0u8; 8];
     small[..4].copy_from_slice(&8u32.to_ne_bytes());
     // SAFETY: as above.
     let ret = unsafe { libc::ioctl(dev.raw_fd(), KWASM_IOC_MAP_CREATE as _, small.as_mut_ptr()) };
-    assert_eq!((ret, std::io::Error::last_os_error().raw_os_error()), (-1, Some(libc::EINVAL)));
+    assert_eq!(
+        (ret, std::io::Error::last_os_error().raw_os_error()),
+        (-1, Some(libc::EINVAL))
+    );
 }
 
 #[test]
@@ -144,7 +212,8 @@ fn batches_dump_a_large_map_in_few_calls() {
     let dev = Dev::open();
     let m = dev.map_create(MAP_TYPE_HASH, 4, 8, 5000).unwrap();
     for n in 0u32..5000 {
-        dev.map_update(&m, &n.to_ne_bytes(), &u64::from(n * 3).to_ne_bytes(), 0).unwrap();
+        dev.map_update(&m, &n.to_ne_bytes(), &u64::from(n * 3).to_ne_bytes(), 0)
+            .unwrap();
     }
     let mut seen = std::collections::BTreeMap::new();
     let mut cursor = [0u8; 4];
@@ -199,17 +268,27 @@ fn map_ids_walk_and_open() {
     let mut a: IdAttr = sized();
     a.id = my;
     let again = dev.call_fd(KWASM_IOC_MAP_GET_FD_BY_ID, &mut a).unwrap();
-    dev.map_update(&again, &0u32.to_ne_bytes(), &5u64.to_ne_bytes(), 0).unwrap();
-    assert_eq!(u64_of(&dev.map_lookup(&m, &0u32.to_ne_bytes(), 8).unwrap()), 5);
+    dev.map_update(&again, &0u32.to_ne_bytes(), &5u64.to_ne_bytes(), 0)
+        .unwrap();
+    assert_eq!(
+        u64_of(&dev.map_lookup(&m, &0u32.to_ne_bytes(), 8).unwrap()),
+        5
+    );
     drop((m, again));
     let mut a: IdAttr = sized();
     a.id = my;
-    assert_eq!(errno(dev.call(KWASM_IOC_MAP_GET_FD_BY_ID, &mut a)), libc::ENOENT);
+    assert_eq!(
+        errno(dev.call(KWASM_IOC_MAP_GET_FD_BY_ID, &mut a)),
+        libc::ENOENT
+    );
 }
 
 /// A counter program: adds 1 to `COUNTS[0]` (hash) and `PERCPU[0]` (per-CPU array) per run.
 fn counter_program(dev: &Dev, counts: &OwnedFd, percpu: &OwnedFd) -> OwnedFd {
-    let maps = [decl("COUNTS", MAP_TYPE_HASH, 4, 8, 16), decl("PERCPU", MAP_TYPE_PERCPU_ARRAY, 4, 8, 1)];
+    let maps = [
+        decl("COUNTS", MAP_TYPE_HASH, 4, 8, 16),
+        decl("PERCPU", MAP_TYPE_PERCPU_ARRAY, 4, 8, 1),
+    ];
     let body = format!(
         "(i32.store (i32.const 512) (i32.const 0))
          (drop (call $map_add (i32.const {}) (i32.const 512) (i32.const 0) (i64.const 1)))
@@ -218,7 +297,10 @@ fn counter_program(dev: &Dev, counts: &OwnedFd, percpu: &OwnedFd) -> OwnedFd {
         id("COUNTS"),
         id("PERCPU")
     );
-    dev.load_nf_bound(&wasm(&nf_wat(&maps, &body)), &[("COUNTS", counts), ("PERCPU", percpu)])
+    dev.load_nf_bound(
+        &wasm(&nf_wat(&maps, &body)),
+        &[("COUNTS", counts), ("PERCPU", percpu)],
+    )
 }
 
 fn pin_to_cpu(cpu: usize) {
@@ -226,7 +308,10 @@ fn pin_to_cpu(cpu: usize) {
     unsafe {
         let mut set: libc::cpu_set_t = std::mem::zeroed();
         libc::CPU_SET(cpu, &mut set);
-        assert_eq!(libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set), 0);
+        assert_eq!(
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set),
+            0
+        );
     }
 }
 
@@ -250,15 +335,24 @@ fn hooks_on_two_cpus_and_userspace_lose_no_increments() {
         .collect();
     // Meanwhile userspace rewrites another key of the same hash map.
     for n in 0u64..500 {
-        dev.map_update(&counts, &7u32.to_ne_bytes(), &n.to_ne_bytes(), 0).unwrap();
+        dev.map_update(&counts, &7u32.to_ne_bytes(), &n.to_ne_bytes(), 0)
+            .unwrap();
     }
     for w in workers {
         w.join().unwrap();
     }
-    assert_eq!(u64_of(&dev.map_lookup(&counts, &0u32.to_ne_bytes(), 8).unwrap()), 2 * u64::from(RUNS));
-    assert_eq!(u64_of(&dev.map_lookup(&counts, &7u32.to_ne_bytes(), 8).unwrap()), 499);
+    assert_eq!(
+        u64_of(&dev.map_lookup(&counts, &0u32.to_ne_bytes(), 8).unwrap()),
+        2 * u64::from(RUNS)
+    );
+    assert_eq!(
+        u64_of(&dev.map_lookup(&counts, &7u32.to_ne_bytes(), 8).unwrap()),
+        499
+    );
     let ncpus = dev.map_info(&percpu).ncpus as usize;
-    let per = dev.map_lookup(&percpu, &0u32.to_ne_bytes(), ncpus * 8).unwrap();
+    let per = dev
+        .map_lookup(&percpu, &0u32.to_ne_bytes(), ncpus * 8)
+        .unwrap();
     let per: Vec<u64> = per.chunks(8).map(u64_of).collect();
     assert_eq!(&per[..2], &[u64::from(RUNS), u64::from(RUNS)], "{per:?}");
     assert!(per[2..].iter().all(|&v| v == 0));
@@ -276,11 +370,30 @@ fn map_ring(fd: &OwnedFd, size: usize) -> Mapped {
     let page = 4096;
     // SAFETY: mappings of the ring fd, as its layout says; never unmapped in these tests.
     unsafe {
-        let c = libc::mmap(std::ptr::null_mut(), page, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED, fd.as_raw_fd(), 0);
+        let c = libc::mmap(
+            std::ptr::null_mut(),
+            page,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            fd.as_raw_fd(),
+            0,
+        );
         assert_ne!(c, libc::MAP_FAILED);
-        let p = libc::mmap(std::ptr::null_mut(), page + size, libc::PROT_READ, libc::MAP_SHARED, fd.as_raw_fd(), page as i64);
+        let p = libc::mmap(
+            std::ptr::null_mut(),
+            page + size,
+            libc::PROT_READ,
+            libc::MAP_SHARED,
+            fd.as_raw_fd(),
+            page as i64,
+        );
         assert_ne!(p, libc::MAP_FAILED);
-        Mapped { consumer: c.cast(), producer: p.cast(), data: p.cast::<u8>().add(page), size }
+        Mapped {
+            consumer: c.cast(),
+            producer: p.cast(),
+            data: p.cast::<u8>().add(page),
+            size,
+        }
     }
 }
 
@@ -291,7 +404,16 @@ fn ring_buffer_records_reach_a_reader_in_order_and_drops_are_counted() {
     let ring = dev.map_create(MAP_TYPE_RINGBUF, 0, 0, size as u32).unwrap();
     // The data pages cannot be mapped writable, nor the producer page.
     // SAFETY: a mapping attempt the kernel refuses.
-    let w = unsafe { libc::mmap(std::ptr::null_mut(), 4096, libc::PROT_WRITE, libc::MAP_SHARED, ring.as_raw_fd(), 4096) };
+    let w = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            4096,
+            libc::PROT_WRITE,
+            libc::MAP_SHARED,
+            ring.as_raw_fd(),
+            4096,
+        )
+    };
     assert_eq!(w, libc::MAP_FAILED);
     let maps = [decl("EVENTS", MAP_TYPE_RINGBUF, 0, 0, size as u32)];
     // Each run outputs 100 bytes: the first 8 the packet length, then the window.
@@ -299,7 +421,11 @@ fn ring_buffer_records_reach_a_reader_in_order_and_drops_are_counted() {
     let prog = dev.load_nf_bound(&wasm(&nf_wat(&maps, &body)), &[("EVENTS", &ring)]);
     let m = map_ring(&ring, size);
     // Nothing yet: poll says not readable.
-    let mut pfd = libc::pollfd { fd: ring.as_raw_fd(), events: libc::POLLIN, revents: 0 };
+    let mut pfd = libc::pollfd {
+        fd: ring.as_raw_fd(),
+        events: libc::POLLIN,
+        revents: 0,
+    };
     // SAFETY: one pollfd.
     assert_eq!(unsafe { libc::poll(&mut pfd, 1, 0) }, 0);
     let per = 8 + 104;
