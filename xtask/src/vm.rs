@@ -356,6 +356,19 @@ pub fn build_cli() -> Result<GuestBinary> {
     })
 }
 
+/// The example hook guests (`examples/*/guest`, built by `cargo xtask guest`), as files for the
+/// guest: `<dir>/port-filter.wasm` and `<dir>/packet-counter.wasm`.
+pub fn example_guests(dir: &str) -> Result<Vec<(String, Vec<u8>)>> {
+    ["port-filter", "packet-counter"]
+        .into_iter()
+        .map(|name| {
+            let crate_dir = paths::repo().join("examples").join(name).join("guest");
+            let wasm = crate::guest::build(&crate_dir)?;
+            Ok((format!("{dir}/{name}.wasm"), read(&wasm)?))
+        })
+        .collect()
+}
+
 /// Test binaries whose output (measurements, the spec table) belongs in the log.
 const PRINTS_MEASUREMENTS: &[&str] = &[
     "test-spec_kernel",
@@ -393,18 +406,21 @@ pub fn suite(kernel: &Kernel, module: &Path) -> Result<Outcome> {
             }
         })
         .collect();
-    // The provider-API test fixture, built beside the module, and a real guest program.
+    // The provider-API test fixture, built beside the module, a real guest program and the
+    // example hook guests (for the library's tests).
     let testprov = module.with_file_name("kwasm_testprov.ko");
     let guest =
         crate::guests::build()?.join("rust/wasm32-unknown-unknown/release/kwasm_guest_algos.wasm");
+    let mut files = vec![
+        ("/kwasm_testprov.ko".into(), read(&testprov)?),
+        ("/guests/algos-rs.wasm".into(), read(&guest)?),
+    ];
+    files.extend(example_guests("/guests")?);
     run(&VmJob {
         kernel,
         module,
         binaries,
-        files: vec![
-            ("/kwasm_testprov.ko".into(), read(&testprov)?),
-            ("/guests/algos-rs.wasm".into(), read(&guest)?),
-        ],
+        files,
         commands,
         // The suite under TCG: about 9 minutes on the default kernel and 16 on the KASAN one
         // (the 10,000 load/unload cycles of `link_groups` alone take 10 there).
