@@ -456,3 +456,84 @@ fn ring_buffer_records_reach_a_reader_in_order_and_drops_are_counted() {
     // Consumed: room again.
     assert_eq!(dev.run_packet(&prog, &udp4(1), 1).unwrap(), (0, 0));
 }
+
+/// A program that sets `TABLE[src] = src * 2` for a TCP SYN from `src` and deletes `TABLE[src]`
+/// for any other TCP packet.
+fn table_program(dev: &Dev, table: &OwnedFd) -> OwnedFd {
+    let maps = [decl("TABLE", MAP_TYPE_HASH, 4, 8, 4096)];
+    let body = format!(
+        "(i32.store (i32.const 512) (i32.load offset=44 (local.get $ctx)))
+         (i64.store (i32.const 520) (i64.mul (i64.extend_i32_u (i32.load (i32.const 512))) (i64.const 2)))
+         (if (result i32) (i32.and (i32.load8_u offset=65 (local.get $ctx)) (i32.const 2))
+           (then (call $map_update (i32.const {t}) (i32.const 512) (i32.const 520) (i32.const 0)))
+           (else (call $map_delete (i32.const {t}) (i32.const 512))))",
+        t = id("TABLE")
+    );
+    dev.load_nf_bound(&wasm(&nf_wat(&maps, &body)), &[("TABLE", table)])
+}
+
+#[test]
+fn a_hash_map_written_from_two_cpus_and_userspace_matches_its_model() {
+    use kwasm_vmtests::raw::tcp4;
+    let dev = std::sync::Arc::new(Dev::open());
+    let table = std::sync::Arc::new(dev.map_create(MAP_TYPE_HASH, 4, 8, 4096).unwrap());
+    let prog = std::sync::Arc::new(table_program(&dev, &table));
+    // Each actor owns a key range and runs a fixed sequence: the final map is known.
+    let ops = |base: u32| -> Vec<(u32, bool)> {
+        (0..3000u32)
+            .map(|i| (base + (i * 7919) % 1000, i % 3 != 0))
+            .collect()
+    };
+    let model = |ops: &[(u32, bool)], m: &mut std::collections::BTreeMap<u32, u64>| {
+        for &(k, set) in ops {
+            if set {
+                m.insert(k, u64::from(k) * 2);
+            } else {
+                m.remove(&k);
+            }
+        }
+    };
+    let hooks: Vec<_> = (0..2u32)
+        .map(|cpu| {
+            let (dev, prog) = (dev.clone(), prog.clone());
+            std::thread::spawn(move || {
+                pin_to_cpu(cpu as usize);
+                for (k, set) in ops(1_000_000 * (cpu + 1)) {
+                    let p = tcp4(k.to_ne_bytes(), 80, if set { 0x02 } else { 0x10 }, 0);
+                    assert_eq!(dev.run_packet(&prog, &p, 1).unwrap().1, 0);
+                }
+            })
+        })
+        .collect();
+    for (k, set) in ops(3_000_000) {
+        if set {
+            dev.map_update(
+                &*table,
+                &k.to_ne_bytes(),
+                &(u64::from(k) * 2).to_ne_bytes(),
+                0,
+            )
+            .unwrap();
+        } else {
+            let _ = dev.map_delete(&*table, &k.to_ne_bytes());
+        }
+    }
+    for h in hooks {
+        h.join().unwrap();
+    }
+    let mut want = std::collections::BTreeMap::new();
+    for base in [1_000_000, 2_000_000, 3_000_000] {
+        model(&ops(base), &mut want);
+    }
+    // Walk the map: every key once, with its value.
+    let mut got = std::collections::BTreeMap::new();
+    let mut cur: Option<Vec<u8>> = None;
+    while let Ok(next) = dev.map_next_key(&*table, cur.as_deref(), 4) {
+        let k = u32::from_ne_bytes(next[..].try_into().unwrap());
+        let v = u64_of(&dev.map_lookup(&*table, &next, 8).unwrap());
+        assert!(got.insert(k, v).is_none(), "key {k} twice in a walk");
+        cur = Some(next);
+    }
+    assert_eq!(got, want);
+    assert_eq!(dev.map_info(&*table).entries as usize, want.len());
+}
