@@ -235,10 +235,14 @@ fn hook_test_run(arg: usize, mut attr: TestRunAttr, size: usize, prog: &ProgRef)
     let pkt = crate::netfilter::test_packet(ctx, &data);
     let fuel = if attr.fuel == 0 { prog.default_fuel } else { attr.fuel };
     let repeat = attr.repeat.max(1);
+    let batch = crate::netfilter::test_batch(fuel);
     let start = crate::ffi::now_ns();
     let (mut verdict, mut trap) = (0, 0);
-    for _ in 0..repeat {
-        (verdict, trap) = crate::netfilter::test_run_once(prog, &pkt, &data, fuel);
+    let mut left = repeat;
+    while left > 0 {
+        let runs = left.min(batch);
+        (verdict, trap) = crate::netfilter::test_runs(prog, &pkt, &data, fuel, runs);
+        left -= runs;
         // SAFETY: process context.
         unsafe { crate::ffi::kwasm_cond_resched() };
         // SAFETY: reads the current task's signal state.

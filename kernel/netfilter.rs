@@ -110,16 +110,26 @@ pub(crate) fn test_packet(ctx: Option<NfCtx>, data: &[u8]) -> NfPacket {
     }
 }
 
-/// One test run of a netfilter program on `data`, as the hook would run it on this CPU:
-/// `(verdict, trap)` with the default verdict (accept) when the run gave none.
-pub(crate) fn test_run_once(prog: &Program, pkt: &NfPacket, data: &[u8], fuel: u64) -> (u32, u32) {
+/// Runs of one stretch with bottom halves off in a test run: at most about a millisecond of
+/// fuel in all (a hook's maximum), and at most 64.
+pub(crate) fn test_batch(fuel: u64) -> u32 {
+    (crate::hooks::prog_type::HOOK_FUEL_MAX / fuel.max(1)).clamp(1, 64) as u32
+}
+
+/// `runs` test runs of a netfilter program on `data`, as the hook would run it on this CPU, in
+/// one stretch with bottom halves off: `(verdict, trap)` of the last, with the default verdict
+/// (accept) when the run gave none.
+pub(crate) fn test_runs(prog: &Program, pkt: &NfPacket, data: &[u8], fuel: u64, runs: u32) -> (u32, u32) {
+    let mut last = Err(NoVerdict::Skipped);
     // SAFETY: pairs with the enable below; process context.
     unsafe { ffi::kwasm_bh_disable() };
-    // SAFETY: bottom halves are off; `data` outlives the run.
-    let result = unsafe { run_packet(prog, pkt, PacketSrc::Bytes(data.as_ptr(), data.len()), fuel) };
+    for _ in 0..runs {
+        // SAFETY: bottom halves are off; `data` outlives the run.
+        last = unsafe { run_packet(prog, pkt, PacketSrc::Bytes(data.as_ptr(), data.len()), fuel) };
+    }
     // SAFETY: disabled above.
     unsafe { ffi::kwasm_bh_enable() };
-    match result {
+    match last {
         Ok(v) => (v, TRAP_NONE),
         Err(NoVerdict::Trap(t)) => (VERDICT_ACCEPT, t),
         Err(NoVerdict::Skipped) => (VERDICT_ACCEPT, TRAP_NONE),
