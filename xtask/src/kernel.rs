@@ -13,11 +13,13 @@ use std::process::Command;
 /// Bump when the build recipe below changes in a way that changes the result.
 const RECIPE_VERSION: u32 = 1;
 
-/// Which test kernel: the default one, or the same with KASAN on.
+/// Which test kernel: the default one, the same with KASAN on, or with BTF for the eBPF
+/// baselines of `cargo xtask bench` (`bench/btf.config`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Variant {
     Default,
     Kasan,
+    Bench,
 }
 
 impl Variant {
@@ -25,6 +27,7 @@ impl Variant {
         match self {
             Variant::Default => "default",
             Variant::Kasan => "kasan",
+            Variant::Bench => "bench",
         }
     }
 
@@ -34,6 +37,10 @@ impl Variant {
         match self {
             Variant::Default => vec![dir.join("kwasm.config")],
             Variant::Kasan => vec![dir.join("kwasm.config"), dir.join("kasan.config")],
+            Variant::Bench => vec![
+                dir.join("kwasm.config"),
+                paths::repo().join("bench/btf.config"),
+            ],
         }
     }
 }
@@ -101,6 +108,22 @@ fn fragment_options(text: &str) -> Vec<(String, bool)> {
             }
         })
         .collect()
+}
+
+/// The fragments as `merge_config.sh` applies them: a later line about an option (from a later
+/// fragment) replaces an earlier one, so only the last word on each option is checked.
+fn effective_fragment(text: &str) -> String {
+    let option = |l: &str| fragment_options(l).into_iter().next().map(|(name, _)| name);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut kept = String::new();
+    for (k, l) in lines.iter().enumerate() {
+        let name = option(l);
+        if name.is_none() || lines[k + 1..].iter().all(|m| option(m) != name) {
+            kept.push_str(l);
+            kept.push('\n');
+        }
+    }
+    kept
 }
 
 /// Options of the fragment that `olddefconfig` dropped or forced (unmet dependencies).
@@ -205,7 +228,7 @@ fn configure(variant: Variant, tree: &Path) -> Result<()> {
             .stdout(std::process::Stdio::null()),
     )?;
     cmd::run(make(tree).arg("olddefconfig"))?;
-    let fragment = fragment_text(variant)?;
+    let fragment = effective_fragment(&fragment_text(variant)?);
     let config = std::fs::read_to_string(tree.join(".config")).map_err(|e| e.to_string())?;
     let unmet = unmet_options(&fragment, &config);
     if !unmet.is_empty() {
@@ -231,6 +254,14 @@ mod tests {
             unmet_options(fragment, bad),
             vec!["CONFIG_C=8", "CONFIG_B (wanted off)"]
         );
+    }
+
+    #[test]
+    fn a_later_fragment_overrides_an_earlier_one() {
+        let fragments = "CONFIG_A=y\n# CONFIG_B is not set\n# CONFIG_A is not set\nCONFIG_B=y\n";
+        let effective = effective_fragment(fragments);
+        assert_eq!(effective, "# CONFIG_A is not set\nCONFIG_B=y\n");
+        assert!(unmet_options(&effective, "CONFIG_B=y\n").is_empty());
     }
 
     #[test]

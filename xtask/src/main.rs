@@ -8,7 +8,9 @@
 //! guest  → one hook guest crate for wasm32 (`cargo xtask guest <dir>` prints its .wasm)
 //! test   → host tests, guest-program tests, the VM suite, the harness's own canaries
 //! demo   → all of the above that the demo needs, then the demo in the VM
+//! bench  → benchmarks in the VM (`bench hook`: kwasm hook programs against eBPF)
 
+mod bench;
 mod cache_entry;
 mod cmd;
 mod cpio;
@@ -40,7 +42,9 @@ commands:
   guests                build the wasm32 guest programs (Rust and C) into target/xtask/guests
   guest DIR             build the hook guest crate in DIR for wasm32; print its .wasm path
   test                  host tests, guest programs, then the VM suite (what CI runs)
-  demo                  set everything up, boot the VM, print the ABI version, run the self-test";
+  demo                  set everything up, boot the VM, print the ABI version, run the self-test
+  bench hook            kwasm netfilter programs against the same eBPF programs, in one VM
+                        boot; results in bench/results/";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
         }
         Some("setup" | "kernel" | "module" | "vm" | "guests" | "test" | "demo") => run(&args),
         Some("guest") => guest::cli(&args[1..]),
+        Some("bench") => bench::cli(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);

@@ -25,6 +25,8 @@ pub const DEBIAN_PACKAGES: &[&str] = &[
     // C guests: wasi-libc and the wasm32 compiler runtime for clang 14.
     "wasi-libc",
     "libclang-rt-14-dev-wasm32",
+    // The bench kernel's BTF (`cargo xtask bench hook`: eBPF netfilter programs need it).
+    "dwarves",
 ];
 
 fn missing_packages() -> Vec<&'static str> {

@@ -1,0 +1,551 @@
+//! `cargo xtask bench hook`: kwasm netfilter programs against eBPF programs doing the same
+//! work, measured side by side in one VM boot (`bench/src/main.rs` says what is measured).
+//!
+//! Builds the bench kernel (the test kernel plus vmlinux BTF, which netfilter eBPF programs
+//! need: `bench/btf.config`) and the module for it, the eBPF object (`bench/bpf/hook.bpf.c`,
+//! clang-14 -target bpf -O2 -g0), the Rust port-filter guest and the bench binary; boots one VM,
+//! runs the bench, reads its JSON line from the console log and writes
+//! `bench/results/hook-<date>.json` and `.md`. `--quick` (for development) runs fewer and shorter
+//! rounds and writes under `target/xtask/bench/` instead.
+
+use crate::kernel::{self, Variant};
+use crate::vm::{self, GuestBinary, VmJob};
+use crate::{cmd, module, paths, setup, Result};
+use serde_json::{json, Value};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+const USAGE: &str = "usage: cargo xtask bench hook [--quick]";
+/// The line the bench binary prints its results on.
+const JSON_PREFIX: &str = "KWASM-BENCH-JSON: ";
+
+pub fn cli(args: &[String]) -> Result<()> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["hook"] => hook(false),
+        ["hook", "--quick"] => hook(true),
+        _ => Err(USAGE.into()),
+    }
+}
+
+fn out_dir() -> PathBuf {
+    paths::target().join("bench")
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, data: &[u8]) -> Result<()> {
+    std::fs::write(path, data).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The eBPF object: `clang-14 -target bpf -O2 -g0 -c`.
+fn build_bpf() -> Result<PathBuf> {
+    let src = paths::repo().join("bench/bpf/hook.bpf.c");
+    let obj = out_dir().join("hook.bpf.o");
+    cmd::run(
+        Command::new(format!("clang{}", paths::LLVM_SUFFIX))
+            .args(["-target", "bpf", "-O2", "-g0", "-Wall", "-Werror", "-c"])
+            .arg(&src)
+            .arg("-o")
+            .arg(&obj),
+    )?;
+    Ok(obj)
+}
+
+/// The module without its debug info (the bench kernel builds everything with DWARF for BTF;
+/// the code is the same), so the initramfs stays small.
+fn strip_module(ko: &Path) -> Result<PathBuf> {
+    let out = out_dir().join("kwasm.ko");
+    cmd::run(
+        Command::new(format!("llvm-strip{}", paths::LLVM_SUFFIX))
+            .arg("--strip-debug")
+            .arg(ko)
+            .arg("-o")
+            .arg(&out),
+    )?;
+    Ok(out)
+}
+
+/// The bench binary, built in release mode.
+fn build_bench_binary() -> Result<GuestBinary> {
+    println!("bench: building the bench binary");
+    let out = cmd::output(Command::new("cargo").current_dir(paths::repo()).args([
+        "build",
+        "--release",
+        "-p",
+        "kwasm-bench",
+        "--bin",
+        "kwasm-bench-hook",
+        "--message-format=json",
+    ]))?;
+    let exe = out
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find_map(|m| {
+            m.get("executable")
+                .and_then(Value::as_str)
+                .map(PathBuf::from)
+        })
+        .ok_or("cargo named no kwasm-bench-hook executable")?;
+    Ok(GuestBinary {
+        name: "kwasm-bench-hook".into(),
+        host: exe,
+    })
+}
+
+/// Today's date (UTC) as YYYY-MM-DD.
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    civil_date((secs / 86_400) as i64)
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+fn first_line(cmd: &mut Command) -> String {
+    cmd.output()
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// Where this run's code came from.
+fn git_state() -> Value {
+    let git = |args: &[&str]| first_line(Command::new("git").current_dir(paths::repo()).args(args));
+    let dirty = Command::new("git")
+        .current_dir(paths::repo())
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .output()
+        .map(|o| !o.stdout.is_empty())
+        .unwrap_or(false);
+    json!({ "commit": git(&["rev-parse", "--short=12", "HEAD"]), "uncommitted_changes": dirty })
+}
+
+fn host_cpu() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// The bench's JSON line in the console log.
+fn parse_results(log: &str) -> Option<Value> {
+    log.lines()
+        .filter_map(|l| l.find(JSON_PREFIX).map(|at| &l[at + JSON_PREFIX.len()..]))
+        .find_map(|j| serde_json::from_str(j).ok())
+}
+
+fn hook(quick: bool) -> Result<()> {
+    setup::run()?;
+    // The kernel first, outside the target lock (its cache entry has a lock of its own).
+    let kernel = kernel::build_variant(Variant::Bench)?;
+    let _target_lock = crate::lock_target()?;
+    std::fs::create_dir_all(out_dir()).map_err(|e| e.to_string())?;
+    let module = strip_module(&module::build(&kernel)?)?;
+    let bpf = build_bpf()?;
+    let guest_dir = paths::repo().join("examples/port-filter/guest");
+    let guest = match crate::guest::build(&guest_dir) {
+        Ok(wasm) => Some(wasm),
+        Err(e) => {
+            println!("bench: the Rust port-filter guest does not build ({e}); WAT filter only");
+            None
+        }
+    };
+    let bench = build_bench_binary()?;
+
+    let mut files = vec![("/bench/hook.bpf.o".to_string(), read(&bpf)?)];
+    let mut command = "/bin/kwasm-bench-hook --bpf /bench/hook.bpf.o".to_string();
+    if let Some(g) = &guest {
+        files.push(("/bench/port-filter.wasm".into(), read(g)?));
+        command += " --guest /bench/port-filter.wasm";
+    }
+    if quick {
+        command += " --rounds 3 --repeat 10000 --stream-rounds 2 --stream-secs 1";
+    }
+    let outcome = vm::run(&VmJob {
+        kernel: &kernel,
+        module: &module,
+        binaries: vec![bench],
+        files,
+        commands: vec!["ip link set lo up".into(), command.clone()],
+        timeout: Duration::from_secs(1800),
+        echo: true,
+    })?;
+    let Some(results) = parse_results(&outcome.log) else {
+        return Err(format!(
+            "the bench printed no results ({}); see {}",
+            outcome.verdict(),
+            paths::target().join("vm/console.log").display()
+        ));
+    };
+
+    let date = today();
+    let dir = if quick {
+        out_dir()
+    } else {
+        paths::repo().join("bench/results")
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let stem = format!("hook-{date}");
+    let record = json!({
+        "date": date,
+        "command": format!("cargo xtask bench hook{}", if quick { " --quick" } else { "" }),
+        "git": git_state(),
+        "host": {
+            "cpu": host_cpu(),
+            "qemu": first_line(Command::new("qemu-system-x86_64").arg("--version")),
+            "vm": "QEMU TCG (software emulation), -cpu max, -smp 2, -m 2G",
+        },
+        "kernel_variant": kernel.variant.name(),
+        "vm_verdict": outcome.verdict(),
+        "kernel_complaints": outcome.complaints,
+        "bench_command": command,
+        "bench": results,
+    });
+    let json_path = dir.join(format!("{stem}.json"));
+    let md_path = dir.join(format!("{stem}.md"));
+    let text = serde_json::to_string_pretty(&record).map_err(|e| e.to_string())? + "\n";
+    write(&json_path, text.as_bytes())?;
+    write(
+        &md_path,
+        markdown(&record, &format!("{stem}.json")).as_bytes(),
+    )?;
+    println!(
+        "bench: results in {} and {}",
+        json_path.display(),
+        md_path.display()
+    );
+
+    let bench = &record["bench"];
+    if bench["ok"] != true {
+        return Err(
+            "the bench's checks failed (the sides disagree, or the JIT is off): see the results"
+                .into(),
+        );
+    }
+    if bench["complete"] != true {
+        return Err(format!("the bench is incomplete: {}", bench["errors"]));
+    }
+    if !outcome.ok() {
+        return Err(format!("the VM run failed: {}", outcome.verdict()));
+    }
+    Ok(())
+}
+
+fn num(v: &Value) -> String {
+    match v.as_f64() {
+        Some(x) if x >= 100.0 => format!("{x:.0}"),
+        Some(x) => format!("{x:.1}"),
+        None => "–".into(),
+    }
+}
+
+fn ratio(v: &Value) -> String {
+    v.as_f64().map_or("–".into(), |x| format!("{x:.2}×"))
+}
+
+fn text(v: &Value) -> &str {
+    v.as_str().unwrap_or("?")
+}
+
+/// How the numbers are taken (`{name}`s are filled from the run's parameters).
+const METHOD: &str = "\
+One process in one VM boot measures both sides. Every measurement is taken in rounds and the \
+contenders' order rotates each round, so drift of the shared, noisy host hits all of them. Each \
+number is the median of the rounds, with min and max; ratios are of medians.
+
+- **Port filter, ns per invocation (a)**: the same filter on both sides: TCP over IPv4 to the port \
+  in array map `CONFIG[0]` → drop and +1 in hash map `DROPS` keyed by the source address, else \
+  accept. eBPF: `bench/bpf/hook.bpf.c` `port_filter` (the packet through `bpf_dynptr_from_skb` and \
+  `bpf_dynptr_slice`) under `BPF_PROG_TEST_RUN` with `repeat`; kwasm: `KWASM_IOC_PROG_TEST_RUN` of \
+  the netfilter program with `repeat` (the hook's own entry path: context and packet window \
+  written into the CPU's instance, then the program). Both report the mean time of one run. \
+  {rounds} rounds (after an unrecorded warm-up round) of {repeat} runs, on a TCP SYN to the port \
+  (dropped, counted) and on a SYN to another port (accepted).
+- **Empty program (c)**: returns accept; the fixed cost of entering a program through each side's \
+  test run, measured the same way.
+- **Loopback TCP stream (b)**: a sender writes {buffer}-byte buffers to 127.0.0.1 for {secs} s, a \
+  receiver thread reads; MB/s = bytes received / (connect to end of file). No filter, the eBPF \
+  filter, and the kwasm filter(s), attached at IPv4 `NF_INET_LOCAL_IN` (priority {priority}); \
+  {stream_rounds} rounds. The filters inspect every packet of the stream and accept it (the \
+  configured port is another one).
+- **Same work, checked**: every test-run verdict of every contender (drop for the SYN to the port, \
+  accept otherwise, no traps); `DROPS` equal to the number of dropped runs on each side; nothing \
+  dropped during the stream; and live: each filter, attached and configured for a listening port, \
+  stops a connect to it and counts the same drops. A disagreement fails the run.
+
+eBPF loading path: bpf(2) directly (`bench/src/ebpf.rs`). The `-g0` object is read with the \
+`object` crate, its maps are created, the map `ld_imm64`s patched with the map fds and the two \
+kfunc calls resolved by name in `/sys/kernel/btf/vmlinux`; then `BPF_PROG_LOAD` \
+(`BPF_PROG_TYPE_NETFILTER`, expected attach type `BPF_NETFILTER`), `BPF_LINK_CREATE` with the \
+netfilter options, `BPF_PROG_TEST_RUN`. aya has no netfilter program type; libbpf needs the \
+object's own BTF for its maps and kfunc externs, which a `-g0` object does not have.
+";
+
+/// How much of a CPU the filters cost in the stream, estimated from the packets the kwasm
+/// links counted and each filter's test-run time on an accepted packet, against the stream's
+/// own spread: whether (b) can tell the filters apart at all.
+fn stream_note(b: &Value, runs: &[Value], streams: &[Value]) -> Option<String> {
+    let secs = b["params"]["stream_secs"].as_f64()?;
+    let mut counts: Vec<f64> = streams
+        .iter()
+        .filter_map(|v| v.get("hook_runs_per_round")?.as_array().cloned())
+        .flatten()
+        .filter_map(|n| n.as_f64())
+        .collect();
+    counts.sort_by(f64::total_cmp);
+    let pps = *counts.get(counts.len() / 2)? / secs;
+    let none = streams.iter().find(|v| v["filter"] == "none")?;
+    let spread = (none["max"].as_f64()? - none["min"].as_f64()?) / none["median"].as_f64()?;
+    let mut shares = Vec::new();
+    for v in runs.iter().filter(|v| v["case"] == "port_filter_accept") {
+        let ns = v["median"].as_f64()?;
+        shares.push((text(&v["contender"]).to_string(), pps * ns / 1e9));
+    }
+    let most = shares.iter().map(|(_, x)| *x).fold(0.0, f64::max);
+    let list: Vec<String> = shares
+        .iter()
+        .map(|(who, x)| format!("{who} {:.1} %", 100.0 * x))
+        .collect();
+    let verdict = if most < spread {
+        "below the spread of the unfiltered stream, so the stream cannot tell the filters apart; \
+         the test runs above are the comparison"
+    } else {
+        "not below the spread of the unfiltered stream, so its differences can be the filters'"
+    };
+    Some(format!(
+        "Reading (b): the kwasm links counted about {pps:.0} packets/s at LOCAL_IN (64 KiB writes \
+         make few, large packets on loopback). At each filter's test-run time on an accepted \
+         packet that is about {} of one CPU, {verdict} (the unfiltered stream's min–max spread: \
+         {:.0} % of its median).",
+        list.join(", "),
+        100.0 * spread
+    ))
+}
+
+/// The results as a page: method, environment, medians with ratios, raw samples, checks.
+fn markdown(r: &Value, json_name: &str) -> String {
+    let b = &r["bench"];
+    let p = &b["params"];
+    let env = &b["env"];
+    let ratios = &b["ratios"];
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# Hook benchmark: kwasm netfilter programs against eBPF ({})\n",
+        text(&r["date"])
+    );
+    let uncommitted = if r["git"]["uncommitted_changes"] == true {
+        " (the working tree had uncommitted changes)"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        s,
+        "`{}` at commit `{}`{uncommitted}; raw data: [{json_name}]({json_name}).\n",
+        text(&r["command"]),
+        text(&r["git"]["commit"]),
+    );
+    let status = match (b["ok"] == true, b["complete"] == true) {
+        (true, true) => "complete; every check passed".to_string(),
+        (true, false) => format!("INCOMPLETE: {}", b["errors"]),
+        (false, _) => "CHECKS FAILED: the numbers below are not comparable".to_string(),
+    };
+    let _ = writeln!(s, "Status: {status}. VM run: {}.\n", text(&r["vm_verdict"]));
+
+    let jit = text(&env["bpf_jit_enable"]);
+    let jit_on = if jit == "1" || jit == "2" {
+        "on"
+    } else {
+        "OFF"
+    };
+    let _ = writeln!(s, "## Environment\n");
+    let _ = writeln!(
+        s,
+        "- Host CPU: {}; {}",
+        text(&r["host"]["cpu"]),
+        text(&r["host"]["qemu"])
+    );
+    let _ = writeln!(
+        s,
+        "- VM: {}; guest kernel {} (the `{}` variant: the test kernel plus vmlinux BTF, \
+         `bench/btf.config`)",
+        text(&r["host"]["vm"]),
+        text(&env["kernel"]),
+        text(&r["kernel_variant"])
+    );
+    let _ = writeln!(
+        s,
+        "- eBPF JIT: {jit_on} (`/proc/sys/net/core/bpf_jit_enable` = {jit}, `bpf_jit_harden` = {})",
+        text(&env["bpf_jit_harden"])
+    );
+    let _ = writeln!(
+        s,
+        "- kwasm ABI version {}. The numbers come from software emulation: compare the sides \
+         within one run, not with other machines.\n",
+        b["kwasm_abi"]
+    );
+
+    let method = METHOD
+        .replace("{rounds}", &p["rounds"].to_string())
+        .replace("{repeat}", &p["repeat"].to_string())
+        .replace("{buffer}", &p["stream_buffer"].to_string())
+        .replace("{secs}", &p["stream_secs"].to_string())
+        .replace("{priority}", &p["priority"].to_string())
+        .replace("{stream_rounds}", &p["stream_rounds"].to_string());
+    let _ = writeln!(s, "## Method\n\n{method}");
+    let _ = writeln!(s, "Programs:\n");
+    for (k, v) in b["programs"].as_object().into_iter().flatten() {
+        let what = if let Some(e) = v.get("error") {
+            format!("NOT LOADED: {}", text(e))
+        } else if let Some(n) = v.get("insns") {
+            format!("{} ({n} BPF instructions)", text(&v["source"]))
+        } else {
+            let size = &v["code_size"];
+            format!("{} ({size} bytes of x86-64 code)", text(&v["source"]))
+        };
+        let _ = writeln!(s, "- `{k}`: {what}");
+    }
+
+    let error_of = |v: &Value| {
+        v.get("error")
+            .map_or(String::new(), |e| format!(" (error: {})", text(e)))
+    };
+    let _ = writeln!(s, "\n## Results\n\n### ns per invocation (test run)\n");
+    let _ = writeln!(
+        s,
+        "| case | contender | median | min | max | kwasm / eBPF |"
+    );
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|");
+    let runs = b["test_run_ns"].as_array().cloned().unwrap_or_default();
+    for v in &runs {
+        let (case, who) = (text(&v["case"]), text(&v["contender"]));
+        let vs = if who == "ebpf" {
+            "1 (baseline)".into()
+        } else {
+            ratio(&ratios[format!("test_run {case}: {who}/ebpf")])
+        };
+        let _ = writeln!(
+            s,
+            "| {case} | {who}{} | {} | {} | {} | {vs} |",
+            error_of(v),
+            num(&v["median"]),
+            num(&v["min"]),
+            num(&v["max"])
+        );
+    }
+    let _ = writeln!(s, "\n### Loopback TCP stream, MB/s\n");
+    let _ = writeln!(
+        s,
+        "| filter at LOCAL_IN | median | min | max | / no filter | / eBPF |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|");
+    let streams = b["stream_mb_per_s"].as_array().cloned().unwrap_or_default();
+    for v in &streams {
+        let f = text(&v["filter"]);
+        let (vs_none, vs_ebpf) = match f {
+            "none" => ("1 (baseline)".into(), String::new()),
+            "ebpf" => (
+                ratio(&ratios[format!("stream {f}/none")]),
+                "1 (baseline)".into(),
+            ),
+            _ => (
+                ratio(&ratios[format!("stream {f}/none")]),
+                ratio(&ratios[format!("stream {f}/ebpf")]),
+            ),
+        };
+        let _ = writeln!(
+            s,
+            "| {f}{} | {} | {} | {} | {vs_none} | {vs_ebpf} |",
+            error_of(v),
+            num(&v["median"]),
+            num(&v["min"]),
+            num(&v["max"])
+        );
+    }
+    if let Some(note) = stream_note(b, &runs, &streams) {
+        let _ = writeln!(s, "\n{note}");
+    }
+    let _ = writeln!(s, "\n### Raw samples (one per round)\n\n```");
+    for v in &runs {
+        let (case, who) = (text(&v["case"]), text(&v["contender"]));
+        let _ = writeln!(s, "test run {case:<18} {who:<10} ns   {}", v["samples"]);
+    }
+    for v in &streams {
+        let _ = writeln!(
+            s,
+            "stream   {:<29} MB/s {}",
+            text(&v["filter"]),
+            v["samples"]
+        );
+        if let Some(runs) = v.get("hook_runs_per_round") {
+            let _ = writeln!(s, "{:<38} packets through the kwasm hook: {runs}", "");
+        }
+    }
+    let _ = writeln!(s, "```\n\n### Checks\n");
+    for c in b["checks"].as_array().into_iter().flatten() {
+        let ok = if c["ok"] == true { "ok" } else { "**FAILED**" };
+        let _ = writeln!(s, "- {ok} {}: {}", text(&c["name"]), text(&c["detail"]));
+    }
+    let lists = [
+        ("What could not run", &b["errors"]),
+        ("Kernel complaints during the run", &r["kernel_complaints"]),
+    ];
+    for (title, list) in lists {
+        let Some(items) = list.as_array().filter(|l| !l.is_empty()) else {
+            continue;
+        };
+        let _ = writeln!(s, "\n### {title}\n");
+        for e in items {
+            let _ = writeln!(s, "- {}", text(e));
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_date(0), "1970-01-01");
+        assert_eq!(civil_date(19_723), "2024-01-01");
+        assert_eq!(civil_date(19_782), "2024-02-29");
+    }
+
+    #[test]
+    fn results_line_is_found_among_console_noise() {
+        let log = "boot\n[  1.0] kernel line\nKWASM-BENCH-JSON: {\"ok\": true}\nKWASM-RC: 0\n";
+        assert_eq!(parse_results(log), Some(json!({"ok": true})));
+        assert_eq!(parse_results("KWASM-BENCH-JSON: {trunc"), None);
+    }
+}
