@@ -169,7 +169,10 @@ async fn run(args: Args) -> Result<()> {
     // Let the reader print what is already in the ring, then stop it.
     tokio::time::sleep(Duration::from_millis(100)).await;
     reader.abort();
-    println!("counts: {}", counts_text(&protocol_counts(&counts)?));
+    println!(
+        "counts at exit: {}",
+        counts_text(&protocol_counts(&counts)?)
+    );
     let dropped = prog.map(EVENTS)?.info()?.dropped;
     if dropped > 0 {
         println!("packet-counter: {dropped} flow events dropped (the ring buffer was full)");

@@ -134,12 +134,13 @@ fn run(args: &Args) -> Result<()> {
         info.compile_time_ns / 1_000_000
     );
     for map in filter.program().maps()? {
+        let n = map.max_entries();
         println!(
-            "    map {} {:?}: {}, {} entries",
+            "    map {} {:?}: {}, {n} entr{}",
             map.id(),
             map.name(),
             map.map_type().name(),
-            map.max_entries()
+            if n == 1 { "y" } else { "ies" }
         );
     }
     println!();
