@@ -310,6 +310,36 @@ netfilter options, `BPF_PROG_TEST_RUN`. aya has no netfilter program type; libbp
 object's own BTF for its maps and kfunc externs, which a `-g0` object does not have.
 ";
 
+/// The port filter's own work on each side: its test-run time less the empty program's (what
+/// entering a program and the test-run loop cost), per case and contender.
+fn test_run_note(runs: &[Value]) -> Option<String> {
+    let median = |case: &str, who: &str| {
+        runs.iter()
+            .find(|v| v["case"] == case && v["contender"] == who)
+            .and_then(|v| v["median"].as_f64())
+    };
+    let ebpf_empty = median("empty", "ebpf")?;
+    let kwasm_empty = median("empty", "kwasm")?;
+    let mut parts = Vec::new();
+    for case in ["port_filter_accept", "port_filter_drop"] {
+        let ebpf = median(case, "ebpf")? - ebpf_empty;
+        let mut line = format!("{case}: eBPF {ebpf:.0} ns");
+        for who in ["kwasm-rust", "kwasm-wat"] {
+            if let Some(k) = median(case, who) {
+                let k = k - kwasm_empty;
+                line += &format!(", {who} {k:.0} ns ({:.1}×)", k / ebpf);
+            }
+        }
+        parts.push(line);
+    }
+    Some(format!(
+        "Reading (a): entering a program through the test run costs {ebpf_empty:.0} ns on eBPF \
+         and {kwasm_empty:.0} ns on kwasm (the empty programs). Less that, each filter's own \
+         work: {}.",
+        parts.join("; ")
+    ))
+}
+
 /// How much of a CPU the filters cost in the stream, estimated from the packets the kwasm
 /// links counted and each filter's test-run time on an accepted packet, against the stream's
 /// own spread: whether (b) can tell the filters apart at all.
@@ -461,6 +491,9 @@ fn markdown(r: &Value, json_name: &str) -> String {
             num(&v["min"]),
             num(&v["max"])
         );
+    }
+    if let Some(note) = test_run_note(&runs) {
+        let _ = writeln!(s, "\n{note}");
     }
     let _ = writeln!(s, "\n### Loopback TCP stream, MB/s\n");
     let _ = writeln!(
