@@ -70,6 +70,7 @@ extern "C" {
     pub(crate) fn kwasm_nf_attach(link: *const c_void, prog: *const c_void, family: u32, hook: u32, priority: i32, err: *mut i32) -> *mut c_void;
     pub(crate) fn kwasm_nf_swap(nf: *mut c_void, prog: *const c_void) -> *const c_void;
     pub(crate) fn kwasm_nf_detach(nf: *mut c_void);
+    pub(crate) fn kwasm_nf_capable(nf: *const c_void) -> bool;
     pub(crate) fn kwasm_skb_copy(skb: *const c_void, offset: u32, dst: *mut u8, len: u32) -> u32;
 }
 

@@ -160,6 +160,7 @@ struct kwasm_nf_packet {
 
 struct kwasm_nf_link;
 bool kwasm_capable_net_admin(void);
+bool kwasm_nf_capable(const struct kwasm_nf_link *l);
 struct kwasm_nf_link *kwasm_nf_attach(const void *link, const void *prog, u32 family, u32 hook, s32 priority, int *err);
 const void *kwasm_nf_swap(struct kwasm_nf_link *l, const void *prog);
 void kwasm_nf_detach(struct kwasm_nf_link *l);

@@ -53,6 +53,23 @@ pub(crate) struct HookLink {
 // SAFETY: `nf` is only used under the `attached` mutex; everything else is immutable or atomic.
 unsafe impl Send for Attached {}
 
+impl Attached {
+    /// Whether the current task may swap the program or detach: the link is attached
+    /// (`ENOLINK`) and the task has CAP_NET_ADMIN in the network namespace the link filters
+    /// (`EPERM`), as `LINK_CREATE` asks. A link fd or id alone (CAP_BPF) is not enough.
+    fn caller_may_change(&self) -> Result {
+        if self.nf.is_null() {
+            return Err(enolink());
+        }
+        // SAFETY: `nf` is registered (not null) and stays so while the caller holds the mutex
+        // that guards `self`.
+        if !unsafe { ffi::kwasm_nf_capable(self.nf) } {
+            return Err(EPERM);
+        }
+        Ok(())
+    }
+}
+
 impl Object for HookLink {
     fn table(&self) -> &'static Mutex<Table<HookLink>> {
         &self.state.hook_links
@@ -144,13 +161,23 @@ impl HookLink {
         a.prog.take()
     }
 
-    /// Swaps the program; the previous one comes back once no packet runs it.
+    /// `LINK_DETACH`: as [`Self::detach`], of an attached link (`ENOLINK`) by a caller who
+    /// could attach it (`EPERM`, see [`Attached::caller_may_change`]).
+    pub(crate) fn detach_by_caller(&self) -> Result<Option<ProgRef>> {
+        let mut a = self.attached.lock();
+        a.caller_may_change()?;
+        // SAFETY: registered by `create` (checked above), unregistered once (set to null below).
+        unsafe { ffi::kwasm_nf_detach(a.nf) };
+        a.nf = core::ptr::null_mut();
+        Ok(a.prog.take())
+    }
+
+    /// Swaps the program; the previous one comes back once no packet runs it. `ENOLINK` once
+    /// detached; `EPERM` for a caller who could not attach it.
     pub(crate) fn update(&self, prog: ProgRef) -> Result<ProgRef> {
         check_prog(&self.attr, &prog).map_err(|_| EINVAL)?;
         let mut a = self.attached.lock();
-        if a.nf.is_null() {
-            return Err(enolink());
-        }
+        a.caller_may_change()?;
         let raw: *const crate::program::Program = &*prog;
         // SAFETY: the hook is registered (`nf` set); the new program is kept by `a.prog` from
         // here, the old one until after the grace period the swap waits for.

@@ -31,10 +31,7 @@ pub(crate) fn link_detach(_: &'static KwasmState, arg: usize) -> Result<c_long> 
         return Err(EINVAL);
     }
     let link = hook_link::from_fd(attr.link_fd)?;
-    if !link.is_attached() {
-        return Err(hook_link::enolink());
-    }
-    drop(link.detach());
+    drop(link.detach_by_caller()?);
     Ok(0)
 }
 

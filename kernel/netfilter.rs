@@ -10,6 +10,7 @@ use crate::hooks::host_fns::{PACKET_LOAD, MODULE};
 use crate::hooks::netfilter::{parse_l3, NfCtx, VERDICT_ACCEPT, WINDOW_MAX};
 use crate::hooks::trap::TRAP_NONE;
 use crate::hooks::vmctx::VmCtx;
+use crate::kcore::bulk::COPY_FUEL_PER_KIB;
 use crate::kcore::host::HostFn;
 use crate::program::Program;
 use crate::runtime::parts;
@@ -76,7 +77,9 @@ pub(crate) fn host_fns() -> [HostFn; 1] {
     [HostFn { module: MODULE, name: PACKET_LOAD.name, params: PACKET_LOAD.params, results: PACKET_LOAD.results, addr: packet_load as *const () as usize }]
 }
 
-/// `packet_load(offset, dst, len) -> i32`: bytes of the run's packet into the memory.
+/// `packet_load(offset, dst, len) -> i32`: bytes of the run's packet into the memory, paid
+/// for by the byte as `memory.copy` (after the copy: how many there are is the packet's to
+/// say, so at most one packet's copy runs past the fuel).
 unsafe extern "C" fn packet_load(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: entered for an import of this signature with the importer's vmctx and slots.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
@@ -87,7 +90,13 @@ unsafe extern "C" fn packet_load(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
         None => -crate::kcore::errno::EFAULT,
     };
     s[0] = u64::from(copied as u32);
-    TRAP_NONE
+    let bytes = u64::try_from(copied).unwrap_or(0);
+    // SAFETY: the vmctx of the code that called us, a separate allocation from the instance
+    // and the slots, not referenced elsewhere during the call.
+    match unsafe { crate::runtime::charge_bytes(vmctx, inst.uses_float, bytes, COPY_FUEL_PER_KIB) } {
+        Ok(()) => TRAP_NONE,
+        Err(trap) => trap,
+    }
 }
 
 /// A test run's packet: the hook, family, interfaces and mark of `ctx` (or defaults: the local

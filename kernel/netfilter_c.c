@@ -55,6 +55,15 @@ bool kwasm_capable_net_admin(void)
 	return ns_capable(current->nsproxy->net_ns->user_ns, CAP_NET_ADMIN) || capable(CAP_SYS_ADMIN);
 }
 
+/*
+ * Changing what a link runs, or detaching it, needs what attaching it needed: CAP_NET_ADMIN, in
+ * the namespace whose packets it sees.
+ */
+bool kwasm_nf_capable(const struct kwasm_nf_link *l)
+{
+	return ns_capable(l->net->user_ns, CAP_NET_ADMIN) || capable(CAP_SYS_ADMIN);
+}
+
 /* Registers the hook; NULL with *err set on failure. */
 struct kwasm_nf_link *kwasm_nf_attach(const void *link, const void *prog, u32 family, u32 hook, s32 priority, int *err)
 {

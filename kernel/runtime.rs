@@ -128,6 +128,22 @@ unsafe fn meter(vmctx: *mut VmCtx, in_fpu_section: bool) -> SliceMeter {
     SliceMeter { vm: vmctx, in_fpu_section }
 }
 
+/// Charges a host function's work on `bytes` bytes, at `per_kib` units per KiB (prices as
+/// `kcore::bulk`'s), to the running code's fuel the way the bulk helpers charge theirs: a host
+/// call's fixed price does not cover a copy of kilobytes. `Err` is the trap to return (out of
+/// fuel; a hook run has no reserve, so nothing sleeps here then).
+///
+/// # Safety
+///
+/// As [`meter`]: `vmctx` is the vmctx of the code that called the host function, referenced
+/// by nobody else during the call; `uses_float`: that code's instance uses floats (a host
+/// function runs inside the run's FPU section).
+pub(crate) unsafe fn charge_bytes(vmctx: *mut VmCtx, uses_float: bool, bytes: u64, per_kib: u64) -> Result<(), u32> {
+    // SAFETY: per the contract.
+    let mut meter = unsafe { meter(vmctx, uses_float) };
+    meter.pay(bulk::bytes_fuel(bytes, per_kib))
+}
+
 unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: called by generated code with its vmctx and a slot area of one value.
     let (inst, s) = unsafe { parts::<1>(vmctx, slots) };
