@@ -107,7 +107,7 @@ async fn flow_events_in_order() {
         assert_eq!(e.ifindex_in, lo_ifindex(), "{e:?}");
     }
     assert_eq!(events.dropped(), 0);
-    assert_eq!(RingBuf::map(&events).info().unwrap().dropped, 0);
+    assert_eq!(events.as_map().info().unwrap().dropped, 0);
     // The per-protocol counts, one value per CPU, summed: one UDP packet per flow.
     let counts: PerCpuArray<u64> = PerCpuArray::try_from(prog.map(COUNTS).unwrap()).unwrap();
     let udp = counts.get(u32::from(UDP)).unwrap();
@@ -136,7 +136,7 @@ async fn slow_reader() {
     send_flows(to, ports.clone()).join().unwrap();
     let dropped = events.dropped();
     assert!(dropped >= 400, "{dropped} events dropped of {n}, {fit} fit");
-    assert_eq!(RingBuf::map(&events).info().unwrap().dropped, dropped);
+    assert_eq!(events.as_map().info().unwrap().dropped, dropped);
 
     // The hook did not wait for the reader: connections work while the ring is full, and
     // every packet got the program's verdict.
@@ -167,7 +167,7 @@ async fn slow_reader() {
         "{n} new flows with nobody reading: {} events kept ({fit} fit), {dropped} dropped; \
          {} more dropped during 3 connections",
         received.len(),
-        RingBuf::map(&events).info().unwrap().dropped - dropped
+        events.as_map().info().unwrap().dropped - dropped
     );
     assert_eq!(received, ports[..received.len()]);
 

@@ -194,7 +194,8 @@ impl RingBuf {
         self.reader.consumer.0.dropped()
     }
 
-    pub fn map(&self) -> &Map {
+    /// The ring buffer's map (`as_map`, not `map`: `StreamExt::map` would shadow it).
+    pub fn as_map(&self) -> &Map {
         &self.map
     }
 }
