@@ -185,6 +185,15 @@ impl HookLink {
         a.prog.replace(prog).ok_or_else(enolink)
     }
 
+    /// Whether the current task may take a reference that can detach the link (a new fd, or
+    /// a pin's when it unpins): what detaching needs (`EPERM`); a detached link is anyone's.
+    pub(crate) fn caller_may_hold(&self) -> Result {
+        match self.attached.lock().caller_may_change() {
+            Err(e) if e == enolink() => Ok(()),
+            r => r,
+        }
+    }
+
     /// The attached program's id (0 once detached).
     pub(crate) fn prog_id(&self) -> u32 {
         self.attached.lock().prog.as_ref().map_or(0, |p| p.id.load(Ordering::Relaxed))

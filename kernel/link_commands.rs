@@ -80,5 +80,7 @@ pub(crate) fn link_get_fd_by_id(state: &'static KwasmState, arg: usize) -> Resul
     if attr.flags != 0 {
         return Err(EINVAL);
     }
-    Ok(hook_link::into_fd(Table::by_id(&state.hook_links, attr.id)?)? as c_long)
+    let link = Table::by_id(&state.hook_links, attr.id)?;
+    link.caller_may_hold()?;
+    Ok(hook_link::into_fd(link)? as c_long)
 }

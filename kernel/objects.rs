@@ -60,6 +60,11 @@ impl<T: Object> ObjRef<T> {
         ObjRef(self.0.clone())
     }
 
+    /// Whether both are references to the same object.
+    pub(crate) fn is(&self, other: &ObjRef<T>) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+
     /// The object's id.
     pub(crate) fn id(&self) -> u32 {
         self.table().lock().slot(&self.0).map_or(0, |s| s.id)

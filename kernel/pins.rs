@@ -153,6 +153,9 @@ pub(crate) fn obj_get(state: &'static KwasmState, arg: usize) -> Result<c_long> 
             Pinned::Link(l) => Pinned::Link(l.another()),
         }
     };
+    if let Pinned::Link(l) = &obj {
+        l.caller_may_hold()?;
+    }
     let fd = obj.open();
     drop(obj);
     Ok(fd? as c_long)
@@ -164,13 +167,32 @@ pub(crate) fn obj_unpin(state: &'static KwasmState, arg: usize) -> Result<c_long
         return Err(EINVAL);
     }
     let probe = BytesKey::new(&[&read_name(attr.name, attr.name_len)?])?;
+    // A link's pin may be the last reference keeping it attached: unpinning it needs what
+    // detaching needs. Checked outside the pins lock (it takes the link's mutex).
+    let link = match &state.pins.lock().names.get(&probe).ok_or(ENOENT)?.obj {
+        Pinned::Link(l) => Some(l.another()),
+        _ => None,
+    };
+    if let Some(l) = &link {
+        l.caller_may_hold()?;
+    }
     let gone = {
         let mut pins = state.pins.lock();
+        let pin = pins.names.get(&probe).ok_or(ENOENT)?;
+        // Pinned again meanwhile, as another object: check that one (EAGAIN).
+        let same = match (&pin.obj, &link) {
+            (Pinned::Link(now), Some(was)) => now.is(was),
+            (Pinned::Link(_), None) => false,
+            (_, was) => was.is_none(),
+        };
+        if !same {
+            return Err(EAGAIN);
+        }
         let gone = pins.names.remove(&probe).ok_or(ENOENT)?;
         pins.count -= 1;
         gone
     };
-    drop(gone);
+    drop((gone, link));
     Ok(0)
 }
 

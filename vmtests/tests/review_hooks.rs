@@ -480,12 +480,11 @@ fn next_key_of_an_empty_big_hash_map_walks_every_bucket() {
     println!("next_key of an empty hash map of 2^20 entries: {best:?} with interrupts off");
 }
 
-/// Open (design): pins are module-wide names without an owner, so a CAP_BPF-only caller can
-/// open a pinned link, unpin it and close its fd: the last reference goes and the link
-/// detaches, though detaching needs CAP_NET_ADMIN. (bpffs asks for write permission on the
-/// pin's directory.) Run with `KWASM_VM_TEST_NAME='--include-ignored unpin'`.
+/// Pins are module-wide names without an owner, so a CAP_BPF-only caller could open a pinned
+/// link, unpin it and close its fd: the last reference would go and the link detach, though
+/// detaching needs CAP_NET_ADMIN. Opening a link (by pin or id) and unpinning one need what
+/// detaching needs.
 #[test]
-#[ignore = "open design issue: pins have no owner; unpinning a link's last reference detaches it"]
 fn a_cap_bpf_only_caller_cannot_unpin_a_link_away() {
     use kwasm_hooks::pin::PinAttr;
     let _serial = one_at_a_time();
@@ -512,16 +511,24 @@ fn a_cap_bpf_only_caller_cannot_unpin_a_link_away() {
         if !drop_to_cap_bpf() {
             return 10;
         }
-        let Ok(fd) = dev.call(KWASM_IOC_OBJ_GET, &mut get) else {
-            return 11;
-        };
-        let unpinned = dev.call(KWASM_IOC_OBJ_UNPIN, &mut unpin).is_ok();
-        // SAFETY: the fd OBJ_GET made for us.
-        unsafe { libc::close(fd) };
-        if unpinned {
-            12
-        } else {
-            0
+        match dev.call(KWASM_IOC_OBJ_GET, &mut get) {
+            Ok(fd) => {
+                // SAFETY: the fd OBJ_GET made for us.
+                unsafe { libc::close(fd) };
+                return 11;
+            }
+            Err(e) if e.raw_os_error() != Some(libc::EPERM) => return 13,
+            Err(_) => {}
+        }
+        let mut by_id: IdAttr = sized();
+        by_id.id = id;
+        if dev.call(KWASM_IOC_LINK_GET_FD_BY_ID, &mut by_id).is_ok() {
+            return 14;
+        }
+        match dev.call(KWASM_IOC_OBJ_UNPIN, &mut unpin) {
+            Ok(_) => 12,
+            Err(e) if e.raw_os_error() == Some(libc::EPERM) => 0,
+            Err(_) => 15,
         }
     });
     let mut by_id: IdAttr = sized();
