@@ -148,6 +148,28 @@ fn add_parents(cpio: &mut Cpio, dirs: &mut BTreeSet<String>, path: &str) {
     }
 }
 
+/// `binary` without its debug info: the test binaries carry tens of MiB of it each, and the
+/// whole initramfs is unpacked into the VM's memory (2 GiB). Symbols stay, so backtraces still
+/// name functions; panic messages carry their own file and line.
+fn without_debug_info(binary: &Path) -> Result<Vec<u8>> {
+    let dir = paths::target().join("vm/stripped");
+    std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let out = dir.join(binary.file_name().ok_or("a binary without a file name")?);
+    let status = Command::new("objcopy")
+        .arg("--strip-debug")
+        .arg(binary)
+        .arg(&out)
+        .status()
+        .map_err(|e| format!("objcopy: {e}"))?;
+    if !status.success() {
+        return Err(format!(
+            "objcopy --strip-debug {}: {status}",
+            binary.display()
+        ));
+    }
+    read(&out)
+}
+
 fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
@@ -170,7 +192,11 @@ fn initramfs(job: &VmJob) -> Result<Vec<u8>> {
     cpio.file("kwasm.ko", 0o644, &read(job.module)?);
     let mut libs = BTreeSet::new();
     for b in &job.binaries {
-        cpio.file(&format!("bin/{}", b.name), 0o755, &read(&b.host)?);
+        cpio.file(
+            &format!("bin/{}", b.name),
+            0o755,
+            &without_debug_info(&b.host)?,
+        );
         libs.extend(shared_libraries(&b.host)?);
     }
     for (path, data) in &job.files {
