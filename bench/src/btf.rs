@@ -64,6 +64,67 @@ pub fn func_id(btf: &[u8], name: &str) -> Result<u32, String> {
     Err(format!("no function {name} in the kernel's BTF"))
 }
 
+/// A BTF blob describing `struct { struct bpf_spin_lock lock; int n; }` (8 bytes) and `int`, for
+/// an array map whose values hold a `bpf_spin_lock` (the verifier finds the lock through the
+/// map's BTF). Returns the blob, the key's type id (`int`) and the value's.
+pub fn spin_lock_value() -> (Vec<u8>, u32, u32) {
+    let strings = b"\0int\0bpf_spin_lock\0val\0op_locked\0lock\0n\0";
+    let name = |s: &str| {
+        let at = strings
+            .windows(s.len() + 2)
+            .position(|w| w[0] == 0 && &w[1..=s.len()] == s.as_bytes() && w[s.len() + 1] == 0)
+            .expect("a name of the table");
+        at as u32 + 1
+    };
+    const KIND_INT: u32 = 1;
+    const KIND_STRUCT: u32 = 4;
+    const INT_SIGNED: u32 = 1 << 24;
+    let records: [&[u32]; 3] = [
+        // [1] int: 4 bytes, 32 bits at offset 0, signed
+        &[name("int"), KIND_INT << 24, 4, INT_SIGNED | 32],
+        // [2] struct bpf_spin_lock { int val; }: members are (name, type, bit offset)
+        &[
+            name("bpf_spin_lock"),
+            (KIND_STRUCT << 24) | 1,
+            4,
+            name("val"),
+            1,
+            0,
+        ],
+        // [3] struct op_locked { struct bpf_spin_lock lock; int n; }
+        &[
+            name("op_locked"),
+            (KIND_STRUCT << 24) | 2,
+            8,
+            name("lock"),
+            2,
+            0,
+            name("n"),
+            1,
+            32,
+        ],
+    ];
+    let types: Vec<u8> = records
+        .iter()
+        .flat_map(|r| r.iter().flat_map(|w| w.to_le_bytes()))
+        .collect();
+    let mut b = Vec::new();
+    b.extend_from_slice(&MAGIC.to_le_bytes());
+    // version 1, flags 0
+    b.extend_from_slice(&[1, 0]);
+    let header = [
+        HEADER_MIN as u32,
+        0,
+        types.len() as u32,
+        types.len() as u32,
+        strings.len() as u32,
+    ];
+    b.extend(header.iter().flat_map(|w| w.to_le_bytes()));
+    b.extend_from_slice(&types);
+    b.extend_from_slice(strings);
+    (b, 1, 3)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +159,17 @@ mod tests {
         b.extend_from_slice(&types);
         b.extend_from_slice(strings);
         b
+    }
+
+    #[test]
+    fn the_spin_lock_blob_parses() {
+        let (b, key, value) = spin_lock_value();
+        assert_eq!((key, value), (1, 3));
+        // It walks (no function in it): every record's length is right.
+        assert_eq!(
+            func_id(&b, "x"),
+            Err("no function x in the kernel's BTF".to_string())
+        );
     }
 
     #[test]

@@ -115,6 +115,39 @@ impl Prog<'_> {
         Ok(value.map(|v| u64_of(&v)))
     }
 
+    /// `map`[`key`] = `value` (the map's value size).
+    pub fn map_update(&self, map: &str, key: &[u8], value: &[u8]) -> Result<(), String> {
+        match self {
+            Prog::Ebpf { obj, .. } => obj
+                .maps
+                .get(map)
+                .ok_or_else(|| format!("no {map} map"))?
+                .update(key, value)
+                .map_err(|e| format!("BPF_MAP_UPDATE_ELEM {map}: {e}")),
+            Prog::Kwasm { prog, dev } => prog
+                .map(map)?
+                .update(dev, key, value)
+                .map_err(|e| format!("MAP_UPDATE_ELEM {map}: {e}")),
+        }
+    }
+
+    /// `map`[`key`]'s value as userspace reads it (every CPU's, each padded to 8 bytes, for
+    /// per-CPU maps); `None` when the key is absent.
+    pub fn map_value(&self, map: &str, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
+        match self {
+            Prog::Ebpf { obj, .. } => obj
+                .maps
+                .get(map)
+                .ok_or_else(|| format!("no {map} map"))?
+                .lookup(key)
+                .map_err(|e| format!("BPF_MAP_LOOKUP_ELEM {map}: {e}")),
+            Prog::Kwasm { prog, dev } => prog
+                .map(map)?
+                .lookup(dev, key)
+                .map_err(|e| format!("MAP_LOOKUP_ELEM {map}: {e}")),
+        }
+    }
+
     pub fn kwasm_link_info(&self, link: &OwnedFd) -> Option<LinkInfoAttr> {
         match self {
             Prog::Kwasm { dev, .. } => Some(dev.link_info(link)),

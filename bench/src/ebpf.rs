@@ -19,6 +19,7 @@ const BPF_MAP_LOOKUP_ELEM: i32 = 1;
 const BPF_MAP_UPDATE_ELEM: i32 = 2;
 const BPF_PROG_LOAD: i32 = 5;
 const BPF_PROG_TEST_RUN: i32 = 10;
+const BPF_BTF_LOAD: i32 = 18;
 const BPF_LINK_CREATE: i32 = 28;
 const BPF_PROG_TYPE_NETFILTER: u32 = 32;
 const BPF_NETFILTER: u32 = 45;
@@ -27,7 +28,7 @@ const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
 const BPF_JMP_CALL: u8 = 0x85;
 const BPF_LD_IMM64: u8 = 0x18;
 
-/// `union bpf_attr` for BPF_MAP_CREATE, up to the name.
+/// `union bpf_attr` for BPF_MAP_CREATE, up to the BTF type ids.
 #[repr(C)]
 #[derive(Default)]
 struct MapCreateAttr {
@@ -39,7 +40,26 @@ struct MapCreateAttr {
     inner_map_fd: u32,
     numa_node: u32,
     map_name: [u8; 16],
+    map_ifindex: u32,
+    btf_fd: u32,
+    btf_key_type_id: u32,
+    btf_value_type_id: u32,
 }
+
+/// `union bpf_attr` for BPF_BTF_LOAD.
+#[repr(C)]
+#[derive(Default)]
+struct BtfLoadAttr {
+    btf: u64,
+    btf_log_buf: u64,
+    btf_size: u32,
+    btf_log_size: u32,
+    btf_log_level: u32,
+}
+
+/// A map definition's sixth word (`struct map_def` `value_btf` in hook.bpf.c): the value is
+/// `struct { struct bpf_spin_lock lock; int n; }`, described to the kernel by BTF.
+const VALUE_BTF_SPIN_LOCK: u32 = 1;
 
 /// `union bpf_attr` for the element commands.
 #[repr(C)]
@@ -107,6 +127,7 @@ struct LinkCreateAttr {
 }
 
 const _: () = {
+    assert!(std::mem::size_of::<MapCreateAttr>() == 60);
     assert!(std::mem::size_of::<ProgLoadAttr>() == 72);
     assert!(std::mem::size_of::<TestRunAttr>() == 80);
     assert!(std::mem::size_of::<LinkCreateAttr>() == 32);
@@ -142,11 +163,31 @@ fn name16(name: &str) -> [u8; 16] {
     out
 }
 
+const BPF_MAP_TYPE_PERCPU_HASH: u32 = 5;
+const BPF_MAP_TYPE_PERCPU_ARRAY: u32 = 6;
+
 /// A map the object declared, created.
 pub struct Map {
     pub fd: OwnedFd,
+    pub map_type: u32,
     pub key_size: u32,
     pub value_size: u32,
+}
+
+/// The number of possible CPUs (`/sys/devices/system/cpu/possible`, e.g. `0-1` or `0,2-3`):
+/// per-CPU maps hold one value for each.
+pub fn possible_cpus() -> io::Result<usize> {
+    let text = std::fs::read_to_string("/sys/devices/system/cpu/possible")?;
+    parse_cpu_list(text.trim())
+        .ok_or_else(|| io::Error::other(format!("possible CPUs: cannot read {text:?}")))
+}
+
+fn parse_cpu_list(list: &str) -> Option<usize> {
+    list.split(',').try_fold(0, |n, part| {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        let (a, b): (usize, usize) = (a.parse().ok()?, b.parse().ok()?);
+        Some(n + b.checked_sub(a)? + 1)
+    })
 }
 
 impl Map {
@@ -164,10 +205,17 @@ impl Map {
         bpf(BPF_MAP_UPDATE_ELEM, &mut a).map(drop)
     }
 
-    /// The value of `key`, `None` if absent.
+    /// The value of `key`, `None` if absent. For per-CPU maps every possible CPU's value, each
+    /// padded to 8 bytes, as bpf(2) gives them.
     pub fn lookup(&self, key: &[u8]) -> io::Result<Option<Vec<u8>>> {
         assert_eq!(key.len(), self.key_size as usize);
-        let mut value = vec![0u8; self.value_size as usize];
+        let len = match self.map_type {
+            BPF_MAP_TYPE_PERCPU_HASH | BPF_MAP_TYPE_PERCPU_ARRAY => {
+                possible_cpus()? * (self.value_size as usize).next_multiple_of(8)
+            }
+            _ => self.value_size as usize,
+        };
+        let mut value = vec![0u8; len];
         let mut a = ElemAttr {
             map_fd: self.fd.as_raw_fd() as u32,
             key: key.as_ptr() as u64,
@@ -180,6 +228,25 @@ impl Map {
             Err(e) => Err(e),
         }
     }
+}
+
+/// BPF_BTF_LOAD of `blob`; the verifier's log in the error.
+fn load_btf(blob: &[u8]) -> Result<OwnedFd, String> {
+    let mut log = vec![0u8; 64 << 10];
+    let mut a = BtfLoadAttr {
+        btf: blob.as_ptr() as u64,
+        btf_size: blob.len() as u32,
+        btf_log_buf: log.as_mut_ptr() as u64,
+        btf_log_size: log.len() as u32,
+        btf_log_level: 1,
+    };
+    bpf_fd(BPF_BTF_LOAD, &mut a).map_err(|e| {
+        let end = log.iter().position(|&b| b == 0).unwrap_or(0);
+        format!(
+            "BPF_BTF_LOAD: {e}; log: {}",
+            String::from_utf8_lossy(&log[..end]).trim()
+        )
+    })
 }
 
 /// The object: its maps, created, and what loading a program needs.
@@ -229,7 +296,7 @@ impl Object {
                 let name = sym.name().map_err(elf_err)?.to_string();
                 let at = sym.address() as usize;
                 let def = bytes
-                    .get(at..at + 20)
+                    .get(at..at + 24)
                     .ok_or_else(|| format!("map {name}: definition out of its section"))?;
                 let w = |k: usize| u32::from_le_bytes(def[4 * k..4 * k + 4].try_into().unwrap());
                 let mut a = MapCreateAttr {
@@ -241,10 +308,23 @@ impl Object {
                     map_name: name16(&name),
                     ..MapCreateAttr::default()
                 };
+                // The BTF stays referenced by the map; its fd may go.
+                let _btf = match w(5) {
+                    0 => None,
+                    VALUE_BTF_SPIN_LOCK => {
+                        let (blob, key, value) = btf::spin_lock_value();
+                        let fd = load_btf(&blob).map_err(|e| format!("map {name}: {e}"))?;
+                        a.btf_fd = fd.as_raw_fd() as u32;
+                        (a.btf_key_type_id, a.btf_value_type_id) = (key, value);
+                        Some(fd)
+                    }
+                    other => return Err(format!("map {name}: value BTF kind {other} unknown")),
+                };
                 let fd = bpf_fd(BPF_MAP_CREATE, &mut a)
                     .map_err(|e| format!("BPF_MAP_CREATE {name}: {e}"))?;
                 let map = Map {
                     fd,
+                    map_type: a.map_type,
                     key_size: a.key_size,
                     value_size: a.value_size,
                 };
@@ -364,5 +444,19 @@ impl Prog {
             ..LinkCreateAttr::default()
         };
         bpf_fd(BPF_LINK_CREATE, &mut a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_lists() {
+        assert_eq!(parse_cpu_list("0"), Some(1));
+        assert_eq!(parse_cpu_list("0-1"), Some(2));
+        assert_eq!(parse_cpu_list("0,2-3"), Some(3));
+        assert_eq!(parse_cpu_list("3-1"), None);
+        assert_eq!(parse_cpu_list(""), None);
     }
 }

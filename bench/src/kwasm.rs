@@ -6,7 +6,7 @@ use kwasm_hooks::ioctl::{
     KWASM_IOC_MAP_GET_FD_BY_ID, KWASM_IOC_MAP_GET_INFO, KWASM_IOC_PROG_GET_INFO,
     KWASM_IOC_PROG_TEST_RUN,
 };
-use kwasm_hooks::map::{name_bytes, padded_name, MapInfoAttr};
+use kwasm_hooks::map::{is_percpu, name_bytes, padded_name, MapInfoAttr};
 use kwasm_hooks::netfilter::{NFPROTO_IPV4, NF_INET_LOCAL_IN};
 use kwasm_hooks::prog_type::PROG_TYPE_NETFILTER;
 use kwasm_vmtests::raw::{sized, Dev};
@@ -17,8 +17,11 @@ use std::os::fd::{AsRawFd, OwnedFd};
 /// A map of a loaded program, opened by id.
 pub struct Map {
     pub fd: OwnedFd,
+    pub map_type: u32,
     pub key_size: u32,
     pub value_size: u32,
+    /// Values per key: possible CPUs for per-CPU maps, else 1.
+    pub ncpus: u32,
 }
 
 /// A loaded netfilter program and its maps by declared name.
@@ -70,8 +73,10 @@ pub fn load(dev: &Dev, name: &str, wasm: &[u8]) -> Result<Prog, String> {
             .map_err(|e| os(e, "MAP_GET_INFO"))?;
         let map = Map {
             fd: map_fd,
+            map_type: mi.map_type,
             key_size: mi.key_size,
             value_size: mi.value_size,
+            ncpus: mi.ncpus,
         };
         maps.insert(
             String::from_utf8_lossy(name_bytes(&mi.name)).into_owned(),
@@ -119,9 +124,15 @@ impl Map {
         dev.map_update(&self.fd, key, value, 0)
     }
 
-    /// The value of `key`, `None` if absent.
+    /// The value of `key`, `None` if absent. For per-CPU maps every possible CPU's value, each
+    /// padded to 8 bytes, as userspace sees them.
     pub fn lookup(&self, dev: &Dev, key: &[u8]) -> io::Result<Option<Vec<u8>>> {
-        match dev.map_lookup(&self.fd, key, self.value_size as usize) {
+        let len = if is_percpu(self.map_type) {
+            self.ncpus as usize * (self.value_size as usize).next_multiple_of(8)
+        } else {
+            self.value_size as usize
+        };
+        match dev.map_lookup(&self.fd, key, len) {
             Ok(v) => Ok(Some(v)),
             Err(e) if e.raw_os_error() == Some(libc::ENOENT) => Ok(None),
             Err(e) => Err(e),

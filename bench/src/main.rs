@@ -6,7 +6,9 @@
 //!     sample) on a TCP SYN to the filtered port (dropped, counted) and one to another port;
 //! (b) MB/s of a loopback TCP stream with no filter, the eBPF filter and the kwasm filter(s)
 //!     attached at IPv4 LOCAL_IN;
-//! (c) ns per invocation of an empty program on each side (the fixed cost of entering it).
+//! (c) ns per invocation of an empty program on each side (the fixed cost of entering it);
+//! (d) ns per operation: loops of one operation (a host or helper call, map lookups, adds and
+//!     updates) against a loop of nothing, on both sides (`ops.rs`).
 //!
 //! Rounds interleave the contenders (the order rotates every round) and each series reports
 //! median, min and max. Verdicts and map counts of both sides are checked against each other;
@@ -17,6 +19,7 @@ mod btf;
 mod contender;
 mod ebpf;
 mod kwasm;
+mod ops;
 mod stats;
 mod stream;
 
@@ -44,6 +47,8 @@ struct Args {
     guest: Option<PathBuf>,
     rounds: usize,
     repeat: u32,
+    /// Runs per sample of the per-operation loops (each run is `ops::OPS` operations).
+    op_repeat: u32,
     stream_rounds: usize,
     stream_secs: f64,
     drop_port: u16,
@@ -55,6 +60,7 @@ fn parse_args() -> Result<Args, String> {
         guest: None,
         rounds: 7,
         repeat: 100_000,
+        op_repeat: 10_000,
         stream_rounds: 7,
         stream_secs: 3.0,
         drop_port: 9,
@@ -68,6 +74,7 @@ fn parse_args() -> Result<Args, String> {
             "--guest" => a.guest = Some(value()?.into()),
             "--rounds" => a.rounds = value()?.parse().map_err(|e| bad(&e))?,
             "--repeat" => a.repeat = value()?.parse().map_err(|e| bad(&e))?,
+            "--op-repeat" => a.op_repeat = value()?.parse().map_err(|e| bad(&e))?,
             "--stream-rounds" => a.stream_rounds = value()?.parse().map_err(|e| bad(&e))?,
             "--stream-secs" => a.stream_secs = value()?.parse().map_err(|e| bad(&e))?,
             "--drop-port" => a.drop_port = value()?.parse().map_err(|e| bad(&e))?,
@@ -547,6 +554,7 @@ fn main() -> ExitCode {
     }
     let mut ratios = JsonMap::new();
     let test_run = test_runs(&args, &filters, &empties, &mut report, &mut ratios);
+    let per_op = ops::measure(&args, &dev, obj.as_ref(), &mut report);
     let stream = streams(&args, &filters, &mut report, &mut ratios);
     let live = live_drop(&args, &filters, &mut report);
 
@@ -557,6 +565,7 @@ fn main() -> ExitCode {
         "params": {
             "rounds": args.rounds,
             "repeat": args.repeat,
+            "op_repeat": args.op_repeat,
             "stream_rounds": args.stream_rounds,
             "stream_secs": args.stream_secs,
             "stream_buffer": BUFFER,
@@ -565,6 +574,7 @@ fn main() -> ExitCode {
         },
         "programs": programs,
         "test_run_ns": test_run,
+        "per_op": per_op,
         "stream_mb_per_s": stream,
         "live_drop": live,
         "ratios": ratios,

@@ -297,6 +297,20 @@ number is the median of the rounds, with min and max; ratios are of medians.
   filter, and the kwasm filter(s), attached at IPv4 `NF_INET_LOCAL_IN` (priority {priority}); \
   {stream_rounds} rounds. The filters inspect every packet of the stream and accept it (the \
   configured port is another one).
+- **Per-operation cost (d)**: programs that run a loop of {ops} iterations of one operation \
+  (listed with the results), test-run as in (a) with {op_repeat} runs per sample, {rounds} rounds \
+  (after a warm-up round), all programs of both sides interleaved. Per round, an operation's cost \
+  is (time of its program − time of the same side's loop of nothing) / {ops}, and a loop \
+  iteration's (loop of nothing − empty program) / {ops}; the table gives the median, min and max \
+  of the rounds. Every round runs every program twice: with lockdep's validation on, as booted, \
+  and off (`/proc/sys/kernel/prove_locking` = 0; the two in alternating order; 1 again at the \
+  end). kwasm's loops (WAT, `bench/src/ops.rs`) fold each iteration's result into a check of the \
+  same shape in every program, the loop of nothing included; eBPF's (`bench/bpf/hook.bpf.c` \
+  `op_*`) loop of nothing has only its counter, so an operation's few instructions of checking \
+  (a null test, a load and an add) count as part of it. Every program accepts only if every \
+  iteration did what it should (a lookup: status 0 and the value the bench stored; kwasm's call \
+  on an undeclared map: -EBADF; an add or update: success); after the runs the added counters \
+  must equal {ops} × the runs, and the updated value the last one written.
 - **Same work, checked**: every test-run verdict of every contender (drop for the SYN to the port, \
   accept otherwise, no traps); `DROPS` equal to the number of dropped runs on each side; nothing \
   dropped during the stream; and live: each filter, attached and configured for a listening port, \
@@ -381,6 +395,290 @@ fn stream_note(b: &Value, runs: &[Value], streams: &[Value]) -> Option<String> {
     ))
 }
 
+/// The per-operation rows: the op's name in the results and its label.
+const OPS: [(&str, &str); 8] = [
+    ("noop_loop", "loop iteration (base: empty program)"),
+    (
+        "call",
+        "call doing nothing: kwasm host call (-EBADF) / eBPF helper",
+    ),
+    ("array_lookup", "ARRAY lookup"),
+    ("hash_lookup", "HASH lookup (key present)"),
+    ("hash_add", "HASH value +1 (key present)"),
+    ("percpu_add", "PERCPU_ARRAY value +1"),
+    ("hash_update", "HASH update (key present)"),
+    (
+        "spin_lock_add",
+        "ARRAY value +1 under `bpf_spin_lock` (eBPF only)",
+    ),
+];
+
+/// What the parts of a kwasm map operation are, on the code as it is, and what would remove
+/// each (not measured: the reading above says what was).
+const PER_OP_PARTS: &str = "\
+What the parts are, from the code (not measured here), and what would remove each:
+
+- **The crossing** (kwasm `call`): the compiled code stores the arguments in slots on its stack \
+  and calls the host function (`kernel/map_fns.rs`), which finds its instance through the vmctx \
+  and the map by its id in the program's sorted map list; the status comes back through a slot. \
+  eBPF's helper call is a direct call with the arguments in registers, and its array and per-CPU \
+  array lookups are no call at all: the verifier replaces them with a few instructions \
+  (`array_map_gen_lookup`, `percpu_array_map_gen_lookup`). What would remove it: resolving the \
+  map at load (its id is a constant in the code) and having the compiler emit the map access \
+  inline, as eBPF does for arrays, or a direct call of a per-map entry with register arguments.
+- **The map's part** (a map operation less the crossing): every kwasm map operation copies the \
+  key onto the host stack, takes the map's spinlock with interrupts off (`spin_lock_irqsave`, \
+  `kernel/maps.rs` `with_view`), rebuilds the map's view (`MapView::open`, which re-checks the \
+  definition), does the operation and copies the value out. The bench kernel has lockdep \
+  (`CONFIG_PROVE_LOCKING`, with `CONFIG_TRACE_IRQFLAGS` and `CONFIG_DEBUG_SPINLOCK`, from \
+  `kernel/kwasm.config`): every spinlock acquisition and every interrupts-off/on is tracked and \
+  checked. eBPF's array and per-CPU array lookups take no lock, its hash lookups are RCU reads \
+  (no lock; this kernel checks that the RCU read lock is held, `CONFIG_PROVE_RCU`), and its adds \
+  are one atomic instruction on the value in place. eBPF's hash update does take a lock (the \
+  bucket's raw spinlock, interrupts off), the one eBPF operation here that does. What would \
+  remove it: lock-free array access (values copied with atomic word loads and stores, adds as \
+  atomic instructions on the value in place), RCU-style hash reads and in-place adds on found \
+  entries (a lock only to insert or delete), a view built once per map, not per operation.
+- **Lockdep's share** is separated only in part: `prove_locking` = 0 turns off lockdep's \
+  validation (usage marking, dependency chains) but not its tracking of held locks and of the \
+  interrupt state, nor `CONFIG_DEBUG_SPINLOCK`'s checks. The rest of lockdep's cost is still in \
+  the prove_locking = 0 numbers: no kernel without lockdep was measured.
+";
+
+/// Section (d): ns per operation on both sides (with lockdep's validation on, as booted, and
+/// off when the run could switch it), what each program does, ns per run of each, and a reading
+/// of the numbers against the port filter's time in (a).
+fn per_op_section(s: &mut String, b: &Value, runs: &[Value]) {
+    let per_op = &b["per_op"];
+    let Some(costs) = per_op["ns_per_op"].as_array() else {
+        return;
+    };
+    let both = per_op["prove_locking_modes"]
+        .as_array()
+        .is_some_and(|m| m.len() == 2);
+    let cost = |op: &str, side: &str, mode: u64| {
+        costs
+            .iter()
+            .find(|v| v["op"] == op && v["side"] == side && v["prove_locking"] == mode)
+    };
+    let cell = |v: Option<&Value>| {
+        v.map_or("–".to_string(), |v| {
+            format!(
+                "{} ({}–{})",
+                num(&v["median"]),
+                num(&v["min"]),
+                num(&v["max"])
+            )
+        })
+    };
+    let _ = writeln!(
+        s,
+        "\n### ns per operation (loops of {} operations)\n",
+        per_op["ops"]
+    );
+    let _ = writeln!(
+        s,
+        "Median (min–max) over the rounds of (program − base) / {}; base: the same side's loop \
+         of nothing, for the loop iteration its empty program. As booted (lockdep's validation \
+         on, `/proc/sys/kernel/prove_locking` = 1){}\n",
+        per_op["ops"],
+        if both {
+            ", and, in the same rounds, with `prove_locking` = 0."
+        } else {
+            "; the run could not switch it off."
+        }
+    );
+    if both {
+        let _ = writeln!(
+            s,
+            "| operation | kwasm | eBPF | kwasm / eBPF | kwasm, prove_locking = 0 | eBPF, \
+             prove_locking = 0 | kwasm / eBPF |"
+        );
+        let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|");
+    } else {
+        let _ = writeln!(s, "| operation | kwasm | eBPF | kwasm / eBPF |");
+        let _ = writeln!(s, "|---|---:|---:|---:|");
+    }
+    let modes: &[u64] = if both { &[1, 0] } else { &[1] };
+    for (op, label) in OPS {
+        let mut row = format!("| {label} |");
+        for &mode in modes {
+            let r = &per_op["ratios"][format!("{op} prove_locking={mode}")];
+            row += &format!(
+                " {} | {} | {} |",
+                cell(cost(op, "kwasm", mode)),
+                cell(cost(op, "ebpf", mode)),
+                ratio(r)
+            );
+        }
+        let _ = writeln!(s, "{row}");
+    }
+    if let Some(note) = per_op_note(b, runs) {
+        let _ = writeln!(s, "\n{note}");
+    }
+    let _ = writeln!(s, "\n{PER_OP_PARTS}");
+    let _ = writeln!(
+        s,
+        "The programs (ns per run: median of the rounds, prove_locking = 1{}):\n",
+        if both { " / 0" } else { "" }
+    );
+    let _ = writeln!(s, "| program | kwasm | ns/run | eBPF | ns/run |");
+    let _ = writeln!(s, "|---|---|---:|---|---:|");
+    let series = per_op["series_ns_per_run"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let programs = &per_op["programs"];
+    let ops = ["empty"].into_iter().chain(OPS.iter().map(|(op, _)| *op));
+    for op in ops {
+        let mut row = format!("| `{op}` |");
+        for side in ["kwasm", "ebpf"] {
+            let p = &programs[format!("{side} {op}")];
+            let what = p["op"].as_str().unwrap_or("–");
+            let size = if let Some(n) = p["insns"].as_u64() {
+                format!("{n} BPF instructions")
+            } else if let Some(n) = p["code_size"].as_u64() {
+                format!("{n} bytes of x86-64 code")
+            } else {
+                format!("NOT LOADED: {}", text(&p["error"]))
+            };
+            let ns: Vec<String> = modes
+                .iter()
+                .map(|&mode| {
+                    series
+                        .iter()
+                        .find(|v| v["op"] == op && v["side"] == side && v["prove_locking"] == mode)
+                        .map_or("–".to_string(), |v| num(&v["median"]))
+                })
+                .collect();
+            row += &format!(" {what} ({size}) | {} |", ns.join(" / "));
+        }
+        let _ = writeln!(s, "{row}");
+    }
+}
+
+/// Reading (d): the crossing against eBPF's helper call, each kwasm map operation less the
+/// crossing, what switching lockdep's validation off changed, and the WAT port filter's time in
+/// (a) against the per-operation costs of the two map operations it makes.
+fn per_op_note(b: &Value, runs: &[Value]) -> Option<String> {
+    let costs = b["per_op"]["ns_per_op"].as_array()?;
+    let at = |op: &str, side: &str, mode: u64| {
+        costs
+            .iter()
+            .find(|v| v["op"] == op && v["side"] == side && v["prove_locking"] == mode)
+            .and_then(|v| v["median"].as_f64())
+    };
+    let m = |op: &str, side: &str| at(op, side, 1);
+    let run = |case: &str, who: &str| {
+        runs.iter()
+            .find(|v| v["case"] == case && v["contender"] == who)
+            .and_then(|v| v["median"].as_f64())
+    };
+    let call = m("call", "kwasm")?;
+    let helper = m("call", "ebpf")?;
+    let map_ops = [
+        "array_lookup",
+        "hash_lookup",
+        "hash_add",
+        "percpu_add",
+        "hash_update",
+    ];
+    let mut parts = Vec::new();
+    for op in map_ops {
+        let (k, e) = (m(op, "kwasm")?, m(op, "ebpf")?);
+        parts.push(format!(
+            "{op} {k:.0} = {call:.0} + {:.0} (eBPF {e:.0})",
+            k - call
+        ));
+    }
+    let mut note = format!(
+        "Reading (d): a kwasm host call that returns at once costs {call:.0} ns, an eBPF helper \
+         call {helper:.0} ns. Each kwasm map operation as crossing + the map's part, in ns: {}. \
+         A loop iteration: kwasm {:.1} ns (with its check's bookkeeping: two loads, or, xor, \
+         add), eBPF {:.1} ns (the counter alone).",
+        parts.join("; "),
+        m("noop_loop", "kwasm")?,
+        m("noop_loop", "ebpf")?
+    );
+    if let Some(locked) = m("spin_lock_add", "ebpf") {
+        note += &format!(
+            " eBPF's operations that lock: +1 under a `bpf_spin_lock` (interrupts off and on, a \
+             bare spinlock that lockdep does not track) {locked:.0} ns; a hash update (the \
+             bucket's raw spinlock, tracked by lockdep, interrupts off) {:.0} ns, against {:.0} ns \
+             for its hash lookup, which takes no lock.",
+            m("hash_update", "ebpf")?,
+            m("hash_lookup", "ebpf")?
+        );
+    }
+    // What prove_locking = 0 saved, per operation (when the run measured it).
+    let saved = |op: &str, side: &str| {
+        let (on, off) = (at(op, side, 1)?, at(op, side, 0)?);
+        Some(format!(
+            "{op} {on:.0} → {off:.0} ({:+.0} %)",
+            100.0 * (off - on) / on
+        ))
+    };
+    let kwasm_saved: Vec<String> = ["call"]
+        .iter()
+        .chain(&map_ops)
+        .filter_map(|op| saved(op, "kwasm"))
+        .collect();
+    let ebpf_saved: Vec<String> = ["call"]
+        .iter()
+        .chain(&map_ops)
+        .chain(&["spin_lock_add"])
+        .filter_map(|op| saved(op, "ebpf"))
+        .collect();
+    if !kwasm_saved.is_empty() {
+        note += &format!(
+            "\n\nWith lockdep's validation off (`prove_locking` = 0), in ns per operation: kwasm \
+             {}; eBPF {}.",
+            kwasm_saved.join(", "),
+            ebpf_saved.join(", ")
+        );
+    }
+    // The WAT filter: the accepted packet makes one map_lookup on an array (CONFIG), the dropped
+    // one that and a map_add on a present hash key (DROPS): the same maps as the loops'.
+    let (accept, drop) = (
+        run("port_filter_accept", "kwasm-wat")?,
+        run("port_filter_drop", "kwasm-wat")?,
+    );
+    let (e_accept, e_drop) = (
+        run("port_filter_accept", "ebpf")?,
+        run("port_filter_drop", "ebpf")?,
+    );
+    let (k_empty, e_empty) = (run("empty", "kwasm")?, run("empty", "ebpf")?);
+    let (lookup, add) = (m("array_lookup", "kwasm")?, m("hash_add", "kwasm")?);
+    let (e_lookup, e_add) = (m("array_lookup", "ebpf")?, m("hash_add", "ebpf")?);
+    let (own_accept, own_drop) = (accept - k_empty, drop - k_empty);
+    let share = |part: f64, whole: f64| 100.0 * part / whole;
+    note += &format!(
+        "\n\nAgainst (a) (measured as booted), the WAT filter: its own work on an accepted packet \
+         ({own_accept:.0} ns, less the empty program) makes one `map_lookup` on an array, \
+         {lookup:.0} ns by the loops ({:.0} % of it; the crossing alone {call:.0} ns, {:.0} %); a \
+         dropped packet costs {:.0} ns more and adds one `map_add` on a present hash key, \
+         {add:.0} ns by the loops. Both map operations together, {:.0} ns, are {:.0} % of the \
+         dropped packet's own work ({own_drop:.0} ns), of which {:.0} ns ({:.0} %) is the two \
+         crossings and {:.0} ns ({:.0} %) the maps' part. eBPF's filter: its array lookup \
+         {e_lookup:.0} ns and hash lookup + atomic add {e_add:.0} ns by the loops, against \
+         {:.0} ns of own work on an accepted packet and {:.0} ns on a dropped one. The loops run \
+         each operation many times in a row (warm caches and branch predictors), so these are \
+         estimates of the filter's parts, not a measurement of them.",
+        share(lookup, own_accept),
+        share(call, own_accept),
+        drop - accept,
+        lookup + add,
+        share(lookup + add, own_drop),
+        2.0 * call,
+        share(2.0 * call, own_drop),
+        lookup + add - 2.0 * call,
+        share(lookup + add - 2.0 * call, own_drop),
+        e_accept - e_empty,
+        e_drop - e_empty,
+    );
+    Some(note)
+}
+
 /// The results as a page: method, environment, medians with ratios, raw samples, checks.
 fn markdown(r: &Value, json_name: &str) -> String {
     let b = &r["bench"];
@@ -447,6 +745,8 @@ fn markdown(r: &Value, json_name: &str) -> String {
     let method = METHOD
         .replace("{rounds}", &p["rounds"].to_string())
         .replace("{repeat}", &p["repeat"].to_string())
+        .replace("{op_repeat}", &p["op_repeat"].to_string())
+        .replace("{ops}", &b["per_op"]["ops"].to_string())
         .replace("{buffer}", &p["stream_buffer"].to_string())
         .replace("{secs}", &p["stream_secs"].to_string())
         .replace("{priority}", &p["priority"].to_string())
@@ -495,6 +795,7 @@ fn markdown(r: &Value, json_name: &str) -> String {
     if let Some(note) = test_run_note(&runs) {
         let _ = writeln!(s, "\n{note}");
     }
+    per_op_section(&mut s, b, &runs);
     let _ = writeln!(s, "\n### Loopback TCP stream, MB/s\n");
     let _ = writeln!(
         s,
@@ -531,6 +832,19 @@ fn markdown(r: &Value, json_name: &str) -> String {
     for v in &runs {
         let (case, who) = (text(&v["case"]), text(&v["contender"]));
         let _ = writeln!(s, "test run {case:<18} {who:<10} ns   {}", v["samples"]);
+    }
+    for v in b["per_op"]["series_ns_per_run"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let (op, who) = (text(&v["op"]), text(&v["side"]));
+        let pl = format!("pl={}", v["prove_locking"]);
+        let _ = writeln!(
+            s,
+            "per-op   {op:<13} {pl:<4} {who:<10} ns   {}",
+            v["samples"]
+        );
     }
     for v in &streams {
         let _ = writeln!(
@@ -573,6 +887,63 @@ mod tests {
         assert_eq!(civil_date(0), "1970-01-01");
         assert_eq!(civil_date(19_723), "2024-01-01");
         assert_eq!(civil_date(19_782), "2024-02-29");
+    }
+
+    #[test]
+    fn per_operation_section_reads_the_costs() {
+        let cost = |op: &str, side: &str, mode: u64, m: f64| {
+            json!({"op": op, "side": side, "prove_locking": mode, "median": m, "min": m,
+                   "max": m, "samples": [m]})
+        };
+        let mut costs = Vec::new();
+        for (op, k, e) in [
+            ("noop_loop", 2.0, 1.0),
+            ("call", 100.0, 10.0),
+            ("array_lookup", 400.0, 2.0),
+            ("hash_lookup", 500.0, 50.0),
+            ("hash_add", 600.0, 60.0),
+            ("percpu_add", 450.0, 5.0),
+            ("hash_update", 700.0, 300.0),
+        ] {
+            costs.push(cost(op, "kwasm", 1, k));
+            costs.push(cost(op, "ebpf", 1, e));
+            costs.push(cost(op, "kwasm", 0, k / 2.0));
+            costs.push(cost(op, "ebpf", 0, e));
+        }
+        let run =
+            |case: &str, who: &str, m: f64| json!({"case": case, "contender": who, "median": m});
+        let runs = vec![
+            run("port_filter_accept", "kwasm-wat", 1500.0),
+            run("port_filter_drop", "kwasm-wat", 2200.0),
+            run("port_filter_accept", "ebpf", 900.0),
+            run("port_filter_drop", "ebpf", 1000.0),
+            run("empty", "kwasm", 600.0),
+            run("empty", "ebpf", 700.0),
+        ];
+        let b = json!({"per_op": {"ops": 64, "ns_per_op": costs, "prove_locking_modes": [1, 0],
+                                  "ratios": {"call prove_locking=1": 10.0},
+                                  "programs": {}, "series_ns_per_run": []}});
+        let mut s = String::new();
+        per_op_section(&mut s, &b, &runs);
+        assert!(
+            s.contains(
+                "| call doing nothing: kwasm host call (-EBADF) / eBPF helper | 100 (100–100) \
+                 | 10.0 (10.0–10.0) | 10.00× | 50.0 (50.0–50.0) | 10.0 (10.0–10.0) | – |"
+            ),
+            "{s}"
+        );
+        // 900 ns of own work on the accepted packet, 400 of it the lookup; 1600 on the dropped
+        // one, 1000 of it both operations: 200 the crossings, 800 the maps' part.
+        assert!(s.contains("(900 ns, less the empty program)"), "{s}");
+        assert!(
+            s.contains(
+                "1000 ns, are 62 % of the dropped packet's own work (1600 ns), of which 200 ns \
+                 (12 %) is the two crossings and 800 ns (50 %)"
+            ),
+            "{s}"
+        );
+        assert!(s.contains("array_lookup 400 = 100 + 300 (eBPF 2)"), "{s}");
+        assert!(s.contains("kwasm call 100 → 50 (-50 %)"), "{s}");
     }
 
     #[test]
