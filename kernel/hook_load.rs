@@ -154,5 +154,5 @@ pub(crate) fn entry(
     if !fits {
         refuse!(log, EINVAL, "the hook buffer at {:#x} ({} bytes) is not inside the initial memory", buffer, BUFFER_SIZE);
     }
-    Ok(Some(HookEntry { trampoline: export.trampoline, buffer }))
+    Ok(Some(HookEntry { trampoline: export.trampoline, buffer, memory_reserve: layout.memory_reserve }))
 }

@@ -24,6 +24,8 @@ use core::sync::atomic::Ordering;
 pub(crate) struct HookEntry {
     pub(crate) trampoline: usize,
     pub(crate) buffer: u32,
+    /// Bytes of memory each instance reserved at load (what `PROG_GET_INFO` reports).
+    pub(crate) memory_reserve: usize,
 }
 
 /// The packet of a run in progress, for `packet_load`: a socket buffer (a real hook) or bytes

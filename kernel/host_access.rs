@@ -43,10 +43,9 @@ pub(crate) fn stack_high_water(prog: &ProgRef) -> Result<usize> {
 /// Bytes of linear memory now; for hook programs, the bytes reserved per instance (what their
 /// memory may grow to), fixed at load.
 pub(crate) fn memory_size(prog: &ProgRef) -> Result<u64> {
-    if prog.hook.is_some() {
-        // SAFETY: the capacity of a hook instance's memory is set at load and never changes
-        // (growth stays inside it); nothing writes the field after the load.
-        return Ok(unsafe { (*prog.main_instance()).memory.capacity() } as u64);
+    if let Some(hook) = prog.hook {
+        // Not read from an instance: a hook may be growing it right now.
+        return Ok(hook.memory_reserve as u64);
     }
     with_instance(prog, |inst| inst.memory_mut().len() as u64)
 }
@@ -58,9 +57,11 @@ pub(crate) fn global(prog: &ProgRef, name: &[u8]) -> Result<Option<(u32, u64)>> 
     // its group: alive as long as the group, which `prog` (a counted reference) keeps; the
     // group lock (held by `with_instance`) orders the read after every write of a run.
     if prog.hook.is_some() {
-        // SAFETY: as above for the cell's life; a hook may write CPU 0's global meanwhile (no
-        // lock orders it): a volatile, aligned 8-byte read gives one value or the other.
-        return Ok(Some((g.valtype, unsafe { core::ptr::read_volatile(g.cell) })));
+        // SAFETY: as above for the cell's life (8-aligned: a slot of the globals array). A hook
+        // may be writing CPU 0's global meanwhile (an aligned 8-byte store of generated code,
+        // no lock orders it): read atomically, one value or the other.
+        let value = unsafe { core::sync::atomic::AtomicU64::from_ptr(g.cell) }.load(core::sync::atomic::Ordering::Relaxed);
+        return Ok(Some((g.valtype, value)));
     }
     with_instance(prog, |_| Some((g.valtype, unsafe { *g.cell })))
 }
