@@ -42,12 +42,29 @@ fn map_of(inst: &Instance, id: u64) -> Result<&KMap, i32> {
     prog.map(id as u32).ok_or(EBADF)
 }
 
-/// The key at `ptr`, copied onto the stack (the memory and the map are used together below).
-fn key_of(inst: &mut Instance, map: &KMap, ptr: u64) -> Result<([u8; KEY_SIZE_MAX as usize], usize), i32> {
-    let n = map.def.key_size as usize;
-    let mut key = [0u8; KEY_SIZE_MAX as usize];
-    key.get_mut(..n).ok_or(EINVAL)?.copy_from_slice(span(inst, ptr, n)?);
-    Ok((key, n))
+/// A key copied from the program's memory onto the stack (the memory and the map are used
+/// together below).
+struct Key {
+    bytes: [u8; KEY_SIZE_MAX as usize],
+    len: usize,
+}
+
+impl Key {
+    fn get(&self) -> &[u8] {
+        self.bytes.get(..self.len).unwrap_or(&[])
+    }
+}
+
+/// The program's map `id` and the key at `key_ptr`.
+fn map_and_key<'m>(inst: &mut Instance, id: u64, key_ptr: u64) -> Result<(&'m KMap, Key), i32> {
+    let map: *const KMap = map_of(inst, id)?;
+    // SAFETY: the map is the program's, kept by it for as long as it runs; not part of the
+    // instance, so the instance can be borrowed again meanwhile.
+    let map = unsafe { &*map };
+    let len = map.def.key_size as usize;
+    let mut key = Key { bytes: [0u8; KEY_SIZE_MAX as usize], len };
+    key.bytes.get_mut(..len).ok_or(EINVAL)?.copy_from_slice(span(inst, key_ptr, len)?);
+    Ok((map, key))
 }
 
 /// The result slot: 0 or a negative errno as an i32.
@@ -63,13 +80,10 @@ unsafe extern "C" fn map_lookup(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: entered for an import of this signature with the importer's vmctx and slots.
     let (inst, s) = unsafe { parts::<3>(vmctx, slots) };
     let r = (|| {
-        let map: *const KMap = map_of(inst, s[0])?;
-        // SAFETY: the map is the program's (kept by it), not part of the instance.
-        let map = unsafe { &*map };
-        let (key, n) = key_of(inst, map, s[1])?;
+        let (map, key) = map_and_key(inst, s[0], s[1])?;
         let value = span(inst, s[2], map.def.value_size as usize)?;
         map.with_view(|m, cpu| {
-            value.copy_from_slice(m.value_mut(&key[..n], cpu)?);
+            value.copy_from_slice(m.value_mut(key.get(), cpu)?);
             Ok(())
         })
     })();
@@ -80,12 +94,9 @@ unsafe extern "C" fn map_update(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as in `map_lookup`.
     let (inst, s) = unsafe { parts::<4>(vmctx, slots) };
     let r = (|| {
-        let map: *const KMap = map_of(inst, s[0])?;
-        // SAFETY: as in `map_lookup`.
-        let map = unsafe { &*map };
-        let (key, n) = key_of(inst, map, s[1])?;
+        let (map, key) = map_and_key(inst, s[0], s[1])?;
         let value = span(inst, s[2], map.def.value_size as usize)?;
-        map.with_view(|m, cpu| m.update(&key[..n], value, u64::from(s[3] as u32), Some(cpu)))
+        map.with_view(|m, cpu| m.update(key.get(), value, u64::from(s[3] as u32), Some(cpu)))
     })();
     status(&mut s[0], r)
 }
@@ -94,11 +105,8 @@ unsafe extern "C" fn map_delete(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as in `map_lookup`.
     let (inst, s) = unsafe { parts::<2>(vmctx, slots) };
     let r = (|| {
-        let map: *const KMap = map_of(inst, s[0])?;
-        // SAFETY: as in `map_lookup`.
-        let map = unsafe { &*map };
-        let (key, n) = key_of(inst, map, s[1])?;
-        map.with_view(|m, _| m.delete(&key[..n]))
+        let (map, key) = map_and_key(inst, s[0], s[1])?;
+        map.with_view(|m, _| m.delete(key.get()))
     })();
     status(&mut s[0], r)
 }
@@ -107,11 +115,8 @@ unsafe extern "C" fn map_add(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     // SAFETY: as in `map_lookup`.
     let (inst, s) = unsafe { parts::<4>(vmctx, slots) };
     let r = (|| {
-        let map: *const KMap = map_of(inst, s[0])?;
-        // SAFETY: as in `map_lookup`.
-        let map = unsafe { &*map };
-        let (key, n) = key_of(inst, map, s[1])?;
-        map.with_view(|m, cpu| m.add(&key[..n], s[2] as u32, s[3], cpu))
+        let (map, key) = map_and_key(inst, s[0], s[1])?;
+        map.with_view(|m, cpu| m.add(key.get(), s[2] as u32, s[3], cpu))
     })();
     status(&mut s[0], r)
 }

@@ -4,6 +4,7 @@
 
 pub mod filters;
 pub mod raw;
+pub mod traffic;
 
 use std::io;
 
@@ -57,4 +58,17 @@ pub fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
     SERIAL
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs the calling thread on CPU `cpu` only.
+pub fn pin_to_cpu(cpu: usize) {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; one CPU is set in it, for this thread.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut set);
+        assert_eq!(
+            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set),
+            0
+        );
+    }
 }

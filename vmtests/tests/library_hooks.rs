@@ -45,11 +45,11 @@ fn the_port_filter_drops_real_connections_and_counts_each_dropped_syn() {
 
     for _ in 0..3 {
         assert!(
-            !reachable(filtered4),
+            unreachable(filtered4),
             "the filtered port answered on 127.0.0.1"
         );
     }
-    assert!(!reachable(filtered6), "the filtered port answered on ::1");
+    assert!(unreachable(filtered6), "the filtered port answered on ::1");
     assert!(reachable(other), "another port stopped working");
 
     let prog_id = prog.info().unwrap().id;
@@ -106,7 +106,7 @@ fn the_port_filter_drops_real_connections_and_counts_each_dropped_syn() {
     assert_eq!(count(&drops, v4_mapped(Ipv4Addr::LOCALHOST)), from4);
     // And back: dropping again.
     link4.update(&prog).unwrap();
-    assert!(!reachable(filtered4));
+    assert!(unreachable(filtered4));
     assert_eq!(
         count(&drops, v4_mapped(Ipv4Addr::LOCALHOST)),
         link4.info().unwrap().dropped
@@ -126,7 +126,7 @@ fn a_detached_link_stays_open_but_filters_nothing() {
     let at = echo_listener("127.0.0.1:0");
     let (prog, _drops) = port_filter(at.port());
     let link = attach(&prog, Family::Ipv4, Hook::LocalIn);
-    assert!(!reachable(at));
+    assert!(unreachable(at));
     link.detach().unwrap();
     assert!(reachable(at));
     let info = link.info().unwrap();
@@ -144,7 +144,7 @@ fn a_pinned_link_outlives_the_objects_that_made_it() {
         let (prog, drops) = port_filter(at.port());
         let link = attach(&prog, Family::Ipv4, Hook::LocalIn);
         link.pin(name).unwrap();
-        assert!(!reachable(at));
+        assert!(unreachable(at));
         assert_eq!(
             count(&drops, v4_mapped(Ipv4Addr::LOCALHOST)),
             link.info().unwrap().dropped
@@ -152,7 +152,7 @@ fn a_pinned_link_outlives_the_objects_that_made_it() {
         (link.info().unwrap().id, prog.info().unwrap().id)
         // The program, its maps, the link and the process's device handle go here.
     };
-    assert!(!reachable(at), "the pinned link stopped dropping");
+    assert!(unreachable(at), "the pinned link stopped dropping");
     let pins = kwasm::pin::list().unwrap();
     assert!(
         pins.iter()
@@ -175,7 +175,7 @@ fn a_pinned_link_outlives_the_objects_that_made_it() {
         Link::from_pin(name).unwrap_err().errno(),
         Some(libc::ENOENT)
     );
-    assert!(!reachable(at), "our fd still holds the link");
+    assert!(unreachable(at), "our fd still holds the link");
     drop(link);
     assert!(reachable(at));
 }
@@ -212,10 +212,10 @@ fn a_pin_outlives_the_process_that_made_it() {
     assert!(status.success(), "the pinning process failed: {status}");
     // Nothing of this process refers to the link: the pin alone keeps it attached.
     assert!(
-        !reachable(at),
+        unreachable(at),
         "the pinned link from the exited process does not drop"
     );
-    assert!(!reachable(at));
+    assert!(unreachable(at));
     let link = Link::from_pin("lib-test/child/link").unwrap();
     let drops: HashMap<[u8; 16], u64> =
         HashMap::try_from(Map::from_pin("lib-test/child/drops").unwrap()).unwrap();

@@ -5,7 +5,7 @@ use kwasm_hooks::attr::IdAttr;
 use kwasm_hooks::ioctl::*;
 use kwasm_hooks::map::*;
 use kwasm_vmtests::raw::{decl, id, nf_wat, sized, udp4, Dev};
-use kwasm_vmtests::wasm;
+use kwasm_vmtests::{pin_to_cpu, wasm};
 use std::os::fd::{AsRawFd, OwnedFd};
 
 fn errno<T: std::fmt::Debug>(r: std::io::Result<T>) -> i32 {
@@ -301,18 +301,6 @@ fn counter_program(dev: &Dev, counts: &OwnedFd, percpu: &OwnedFd) -> OwnedFd {
         &wasm(&nf_wat(&maps, &body)),
         &[("COUNTS", counts), ("PERCPU", percpu)],
     )
-}
-
-fn pin_to_cpu(cpu: usize) {
-    // SAFETY: a zeroed cpu_set_t with one CPU set, for this thread.
-    unsafe {
-        let mut set: libc::cpu_set_t = std::mem::zeroed();
-        libc::CPU_SET(cpu, &mut set);
-        assert_eq!(
-            libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set),
-            0
-        );
-    }
 }
 
 #[test]

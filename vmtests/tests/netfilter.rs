@@ -8,48 +8,10 @@ use kwasm_hooks::pin::{PinAttr, PinNextAttr, OBJ_LINK};
 use kwasm_hooks::trap::{TRAP_OUT_OF_FUEL, TRAP_UNREACHABLE};
 use kwasm_vmtests::filters;
 use kwasm_vmtests::raw::{sized, Dev};
+use kwasm_vmtests::traffic::{echo_listener, exchange, reachable, unreachable};
 use kwasm_vmtests::{one_at_a_time, wasm};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::time::Duration;
-
-/// A listener on `addr` that accepts and echoes one byte, forever (in a thread).
-fn listener(addr: &str) -> SocketAddr {
-    let l = TcpListener::bind(addr).unwrap();
-    let at = l.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for s in l.incoming().flatten() {
-            let mut s = s;
-            let mut b = [0u8; 1];
-            if s.read_exact(&mut b).is_ok() {
-                let _ = s.write_all(&b);
-            }
-        }
-    });
-    at
-}
-
-/// Whether a TCP exchange with `at` works within `wait`.
-fn exchange(at: SocketAddr, wait: Duration) -> bool {
-    let Ok(mut s) = TcpStream::connect_timeout(&at, wait) else {
-        return false;
-    };
-    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
-    let mut b = [0u8; 1];
-    s.write_all(b"x").is_ok() && s.read_exact(&mut b).is_ok() && b == *b"x"
-}
-
-/// `at` answers (given time enough for a slow, emulated, KASAN kernel).
-fn reachable(at: SocketAddr) -> bool {
-    exchange(at, Duration::from_secs(5))
-}
-
-/// `at` does not answer: its SYN is dropped (a dropped SYN is retried after a second, so half
-/// a second sees one SYN; an accepted one would have been answered long before).
-fn unreachable(at: SocketAddr) -> bool {
-    !exchange(at, Duration::from_millis(500))
-}
 
 fn map_named(dev: &Dev, prog: &OwnedFd, name: &str) -> OwnedFd {
     let mut ids = [0u32; 8];
@@ -81,8 +43,8 @@ fn update(dev: &Dev, link: &OwnedFd, prog: &OwnedFd) -> std::io::Result<i32> {
 fn the_port_filter_drops_real_connections_until_detached() {
     let _serial = one_at_a_time();
     let dev = Dev::open();
-    let filtered = listener("127.0.0.1:0");
-    let other = listener("127.0.0.1:0");
+    let filtered = echo_listener("127.0.0.1:0");
+    let other = echo_listener("127.0.0.1:0");
     let prog = dev.load_nf(&wasm(&filters::port_filter()));
     let config = map_named(&dev, &prog, "CONFIG");
     let drops = map_named(&dev, &prog, "DROPS");
@@ -126,14 +88,14 @@ fn the_port_filter_drops_real_connections_until_detached() {
 fn ipv6_traffic_is_filtered_by_an_ipv6_link() {
     let _serial = one_at_a_time();
     let dev = Dev::open();
-    let at = listener("[::1]:0");
+    let at = echo_listener("[::1]:0");
     let drop_all = dev.load_nf(&wasm(&filters::constant(0)));
     let link = dev
         .attach_nf(&drop_all, NFPROTO_IPV6, NF_INET_LOCAL_OUT, 0, 0)
         .unwrap();
     assert!(unreachable(at));
     assert!(
-        reachable(listener("127.0.0.1:0")),
+        reachable(echo_listener("127.0.0.1:0")),
         "an IPv6 link dropped IPv4"
     );
     drop(link);
@@ -144,7 +106,7 @@ fn ipv6_traffic_is_filtered_by_an_ipv6_link() {
 fn hostile_programs_keep_traffic_flowing_and_are_counted() {
     let _serial = one_at_a_time();
     let dev = Dev::open();
-    let at = listener("127.0.0.1:0");
+    let at = echo_listener("127.0.0.1:0");
     for (wat, trap) in [
         (filters::trapping(), TRAP_UNREACHABLE),
         (filters::looping(), TRAP_OUT_OF_FUEL),
@@ -179,7 +141,7 @@ fn hostile_programs_keep_traffic_flowing_and_are_counted() {
 fn links_and_programs_closed_while_packets_flow() {
     let _serial = one_at_a_time();
     let dev = std::sync::Arc::new(Dev::open());
-    let at = listener("127.0.0.1:0");
+    let at = echo_listener("127.0.0.1:0");
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let traffic: Vec<_> = (0..2)
         .map(|_| {
@@ -301,7 +263,7 @@ fn pinned_names(dev: &Dev) -> Vec<(String, u32)> {
 fn a_pinned_link_outlives_its_fds_and_holds_the_module() {
     let _serial = one_at_a_time();
     let dev = Dev::open();
-    let at = listener("127.0.0.1:0");
+    let at = echo_listener("127.0.0.1:0");
     let prog = dev.load_nf(&wasm(&filters::constant(0)));
     let link = dev
         .attach_nf(&prog, NFPROTO_IPV4, NF_INET_LOCAL_IN, 0, 0)

@@ -11,9 +11,8 @@ use kwasm_hooks::netfilter::{NFPROTO_IPV4, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT};
 use kwasm_hooks::trap::TRAP_OUT_OF_FUEL;
 use kwasm_vmtests::filters;
 use kwasm_vmtests::raw::{decl, id, sized, tcp4, udp4, Dev};
+use kwasm_vmtests::traffic::{echo_listener, reachable, unreachable};
 use kwasm_vmtests::{errno, one_at_a_time, wasm};
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -168,36 +167,13 @@ fn in_child(child: impl FnOnce() -> i32) -> i32 {
     libc::WEXITSTATUS(status)
 }
 
-fn listener() -> SocketAddr {
-    let l = TcpListener::bind("127.0.0.1:0").unwrap();
-    let at = l.local_addr().unwrap();
-    std::thread::spawn(move || {
-        for mut s in l.incoming().flatten() {
-            let mut b = [0u8; 1];
-            if s.read_exact(&mut b).is_ok() {
-                let _ = s.write_all(&b);
-            }
-        }
-    });
-    at
-}
-
-fn reachable(at: SocketAddr) -> bool {
-    let Ok(mut s) = TcpStream::connect_timeout(&at, Duration::from_millis(400)) else {
-        return false;
-    };
-    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
-    let mut b = [0u8; 1];
-    s.write_all(b"x").is_ok() && s.read_exact(&mut b).is_ok()
-}
-
 /// Attaching needs CAP_NET_ADMIN; so does replacing the attached program or detaching it: a
 /// CAP_BPF-only caller could open any link by id and swap a dropping program in.
 #[test]
 fn link_update_and_detach_need_cap_net_admin() {
     let _serial = one_at_a_time();
     let dev = Dev::open();
-    let at = listener();
+    let at = echo_listener("127.0.0.1:0");
     let accept = dev.load_nf(&wasm(&filters::constant(1)));
     let drop_all = dev.load_nf(&wasm(&filters::constant(0)));
     let link = dev
@@ -242,7 +218,7 @@ fn link_update_and_detach_need_cap_net_admin() {
     // With CAP_NET_ADMIN both work.
     update.link_fd = link.as_raw_fd() as u32;
     dev.call(KWASM_IOC_LINK_UPDATE, &mut update).unwrap();
-    assert!(!reachable(at));
+    assert!(unreachable(at));
     detach.link_fd = link.as_raw_fd() as u32;
     dev.call(KWASM_IOC_LINK_DETACH, &mut detach).unwrap();
     assert!(reachable(at));
@@ -254,7 +230,7 @@ fn link_update_and_detach_need_cap_net_admin() {
 fn update_detach_and_close_race_under_traffic() {
     let _serial = one_at_a_time();
     let dev = Arc::new(Dev::open());
-    let at = listener();
+    let at = echo_listener("127.0.0.1:0");
     let stop = Arc::new(AtomicBool::new(false));
     let traffic: Vec<_> = (0..2)
         .map(|_| {
@@ -314,7 +290,7 @@ fn update_detach_and_close_race_under_traffic() {
 fn test_runs_and_real_hooks_never_share_an_instance() {
     let _serial = one_at_a_time();
     let dev = Arc::new(Dev::open());
-    let at = listener();
+    let at = echo_listener("127.0.0.1:0");
     let maps = [decl("RUNS", MAP_TYPE_PERCPU_ARRAY, 4, 8, 1)];
     let import =
         r#"(import "kwasm" "map_update" (func $map_update (param i32 i32 i32 i32) (result i32)))"#;
@@ -491,7 +467,7 @@ fn a_cap_bpf_only_caller_cannot_unpin_a_link_away() {
     use kwasm_hooks::pin::PinAttr;
     let _serial = one_at_a_time();
     let dev = Dev::open();
-    let at = listener();
+    let at = echo_listener("127.0.0.1:0");
     let drop_all = dev.load_nf(&wasm(&filters::constant(0)));
     let link = dev
         .attach_nf(&drop_all, NFPROTO_IPV4, NF_INET_LOCAL_IN, 0, 0)
@@ -504,7 +480,7 @@ fn a_cap_bpf_only_caller_cannot_unpin_a_link_away() {
     dev.call(KWASM_IOC_OBJ_PIN, &mut pin).unwrap();
     let id = dev.link_info(&link).id;
     drop(link);
-    assert!(!reachable(at), "the pinned link stopped dropping");
+    assert!(unreachable(at), "the pinned link stopped dropping");
     let mut get: PinAttr = sized();
     get.name = name.as_ptr() as u64;
     get.name_len = name.len() as u32;
