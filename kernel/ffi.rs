@@ -61,6 +61,8 @@ extern "C" {
     pub(crate) fn kwasm_spin_unlock_irqrestore(lock: *mut c_void, flags: core::ffi::c_ulong);
     pub(crate) fn kwasm_nr_cpu_ids() -> u32;
     pub(crate) fn kwasm_this_cpu() -> u32;
+    pub(crate) fn kwasm_get_cpu() -> u32;
+    pub(crate) fn kwasm_put_cpu();
     pub(crate) fn kwasm_bh_disable();
     pub(crate) fn kwasm_bh_enable();
     pub(crate) fn kwasm_irq_fpu_usable() -> bool;

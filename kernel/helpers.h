@@ -140,6 +140,8 @@ bool kwasm_module_get(void);
 void kwasm_module_put(void);
 unsigned int kwasm_nr_cpu_ids(void);
 unsigned int kwasm_this_cpu(void);
+unsigned int kwasm_get_cpu(void);
+void kwasm_put_cpu(void);
 void kwasm_bh_disable(void);
 void kwasm_bh_enable(void);
 bool kwasm_irq_fpu_usable(void);

@@ -41,6 +41,7 @@ mod providers;
 mod registry;
 mod objects;
 mod maps;
+mod array_map;
 mod ringbuf;
 mod prog_maps;
 mod map_fns;

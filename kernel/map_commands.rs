@@ -57,7 +57,7 @@ pub(crate) fn map_lookup(_: &'static KwasmState, arg: usize) -> Result<c_long> {
         return Err(EINVAL);
     }
     let mut value = KVVec::from_elem(0u8, map.def.user_value_size(), GFP_KERNEL_ACCOUNT)?;
-    map.with_view(|m, _| m.lookup_user(&key, &mut value)).map_err(errno)?;
+    map.lookup_user(&key, &mut value).map_err(errno)?;
     write_user(attr.value, &value)?;
     Ok(0)
 }
@@ -68,7 +68,7 @@ pub(crate) fn map_update(_: &'static KwasmState, arg: usize) -> Result<c_long> {
         return Err(EINVAL);
     }
     let value = read_user(attr.value, map.def.user_value_size())?;
-    map.with_view(|m, _| m.update(&key, &value, attr.flags, None)).map_err(errno)?;
+    map.update_user(&key, &value, attr.flags).map_err(errno)?;
     Ok(0)
 }
 
@@ -77,7 +77,7 @@ pub(crate) fn map_delete(_: &'static KwasmState, arg: usize) -> Result<c_long> {
     if attr.flags != 0 || attr.value != 0 {
         return Err(EINVAL);
     }
-    map.with_view(|m, _| m.delete(&key)).map_err(errno)?;
+    map.delete(&key).map_err(errno)?;
     Ok(0)
 }
 
@@ -90,7 +90,7 @@ pub(crate) fn map_get_next_key(_: &'static KwasmState, arg: usize) -> Result<c_l
     let key_size = map.def.key_size as usize;
     let key = if attr.key == 0 { None } else { Some(read_user(attr.key, key_size)?) };
     let mut next = KVVec::from_elem(0u8, key_size, GFP_KERNEL_ACCOUNT)?;
-    map.with_view(|m, _| m.next_key(key.as_deref(), &mut next)).map_err(errno)?;
+    map.next_key(key.as_deref(), &mut next).map_err(errno)?;
     write_user(attr.value, &next)?;
     Ok(0)
 }
@@ -113,10 +113,7 @@ pub(crate) fn map_lookup_batch(_: &'static KwasmState, arg: usize) -> Result<c_l
     while copied < attr.count {
         // The next key and its value in one hold: a key deleted between two holds is skipped
         // (as bpf's batch lookup over a changing map), never returned without its value.
-        let found = map.with_view(|m, _| {
-            m.next_key(cursor.as_deref(), &mut key)?;
-            m.lookup_user(&key, &mut value)
-        });
+        let found = map.next_entry(cursor.as_deref(), &mut key, &mut value);
         match found {
             Ok(()) => {}
             Err(e) if e == crate::kcore::errno::ENOENT => {

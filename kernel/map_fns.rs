@@ -82,10 +82,7 @@ unsafe extern "C" fn map_lookup(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     let r = (|| {
         let (map, key) = map_and_key(inst, s[0], s[1])?;
         let value = span(inst, s[2], map.def.value_size as usize)?;
-        map.with_view(|m, cpu| {
-            value.copy_from_slice(m.value_mut(key.get(), cpu)?);
-            Ok(())
-        })
+        map.lookup_here(key.get(), value)
     })();
     status(&mut s[0], r)
 }
@@ -96,7 +93,7 @@ unsafe extern "C" fn map_update(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     let r = (|| {
         let (map, key) = map_and_key(inst, s[0], s[1])?;
         let value = span(inst, s[2], map.def.value_size as usize)?;
-        map.with_view(|m, cpu| m.update(key.get(), value, u64::from(s[3] as u32), Some(cpu)))
+        map.update_here(key.get(), value, u64::from(s[3] as u32))
     })();
     status(&mut s[0], r)
 }
@@ -106,7 +103,7 @@ unsafe extern "C" fn map_delete(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     let (inst, s) = unsafe { parts::<2>(vmctx, slots) };
     let r = (|| {
         let (map, key) = map_and_key(inst, s[0], s[1])?;
-        map.with_view(|m, _| m.delete(key.get()))
+        map.delete(key.get())
     })();
     status(&mut s[0], r)
 }
@@ -116,7 +113,7 @@ unsafe extern "C" fn map_add(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     let (inst, s) = unsafe { parts::<4>(vmctx, slots) };
     let r = (|| {
         let (map, key) = map_and_key(inst, s[0], s[1])?;
-        map.with_view(|m, cpu| m.add(key.get(), s[2] as u32, s[3], cpu))
+        map.add_here(key.get(), s[2] as u32, s[3])
     })();
     status(&mut s[0], r)
 }

@@ -246,6 +246,17 @@ unsigned int kwasm_this_cpu(void)
 	return smp_processor_id();
 }
 
+/* This CPU, with preemption off until kwasm_put_cpu(). */
+unsigned int kwasm_get_cpu(void)
+{
+	return get_cpu();
+}
+
+void kwasm_put_cpu(void)
+{
+	put_cpu();
+}
+
 void kwasm_bh_disable(void)
 {
 	local_bh_disable();

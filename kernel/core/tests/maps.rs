@@ -1383,3 +1383,51 @@ mod decls {
         assert_eq!(custom_section(&cases[7], "a"), Some(&[][..]));
     }
 }
+
+#[test]
+fn array_layouts_place_every_cpus_value_and_follow_the_operations_rules() {
+    use kwasm_hooks::map::{
+        MAP_TYPE_ARRAY, MAP_TYPE_HASH, MAP_TYPE_PERCPU_ARRAY, MAP_UPDATE_EXIST, MAP_UPDATE_NOEXIST,
+    };
+    use kwasm_kcore::maps::array::ArrayLayout;
+    use kwasm_kcore::maps::MapDef;
+    let def = |map_type, ncpus| MapDef {
+        map_type,
+        key_size: 4,
+        value_size: 12,
+        max_entries: 5,
+        ncpus,
+    };
+    let percpu = ArrayLayout::of(&def(MAP_TYPE_PERCPU_ARRAY, 3)).unwrap();
+    assert_eq!(
+        (percpu.value_size(), percpu.stride(), percpu.slots()),
+        (12, 16, 3)
+    );
+    // Index 2, CPU 1: two blocks of three 16-byte values, then one value.
+    assert_eq!(
+        percpu.value_at(&2u32.to_ne_bytes(), 1, None),
+        Ok(2 * 48 + 16)
+    );
+    assert_eq!(percpu.value_at(&2u32.to_ne_bytes(), 3, None), Err(22));
+    assert_eq!(percpu.value_at(&5u32.to_ne_bytes(), 0, None), Err(2));
+    assert_eq!(percpu.value_at(&5u32.to_ne_bytes(), 0, Some(0)), Err(7));
+    assert_eq!(
+        percpu.value_at(&1u32.to_ne_bytes(), 0, Some(MAP_UPDATE_NOEXIST)),
+        Err(17)
+    );
+    assert_eq!(
+        percpu.value_at(&1u32.to_ne_bytes(), 0, Some(MAP_UPDATE_EXIST)),
+        Ok(48)
+    );
+    assert_eq!(percpu.value_at(&[1, 0], 0, None), Err(22));
+    // One value per index: the CPU does not matter.
+    let plain = ArrayLayout::of(&def(MAP_TYPE_ARRAY, 1)).unwrap();
+    assert_eq!(plain.value_at(&4u32.to_ne_bytes(), 7, None), Ok(4 * 16));
+    let mut next = [0u8; 4];
+    plain
+        .next_key(Some(&3u32.to_ne_bytes()), &mut next)
+        .unwrap();
+    assert_eq!(u32::from_ne_bytes(next), 4);
+    assert_eq!(plain.next_key(Some(&4u32.to_ne_bytes()), &mut next), Err(2));
+    assert!(ArrayLayout::of(&def(MAP_TYPE_HASH, 1)).is_none());
+}

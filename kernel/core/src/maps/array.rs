@@ -59,3 +59,62 @@ fn index_of(key: &[u8]) -> Result<u32, i32> {
     let bytes: [u8; 4] = key.try_into().map_err(|_| EINVAL)?;
     Ok(u32::from_ne_bytes(bytes))
 }
+
+/// An array map's layout, for a platform that reaches the values without a [`super::Map`]:
+/// the kernel reads and writes array values with atomic word accesses and no lock (as eBPF's
+/// arrays), so it needs only where a value is and the rules of each operation.
+#[derive(Clone, Copy, Debug)]
+pub struct ArrayLayout {
+    geometry: Geometry,
+    values: Values,
+}
+
+impl ArrayLayout {
+    /// The layout of a checked array definition; `None` for other map types.
+    pub fn of(def: &MapDef) -> Option<ArrayLayout> {
+        if !def.is_array() {
+            return None;
+        }
+        let values = Values::of(def);
+        Some(ArrayLayout {
+            geometry: Geometry::new(def, values),
+            values,
+        })
+    }
+
+    /// Byte offset of `cpu`'s value of the index in `key` (`cpu` is ignored for maps with one
+    /// value per index; `EINVAL` past the last CPU), as a lookup (`ENOENT` out of range) or an
+    /// update with `flags` (`E2BIG` out of range, `EEXIST` for `NOEXIST`).
+    pub fn value_at(&self, key: &[u8], cpu: u32, update: Option<u64>) -> Result<usize, i32> {
+        let access = update.map_or(Access::Find, Access::Update);
+        let block = self.geometry.values(key, access)?;
+        let slot = if self.values.slots == 1 {
+            0
+        } else {
+            cpu as usize
+        };
+        if slot >= self.values.slots {
+            return Err(EINVAL);
+        }
+        block.checked_add(slot * self.values.stride).ok_or(EINVAL)
+    }
+
+    /// The index after the one in `key` (as [`super::Map::next_key`]).
+    pub fn next_key(&self, key: Option<&[u8]>, out: &mut [u8]) -> Result<(), i32> {
+        self.geometry.next_key(key, out)
+    }
+
+    pub fn value_size(&self) -> usize {
+        self.values.value_size
+    }
+
+    /// Bytes between two CPUs' values of one index (a multiple of 8).
+    pub fn stride(&self) -> usize {
+        self.values.stride
+    }
+
+    /// Values per index: the CPUs for per-CPU arrays, else 1.
+    pub fn slots(&self) -> usize {
+        self.values.slots
+    }
+}

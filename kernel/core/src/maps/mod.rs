@@ -116,7 +116,7 @@ impl MapDef {
         }
     }
 
-    fn is_array(&self) -> bool {
+    pub(crate) fn is_array(&self) -> bool {
         matches!(
             self.map_type,
             abi::MAP_TYPE_ARRAY | abi::MAP_TYPE_PERCPU_ARRAY
@@ -156,7 +156,7 @@ pub(crate) struct Values {
 }
 
 impl Values {
-    fn of(def: &MapDef) -> Values {
+    pub(crate) fn of(def: &MapDef) -> Values {
         Values {
             value_size: def.value_size as usize,
             stride: def.value_stride(),
