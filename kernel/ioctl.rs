@@ -223,7 +223,7 @@ fn hook_test_run(arg: usize, mut attr: TestRunAttr, size: usize, prog: &ProgRef)
     if attr.fuel > policy.fuel_max {
         return Err(EINVAL);
     }
-    let mut data = KVVec::from_elem(0u8, attr.data_len as usize, GFP_KERNEL)?;
+    let mut data = KVVec::from_elem(0u8, attr.data_len as usize, GFP_KERNEL_ACCOUNT)?;
     UserSlice::new(attr.data_in as usize, data.len()).reader().read_slice(&mut data)?;
     let ctx = if attr.ctx_in_len == 0 {
         None
@@ -286,9 +286,9 @@ fn prog_get_info(arg: usize) -> Result<c_long> {
 fn write_map_ids(prog: &ProgRef, attr: &mut ProgInfoAttr) -> Result {
     let n = prog.maps.len().min(attr.nr_map_ids as usize);
     if attr.map_ids != 0 && n > 0 {
-        let mut ids = KVec::with_capacity(n, GFP_KERNEL)?;
+        let mut ids = KVec::with_capacity(4 * n, GFP_KERNEL_ACCOUNT)?;
         for (_, m) in prog.maps.iter().take(n) {
-            ids.extend_from_slice(&m.id().to_ne_bytes(), GFP_KERNEL)?;
+            ids.extend_from_slice(&m.id().to_ne_bytes(), GFP_KERNEL_ACCOUNT)?;
         }
         UserSlice::new(attr.map_ids as usize, ids.len()).writer().write_slice(&ids)?;
     }
