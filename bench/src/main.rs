@@ -47,8 +47,10 @@ struct Args {
     guest: Option<PathBuf>,
     rounds: usize,
     repeat: u32,
-    /// Runs per sample of the per-operation loops (each run is `ops::OPS` operations).
+    /// Least runs per sample of the per-operation loops (each run is `ops::OPS` operations).
     op_repeat: u32,
+    /// Time a per-operation sample aims at: its runs are set from the warm-up round.
+    op_sample_ms: f64,
     stream_rounds: usize,
     stream_secs: f64,
     drop_port: u16,
@@ -60,7 +62,8 @@ fn parse_args() -> Result<Args, String> {
         guest: None,
         rounds: 7,
         repeat: 100_000,
-        op_repeat: 10_000,
+        op_repeat: 1_000,
+        op_sample_ms: 400.0,
         stream_rounds: 7,
         stream_secs: 3.0,
         drop_port: 9,
@@ -75,6 +78,7 @@ fn parse_args() -> Result<Args, String> {
             "--rounds" => a.rounds = value()?.parse().map_err(|e| bad(&e))?,
             "--repeat" => a.repeat = value()?.parse().map_err(|e| bad(&e))?,
             "--op-repeat" => a.op_repeat = value()?.parse().map_err(|e| bad(&e))?,
+            "--op-sample-ms" => a.op_sample_ms = value()?.parse().map_err(|e| bad(&e))?,
             "--stream-rounds" => a.stream_rounds = value()?.parse().map_err(|e| bad(&e))?,
             "--stream-secs" => a.stream_secs = value()?.parse().map_err(|e| bad(&e))?,
             "--drop-port" => a.drop_port = value()?.parse().map_err(|e| bad(&e))?,
@@ -566,6 +570,7 @@ fn main() -> ExitCode {
             "rounds": args.rounds,
             "repeat": args.repeat,
             "op_repeat": args.op_repeat,
+            "op_sample_ms": args.op_sample_ms,
             "stream_rounds": args.stream_rounds,
             "stream_secs": args.stream_secs,
             "stream_buffer": BUFFER,

@@ -1,7 +1,9 @@
 //! (d) Per-operation cost: programs that run a loop of [`OPS`] iterations of one operation,
-//! test-run with `repeat` on both sides; an operation's cost is (time of its program − time of
-//! the same side's no-op loop) / `OPS`, and a loop iteration's (no-op loop − empty program) /
-//! `OPS`. The eBPF programs are in `bench/bpf/hook.bpf.c` (`op_*`), the kwasm ones are WAT
+//! test-run with `repeat` on both sides, each sample right after one of its base; an
+//! operation's cost is (time of its program − time of the same side's no-op loop) / `OPS`, and a
+//! loop iteration's (no-op loop − empty program) / `OPS`. Every program's runs per sample are
+//! set from a warm-up round so that a sample takes about the same time (a short stall of the
+//! shared host weighs as little on a cheap program's sample as on a dear one's). The eBPF programs are in `bench/bpf/hook.bpf.c` (`op_*`), the kwasm ones are WAT
 //! here, with the same maps, `OPS`, key and values.
 //!
 //! Every round runs every program with lockdep's validation on (as booted) and off
@@ -257,12 +259,18 @@ impl Op {
 }
 
 /// One program of the section: what it does, on which side, its per-round samples for each
-/// lockdep mode (`MODES`).
+/// lockdep mode (`MODES`), each with the sample of its base taken just before.
 struct Entry<'a> {
     op: Op,
     side: &'static str,
     prog: Prog<'a>,
+    /// The entry of its base (same side): the loop of nothing, for that loop the empty program.
+    base: Option<usize>,
+    /// Runs per sample, from the warm-up round.
+    repeat: u32,
     samples: [Vec<f64>; 2],
+    /// Per round: (the base's ns per run, this program's), taken one right after the other.
+    pairs: [Vec<(f64, f64)>; 2],
     runs: u64,
     broken: Option<String>,
 }
@@ -272,6 +280,8 @@ struct Entry<'a> {
 const PROVE_LOCKING: &str = "/proc/sys/kernel/prove_locking";
 /// The modes measured: the kernel as booted (`prove_locking` = 1), then with it 0.
 const MODES: [u32; 2] = [1, 0];
+/// Most runs per sample.
+const REPEAT_MAX: u32 = 5_000_000;
 
 fn set_prove_locking(value: u32) -> std::io::Result<()> {
     std::fs::write(PROVE_LOCKING, format!("{value}\n"))
@@ -324,7 +334,10 @@ fn load<'a>(
                         op,
                         side,
                         prog,
+                        base: None,
+                        repeat: 1,
                         samples: [Vec::new(), Vec::new()],
+                        pairs: [Vec::new(), Vec::new()],
                         runs: 0,
                         broken: None,
                     });
@@ -336,55 +349,94 @@ fn load<'a>(
             }
         }
     }
+    for k in 0..entries.len() {
+        let base_op = match entries[k].op {
+            Op::Empty => continue,
+            Op::Noop => Op::Empty,
+            _ => Op::Noop,
+        };
+        let side = entries[k].side;
+        entries[k].base = entries
+            .iter()
+            .position(|e| e.side == side && e.op == base_op);
+    }
     entries
 }
 
-/// Per round: (program − base) / `OPS` for the rounds both have.
-fn per_op(samples: &[f64], base: &[f64]) -> Vec<f64> {
-    samples
+/// Per round: (program − its base run just before) / `OPS`.
+fn per_op(pairs: &[(f64, f64)]) -> Vec<f64> {
+    pairs
         .iter()
-        .zip(base)
-        .map(|(x, b)| (x - b) / f64::from(OPS))
+        .map(|(base, x)| (x - base) / f64::from(OPS))
         .collect()
 }
 
-/// One round of test runs of every entry in lockdep mode `mode` (an index into `MODES`),
-/// starting at entry `first`; `keep`: record the samples (not in the warm-up round).
+/// One test run of entry `k` with `repeat` runs in lockdep mode `mode` (an index into
+/// `MODES`): its mean ns per run, `None` when it failed (the entry is then broken). A wrong
+/// verdict is recorded in `bad_verdicts`.
+fn run_one(
+    e: &mut Entry,
+    packet: &[u8],
+    repeat: u32,
+    mode: usize,
+    report: &mut Report,
+    bad_verdicts: &mut Vec<String>,
+) -> Option<f64> {
+    if e.broken.is_some() {
+        return None;
+    }
+    match e.prog.test_run(packet, repeat) {
+        Ok(run) => {
+            e.runs += u64::from(repeat);
+            if run.verdict != NF_ACCEPT || run.trap != 0 {
+                bad_verdicts.push(format!(
+                    "{} {} (prove_locking {}): verdict {} trap {} (expected accept: every \
+                     operation as it should)",
+                    e.side,
+                    e.op.name(),
+                    MODES[mode],
+                    run.verdict,
+                    run.trap
+                ));
+            }
+            Some(run.ns)
+        }
+        Err(err) => {
+            report.missing(format!("per-op {} {}: {err}", e.side, e.op.name()));
+            e.broken = Some(err);
+            None
+        }
+    }
+}
+
+/// One round in lockdep mode `mode` (an index into `MODES`): every entry, from entry `first`
+/// on, each right after a run of its base; the samples are kept.
 fn round(
     entries: &mut [Entry],
     packet: &[u8],
-    repeat: u32,
-    (mode, first, keep): (usize, usize, bool),
+    (mode, first): (usize, usize),
     report: &mut Report,
     bad_verdicts: &mut Vec<String>,
 ) {
     let n = entries.len();
     for i in 0..n {
-        let e = &mut entries[(i + first) % n];
-        if e.broken.is_some() {
-            continue;
-        }
-        match e.prog.test_run(packet, repeat) {
-            Ok(run) => {
-                e.runs += u64::from(repeat);
-                if run.verdict != NF_ACCEPT || run.trap != 0 {
-                    bad_verdicts.push(format!(
-                        "{} {} (prove_locking {}): verdict {} trap {} (expected accept: every \
-                         operation as it should)",
-                        e.side,
-                        e.op.name(),
-                        MODES[mode],
-                        run.verdict,
-                        run.trap
-                    ));
-                }
-                if keep {
-                    e.samples[mode].push(run.ns);
+        let k = (i + first) % n;
+        let base = match entries[k].base {
+            Some(b) => {
+                let repeat = entries[b].repeat;
+                match run_one(&mut entries[b], packet, repeat, mode, report, bad_verdicts) {
+                    Some(ns) => Some(ns),
+                    None => continue,
                 }
             }
-            Err(err) => {
-                report.missing(format!("per-op {} {}: {err}", e.side, e.op.name()));
-                e.broken = Some(err);
+            None => None,
+        };
+        let e = &mut entries[k];
+        let repeat = e.repeat;
+        if let Some(ns) = run_one(e, packet, repeat, mode, report, bad_verdicts) {
+            e.samples[mode].push(ns);
+            if let Some(b) = base {
+                e.pairs[mode].push((b, ns));
             }
         }
     }
@@ -414,22 +466,26 @@ pub fn measure(args: &Args, dev: &Dev, obj: Option<&ebpf::Object>, report: &mut 
         }
     };
     println!(
-        "per-operation cost: {} rounds of {} runs of loops of {OPS}, {} programs, {modes} \
-         lockdep mode(s)",
+        "per-operation cost: {} rounds of samples of about {} ms (at least {} runs) of loops of \
+         {OPS}, {} programs, {modes} lockdep mode(s)",
         args.rounds,
+        args.op_sample_ms,
         args.op_repeat,
         entries.len()
     );
     let mut bad_verdicts = Vec::new();
     let mut toggle_trouble = Vec::new();
-    // Round 0 is a warm-up, not kept (its runs count for the counters). The modes' order
-    // alternates from round to round.
-    for r in 0..=args.rounds {
-        let repeat = if r == 0 {
-            (args.op_repeat / 10).max(1)
-        } else {
-            args.op_repeat
-        };
+    // A warm-up round (not kept; its runs count for the counters) also sets each program's
+    // runs per sample: about `op_sample_ms` of runs, at least `op_repeat`.
+    let warm = (args.op_repeat / 10).max(1);
+    for e in entries.iter_mut() {
+        if let Some(ns) = run_one(e, &packet, warm, 0, report, &mut bad_verdicts) {
+            let want = args.op_sample_ms * 1e6 / ns.max(1.0);
+            e.repeat = (want as u32).clamp(args.op_repeat, REPEAT_MAX);
+        }
+    }
+    // The modes' order alternates from round to round.
+    for r in 1..=args.rounds {
         for k in 0..modes {
             let mode = (k + r) % modes;
             if modes > 1 {
@@ -437,8 +493,7 @@ pub fn measure(args: &Args, dev: &Dev, obj: Option<&ebpf::Object>, report: &mut 
                     toggle_trouble.push(format!("round {r}: {e}"));
                 }
             }
-            let at = (mode, r, r > 0);
-            round(&mut entries, &packet, repeat, at, report, &mut bad_verdicts);
+            round(&mut entries, &packet, (mode, r), report, &mut bad_verdicts);
         }
     }
     if modes > 1 {
@@ -469,6 +524,7 @@ pub fn measure(args: &Args, dev: &Dev, obj: Option<&ebpf::Object>, report: &mut 
             .iter()
             .find(|e| e.side == side && e.op == op && e.broken.is_none())
     };
+    let has_base = |e: &Entry| e.base.is_some_and(|b| entries[b].broken.is_none());
     let mut costs = Vec::new();
     let mut ratios = JsonMap::new();
     for (mode, &prove_locking) in MODES.iter().enumerate().take(modes) {
@@ -476,10 +532,10 @@ pub fn measure(args: &Args, dev: &Dev, obj: Option<&ebpf::Object>, report: &mut 
             let mut medians = JsonMap::new();
             for side in ["kwasm", "ebpf"] {
                 let base_op = if op == Op::Noop { Op::Empty } else { Op::Noop };
-                let (Some(e), Some(base)) = (find(side, op), find(side, base_op)) else {
+                let Some(e) = find(side, op).filter(|e| has_base(e)) else {
                     continue;
                 };
-                let values = per_op(&e.samples[mode], &base.samples[mode]);
+                let values = per_op(&e.pairs[mode]);
                 let mut v = stats::to_json(&values, 1);
                 v["op"] = json!(op.name());
                 v["side"] = json!(side);
@@ -506,6 +562,7 @@ pub fn measure(args: &Args, dev: &Dev, obj: Option<&ebpf::Object>, report: &mut 
             v["op"] = json!(e.op.name());
             v["side"] = json!(e.side);
             v["prove_locking"] = json!(prove_locking);
+            v["repeat"] = json!(e.repeat);
             if let Some(err) = &e.broken {
                 v["error"] = json!(err);
             }
@@ -515,7 +572,8 @@ pub fn measure(args: &Args, dev: &Dev, obj: Option<&ebpf::Object>, report: &mut 
     print_table(&costs, &ratios);
     json!({
         "ops": OPS,
-        "repeat": args.op_repeat,
+        "repeat_min": args.op_repeat,
+        "sample_ms": args.op_sample_ms,
         "rounds": args.rounds,
         "prove_locking_modes": &MODES[..modes],
         "programs": programs,
