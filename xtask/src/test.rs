@@ -11,7 +11,11 @@ use std::time::Duration;
 /// Runs `cargo test ARGS`, echoing its output, and counts the results.
 fn cargo_test(args: &[&str], env: &[(&str, &std::path::Path)]) -> Result<(Totals, bool)> {
     let mut command = Command::new("cargo");
-    command.current_dir(paths::repo()).arg("test").arg("--no-fail-fast").args(args);
+    command
+        .current_dir(paths::repo())
+        .arg("test")
+        .arg("--no-fail-fast")
+        .args(args);
     for (k, v) in env {
         command.env(k, v);
     }
