@@ -105,7 +105,7 @@ fn read_name(ptr: u64, len: u32) -> Result<KVec<u8>> {
     if len == 0 || len > PIN_NAME_MAX {
         return Err(EINVAL);
     }
-    let mut name = KVec::from_elem(0u8, len as usize, GFP_KERNEL)?;
+    let mut name = KVec::from_elem(0u8, len as usize, GFP_KERNEL_ACCOUNT)?;
     UserSlice::new(ptr as usize, name.len()).reader().read_slice(&mut name)?;
     if !valid_pin_name(&name) {
         return Err(EINVAL);
@@ -201,13 +201,13 @@ pub(crate) fn pin_get_next(state: &'static KwasmState, arg: usize) -> Result<c_l
     if attr.flags != 0 || attr.name_len > PIN_NAME_MAX {
         return Err(EINVAL);
     }
-    let mut after = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL)?;
+    let mut after = KVec::from_elem(0u8, attr.name_len as usize, GFP_KERNEL_ACCOUNT)?;
     UserSlice::new(attr.name as usize, after.len()).reader().read_slice(&mut after)?;
     let mut next = KVec::new();
     {
         let pins = state.pins.lock();
         let (key, pin) = pins.names.iter().find(|(k, _)| k.as_bytes() > &after[..]).ok_or(ENOENT)?;
-        next.extend_from_slice(key.as_bytes(), GFP_KERNEL)?;
+        next.extend_from_slice(key.as_bytes(), GFP_KERNEL_ACCOUNT)?;
         attr.kind = pin.obj.kind();
         attr.id = pin.obj.id();
     }

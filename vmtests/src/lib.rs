@@ -72,3 +72,20 @@ pub fn pin_to_cpu(cpu: usize) {
         );
     }
 }
+
+/// Runs `child` in a forked process (which must only make syscalls) and returns its exit code.
+pub fn in_child(child: impl FnOnce() -> i32) -> i32 {
+    // SAFETY: fork in a test; the child only makes syscalls on memory prepared before the fork,
+    // then leaves with _exit.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        let code = child();
+        // SAFETY: leave without running destructors or atexit handlers.
+        unsafe { libc::_exit(code) };
+    }
+    let mut status = 0;
+    // SAFETY: waiting for our own child.
+    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
+    assert!(libc::WIFEXITED(status), "child status {status:#x}");
+    libc::WEXITSTATUS(status)
+}

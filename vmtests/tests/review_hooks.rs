@@ -12,7 +12,7 @@ use kwasm_hooks::trap::TRAP_OUT_OF_FUEL;
 use kwasm_vmtests::filters;
 use kwasm_vmtests::raw::{decl, id, sized, tcp4, udp4, Dev};
 use kwasm_vmtests::traffic::{echo_listener, reachable, unreachable};
-use kwasm_vmtests::{errno, one_at_a_time, wasm};
+use kwasm_vmtests::{errno, in_child, one_at_a_time, wasm};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
@@ -149,22 +149,6 @@ fn drop_to_cap_bpf() -> bool {
             && libc::setresuid(1000, 1000, 1000) == 0
             && libc::syscall(libc::SYS_capset, header.as_ptr(), data.as_ptr()) == 0
     }
-}
-
-/// Runs `child` in a forked process (syscalls only) and returns its exit code.
-fn in_child(child: impl FnOnce() -> i32) -> i32 {
-    // SAFETY: the child only makes syscalls on memory prepared before the fork, then _exits.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        let code = child();
-        // SAFETY: leave without destructors.
-        unsafe { libc::_exit(code) };
-    }
-    let mut status = 0;
-    // SAFETY: our own child.
-    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert!(libc::WIFEXITED(status), "child status {status:#x}");
-    libc::WEXITSTATUS(status)
 }
 
 /// Attaching needs CAP_NET_ADMIN; so does replacing the attached program or detaching it: a

@@ -7,7 +7,7 @@
 use kwasm::hooks::attr::{Attr, ProgIdAttr, ProgLoadAttr, SelftestAttr, TestRunAttr};
 use kwasm::hooks::ioctl::*;
 use kwasm::{Device, Error, Program};
-use kwasm_vmtests::{errno, require_vm, wasm};
+use kwasm_vmtests::{errno, in_child, require_vm, wasm};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -128,23 +128,6 @@ fn ioctl_errno<T: Attr>(dev: &Device, cmd: u32, attr: &mut T) -> i32 {
         Ok(_) => 0,
         Err(e) => errno(&e),
     }
-}
-
-/// Runs `child` in a forked process (which must only make syscalls) and returns its exit code.
-fn in_child(child: impl FnOnce() -> i32) -> i32 {
-    // SAFETY: fork in a test; the child only makes syscalls on memory prepared before the fork,
-    // then leaves with _exit.
-    let pid = unsafe { libc::fork() };
-    if pid == 0 {
-        let code = child();
-        // SAFETY: leave without running destructors or atexit handlers.
-        unsafe { libc::_exit(code) };
-    }
-    let mut status = 0;
-    // SAFETY: waiting for our own child.
-    assert_eq!(unsafe { libc::waitpid(pid, &mut status, 0) }, pid);
-    assert!(libc::WIFEXITED(status), "child status {status:#x}");
-    libc::WEXITSTATUS(status)
 }
 
 #[test]
