@@ -54,6 +54,8 @@ pub struct ModuleCx {
     pub uses_float: bool,
     pub cpu_features: u64,
     pub yield_mode: bool,
+    /// Checks left out (benchmarks only: `crate::compile_unchecked`).
+    pub unchecked: crate::Unchecked,
     /// Largest frame of any function, for the artifact's minimum stack.
     pub max_frame: u32,
 }
@@ -439,9 +441,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     // is negative at one check was overdrawn by at most that much, and no path runs long
     // without reaching a check that sees it.
 
+    /// Whether the code charges fuel: fuel mode, unless a benchmark left it out.
+    fn fuel_on(&self) -> bool {
+        !self.cx.yield_mode && !self.cx.unchecked.fuel
+    }
+
     /// Counts one operator reached in live code (for every operator, before emitting it).
     pub fn fuel_count(&mut self) {
-        if !self.cx.yield_mode && !self.dead {
+        if self.fuel_on() && !self.dead {
             self.fuel_pending += 1;
         }
     }
@@ -449,7 +456,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     /// Adds `units` to the current stretch, for an operator that does more than one
     /// operator's work (`kwasm_hooks::fuel` has the prices).
     pub fn fuel_add(&mut self, units: u32) {
-        if !self.cx.yield_mode && !self.dead {
+        if self.fuel_on() && !self.dead {
             self.fuel_pending = self.fuel_pending.saturating_add(units);
         }
     }
@@ -491,7 +498,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 ; =>resume
             );
             self.slow.push(SlowPath::Yield { entry, resume });
-        } else {
+        } else if self.fuel_on() {
             debug_assert!(self.fuel_pending == 0 && self.fuel_prepaid.is_none());
             let entry = self.cx.masm.label();
             let resume = self.cx.masm.label();
@@ -557,6 +564,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// Finishes the function: slow paths, then records its frame-size patches in `patches`.
     pub fn finish(mut self, patches: &mut Vec<(usize, i32)>) -> Result<()> {
+        let fuel_on = self.fuel_on();
         for path in core::mem::take(&mut self.slow) {
             // Each calls a helper with (vmctx, the slot area[, the table entry]) and resumes; a
             // non-zero return is a trap code. The memory base may have moved meanwhile.
@@ -576,7 +584,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             let trap = self.cx.trap_eax;
             let m = &mut self.cx.masm;
             m.bind(entry);
-            if matches!(path, SlowPath::Foreign { .. }) && !self.cx.yield_mode {
+            if matches!(path, SlowPath::Foreign { .. }) && fuel_on {
                 // Entering another instance goes through the runtime: a host call's price.
                 m.sub_fuel(FUEL_PER_HOST_CALL as i32, false);
             }
@@ -778,7 +786,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     /// stretch.
     fn branch_to(&mut self, depth: u32, stub: bool) {
         let moves = self.branch_moves(depth);
-        if stub && moves > 0 && !self.cx.yield_mode {
+        if stub && moves > 0 && self.fuel_on() {
             self.cx
                 .masm
                 .sub_fuel((moves * FUEL_PER_VALUE_MOVED) as i32, false);

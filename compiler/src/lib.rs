@@ -90,10 +90,22 @@ impl Default for Options {
     }
 }
 
+/// Sandbox checks a benchmark may leave out, to measure what they cost. Only the
+/// `bench-unchecked` feature exposes it ([`compile_unchecked`]); the kernel module's compiler is
+/// built without it, so code from such a build can never be loaded there (the kernel compiles
+/// every program itself).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Unchecked {
+    /// No fuel charged or checked: loops run unbounded.
+    pub fuel: bool,
+    /// No bounds checks on memory accesses: an access may reach outside the linear memory.
+    pub bounds: bool,
+}
+
 /// Stack headroom kept above the deepest frame for trap stubs and helpers.
 const STACK_HEADROOM: u32 = 256;
 
-fn new_cx(options: &Options) -> ModuleCx {
+fn new_cx(options: &Options, unchecked: Unchecked) -> ModuleCx {
     let limit = options.max_code_bytes.min(u32::MAX as usize);
     let mut masm = masm::Masm::new(limit);
     masm.return_thunk = options.return_thunk;
@@ -109,6 +121,7 @@ fn new_cx(options: &Options) -> ModuleCx {
         uses_float: false,
         cpu_features: 0,
         yield_mode: options.bound == Bound::Yield,
+        unchecked,
         max_frame: 0,
     }
 }
@@ -116,6 +129,12 @@ fn new_cx(options: &Options) -> ModuleCx {
 /// Compiles `wasm` into an artifact.
 pub fn compile(wasm: &[u8], options: &Options) -> Result<Vec<u8>> {
     compile_with(wasm, options, &mut |_| Ok(()))
+}
+
+/// [`compile`] without the checks `unchecked` names: for benchmarks only (see [`Unchecked`]).
+#[cfg(feature = "bench-unchecked")]
+pub fn compile_unchecked(wasm: &[u8], options: &Options, unchecked: Unchecked) -> Result<Vec<u8>> {
+    compile_checked(wasm, options, unchecked, &mut |_| Ok(()))
 }
 
 /// Operators of one function body between two `progress` calls (weighted: see
@@ -229,6 +248,15 @@ pub fn compile_with(
     options: &Options,
     progress: &mut dyn FnMut(u32) -> Result<()>,
 ) -> Result<Vec<u8>> {
+    compile_checked(wasm, options, Unchecked::default(), progress)
+}
+
+fn compile_checked(
+    wasm: &[u8],
+    options: &Options,
+    unchecked: Unchecked,
+    progress: &mut dyn FnMut(u32) -> Result<()>,
+) -> Result<Vec<u8>> {
     let mut progress = Progress {
         callback: progress,
         reached: 0,
@@ -236,7 +264,7 @@ pub fn compile_with(
     };
     let mut validator = Validator::new_with_features(features::enabled());
     let mut module = ModuleInfo::default();
-    let mut cx = new_cx(options);
+    let mut cx = new_cx(options, unchecked);
     let mut bodies: Vec<(art::Span, u32)> = Vec::new();
     let mut patches = Vec::new();
     let mut next_func = 0u32;

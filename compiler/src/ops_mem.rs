@@ -39,6 +39,9 @@ impl FuncCompiler<'_, '_> {
     /// register and the displacement to use with `[r14 + addr + disp]`.
     fn checked_address(&mut self, offset: u64, size: u64) -> (u8, i32) {
         let (_, addr) = self.pop_reg();
+        if self.cx.unchecked.bounds {
+            return self.unchecked_address(addr, offset);
+        }
         let oob = self.trap_label(TRAP_MEMORY_OUT_OF_BOUNDS);
         let end = offset + size;
         let m = &mut self.cx.masm;
@@ -72,6 +75,17 @@ impl FuncCompiler<'_, '_> {
             dynasm!(m.ops ; .arch x64 ; add Rq(addr), r11);
             (addr, 0)
         }
+    }
+
+    /// The address without a check (benchmarks only: `crate::compile_unchecked`).
+    fn unchecked_address(&mut self, addr: u8, offset: u64) -> (u8, i32) {
+        if offset <= i32::MAX as u64 {
+            return (addr, offset as i32);
+        }
+        let m = &mut self.cx.masm;
+        m.mov_imm(11, offset);
+        dynasm!(m.ops ; .arch x64 ; add Rq(addr), r11);
+        (addr, 0)
     }
 
     pub fn op_load(&mut self, ty: Ty, width: Width, offset: u64) {
