@@ -239,6 +239,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let k = self.stack.len();
         match v {
             Val::Reg(_, r) => r,
+            Val::Cond(c) => self.materialize_cond(c),
             Val::Const(ty, bits) if ty.is_float() => {
                 let x = self.alloc_xmm();
                 self.cx.masm.xmm_imm(ty, x, bits);
@@ -292,6 +293,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             Val::Slot(ty) => {
                 let mem = self.slot_mem(self.stack.len());
                 self.cx.masm.load_gpr(ty, r, mem);
+            }
+            Val::Cond(c) => {
+                let s = self.materialize_cond(c);
+                self.cx.masm.mov_gpr(r, s);
+                self.regs.free_gpr(s);
             }
         }
         ty
@@ -350,6 +356,20 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 let src = self.slot_mem(self.stack.len());
                 self.cx.masm.copy_slot(dst, src);
             }
+            Val::Cond(c) => {
+                let r = self.materialize_cond(c);
+                self.cx.masm.store64(dst, r);
+                self.regs.free_gpr(r);
+            }
+        }
+    }
+
+    /// Frees the registers a value just popped and discarded holds.
+    pub fn discard(&mut self, v: Val) {
+        match v {
+            Val::Reg(ty, r) => self.free(ty, r),
+            Val::Cond(c) => self.free_cond(c),
+            _ => {}
         }
     }
 
@@ -536,6 +556,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.cx.masm.copy_slot(dst, src);
             }
             Val::Local(..) => unreachable!("callers resolve local reads first"),
+            Val::Cond(_) => {
+                unreachable!("a compare is settled before any operator but its consumer")
+            }
         }
     }
 
@@ -649,15 +672,13 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let mut frame = self.push_frame(kind, ty, offset)?;
         if !self.dead {
             if kind == Kind::If {
-                let (_, cond) = self.pop_reg();
-                self.regs.free_gpr(cond);
+                let cond = self.pop_cond();
                 frame.base = self.stack.len() - frame.params.len();
                 self.spill_all();
                 let else_label = self.cx.masm.label();
                 frame.else_label = Some(else_label);
                 self.fuel_charge();
-                let m = &mut self.cx.masm;
-                dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jz =>else_label);
+                self.branch_unless(cond, else_label);
             } else {
                 self.spill_all();
             }
@@ -676,9 +697,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     fn reset_stack(&mut self, base: usize, types: &[Ty]) {
         while self.stack.len() > base {
             let v = self.pop();
-            if let Val::Reg(ty, r) = v {
-                self.free(ty, r);
-            }
+            self.discard(v);
         }
         debug_assert_eq!(self.slots, self.stack.len());
         for &t in types {
@@ -832,22 +851,22 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     pub fn op_br_if(&mut self, depth: u32) {
-        let (_, cond) = self.pop_reg();
-        self.regs.free_gpr(cond);
+        // The condition's registers stay held (outside the stack) until its `cmp`, after the
+        // spill and the fuel charge, which change the flags.
+        let cond = self.pop_cond();
         self.spill_all();
         self.fuel_charge();
         let key = self.stub_key(depth);
         let shared = self.direct_target(depth).or(self.stubs.get(&key).copied());
         if let Some(target) = shared {
-            let m = &mut self.cx.masm;
-            dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jnz =>target);
+            self.branch_if(cond, target);
             return;
         }
         // The first branch from this height to this target: its moves, inline, become the stub.
         let (skip, stub) = (self.cx.masm.label(), self.cx.masm.label());
         self.stubs.insert(key, stub);
-        let m = &mut self.cx.masm;
-        dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jz =>skip ; =>stub);
+        self.branch_unless(cond, skip);
+        self.cx.masm.bind(stub);
         self.branch_to(depth, true);
         self.cx.masm.bind(skip);
     }
@@ -1069,9 +1088,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             }
         }
         for _ in 0..n {
-            if let Val::Reg(ty, r) = self.pop() {
-                self.free(ty, r);
-            }
+            let v = self.pop();
+            self.discard(v);
         }
         self.spill_all();
         self.max_out = self.max_out.max(sig.slots());
@@ -1182,27 +1200,24 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     // ---- misc ----
 
     pub fn op_drop(&mut self) {
-        if let Val::Reg(ty, r) = self.pop() {
-            self.free(ty, r);
-        }
+        let v = self.pop();
+        self.discard(v);
     }
 
     pub fn op_select(&mut self) {
-        let (_, cond) = self.pop_reg();
+        let cond = self.pop_cond();
         let (ty, b) = self.pop_reg();
         let (_, a) = self.pop_reg();
-        let m = &mut self.cx.masm;
         if ty.is_float() {
-            let keep = m.label();
-            dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; jnz =>keep);
-            m.mov_xmm(a, b);
-            m.bind(keep);
+            let keep = self.cx.masm.label();
+            self.branch_if(cond, keep);
+            self.cx.masm.mov_xmm(a, b);
+            self.cx.masm.bind(keep);
             self.regs.free_xmm(b);
         } else {
-            dynasm!(m.ops ; .arch x64 ; test Rd(cond), Rd(cond) ; cmovz Rq(a), Rq(b));
+            self.select_gpr(cond, a, b);
             self.regs.free_gpr(b);
         }
-        self.regs.free_gpr(cond);
         self.push(Val::Reg(ty, a));
     }
 }

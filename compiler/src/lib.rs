@@ -25,6 +25,7 @@ mod prelude {
 }
 
 mod asm;
+mod cond;
 mod control;
 mod error;
 pub mod features;

@@ -1,10 +1,11 @@
 //! Integer instructions (i32 and i64). Invariant: an i32 in a register has its upper 32 bits
 //! zero (every i32 operation uses a 32-bit form), so it can serve as a 64-bit address index.
 
+use crate::cond::Cond;
 use crate::func::FuncCompiler;
 use crate::module::Ty;
 use crate::regalloc::{RAX, RCX, RDX};
-use crate::stack::Val;
+use crate::stack::{Rhs, Val};
 use dynasm::dynasm;
 use kwasm_hooks::artifact::{CPU_BMI1, CPU_LZCNT, CPU_POPCNT};
 use kwasm_hooks::trap::{TRAP_INTEGER_DIVIDE_BY_ZERO, TRAP_INTEGER_OVERFLOW};
@@ -55,17 +56,9 @@ pub enum Unary {
     Clz,
     Ctz,
     Popcnt,
-    Eqz,
     Extend8S,
     Extend16S,
     Extend32S,
-}
-
-/// The right operand of a two-operand instruction.
-#[derive(Clone, Copy)]
-enum Rhs {
-    Imm(i32),
-    Reg(u8),
 }
 
 macro_rules! alu {
@@ -76,12 +69,6 @@ macro_rules! alu {
             (true, Rhs::Imm(i)) => dynasm!($m.ops ; .arch x64 ; $op Rq($l), i),
             (true, Rhs::Reg(r)) => dynasm!($m.ops ; .arch x64 ; $op Rq($l), Rq(r)),
         }
-    };
-}
-
-macro_rules! setcc {
-    ($m:expr, $op:ident, $l:expr) => {
-        dynasm!($m.ops ; .arch x64 ; $op Rb($l) ; movzx Rd($l), Rb($l))
     };
 }
 
@@ -164,26 +151,34 @@ impl FuncCompiler<'_, '_> {
         self.push(Val::Reg(ty, l));
     }
 
+    /// A compare: pushed as a pending [`Cond`] for the next operator (`cond.rs`).
     pub fn op_cmp(&mut self, ty: Ty, op: Cmp) {
         let w64 = ty == Ty::I64;
         let rhs = self.pop_rhs(w64);
         let (_, l) = self.pop_reg();
-        let m = &mut self.cx.masm;
-        alu!(m, w64, cmp, l, rhs);
-        match op {
-            Cmp::Eq => setcc!(m, sete, l),
-            Cmp::Ne => setcc!(m, setne, l),
-            Cmp::LtS => setcc!(m, setl, l),
-            Cmp::LtU => setcc!(m, setb, l),
-            Cmp::GtS => setcc!(m, setg, l),
-            Cmp::GtU => setcc!(m, seta, l),
-            Cmp::LeS => setcc!(m, setle, l),
-            Cmp::LeU => setcc!(m, setbe, l),
-            Cmp::GeS => setcc!(m, setge, l),
-            Cmp::GeU => setcc!(m, setae, l),
+        self.push(Val::Cond(Cond {
+            w64,
+            cc: op,
+            l,
+            rhs,
+        }));
+    }
+
+    /// `eqz`: the negation of a pending compare, else a compare with zero.
+    pub fn op_eqz(&mut self, ty: Ty) {
+        if let Val::Cond(c) = self.peek(0) {
+            self.pop();
+            let cc = c.cc.negate();
+            self.push(Val::Cond(Cond { cc, ..c }));
+            return;
         }
-        self.free_rhs(rhs);
-        self.push(Val::Reg(Ty::I32, l));
+        let (_, l) = self.pop_reg();
+        self.push(Val::Cond(Cond {
+            w64: ty == Ty::I64,
+            cc: Cmp::Eq,
+            l,
+            rhs: Rhs::Imm(0),
+        }));
     }
 
     pub fn op_unary(&mut self, ty: Ty, op: Unary) {
@@ -197,7 +192,7 @@ impl FuncCompiler<'_, '_> {
         };
         self.cx.cpu_features |= feature;
         let m = &mut self.cx.masm;
-        let mut result_ty = ty;
+
         match (op, w64) {
             (Unary::Clz, false) => dynasm!(m.ops ; .arch x64 ; lzcnt Rd(r), Rd(r)),
             (Unary::Clz, true) => dynasm!(m.ops ; .arch x64 ; lzcnt Rq(r), Rq(r)),
@@ -205,23 +200,13 @@ impl FuncCompiler<'_, '_> {
             (Unary::Ctz, true) => dynasm!(m.ops ; .arch x64 ; tzcnt Rq(r), Rq(r)),
             (Unary::Popcnt, false) => dynasm!(m.ops ; .arch x64 ; popcnt Rd(r), Rd(r)),
             (Unary::Popcnt, true) => dynasm!(m.ops ; .arch x64 ; popcnt Rq(r), Rq(r)),
-            (Unary::Eqz, false) => {
-                dynasm!(m.ops ; .arch x64 ; test Rd(r), Rd(r));
-                setcc!(m, sete, r);
-                result_ty = Ty::I32;
-            }
-            (Unary::Eqz, true) => {
-                dynasm!(m.ops ; .arch x64 ; test Rq(r), Rq(r));
-                setcc!(m, sete, r);
-                result_ty = Ty::I32;
-            }
             (Unary::Extend8S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(r), Rb(r)),
             (Unary::Extend16S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(r), Rw(r)),
             (Unary::Extend8S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(r), Rb(r)),
             (Unary::Extend16S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(r), Rw(r)),
             (Unary::Extend32S, _) => dynasm!(m.ops ; .arch x64 ; movsxd Rq(r), Rd(r)),
         }
-        self.push(Val::Reg(result_ty, r));
+        self.push(Val::Reg(ty, r));
     }
 
     pub fn op_wrap(&mut self) {

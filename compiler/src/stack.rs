@@ -4,7 +4,15 @@
 //! Slot entries always form a prefix of the stack (entry k lives in slot k), so spilling goes
 //! bottom-up and a branch target's values sit at known slots.
 
+use crate::cond::Cond;
 use crate::module::Ty;
+
+/// The right operand of a two-operand integer instruction.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rhs {
+    Imm(i32),
+    Reg(u8),
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Val {
@@ -16,12 +24,15 @@ pub enum Val {
     Local(Ty, u32),
     /// In the operand-stack slot with the entry's own index.
     Slot(Ty),
+    /// An i32 compare result not computed yet (`cond.rs`): only ever on top of the stack.
+    Cond(Cond),
 }
 
 impl Val {
     pub fn ty(self) -> Ty {
         match self {
             Val::Const(t, _) | Val::Reg(t, _) | Val::Local(t, _) | Val::Slot(t) => t,
+            Val::Cond(_) => Ty::I32,
         }
     }
 }

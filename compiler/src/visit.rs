@@ -59,6 +59,14 @@ impl FuncCompiler<'_, '_> {
     pub fn op(&mut self, op: &O<'_>, offset: u64) -> Result<bool> {
         use Ty::*;
         self.fuel_count();
+        // A pending compare is consumed as flags only by the operators that branch or select
+        // on it (or negate it); for any other it becomes a value first.
+        if !matches!(
+            op,
+            O::BrIf { .. } | O::If { .. } | O::Select | O::TypedSelect { .. } | O::I32Eqz
+        ) {
+            self.settle_cond();
+        }
         // Control structure is tracked in dead code too; everything else there is skipped.
         match op {
             O::Block { blockty } => {
@@ -145,8 +153,8 @@ impl FuncCompiler<'_, '_> {
             O::F32Const { value } => self.op_float_const(F32, u64::from(value.bits())),
             O::F64Const { value } => self.op_float_const(F64, value.bits()),
 
-            O::I32Eqz => self.op_unary(I32, Unary::Eqz),
-            O::I64Eqz => self.op_unary(I64, Unary::Eqz),
+            O::I32Eqz => self.op_eqz(I32),
+            O::I64Eqz => self.op_eqz(I64),
             O::I32Eq => self.op_cmp(I32, Cmp::Eq),
             O::I32Ne => self.op_cmp(I32, Cmp::Ne),
             O::I32LtS => self.op_cmp(I32, Cmp::LtS),

@@ -30,3 +30,30 @@ fn wasm_v1_and_v2_through_the_return_thunk() {
     let failures = run_suite(&mut backend, SpecVersion::V2, "wasm-v2");
     check_expected(&failures, EXPECTED, "wasm-v2/").unwrap();
 }
+
+/// kwasm's own scripts (`spec/kwasm/`): the codegen's optimizations at the values where an
+/// unsound one gives a different answer. All must pass, and they must have assertions.
+#[test]
+fn kwasm_codegen_scripts() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("kwasm");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "wast"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no scripts in {}", dir.display());
+    for path in files {
+        let contents = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        for return_thunk in [false, true] {
+            let report =
+                kwasm_spec::run_file(&mut UserspaceBackend { return_thunk }, &name, &contents);
+            assert!(report.failures.is_empty(), "{name}: {:#?}", report.failures);
+            assert!(
+                report.passed > 0 && report.skipped == 0,
+                "{name}: nothing ran"
+            );
+        }
+    }
+}

@@ -4,7 +4,7 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-30h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        0000000000000458h
+  0017  jb        0000000000000428h
   001d  sub       rsp,30h
   0024  sub       qword ptr [r15+20h],1Fh
   002c  js        0000000000000156h
@@ -64,7 +64,7 @@ function 0 (defined 0):
   015c  mov       rdx,r11
   015f  call      0000000000000164h
   0164  test      eax,eax
-  0166  jne       0000000000000403h
+  0166  jne       00000000000003D3h
   016c  mov       r14,[r15]
   0173  jmp       0000000000000032h
 function 1 (defined 1):
@@ -73,68 +73,56 @@ function 1 (defined 1):
   0185  mov       rbp,rsp
   0188  lea       rax,[rsp-20h]
   0190  cmp       rax,[r15+10h]
-  0197  jb        0000000000000458h
+  0197  jb        0000000000000428h
   019d  sub       rsp,20h
   01a4  sub       qword ptr [r15+20h],17h
-  01ac  js        00000000000002D3h
+  01ac  js        00000000000002A7h
   01b2  mov       ebx,[rbp+10h]
-  01b9  cmp       ebx,1
-  01c0  sete      bl
-  01c4  movzx     ebx,bl
-  01c8  mov       qword ptr [rbp-8],7
-  01d3  mov       qword ptr [rbp-10h],1
-  01de  test      ebx,ebx
-  01e1  je        00000000000001FFh
-  01e7  sub       qword ptr [r15+20h],2
-  01ec  mov       r11,[rbp-10h]
-  01f3  mov       [rbp-8],r11
-  01fa  jmp       00000000000002BAh
-  01ff  mov       ebx,[rbp+10h]
-  0206  cmp       ebx,2
-  020d  sete      bl
-  0211  movzx     ebx,bl
-  0215  mov       qword ptr [rbp-10h],2
-  0220  sub       qword ptr [r15+20h],6
-  0225  test      ebx,ebx
-  0228  jne       00000000000001E7h
-  022e  mov       ebx,[rbp+10h]
-  0235  cmp       ebx,3
-  023c  sete      bl
-  0240  movzx     ebx,bl
-  0244  mov       qword ptr [rbp-10h],3
-  024f  sub       qword ptr [r15+20h],6
-  0254  test      ebx,ebx
-  0257  je        0000000000000276h
-  025d  sub       qword ptr [r15+20h],2
-  0262  mov       r11,[rbp-10h]
-  0269  mov       [rbp+10h],r11
-  0270  mov       rsp,rbp
-  0273  pop       rbp
-  0274  ret
-  0275  int3
-  0276  mov       ebx,[rbp+10h]
-  027d  cmp       ebx,4
-  0284  sete      bl
-  0288  movzx     ebx,bl
-  028c  mov       qword ptr [rbp-10h],4
-  0297  sub       qword ptr [r15+20h],6
-  029c  test      ebx,ebx
-  029f  jne       000000000000025Dh
-  02a5  mov       qword ptr [rbp-10h],9
-  02b0  sub       qword ptr [r15+20h],3
-  02b5  jmp       00000000000001E7h
-  02ba  sub       qword ptr [r15+20h],3
-  02bf  mov       r11,[rbp-8]
-  02c6  mov       [rbp+10h],r11
-  02cd  mov       rsp,rbp
-  02d0  pop       rbp
-  02d1  ret
-  02d2  int3
-  02d3  mov       rdi,r15
-  02d6  mov       rsi,rsp
-  02d9  mov       rdx,r11
-  02dc  call      00000000000002E1h
-  02e1  test      eax,eax
-  02e3  jne       0000000000000403h
-  02e9  mov       r14,[r15]
-  02f0  jmp       00000000000001B2h
+  01b9  mov       qword ptr [rbp-8],7
+  01c4  mov       qword ptr [rbp-10h],1
+  01cf  cmp       ebx,1
+  01d6  jne       00000000000001F4h
+  01dc  sub       qword ptr [r15+20h],2
+  01e1  mov       r11,[rbp-10h]
+  01e8  mov       [rbp-8],r11
+  01ef  jmp       000000000000028Eh
+  01f4  mov       ebx,[rbp+10h]
+  01fb  mov       qword ptr [rbp-10h],2
+  0206  sub       qword ptr [r15+20h],6
+  020b  cmp       ebx,2
+  0212  je        00000000000001DCh
+  0218  mov       ebx,[rbp+10h]
+  021f  mov       qword ptr [rbp-10h],3
+  022a  sub       qword ptr [r15+20h],6
+  022f  cmp       ebx,3
+  0236  jne       0000000000000255h
+  023c  sub       qword ptr [r15+20h],2
+  0241  mov       r11,[rbp-10h]
+  0248  mov       [rbp+10h],r11
+  024f  mov       rsp,rbp
+  0252  pop       rbp
+  0253  ret
+  0254  int3
+  0255  mov       ebx,[rbp+10h]
+  025c  mov       qword ptr [rbp-10h],4
+  0267  sub       qword ptr [r15+20h],6
+  026c  cmp       ebx,4
+  0273  je        000000000000023Ch
+  0279  mov       qword ptr [rbp-10h],9
+  0284  sub       qword ptr [r15+20h],3
+  0289  jmp       00000000000001DCh
+  028e  sub       qword ptr [r15+20h],3
+  0293  mov       r11,[rbp-8]
+  029a  mov       [rbp+10h],r11
+  02a1  mov       rsp,rbp
+  02a4  pop       rbp
+  02a5  ret
+  02a6  int3
+  02a7  mov       rdi,r15
+  02aa  mov       rsi,rsp
+  02ad  mov       rdx,r11
+  02b0  call      00000000000002B5h
+  02b5  test      eax,eax
+  02b7  jne       00000000000003D3h
+  02bd  mov       r14,[r15]
+  02c4  jmp       00000000000001B2h
