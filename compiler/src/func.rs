@@ -77,6 +77,10 @@ pub struct FuncCompiler<'c, 'm> {
     pub func: u32,
     pub sig: Sig,
     pub locals: Vec<Ty>,
+    /// The register of each local kept in one for the whole function (`pinning.rs`).
+    pinned: Vec<Option<u8>>,
+    /// The pinned locals and their registers.
+    pins: Vec<(u32, u8)>,
     pub nparams: usize,
     pub stack: Vec<Val>,
     /// Number of `Val::Slot` entries at the bottom of the stack.
@@ -113,6 +117,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             module,
             func,
             locals: sig.params.clone(),
+            pinned: Vec::new(),
+            pins: Vec::new(),
             sig,
             nparams,
             stack: Vec::new(),
@@ -144,6 +150,56 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             Mem::Rbp(16 + 8 * i as i32)
         } else {
             Mem::Rbp(-8 * (i - self.nparams + 1) as i32)
+        }
+    }
+
+    /// Loads local `i` (of type `ty`) into register `r` of its class.
+    fn load_local(&mut self, ty: Ty, r: u8, i: u32) {
+        match (self.pinned[i as usize], ty.is_float()) {
+            (Some(p), false) => self.cx.masm.mov_gpr(r, p),
+            (Some(p), true) => self.cx.masm.mov_xmm(r, p),
+            (None, false) => self.cx.masm.load_gpr(ty, r, self.local_mem(i)),
+            (None, true) => self.cx.masm.load_xmm(ty, r, self.local_mem(i)),
+        }
+    }
+
+    /// Copies local `i`'s 8 bytes to `dst`.
+    fn copy_local(&mut self, dst: Mem, i: u32) {
+        match self.pinned[i as usize] {
+            Some(p) if self.locals[i as usize].is_float() => self.cx.masm.store_xmm(dst, p),
+            Some(p) => self.cx.masm.store64(dst, p),
+            None => self.cx.masm.copy_slot(dst, self.local_mem(i)),
+        }
+    }
+
+    /// Stores every pinned local to its frame slot (before a call: all registers are
+    /// caller-saved).
+    fn save_pinned(&mut self) {
+        for k in 0..self.pins.len() {
+            let (i, p) = self.pins[k];
+            {
+                let mem = self.local_mem(i);
+                if self.locals[i as usize].is_float() {
+                    self.cx.masm.store_xmm(mem, p);
+                } else {
+                    self.cx.masm.store64(mem, p);
+                }
+            }
+        }
+    }
+
+    /// Loads every pinned local back from its frame slot (after a call).
+    fn restore_pinned(&mut self) {
+        for k in 0..self.pins.len() {
+            let (i, p) = self.pins[k];
+            {
+                let mem = self.local_mem(i);
+                if self.locals[i as usize].is_float() {
+                    self.cx.masm.load_xmm(Ty::F64, p, mem);
+                } else {
+                    self.cx.masm.load64(p, mem);
+                }
+            }
         }
     }
 
@@ -250,14 +306,19 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.cx.masm.mov_imm(r, bits);
                 r
             }
-            Val::Local(ty, _) | Val::Slot(ty) => {
+            Val::Local(ty, i) => {
+                let r = if ty.is_float() {
+                    self.alloc_xmm()
+                } else {
+                    self.alloc_gpr()
+                };
+                self.load_local(ty, r, i);
+                r
+            }
+            Val::Slot(ty) => {
                 // A popped slot is no longer on the stack, so a spill while allocating cannot
                 // overwrite it: spills only write slots below `k`.
-                let mem = if let Val::Local(_, i) = v {
-                    self.local_mem(i)
-                } else {
-                    self.slot_mem(k)
-                };
+                let mem = self.slot_mem(k);
                 if ty.is_float() {
                     let x = self.alloc_xmm();
                     self.cx.masm.load_xmm(ty, x, mem);
@@ -286,10 +347,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.regs.free_gpr(s);
             }
             Val::Const(_, bits) => self.cx.masm.mov_imm(r, bits),
-            Val::Local(ty, i) => {
-                let mem = self.local_mem(i);
-                self.cx.masm.load_gpr(ty, r, mem);
-            }
+            Val::Local(ty, i) => self.load_local(ty, r, i),
             Val::Slot(ty) => {
                 let mem = self.slot_mem(self.stack.len());
                 self.cx.masm.load_gpr(ty, r, mem);
@@ -309,7 +367,6 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         for k in self.slots..self.stack.len() {
             if let Val::Local(ty, j) = self.stack[k] {
                 if j == i {
-                    let mem = self.local_mem(i);
                     let r = if ty.is_float() {
                         self.regs.alloc_xmm()
                     } else {
@@ -317,11 +374,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                     };
                     match r {
                         Some(r) => {
-                            if ty.is_float() {
-                                self.cx.masm.load_xmm(ty, r, mem);
-                            } else {
-                                self.cx.masm.load_gpr(ty, r, mem);
-                            }
+                            self.load_local(ty, r, i);
                             self.stack[k] = Val::Reg(ty, r);
                         }
                         None => {
@@ -348,10 +401,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.cx.masm.store64(dst, r);
                 self.regs.free_gpr(r);
             }
-            Val::Local(_, i) => {
-                let src = self.local_mem(i);
-                self.cx.masm.copy_slot(dst, src);
-            }
+            Val::Local(_, i) => self.copy_local(dst, i),
             Val::Slot(_) => {
                 let src = self.slot_mem(self.stack.len());
                 self.cx.masm.copy_slot(dst, src);
@@ -381,10 +431,52 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     // ---- prologue and epilogue ----
 
-    pub fn prologue(&mut self, locals: &[(u32, Ty)]) {
+    /// Adds the body's declared locals (count, type) to the parameters.
+    pub fn declare_locals(&mut self, locals: &[(u32, Ty)]) {
         for &(count, ty) in locals {
             self.locals.extend(core::iter::repeat_n(ty, count as usize));
         }
+    }
+
+    /// Gives local `i` register `pins[i]` for the whole function (`pinning::choose`): the
+    /// operand stack no longer allocates those.
+    fn pin_locals(&mut self, pinned: Vec<Option<u8>>) {
+        for (i, reg) in pinned.iter().enumerate() {
+            if let Some(r) = *reg {
+                if self.locals[i].is_float() {
+                    self.regs.reserve_xmm(r);
+                    self.cx.uses_float = true;
+                } else {
+                    self.regs.reserve_gpr(r);
+                }
+                self.pins.push((i as u32, r));
+            }
+        }
+        self.pinned = pinned;
+    }
+
+    /// Loads the pinned parameters into their registers and zeroes the other pinned locals.
+    fn load_pinned(&mut self) {
+        for k in 0..self.pins.len() {
+            let (i, p) = self.pins[k];
+            let ty = self.locals[i as usize];
+            if (i as usize) < self.nparams {
+                let mem = self.local_mem(i);
+                if ty.is_float() {
+                    self.cx.masm.load_xmm(ty, p, mem);
+                } else {
+                    self.cx.masm.load_gpr(ty, p, mem);
+                }
+            } else if ty.is_float() {
+                self.cx.masm.xmm_imm(ty, p, 0);
+            } else {
+                self.cx.masm.mov_imm(p, 0);
+            }
+        }
+    }
+
+    pub fn prologue(&mut self, pinned: Vec<Option<u8>>) {
+        self.pin_locals(pinned);
         let stack_trap = self.trap_label(TRAP_STACK_EXHAUSTED);
         let m = &mut self.cx.masm;
         m.endbr();
@@ -420,6 +512,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 ; rep stosq
             );
         }
+        self.load_pinned();
         // The check pays for the call and for the zeroing (which runs before it: at most
         // ~3.5 µs, for wasmparser's 50,000 locals).
         let zeroing =
@@ -605,9 +698,15 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 ),
             };
             let trap = self.cx.trap_eax;
+            let foreign = matches!(path, SlowPath::Foreign { .. });
+            self.cx.masm.bind(entry);
+            // A call into another instance saved the pinned locals before it branched here
+            // and loads them after `resume`; the checks' slow paths do it themselves.
+            if !foreign {
+                self.save_pinned();
+            }
             let m = &mut self.cx.masm;
-            m.bind(entry);
-            if matches!(path, SlowPath::Foreign { .. }) && fuel_on {
+            if foreign && fuel_on {
                 // Entering another instance goes through the runtime: a host call's price.
                 m.sub_fuel(FUEL_PER_HOST_CALL as i32, false);
             }
@@ -623,8 +722,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 ; test eax, eax
                 ; jnz =>trap
                 ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]
-                ; jmp =>resume
             );
+            if !foreign {
+                self.restore_pinned();
+            }
+            self.cx.masm.jmp(resume);
         }
         let frame = self.locals_bytes() as usize + 8 * (self.max_slots + self.max_out.max(1));
         let frame = frame.next_multiple_of(16);
@@ -1008,6 +1110,15 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn op_local_set(&mut self, i: u32, tee: bool) {
         self.materialize_local(i);
+        if let Some(p) = self.pinned[i as usize] {
+            self.set_pinned(i, p);
+            if tee {
+                // The stack holds a read of the local now: `local.set i` materializes it.
+                let ty = self.locals[i as usize];
+                self.push(Val::Local(ty, i));
+            }
+            return;
+        }
         let v = self.pop();
         let dst = self.local_mem(i);
         if tee {
@@ -1022,6 +1133,39 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             self.push(Val::Reg(ty, r));
         } else {
             self.store_val(v, dst);
+        }
+    }
+
+    /// Pops the top of the stack into pinned local `i`'s register `p`.
+    fn set_pinned(&mut self, i: u32, p: u8) {
+        let v = self.pop();
+        let float = v.ty().is_float();
+        match v {
+            Val::Reg(ty, r) => {
+                if float {
+                    self.cx.masm.mov_xmm(p, r);
+                } else {
+                    self.cx.masm.mov_gpr(p, r);
+                }
+                self.free(ty, r);
+            }
+            Val::Const(ty, bits) if float => self.cx.masm.xmm_imm(ty, p, bits),
+            Val::Const(_, bits) => self.cx.masm.mov_imm(p, bits),
+            Val::Local(ty, j) if j != i => self.load_local(ty, p, j),
+            Val::Local(..) => {} // `local.set i (local.get i)`
+            Val::Slot(ty) => {
+                let mem = self.slot_mem(self.stack.len());
+                if float {
+                    self.cx.masm.load_xmm(ty, p, mem);
+                } else {
+                    self.cx.masm.load_gpr(ty, p, mem);
+                }
+            }
+            Val::Cond(c) => {
+                let r = self.materialize_cond(c);
+                self.cx.masm.mov_gpr(p, r);
+                self.regs.free_gpr(r);
+            }
         }
     }
 
@@ -1080,10 +1224,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         for i in 0..n {
             let dst = Mem::Rsp(8 * i as i32);
             match self.stack[top + i] {
-                Val::Local(_, l) => {
-                    let src = self.local_mem(l);
-                    self.cx.masm.copy_slot(dst, src);
-                }
+                Val::Local(_, l) => self.copy_local(dst, l),
                 _ => self.write_entry(top + i, dst),
             }
         }
@@ -1124,11 +1265,13 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let values = (sig.params.len() + sig.results.len()) as u32;
         self.fuel_add(FUEL_PER_HOST_CALL + values * FUEL_PER_VALUE_MOVED);
         self.call_args(sig);
+        self.save_pinned();
         let trap = self.cx.trap_eax;
         let m = &mut self.cx.masm;
         dynasm!(m.ops ; .arch x64 ; mov rdi, r15 ; mov rsi, rsp);
         emit_call(m);
         dynasm!(m.ops ; .arch x64 ; test eax, eax ; jnz =>trap);
+        self.restore_pinned();
         self.call_results(sig);
     }
 
@@ -1137,8 +1280,10 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         match self.cx.func_labels[f as usize] {
             Some(label) => {
                 self.call_args(&sig);
+                self.save_pinned();
                 let m = &mut self.cx.masm;
                 dynasm!(m.ops ; .arch x64 ; call =>label);
+                self.restore_pinned();
                 self.call_results(&sig);
             }
             None => {
@@ -1153,6 +1298,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let canonical = self.module.canonical[type_index as usize];
         let (_, index) = self.pop_reg();
         self.call_args(&sig);
+        // Saved before the checks, so the path into another instance (a slow path that
+        // resumes after the call) has them saved too.
+        self.save_pinned();
         let oob = self.trap_label(TRAP_TABLE_OUT_OF_BOUNDS);
         let null = self.trap_label(TRAP_INDIRECT_CALL_NULL);
         let bad_type = self.trap_label(TRAP_INDIRECT_CALL_TYPE);
@@ -1194,6 +1342,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             resume,
         });
         self.regs.free_gpr(index);
+        self.restore_pinned();
         self.call_results(&sig);
     }
 

@@ -35,6 +35,7 @@ mod module;
 mod ops_float;
 mod ops_int;
 mod ops_mem;
+mod pinning;
 mod regalloc;
 mod stack;
 mod trampoline;
@@ -565,7 +566,9 @@ fn compile_body(
     cx.masm.bind(label);
     let locals = read_locals(body, &mut fv)?;
     let mut fc = FuncCompiler::new(cx, module, func);
-    fc.prologue(&locals);
+    fc.declare_locals(&locals);
+    let pinned = pinning::choose(body, &fc.locals);
+    fc.prologue(pinned);
     fc.cx.masm.check_budget(body.range().start)?;
     let mut reader = body.get_operators_reader()?;
     let mut finished = false;

@@ -61,6 +61,17 @@ impl RegAlloc {
         self.gpr_free &= !(1 << r);
     }
 
+    /// Takes `r` out of the pool for good (a pinned local's register).
+    pub fn reserve_gpr(&mut self, r: u8) {
+        self.take_gpr(r);
+    }
+
+    /// Takes xmm `r` out of the pool for good (a pinned local's register).
+    pub fn reserve_xmm(&mut self, r: u8) {
+        assert!(self.xmm_free & (1 << r) != 0, "xmm {r} is not free");
+        self.xmm_free &= !(1 << r);
+    }
+
     pub fn free_gpr(&mut self, r: u8) {
         debug_assert!(!self.gpr_is_free(r), "double free of gpr {r}");
         self.gpr_free |= 1 << r;

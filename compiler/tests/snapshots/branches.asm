@@ -75,54 +75,57 @@ function 1 (defined 1):
   0190  cmp       rax,[r15+10h]
   0197  jb        0000000000000428h
   019d  sub       rsp,20h
-  01a4  sub       qword ptr [r15+20h],17h
-  01ac  js        00000000000002A7h
-  01b2  mov       ebx,[rbp+10h]
-  01b9  mov       qword ptr [rbp-8],7
-  01c4  mov       qword ptr [rbp-10h],1
-  01cf  cmp       ebx,1
-  01d6  jne       00000000000001F4h
-  01dc  sub       qword ptr [r15+20h],2
-  01e1  mov       r11,[rbp-10h]
-  01e8  mov       [rbp-8],r11
-  01ef  jmp       000000000000028Eh
-  01f4  mov       ebx,[rbp+10h]
-  01fb  mov       qword ptr [rbp-10h],2
-  0206  sub       qword ptr [r15+20h],6
-  020b  cmp       ebx,2
-  0212  je        00000000000001DCh
-  0218  mov       ebx,[rbp+10h]
-  021f  mov       qword ptr [rbp-10h],3
-  022a  sub       qword ptr [r15+20h],6
-  022f  cmp       ebx,3
-  0236  jne       0000000000000255h
-  023c  sub       qword ptr [r15+20h],2
-  0241  mov       r11,[rbp-10h]
-  0248  mov       [rbp+10h],r11
-  024f  mov       rsp,rbp
-  0252  pop       rbp
-  0253  ret
-  0254  int3
-  0255  mov       ebx,[rbp+10h]
-  025c  mov       qword ptr [rbp-10h],4
-  0267  sub       qword ptr [r15+20h],6
-  026c  cmp       ebx,4
-  0273  je        000000000000023Ch
-  0279  mov       qword ptr [rbp-10h],9
-  0284  sub       qword ptr [r15+20h],3
-  0289  jmp       00000000000001DCh
-  028e  sub       qword ptr [r15+20h],3
-  0293  mov       r11,[rbp-8]
-  029a  mov       [rbp+10h],r11
-  02a1  mov       rsp,rbp
-  02a4  pop       rbp
-  02a5  ret
-  02a6  int3
-  02a7  mov       rdi,r15
-  02aa  mov       rsi,rsp
-  02ad  mov       rdx,r11
-  02b0  call      00000000000002B5h
-  02b5  test      eax,eax
-  02b7  jne       00000000000003D3h
-  02bd  mov       r14,[r15]
-  02c4  jmp       00000000000001B2h
+  01a4  mov       ebx,[rbp+10h]
+  01ab  sub       qword ptr [r15+20h],17h
+  01b3  js        000000000000029Eh
+  01b9  mov       rsi,rbx
+  01bc  mov       qword ptr [rbp-8],7
+  01c7  mov       qword ptr [rbp-10h],1
+  01d2  cmp       esi,1
+  01d9  jne       00000000000001F7h
+  01df  sub       qword ptr [r15+20h],2
+  01e4  mov       r11,[rbp-10h]
+  01eb  mov       [rbp-8],r11
+  01f2  jmp       0000000000000285h
+  01f7  mov       rsi,rbx
+  01fa  mov       qword ptr [rbp-10h],2
+  0205  sub       qword ptr [r15+20h],6
+  020a  cmp       esi,2
+  0211  je        00000000000001DFh
+  0217  mov       rsi,rbx
+  021a  mov       qword ptr [rbp-10h],3
+  0225  sub       qword ptr [r15+20h],6
+  022a  cmp       esi,3
+  0231  jne       0000000000000250h
+  0237  sub       qword ptr [r15+20h],2
+  023c  mov       r11,[rbp-10h]
+  0243  mov       [rbp+10h],r11
+  024a  mov       rsp,rbp
+  024d  pop       rbp
+  024e  ret
+  024f  int3
+  0250  mov       rsi,rbx
+  0253  mov       qword ptr [rbp-10h],4
+  025e  sub       qword ptr [r15+20h],6
+  0263  cmp       esi,4
+  026a  je        0000000000000237h
+  0270  mov       qword ptr [rbp-10h],9
+  027b  sub       qword ptr [r15+20h],3
+  0280  jmp       00000000000001DFh
+  0285  sub       qword ptr [r15+20h],3
+  028a  mov       r11,[rbp-8]
+  0291  mov       [rbp+10h],r11
+  0298  mov       rsp,rbp
+  029b  pop       rbp
+  029c  ret
+  029d  int3
+  029e  mov       [rbp+10h],rbx
+  02a5  mov       rdi,r15
+  02a8  mov       rsi,rsp
+  02ab  mov       rdx,r11
+  02ae  call      00000000000002B3h
+  02b3  test      eax,eax
+  02b5  jne       00000000000003D3h
+  02bb  mov       r14,[r15]
+  02c2  mov       rbx,[rbp+10h]
+  02c9  jmp       00000000000001B9h

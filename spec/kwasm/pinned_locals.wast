@@ -1,0 +1,91 @@
+;; Locals kept in registers for the whole function (compiler/src/pinning.rs): reads pending on
+;; the stack when the local is written, tee, set from itself, values across calls (wasm, host
+;; helper, indirect), loops and branches, floats, and more hot locals than pinned registers.
+(module
+  (memory 1)
+  (table 2 funcref)
+  (elem (i32.const 0) $id $sum_to)
+  (type $ii (func (param i32) (result i32)))
+  (func $id (param i32) (result i32) (local.get 0))
+  ;; Loop-heavy: i, acc and n are pinned.
+  (func $sum_to (export "sum_to") (param $n i32) (result i32)
+    (local $i i32) (local $acc i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $acc))
+  ;; A read of $x pending on the stack when $x is written: the old value must be used.
+  (func (export "pending") (param $x i32) (result i32)
+    (local $k i32)
+    (loop $l
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $k) (i32.const 3))))
+    (i32.sub (local.get $x) (local.tee $x (i32.add (local.get $x) (local.get $k)))))
+  ;; local.set x (local.get x), tee chains, set from another pinned local.
+  (func (export "shuffle") (param $a i32) (param $b i32) (result i32)
+    (local $t i32) (local $i i32)
+    (loop $l
+      (local.set $a (local.get $a))
+      (local.set $t (local.get $a))
+      (local.set $a (local.get $b))
+      (local.set $b (local.get $t))
+      (local.set $i (local.tee $t (i32.add (local.get $i) (i32.const 1))))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
+    (i32.add (i32.mul (local.get $a) (i32.const 1000)) (local.get $b)))
+  ;; Pinned locals live across direct, indirect and helper calls in a loop.
+  (func (export "across_calls") (param $n i32) (result i32)
+    (local $i i32) (local $acc i32) (local $f f64)
+    (loop $l
+      (local.set $acc (i32.add (local.get $acc) (call $id (local.get $i))))
+      (local.set $acc (i32.add (local.get $acc)
+        (call_indirect (type $ii) (local.get $i) (i32.const 0))))
+      (drop (memory.grow (i32.const 0)))
+      (local.set $f (f64.add (local.get $f) (f64.convert_i32_u (local.get $i))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (local.get $acc) (i32.trunc_f64_u (local.get $f))))
+  ;; Recursion: every frame's pinned locals survive the calls below it.
+  (func $fib (export "fib") (param $n i32) (result i32)
+    (local $a i32) (local $b i32)
+    (if (result i32) (i32.lt_u (local.get $n) (i32.const 2))
+      (then (local.get $n))
+      (else
+        (local.set $a (call $fib (i32.sub (local.get $n) (i32.const 1))))
+        (local.set $b (call $fib (i32.sub (local.get $n) (i32.const 2))))
+        (local.set $n (i32.const 99))
+        (i32.add (local.get $a) (local.get $b)))))
+  ;; More hot locals (i64 and f32/f64) than there are pinned registers.
+  (func (export "many") (param $n i32) (result i64)
+    (local $i i32) (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64)
+    (local $f i64) (local $g i64) (local $x f32) (local $y f64) (local $z f64) (local $w f32)
+    (loop $l
+      (local.set $a (i64.add (local.get $a) (i64.const 1)))
+      (local.set $b (i64.add (local.get $b) (local.get $a)))
+      (local.set $c (i64.xor (local.get $c) (i64.shl (local.get $b) (i64.extend_i32_u (local.get $i)))))
+      (local.set $d (i64.add (local.get $d) (i64.div_u (local.get $c) (i64.add (local.get $a) (i64.const 1)))))
+      (local.set $e (i64.rotl (local.get $e) (local.get $a)))
+      (local.set $e (i64.add (local.get $e) (local.get $d)))
+      (local.set $f (i64.rem_s (local.get $e) (i64.const 1000003)))
+      (local.set $g (i64.add (local.get $g) (local.get $f)))
+      (local.set $x (f32.add (local.get $x) (f32.const 0.5)))
+      (local.set $y (f64.add (local.get $y) (f64.promote_f32 (local.get $x))))
+      (local.set $z (f64.mul (local.get $y) (f64.const 2)))
+      (local.set $w (f32.demote_f64 (local.get $z)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i64.add (i64.add (local.get $g) (local.get $c))
+      (i64.trunc_f64_s (f64.add (local.get $z) (f64.promote_f32 (local.get $w))))))
+)
+(assert_return (invoke "sum_to" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "sum_to" (i32.const 10)) (i32.const 45))
+(assert_return (invoke "sum_to" (i32.const 1000)) (i32.const 499500))
+(assert_return (invoke "pending" (i32.const 10)) (i32.const -3))
+(assert_return (invoke "shuffle" (i32.const 1) (i32.const 2)) (i32.const 2001))
+(assert_return (invoke "across_calls" (i32.const 10)) (i32.const 135))
+(assert_return (invoke "fib" (i32.const 20)) (i32.const 6765))
+(assert_return (invoke "many" (i32.const 1)) (i64.const 3))
+(assert_return (invoke "many" (i32.const 5)) (i64.const 14295))
+(assert_return (invoke "many" (i32.const 100)) (i64.const -1314163864748918872))
