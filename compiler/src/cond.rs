@@ -14,7 +14,8 @@ use crate::ops_int::Cmp;
 use crate::stack::{Rhs, Val};
 use dynasm::dynasm;
 
-/// A pending integer compare: `l <cc> rhs`, 64-bit when `w64`.
+/// A pending integer compare: `l <cc> rhs`, 64-bit when `w64`. `l` is the compare's own
+/// register (it receives the 0/1); `rhs` may be a pinned local's, only read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cond {
     pub w64: bool,
@@ -79,7 +80,7 @@ impl FuncCompiler<'_, '_> {
     pub fn free_cond(&mut self, c: Cond) {
         self.regs.free_gpr(c.l);
         if let Rhs::Reg(r) = c.rhs {
-            self.regs.free_gpr(r);
+            self.free_operand_gpr(r);
         }
     }
 
@@ -134,7 +135,7 @@ impl FuncCompiler<'_, '_> {
         }
         dynasm!(m.ops ; .arch x64 ; movzx Rd(l), Rb(l));
         if let Rhs::Reg(r) = c.rhs {
-            self.regs.free_gpr(r);
+            self.free_operand_gpr(r);
         }
         l
     }

@@ -153,6 +153,23 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
     }
 
+    /// The register local `i` is pinned to, if it is.
+    pub fn pinned_reg(&self, i: u32) -> Option<u8> {
+        self.pinned[i as usize]
+    }
+
+    /// Frees an integer operand's register, unless it is a pinned local's (borrowed for a
+    /// read, as `pop_rhs` does).
+    pub fn free_operand_gpr(&mut self, r: u8) {
+        if !self
+            .pins
+            .iter()
+            .any(|&(i, p)| p == r && !self.locals[i as usize].is_float())
+        {
+            self.regs.free_gpr(r);
+        }
+    }
+
     /// Loads local `i` (of type `ty`) into register `r` of its class.
     fn load_local(&mut self, ty: Ty, r: u8, i: u32) {
         match (self.pinned[i as usize], ty.is_float()) {

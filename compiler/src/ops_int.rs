@@ -74,11 +74,16 @@ macro_rules! alu {
 
 impl FuncCompiler<'_, '_> {
     /// Pops the right operand as an immediate when it fits, else into a register.
+    /// A pinned local's register serves as it is (the instruction only reads it).
     fn pop_rhs(&mut self, w64: bool) -> Rhs {
         match self.peek(0) {
             Val::Const(_, bits) if !w64 || bits as i64 == bits as i32 as i64 => {
                 self.pop();
                 Rhs::Imm(bits as i32)
+            }
+            Val::Local(_, i) if self.pinned_reg(i).is_some() => {
+                self.pop();
+                Rhs::Reg(self.pinned_reg(i).expect("pinned"))
             }
             _ => Rhs::Reg(self.pop_reg().1),
         }
@@ -86,7 +91,7 @@ impl FuncCompiler<'_, '_> {
 
     fn free_rhs(&mut self, rhs: Rhs) {
         if let Rhs::Reg(r) = rhs {
-            self.regs.free_gpr(r);
+            self.free_operand_gpr(r);
         }
     }
 
