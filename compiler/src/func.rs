@@ -493,6 +493,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     pub fn prologue(&mut self, pinned: Vec<Option<u8>>) {
+        if self.cx.masm.fuel_reg {
+            self.regs.reserve_gpr(crate::regalloc::FUEL_REG);
+        }
         self.pin_locals(pinned);
         let stack_trap = self.trap_label(TRAP_STACK_EXHAUSTED);
         let m = &mut self.cx.masm;
@@ -727,6 +730,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 // Entering another instance goes through the runtime: a host call's price.
                 m.sub_fuel(FUEL_PER_HOST_CALL as i32, false);
             }
+            m.fuel_store();
             dynasm!(m.ops
                 ; .arch x64
                 ; mov rdi, r15
@@ -734,6 +738,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 ; mov rdx, r11
             );
             m.call_helper(helper);
+            m.fuel_load();
             dynasm!(m.ops
                 ; .arch x64
                 ; test eax, eax
@@ -1285,8 +1290,10 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.save_pinned();
         let trap = self.cx.trap_eax;
         let m = &mut self.cx.masm;
+        m.fuel_store();
         dynasm!(m.ops ; .arch x64 ; mov rdi, r15 ; mov rsi, rsp);
         emit_call(m);
+        m.fuel_load();
         dynasm!(m.ops ; .arch x64 ; test eax, eax ; jnz =>trap);
         self.restore_pinned();
         self.call_results(sig);

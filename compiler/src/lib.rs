@@ -111,6 +111,7 @@ fn new_cx(options: &Options, unchecked: Unchecked) -> ModuleCx {
     let limit = options.max_code_bytes.min(u32::MAX as usize);
     let mut masm = masm::Masm::new(limit);
     masm.return_thunk = options.return_thunk;
+    masm.fuel_reg = options.bound == Bound::Fuel && !unchecked.fuel;
     let trap_labels = (0..TRAP_COUNT).map(|_| masm.label()).collect();
     let trap_eax = masm.label();
     let exit = masm.label();

@@ -6,7 +6,7 @@ use crate::asm::{Assembler, Label};
 use crate::error::{CompileError, Result};
 use crate::module::Ty;
 use crate::prelude::*;
-use crate::regalloc::R11;
+use crate::regalloc::{FUEL_REG, R11};
 use dynasm::dynasm;
 use kwasm_hooks::artifact::{
     Reloc, RELOC_CALL_HELPER, RELOC_CALL_IMPORT, RELOC_INDIRECT_THUNK, RELOC_RETURN_THUNK,
@@ -31,6 +31,10 @@ pub struct Masm {
     pub relocs: Vec<Reloc>,
     /// `ret` is a `jmp` to the return thunk (`Options::return_thunk`).
     pub return_thunk: bool,
+    /// The running fuel lives in [`FUEL_REG`] while wasm code runs (fuel mode): written back
+    /// to `vmctx.fuel` before anything outside the generated code reads or changes it (host
+    /// and helper calls, the exit) and loaded again after.
+    pub fuel_reg: bool,
 }
 
 impl Masm {
@@ -40,6 +44,7 @@ impl Masm {
             ops: Assembler::new(max_code_bytes),
             relocs: Vec::new(),
             return_thunk: false,
+            fuel_reg: false,
         }
     }
 
@@ -129,11 +134,23 @@ impl Masm {
         self.call_reloc(RELOC_INDIRECT_THUNK, u32::from(R11));
     }
 
-    /// `sub QWORD [r15 + VMCTX_FUEL], n` in its short forms (disp8; imm8 when `n` fits and
-    /// `imm32` is false): 5 or 8 bytes instead of dynasm's 11. Returns the offset of the end of
-    /// the instruction, which is the end of its immediate (a patch site with `imm32`).
+    /// Subtracts `n` from the fuel: `sub r13, n` with [`Masm::fuel_reg`], else
+    /// `sub QWORD [r15 + VMCTX_FUEL], n`, in their short forms (imm8 when `n` fits and `imm32`
+    /// is false). Returns the offset of the end of the instruction, which is the end of its
+    /// immediate (a patch site with `imm32`).
     pub fn sub_fuel(&mut self, n: i32, imm32: bool) -> usize {
         const _: () = assert!(VMCTX_FUEL >= 0 && VMCTX_FUEL <= i8::MAX as i32);
+        const _: () = assert!(FUEL_REG == 13);
+        if self.fuel_reg {
+            // REX.W + REX.B (r13), 83 /5 ib or 81 /5 id, ModRM mod=11 reg=5 rm=5 (r13).
+            if !imm32 && i8::try_from(n).is_ok() {
+                self.ops.extend([0x49, 0x83, 0xed, n as i8 as u8]);
+            } else {
+                self.ops.extend([0x49, 0x81, 0xed]);
+                self.ops.extend(n.to_le_bytes());
+            }
+            return self.offset();
+        }
         // REX.W + REX.B (r15), 83 /5 ib or 81 /5 id, ModRM mod=01 (disp8) reg=5 rm=7 (r15).
         if !imm32 && i8::try_from(n).is_ok() {
             self.ops
@@ -143,6 +160,20 @@ impl Masm {
             self.ops.extend(n.to_le_bytes());
         }
         self.offset()
+    }
+
+    /// Writes the fuel register back to `vmctx.fuel` (with [`Masm::fuel_reg`]).
+    pub fn fuel_store(&mut self) {
+        if self.fuel_reg {
+            dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + VMCTX_FUEL], r13);
+        }
+    }
+
+    /// Loads the fuel register from `vmctx.fuel` (with [`Masm::fuel_reg`]).
+    pub fn fuel_load(&mut self) {
+        if self.fuel_reg {
+            dynasm!(self.ops ; .arch x64 ; mov r13, QWORD [r15 + VMCTX_FUEL]);
+        }
     }
 
     pub fn jmp(&mut self, label: Label) {

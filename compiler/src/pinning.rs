@@ -16,8 +16,9 @@ use crate::regalloc::{RBX, RDI, RSI};
 use wasmparser::{FunctionBody, Operator};
 
 /// General registers given to pinned integer locals, in order (the operand stack keeps r8,
-/// r9, rax, rdx and rcx, enough for any single instruction including `div` and shifts).
-const GPR_PINS: [u8; 5] = [RBX, 12, 13, RSI, RDI];
+/// r9, rax, rdx and rcx, enough for any single instruction including `div` and shifts, and
+/// r13 when it does not hold the fuel).
+const GPR_PINS: [u8; 4] = [RBX, 12, RSI, RDI];
 /// XMM registers given to pinned float locals (the operand stack keeps xmm0-xmm8).
 const XMM_PINS: [u8; 6] = [14, 13, 12, 11, 10, 9];
 /// A local is pinned only if its weighted uses reach this: one read outside loops is cheaper

@@ -1,7 +1,7 @@
 //! Register pools: which general-purpose and XMM registers are free.
 //!
 //! Fixed roles (never allocated): rsp, rbp (frame), r10 and r11 (scratch inside one operation),
-//! r14 (linear-memory base), r15 (vmctx); xmm15 (float scratch).
+//! r14 (linear-memory base), r15 (vmctx); xmm15 (float scratch); in fuel mode r13 (the fuel).
 
 pub const RAX: u8 = 0;
 pub const RCX: u8 = 1;
@@ -10,6 +10,9 @@ pub const RBX: u8 = 3;
 pub const RSI: u8 = 6;
 pub const RDI: u8 = 7;
 pub const R11: u8 = 11;
+/// The running fuel in fuel mode (`Masm::fuel_reg`): callee-saved in the C convention, so host
+/// calls and helpers keep it.
+pub const FUEL_REG: u8 = 13;
 pub const XMM_SCRATCH: u8 = 15;
 
 /// Allocation order: registers without fixed duties in some instruction first, so that `div`

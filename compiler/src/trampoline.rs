@@ -38,6 +38,7 @@ pub fn emit(cx: &mut ModuleCx, sig: &Sig, target: Label) -> u32 {
         ; lea rsp, [rax - area]
         ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]
     );
+    m.fuel_load();
     for i in 0..sig.params.len() as i32 {
         dynasm!(m.ops ; .arch x64 ; mov rax, QWORD [rsi + 8 * i] ; mov QWORD [rsp + 8 * i], rax);
     }
@@ -69,7 +70,9 @@ pub fn emit_import_adapter(cx: &mut ModuleCx, import: u32) -> u32 {
         ; mov rdi, r15
         ; lea rsi, [rbp + 16]
     );
+    m.fuel_store();
     m.call_import(import);
+    m.fuel_load();
     dynasm!(m.ops
         ; .arch x64
         ; test eax, eax
@@ -85,9 +88,12 @@ pub fn emit_exit_and_traps(cx: &mut ModuleCx) {
     let m = &mut cx.masm;
     m.align(16);
     let exit = cx.exit;
+    dynasm!(m.ops ; .arch x64 ; =>exit);
+    // Every way out of the code passes here with the fuel in its register (calls out reload it
+    // before testing for a trap).
+    m.fuel_store();
     dynasm!(m.ops
         ; .arch x64
-        ; =>exit
         ; mov rsp, QWORD [r15 + VMCTX_HOST_SP]
         ; mov rcx, QWORD [rsp + 8]
         ; mov QWORD [r15 + VMCTX_HOST_SP], rcx

@@ -4,84 +4,90 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        0000000000000398h
+  0017  jb        00000000000003EFh
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],18h
-  002c  js        0000000000000057h
-  0032  mov       ebx,[rbp+18h]
-  0039  mov       esi,[rbp+10h]
-  0040  add       esi,ebx
-  0043  imul      esi,3
-  004a  mov       [rbp+10h],rsi
-  0051  mov       rsp,rbp
-  0054  pop       rbp
-  0055  ret
-  0056  int3
-  0057  mov       rdi,r15
-  005a  mov       rsi,rsp
-  005d  mov       rdx,r11
-  0060  call      0000000000000065h
-  0065  test      eax,eax
-  0067  jne       0000000000000343h
-  006d  mov       r14,[r15]
-  0074  jmp       0000000000000032h
+  0024  sub       r13,18h
+  002b  js        0000000000000056h
+  0031  mov       ebx,[rbp+18h]
+  0038  mov       esi,[rbp+10h]
+  003f  add       esi,ebx
+  0042  imul      esi,3
+  0049  mov       [rbp+10h],rsi
+  0050  mov       rsp,rbp
+  0053  pop       rbp
+  0054  ret
+  0055  int3
+  0056  mov       [r15+20h],r13
+  005d  mov       rdi,r15
+  0060  mov       rsi,rsp
+  0063  mov       rdx,r11
+  0066  call      000000000000006Bh
+  006b  mov       r13,[r15+20h]
+  0072  test      eax,eax
+  0074  jne       000000000000039Ah
+  007a  mov       r14,[r15]
+  0081  jmp       0000000000000031h
 function 1 (defined 1):
-  0080  endbr64
-  0084  push      rbp
-  0085  mov       rbp,rsp
-  0088  lea       rax,[rsp-10h]
-  0090  cmp       rax,[r15+10h]
-  0097  jb        0000000000000398h
-  009d  sub       rsp,10h
-  00a4  sub       qword ptr [r15+20h],16h
-  00ac  js        00000000000000F6h
-  00b2  mov       rbx,[rbp+18h]
-  00b9  mov       rax,[rbp+10h]
-  00c0  test      rbx,rbx
-  00c3  je        000000000000037Ah
-  00c9  cmp       rbx,0FFFFFFFFFFFFFFFFh
-  00d0  jne       00000000000000E4h
-  00d6  neg       rax
-  00d9  jo        0000000000000384h
-  00df  jmp       00000000000000E9h
-  00e4  cqo
-  00e6  idiv      rbx
-  00e9  mov       [rbp+10h],rax
-  00f0  mov       rsp,rbp
-  00f3  pop       rbp
-  00f4  ret
-  00f5  int3
-  00f6  mov       rdi,r15
-  00f9  mov       rsi,rsp
-  00fc  mov       rdx,r11
-  00ff  call      0000000000000104h
-  0104  test      eax,eax
-  0106  jne       0000000000000343h
-  010c  mov       r14,[r15]
-  0113  jmp       00000000000000B2h
+  0090  endbr64
+  0094  push      rbp
+  0095  mov       rbp,rsp
+  0098  lea       rax,[rsp-10h]
+  00a0  cmp       rax,[r15+10h]
+  00a7  jb        00000000000003EFh
+  00ad  sub       rsp,10h
+  00b4  sub       r13,16h
+  00bb  js        0000000000000105h
+  00c1  mov       rbx,[rbp+18h]
+  00c8  mov       rax,[rbp+10h]
+  00cf  test      rbx,rbx
+  00d2  je        00000000000003D1h
+  00d8  cmp       rbx,0FFFFFFFFFFFFFFFFh
+  00df  jne       00000000000000F3h
+  00e5  neg       rax
+  00e8  jo        00000000000003DBh
+  00ee  jmp       00000000000000F8h
+  00f3  cqo
+  00f5  idiv      rbx
+  00f8  mov       [rbp+10h],rax
+  00ff  mov       rsp,rbp
+  0102  pop       rbp
+  0103  ret
+  0104  int3
+  0105  mov       [r15+20h],r13
+  010c  mov       rdi,r15
+  010f  mov       rsi,rsp
+  0112  mov       rdx,r11
+  0115  call      000000000000011Ah
+  011a  mov       r13,[r15+20h]
+  0121  test      eax,eax
+  0123  jne       000000000000039Ah
+  0129  mov       r14,[r15]
+  0130  jmp       00000000000000C1h
 function 2 (defined 2):
-  0120  endbr64
-  0124  push      rbp
-  0125  mov       rbp,rsp
-  0128  lea       rax,[rsp-10h]
-  0130  cmp       rax,[r15+10h]
-  0137  jb        0000000000000398h
-  013d  sub       rsp,10h
-  0144  sub       qword ptr [r15+20h],16h
-  014c  js        0000000000000170h
-  0152  mov       ecx,[rbp+18h]
-  0159  mov       ebx,[rbp+10h]
-  0160  shl       ebx,cl
-  0163  mov       [rbp+10h],rbx
-  016a  mov       rsp,rbp
-  016d  pop       rbp
-  016e  ret
-  016f  int3
-  0170  mov       rdi,r15
-  0173  mov       rsi,rsp
-  0176  mov       rdx,r11
-  0179  call      000000000000017Eh
-  017e  test      eax,eax
-  0180  jne       0000000000000343h
-  0186  mov       r14,[r15]
-  018d  jmp       0000000000000152h
+  0140  endbr64
+  0144  push      rbp
+  0145  mov       rbp,rsp
+  0148  lea       rax,[rsp-10h]
+  0150  cmp       rax,[r15+10h]
+  0157  jb        00000000000003EFh
+  015d  sub       rsp,10h
+  0164  sub       r13,16h
+  016b  js        000000000000018Fh
+  0171  mov       ecx,[rbp+18h]
+  0178  mov       ebx,[rbp+10h]
+  017f  shl       ebx,cl
+  0182  mov       [rbp+10h],rbx
+  0189  mov       rsp,rbp
+  018c  pop       rbp
+  018d  ret
+  018e  int3
+  018f  mov       [r15+20h],r13
+  0196  mov       rdi,r15
+  0199  mov       rsi,rsp
+  019c  mov       rdx,r11
+  019f  call      00000000000001A4h
+  01a4  mov       r13,[r15+20h]
+  01ab  test      eax,eax
+  01ad  jne       000000000000039Ah
+  01b3  mov       r14,[r15]
+  01ba  jmp       0000000000000171h

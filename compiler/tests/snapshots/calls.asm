@@ -4,86 +4,92 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        0000000000000318h
+  0017  jb        000000000000034Fh
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],16h
-  002c  js        0000000000000051h
-  0032  mov       rbx,[rbp+10h]
-  0039  mov       rsi,[rbp+10h]
-  0040  imul      rsi,rbx
-  0044  mov       [rbp+10h],rsi
-  004b  mov       rsp,rbp
-  004e  pop       rbp
-  004f  ret
-  0050  int3
-  0051  mov       rdi,r15
-  0054  mov       rsi,rsp
-  0057  mov       rdx,r11
-  005a  call      000000000000005Fh
-  005f  test      eax,eax
-  0061  jne       00000000000002C3h
-  0067  mov       r14,[r15]
-  006e  jmp       0000000000000032h
+  0024  sub       r13,16h
+  002b  js        0000000000000050h
+  0031  mov       rbx,[rbp+10h]
+  0038  mov       rsi,[rbp+10h]
+  003f  imul      rsi,rbx
+  0043  mov       [rbp+10h],rsi
+  004a  mov       rsp,rbp
+  004d  pop       rbp
+  004e  ret
+  004f  int3
+  0050  mov       [r15+20h],r13
+  0057  mov       rdi,r15
+  005a  mov       rsi,rsp
+  005d  mov       rdx,r11
+  0060  call      0000000000000065h
+  0065  mov       r13,[r15+20h]
+  006c  test      eax,eax
+  006e  jne       00000000000002FAh
+  0074  mov       r14,[r15]
+  007b  jmp       0000000000000031h
 function 1 (defined 1):
   0080  endbr64
   0084  push      rbp
   0085  mov       rbp,rsp
   0088  lea       rax,[rsp-10h]
   0090  cmp       rax,[r15+10h]
-  0097  jb        0000000000000318h
+  0097  jb        000000000000034Fh
   009d  sub       rsp,10h
-  00a4  sub       qword ptr [r15+20h],12h
-  00ac  js        000000000000016Fh
-  00b2  mov       r11,[rbp+10h]
-  00b9  mov       [rsp],r11
-  00c1  call      0
-  00c6  mov       r14,[r15]
-  00cd  mov       rbx,[rsp]
-  00d5  xor       esi,esi
-  00d8  mov       r11,[rbp+10h]
-  00df  mov       [rsp],r11
-  00e7  mov       [rbp-8],rbx
-  00ee  sub       qword ptr [r15+20h],3
-  00f3  cmp       rsi,[r15+40h]
-  00fa  mov       r11d,0
-  0100  cmovae    rsi,r11
-  0104  jae       00000000000002DCh
-  010a  shl       rsi,5
-  010e  mov       r11,[r15+38h]
-  0115  add       r11,rsi
-  0118  mov       r10,[r11]
-  011b  test      r10,r10
-  011e  je        00000000000002E6h
-  0124  cmp       qword ptr [r11+8],7FFFFFFFh
-  012c  jne       00000000000002F0h
-  0132  cmp       [r11+10h],r15
-  0136  jne       0000000000000191h
-  013c  mov       r11,r10
-  013f  call      0000000000000144h
-  0144  mov       r14,[r15]
-  014b  mov       rbx,[rsp]
-  0153  mov       rsi,[rbp-8]
-  015a  add       rsi,rbx
-  015d  sub       qword ptr [r15+20h],4
-  0162  mov       [rbp+10h],rsi
-  0169  mov       rsp,rbp
-  016c  pop       rbp
-  016d  ret
-  016e  int3
-  016f  mov       rdi,r15
-  0172  mov       rsi,rsp
-  0175  mov       rdx,r11
-  0178  call      000000000000017Dh
-  017d  test      eax,eax
-  017f  jne       00000000000002C3h
-  0185  mov       r14,[r15]
-  018c  jmp       00000000000000B2h
-  0191  sub       qword ptr [r15+20h],64h
-  0196  mov       rdi,r15
-  0199  mov       rsi,rsp
-  019c  mov       rdx,r11
-  019f  call      00000000000001A4h
-  01a4  test      eax,eax
-  01a6  jne       00000000000002C3h
-  01ac  mov       r14,[r15]
-  01b3  jmp       0000000000000144h
+  00a4  sub       r13,12h
+  00ab  js        000000000000016Ch
+  00b1  mov       r11,[rbp+10h]
+  00b8  mov       [rsp],r11
+  00c0  call      0
+  00c5  mov       r14,[r15]
+  00cc  mov       rbx,[rsp]
+  00d4  xor       esi,esi
+  00d7  mov       r11,[rbp+10h]
+  00de  mov       [rsp],r11
+  00e6  mov       [rbp-8],rbx
+  00ed  sub       r13,3
+  00f1  cmp       rsi,[r15+40h]
+  00f8  mov       r11d,0
+  00fe  cmovae    rsi,r11
+  0102  jae       0000000000000313h
+  0108  shl       rsi,5
+  010c  mov       r11,[r15+38h]
+  0113  add       r11,rsi
+  0116  mov       r10,[r11]
+  0119  test      r10,r10
+  011c  je        000000000000031Dh
+  0122  cmp       qword ptr [r11+8],7FFFFFFFh
+  012a  jne       0000000000000327h
+  0130  cmp       [r11+10h],r15
+  0134  jne       000000000000019Ch
+  013a  mov       r11,r10
+  013d  call      0000000000000142h
+  0142  mov       r14,[r15]
+  0149  mov       rbx,[rsp]
+  0151  mov       rsi,[rbp-8]
+  0158  add       rsi,rbx
+  015b  sub       r13,4
+  015f  mov       [rbp+10h],rsi
+  0166  mov       rsp,rbp
+  0169  pop       rbp
+  016a  ret
+  016b  int3
+  016c  mov       [r15+20h],r13
+  0173  mov       rdi,r15
+  0176  mov       rsi,rsp
+  0179  mov       rdx,r11
+  017c  call      0000000000000181h
+  0181  mov       r13,[r15+20h]
+  0188  test      eax,eax
+  018a  jne       00000000000002FAh
+  0190  mov       r14,[r15]
+  0197  jmp       00000000000000B1h
+  019c  sub       r13,64h
+  01a0  mov       [r15+20h],r13
+  01a7  mov       rdi,r15
+  01aa  mov       rsi,rsp
+  01ad  mov       rdx,r11
+  01b0  call      00000000000001B5h
+  01b5  mov       r13,[r15+20h]
+  01bc  test      eax,eax
+  01be  jne       00000000000002FAh
+  01c4  mov       r14,[r15]
+  01cb  jmp       0000000000000142h

@@ -4,67 +4,71 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        00000000000002B8h
+  0017  jb        00000000000002FFh
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],16h
-  002c  js        000000000000007Dh
-  0032  movsd     xmm0,[rbp+18h]
-  003b  movsd     xmm1,[rbp+10h]
-  0044  ucomisd   xmm1,xmm0
-  0049  jne       0000000000000069h
-  004f  jp        000000000000005Fh
-  0055  orpd      xmm1,xmm0
-  005a  jmp       000000000000006Eh
-  005f  addsd     xmm1,xmm0
-  0064  jmp       000000000000006Eh
-  0069  minsd     xmm1,xmm0
-  006e  movsd     [rbp+10h],xmm1
-  0077  mov       rsp,rbp
-  007a  pop       rbp
-  007b  ret
-  007c  int3
-  007d  mov       rdi,r15
-  0080  mov       rsi,rsp
-  0083  mov       rdx,r11
-  0086  call      000000000000008Bh
-  008b  test      eax,eax
-  008d  jne       0000000000000263h
-  0093  mov       r14,[r15]
-  009a  jmp       0000000000000032h
+  0024  sub       r13,16h
+  002b  js        000000000000007Ch
+  0031  movsd     xmm0,[rbp+18h]
+  003a  movsd     xmm1,[rbp+10h]
+  0043  ucomisd   xmm1,xmm0
+  0048  jne       0000000000000068h
+  004e  jp        000000000000005Eh
+  0054  orpd      xmm1,xmm0
+  0059  jmp       000000000000006Dh
+  005e  addsd     xmm1,xmm0
+  0063  jmp       000000000000006Dh
+  0068  minsd     xmm1,xmm0
+  006d  movsd     [rbp+10h],xmm1
+  0076  mov       rsp,rbp
+  0079  pop       rbp
+  007a  ret
+  007b  int3
+  007c  mov       [r15+20h],r13
+  0083  mov       rdi,r15
+  0086  mov       rsi,rsp
+  0089  mov       rdx,r11
+  008c  call      0000000000000091h
+  0091  mov       r13,[r15+20h]
+  0098  test      eax,eax
+  009a  jne       00000000000002AAh
+  00a0  mov       r14,[r15]
+  00a7  jmp       0000000000000031h
 function 1 (defined 1):
-  00a0  endbr64
-  00a4  push      rbp
-  00a5  mov       rbp,rsp
-  00a8  lea       rax,[rsp-10h]
-  00b0  cmp       rax,[r15+10h]
-  00b7  jb        00000000000002B8h
-  00bd  sub       rsp,10h
-  00c4  sub       qword ptr [r15+20h],15h
-  00cc  js        0000000000000129h
-  00d2  movss     xmm0,[rbp+10h]
-  00db  ucomiss   xmm0,xmm0
-  00df  jp        00000000000002AEh
-  00e5  mov       r11d,0CF000001h
-  00eb  movd      xmm15,r11d
-  00f0  ucomiss   xmm0,xmm15
-  00f4  jbe       00000000000002A4h
-  00fa  mov       r11d,4F000000h
-  0100  movd      xmm15,r11d
-  0105  ucomiss   xmm0,xmm15
-  0109  jae       00000000000002A4h
-  010f  cvttss2si rbx,xmm0
-  0114  mov       ebx,ebx
-  0117  jmp       000000000000011Ch
-  011c  mov       [rbp+10h],rbx
-  0123  mov       rsp,rbp
-  0126  pop       rbp
-  0127  ret
-  0128  int3
-  0129  mov       rdi,r15
-  012c  mov       rsi,rsp
-  012f  mov       rdx,r11
-  0132  call      0000000000000137h
-  0137  test      eax,eax
-  0139  jne       0000000000000263h
-  013f  mov       r14,[r15]
-  0146  jmp       00000000000000D2h
+  00b0  endbr64
+  00b4  push      rbp
+  00b5  mov       rbp,rsp
+  00b8  lea       rax,[rsp-10h]
+  00c0  cmp       rax,[r15+10h]
+  00c7  jb        00000000000002FFh
+  00cd  sub       rsp,10h
+  00d4  sub       r13,15h
+  00db  js        0000000000000138h
+  00e1  movss     xmm0,[rbp+10h]
+  00ea  ucomiss   xmm0,xmm0
+  00ee  jp        00000000000002F5h
+  00f4  mov       r11d,0CF000001h
+  00fa  movd      xmm15,r11d
+  00ff  ucomiss   xmm0,xmm15
+  0103  jbe       00000000000002EBh
+  0109  mov       r11d,4F000000h
+  010f  movd      xmm15,r11d
+  0114  ucomiss   xmm0,xmm15
+  0118  jae       00000000000002EBh
+  011e  cvttss2si rbx,xmm0
+  0123  mov       ebx,ebx
+  0126  jmp       000000000000012Bh
+  012b  mov       [rbp+10h],rbx
+  0132  mov       rsp,rbp
+  0135  pop       rbp
+  0136  ret
+  0137  int3
+  0138  mov       [r15+20h],r13
+  013f  mov       rdi,r15
+  0142  mov       rsi,rsp
+  0145  mov       rdx,r11
+  0148  call      000000000000014Dh
+  014d  mov       r13,[r15+20h]
+  0154  test      eax,eax
+  0156  jne       00000000000002AAh
+  015c  mov       r14,[r15]
+  0163  jmp       00000000000000E1h

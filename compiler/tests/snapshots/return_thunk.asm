@@ -4,178 +4,179 @@ code:
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        00000000000002ACh
+  0017  jb        00000000000002E3h
   001d  sub       rsp,10h
-  0024  sub       qword ptr [r15+20h],16h
-  002c  js        0000000000000051h
-  0032  mov       ebx,[rbp+10h]
-  0039  add       ebx,1
-  0040  mov       [rbp+10h],rbx
-  0047  mov       rsp,rbp
-  004a  pop       rbp
-  004b  jmp       0000000000000050h
-  0050  int3
-  0051  mov       rdi,r15
-  0054  mov       rsi,rsp
-  0057  mov       rdx,r11
-  005a  call      000000000000005Fh
-  005f  test      eax,eax
-  0061  jne       0000000000000257h
-  0067  mov       r14,[r15]
-  006e  jmp       0000000000000032h
-  0073  int3
-  0074  int3
-  0075  int3
-  0076  int3
-  0077  int3
-  0078  int3
-  0079  int3
-  007a  int3
-  007b  int3
-  007c  int3
-  007d  int3
-  007e  int3
-  007f  int3
+  0024  sub       r13,16h
+  002b  js        0000000000000050h
+  0031  mov       ebx,[rbp+10h]
+  0038  add       ebx,1
+  003f  mov       [rbp+10h],rbx
+  0046  mov       rsp,rbp
+  0049  pop       rbp
+  004a  jmp       000000000000004Fh
+  004f  int3
+  0050  mov       [r15+20h],r13
+  0057  mov       rdi,r15
+  005a  mov       rsi,rsp
+  005d  mov       rdx,r11
+  0060  call      0000000000000065h
+  0065  mov       r13,[r15+20h]
+  006c  test      eax,eax
+  006e  jne       000000000000028Eh
+  0074  mov       r14,[r15]
+  007b  jmp       0000000000000031h
   0080  endbr64
   0084  push      rbp
   0085  mov       rbp,rsp
   0088  lea       rax,[rsp-10h]
   0090  cmp       rax,[r15+10h]
-  0097  jb        00000000000002ACh
+  0097  jb        00000000000002E3h
   009d  sub       rsp,10h
   00a4  mov       ebx,[rbp+10h]
-  00ab  sub       qword ptr [r15+20h],12h
-  00b3  js        0000000000000159h
-  00b9  mov       rsi,rbx
-  00bc  test      esi,esi
-  00bf  je        000000000000010Ah
-  00c5  mov       [rsp],rbx
-  00cd  sub       qword ptr [r15+20h],2
-  00d2  mov       [rbp+10h],rbx
-  00d9  call      0
-  00de  mov       rbx,[rbp+10h]
-  00e5  mov       r14,[r15]
-  00ec  mov       esi,[rsp]
-  00f4  sub       qword ptr [r15+20h],3
-  00f9  mov       [rbp+10h],rsi
-  0100  mov       rsp,rbp
-  0103  pop       rbp
-  0104  jmp       0000000000000109h
-  0109  int3
-  010a  mov       [rsp],rbx
-  0112  sub       qword ptr [r15+20h],68h
-  0117  mov       [rbp+10h],rbx
-  011e  mov       rdi,r15
-  0121  mov       rsi,rsp
-  0124  call      0000000000000129h
-  0129  test      eax,eax
-  012b  jne       0000000000000257h
-  0131  mov       rbx,[rbp+10h]
-  0138  mov       r14,[r15]
-  013f  sub       qword ptr [r15+20h],4
-  0144  mov       qword ptr [rbp+10h],0
-  014f  mov       rsp,rbp
-  0152  pop       rbp
-  0153  jmp       0000000000000158h
-  0158  int3
-  0159  mov       [rbp+10h],rbx
-  0160  mov       rdi,r15
-  0163  mov       rsi,rsp
-  0166  mov       rdx,r11
-  0169  call      000000000000016Eh
-  016e  test      eax,eax
-  0170  jne       0000000000000257h
-  0176  mov       r14,[r15]
-  017d  mov       rbx,[rbp+10h]
-  0184  jmp       00000000000000B9h
-  0189  int3
-  018a  int3
-  018b  int3
-  018c  int3
-  018d  int3
-  018e  int3
-  018f  int3
-  0190  endbr64
-  0194  push      rbp
-  0195  mov       rbp,rsp
-  0198  push      rbx
-  0199  push      r12
-  019b  push      r13
-  019d  push      r14
-  019f  push      r15
-  01a1  push      rsi
-  01a2  push      qword ptr [rdi+30h]
-  01a8  sub       rsp,8
-  01ac  mov       r15,rdi
-  01af  mov       [r15+30h],rsp
-  01b6  mov       rax,[r15+18h]
-  01bd  lea       rsp,[rax-10h]
-  01c4  mov       r14,[r15]
-  01cb  mov       rax,[rsi]
-  01d2  mov       [rsp],rax
-  01da  call      0000000000000080h
-  01df  mov       rcx,[r15+30h]
-  01e6  mov       rsi,[rcx+10h]
-  01ea  mov       rax,[rsp]
-  01f2  mov       [rsi],rax
-  01f9  xor       eax,eax
-  01fb  jmp       0000000000000230h
-  0200  endbr64
-  0204  push      rbp
-  0205  mov       rbp,rsp
-  0208  mov       rdi,r15
-  020b  lea       rsi,[rbp+10h]
-  020f  call      0000000000000214h
-  0214  test      eax,eax
-  0216  jne       0000000000000257h
-  021c  pop       rbp
-  021d  jmp       0000000000000222h
-  0222  int3
-  0223  int3
-  0224  int3
-  0225  int3
-  0226  int3
-  0227  int3
-  0228  int3
-  0229  int3
-  022a  int3
-  022b  int3
-  022c  int3
-  022d  int3
-  022e  int3
-  022f  int3
-  0230  mov       rsp,[r15+30h]
-  0237  mov       rcx,[rsp+8]
-  023c  mov       [r15+30h],rcx
-  0243  add       rsp,18h
-  0247  pop       r15
-  0249  pop       r14
-  024b  pop       r13
-  024d  pop       r12
-  024f  pop       rbx
-  0250  pop       rbp
-  0251  jmp       0000000000000256h
+  00ab  sub       r13,12h
+  00b2  js        0000000000000162h
+  00b8  mov       rsi,rbx
+  00bb  test      esi,esi
+  00be  je        0000000000000107h
+  00c4  mov       [rsp],rbx
+  00cc  sub       r13,2
+  00d0  mov       [rbp+10h],rbx
+  00d7  call      0
+  00dc  mov       rbx,[rbp+10h]
+  00e3  mov       r14,[r15]
+  00ea  mov       esi,[rsp]
+  00f2  sub       r13,3
+  00f6  mov       [rbp+10h],rsi
+  00fd  mov       rsp,rbp
+  0100  pop       rbp
+  0101  jmp       0000000000000106h
+  0106  int3
+  0107  mov       [rsp],rbx
+  010f  sub       r13,68h
+  0113  mov       [rbp+10h],rbx
+  011a  mov       [r15+20h],r13
+  0121  mov       rdi,r15
+  0124  mov       rsi,rsp
+  0127  call      000000000000012Ch
+  012c  mov       r13,[r15+20h]
+  0133  test      eax,eax
+  0135  jne       000000000000028Eh
+  013b  mov       rbx,[rbp+10h]
+  0142  mov       r14,[r15]
+  0149  sub       r13,4
+  014d  mov       qword ptr [rbp+10h],0
+  0158  mov       rsp,rbp
+  015b  pop       rbp
+  015c  jmp       0000000000000161h
+  0161  int3
+  0162  mov       [rbp+10h],rbx
+  0169  mov       [r15+20h],r13
+  0170  mov       rdi,r15
+  0173  mov       rsi,rsp
+  0176  mov       rdx,r11
+  0179  call      000000000000017Eh
+  017e  mov       r13,[r15+20h]
+  0185  test      eax,eax
+  0187  jne       000000000000028Eh
+  018d  mov       r14,[r15]
+  0194  mov       rbx,[rbp+10h]
+  019b  jmp       00000000000000B8h
+  01a0  endbr64
+  01a4  push      rbp
+  01a5  mov       rbp,rsp
+  01a8  push      rbx
+  01a9  push      r12
+  01ab  push      r13
+  01ad  push      r14
+  01af  push      r15
+  01b1  push      rsi
+  01b2  push      qword ptr [rdi+30h]
+  01b8  sub       rsp,8
+  01bc  mov       r15,rdi
+  01bf  mov       [r15+30h],rsp
+  01c6  mov       rax,[r15+18h]
+  01cd  lea       rsp,[rax-10h]
+  01d4  mov       r14,[r15]
+  01db  mov       r13,[r15+20h]
+  01e2  mov       rax,[rsi]
+  01e9  mov       [rsp],rax
+  01f1  call      0000000000000080h
+  01f6  mov       rcx,[r15+30h]
+  01fd  mov       rsi,[rcx+10h]
+  0201  mov       rax,[rsp]
+  0209  mov       [rsi],rax
+  0210  xor       eax,eax
+  0212  jmp       0000000000000260h
+  0217  int3
+  0218  int3
+  0219  int3
+  021a  int3
+  021b  int3
+  021c  int3
+  021d  int3
+  021e  int3
+  021f  int3
+  0220  endbr64
+  0224  push      rbp
+  0225  mov       rbp,rsp
+  0228  mov       rdi,r15
+  022b  lea       rsi,[rbp+10h]
+  022f  mov       [r15+20h],r13
+  0236  call      000000000000023Bh
+  023b  mov       r13,[r15+20h]
+  0242  test      eax,eax
+  0244  jne       000000000000028Eh
+  024a  pop       rbp
+  024b  jmp       0000000000000250h
+  0250  int3
+  0251  int3
+  0252  int3
+  0253  int3
+  0254  int3
+  0255  int3
   0256  int3
-  0257  jmp       0000000000000230h
-  025c  mov       eax,1
-  0261  jmp       0000000000000230h
-  0266  mov       eax,2
-  026b  jmp       0000000000000230h
-  0270  mov       eax,3
-  0275  jmp       0000000000000230h
-  027a  mov       eax,4
-  027f  jmp       0000000000000230h
-  0284  mov       eax,5
-  0289  jmp       0000000000000230h
-  028e  mov       eax,6
-  0293  jmp       0000000000000230h
-  0298  mov       eax,7
-  029d  jmp       0000000000000230h
-  02a2  mov       eax,8
-  02a7  jmp       0000000000000230h
-  02ac  mov       eax,9
-  02b1  jmp       0000000000000230h
-  02b6  mov       eax,0Ah
-  02bb  jmp       0000000000000230h
-  02c0  mov       eax,0Bh
-  02c5  jmp       0000000000000230h
+  0257  int3
+  0258  int3
+  0259  int3
+  025a  int3
+  025b  int3
+  025c  int3
+  025d  int3
+  025e  int3
+  025f  int3
+  0260  mov       [r15+20h],r13
+  0267  mov       rsp,[r15+30h]
+  026e  mov       rcx,[rsp+8]
+  0273  mov       [r15+30h],rcx
+  027a  add       rsp,18h
+  027e  pop       r15
+  0280  pop       r14
+  0282  pop       r13
+  0284  pop       r12
+  0286  pop       rbx
+  0287  pop       rbp
+  0288  jmp       000000000000028Dh
+  028d  int3
+  028e  jmp       0000000000000260h
+  0293  mov       eax,1
+  0298  jmp       0000000000000260h
+  029d  mov       eax,2
+  02a2  jmp       0000000000000260h
+  02a7  mov       eax,3
+  02ac  jmp       0000000000000260h
+  02b1  mov       eax,4
+  02b6  jmp       0000000000000260h
+  02bb  mov       eax,5
+  02c0  jmp       0000000000000260h
+  02c5  mov       eax,6
+  02ca  jmp       0000000000000260h
+  02cf  mov       eax,7
+  02d4  jmp       0000000000000260h
+  02d9  mov       eax,8
+  02de  jmp       0000000000000260h
+  02e3  mov       eax,9
+  02e8  jmp       0000000000000260h
+  02ed  mov       eax,0Ah
+  02f2  jmp       0000000000000260h
+  02f7  mov       eax,0Bh
+  02fc  jmp       0000000000000260h
