@@ -743,8 +743,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 ; .arch x64
                 ; test eax, eax
                 ; jnz =>trap
-                ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]
             );
+            m.load_memory();
             if !foreign {
                 self.restore_pinned();
             }
@@ -1260,10 +1260,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.fuel_charge();
     }
 
-    /// After a call: reload the memory base, push the results from the outgoing area.
+    /// After a call: reload the memory base and size, push the results from the outgoing area.
     fn call_results(&mut self, sig: &Sig) {
-        let m = &mut self.cx.masm;
-        dynasm!(m.ops ; .arch x64 ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]);
+        self.cx.masm.load_memory();
         // Into registers: the stack below is all spilled (the call needed that), so they are
         // free unless there are many results, in which case allocating spills again.
         for (i, &ty) in sig.results.iter().enumerate() {

@@ -12,7 +12,7 @@ use kwasm_hooks::artifact::{
     Reloc, RELOC_CALL_HELPER, RELOC_CALL_IMPORT, RELOC_INDIRECT_THUNK, RELOC_RETURN_THUNK,
     RELOC_TYPE_ID,
 };
-use kwasm_hooks::vmctx::VMCTX_FUEL;
+use kwasm_hooks::vmctx::{VMCTX_FUEL, VMCTX_MEMORY_BASE, VMCTX_MEMORY_SIZE};
 
 /// `endbr64`: every function entry and indirect-branch target starts with it (IBT).
 pub const ENDBR64: [u8; 4] = [0xf3, 0x0f, 0x1e, 0xfa];
@@ -160,6 +160,16 @@ impl Masm {
             self.ops.extend(n.to_le_bytes());
         }
         self.offset()
+    }
+
+    /// Loads the linear memory's base into r14 and its size in bytes into r10 (the bounds
+    /// checks' limit): at entry and after anything that may have grown the memory (a call).
+    pub fn load_memory(&mut self) {
+        dynasm!(self.ops
+            ; .arch x64
+            ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]
+            ; mov r10, QWORD [r15 + VMCTX_MEMORY_SIZE]
+        );
     }
 
     /// Writes the fuel register back to `vmctx.fuel` (with [`Masm::fuel_reg`]).

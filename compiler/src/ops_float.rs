@@ -108,28 +108,29 @@ impl FuncCompiler<'_, '_> {
                 dynasm!(m.ops ; .arch x64 ; =>done);
             }
             FBin::Copysign => {
+                // a = (a & !sign) | (b & sign), the sign mask in xmm15 (r10 holds the memory
+                // size, r11 is the only general scratch).
+                let x = XMM_SCRATCH;
                 if ty == Ty::F32 {
                     dynasm!(m.ops
                         ; .arch x64
-                        ; movd r10d, Rx(a)
-                        ; movd r11d, Rx(b)
-                        ; and r10d, 0x7fff_ffff
-                        ; and r11d, 0x8000_0000u32 as i32
-                        ; or r10d, r11d
-                        ; movd Rx(a), r10d
+                        ; mov r11d, 0x8000_0000u32 as i32
+                        ; movd Rx(x), r11d
                     );
                 } else {
                     dynasm!(m.ops
                         ; .arch x64
-                        ; movq r10, Rx(a)
-                        ; movq r11, Rx(b)
-                        ; btr r10, 63
-                        ; shr r11, 63
-                        ; shl r11, 63
-                        ; or r10, r11
-                        ; movq Rx(a), r10
+                        ; mov r11, QWORD i64::MIN
+                        ; movq Rx(x), r11
                     );
                 }
+                dynasm!(m.ops
+                    ; .arch x64
+                    ; andps Rx(b), Rx(x)
+                    ; andnps Rx(x), Rx(a)
+                    ; orps Rx(x), Rx(b)
+                    ; movaps Rx(a), Rx(x)
+                );
             }
         }
         self.regs.free_xmm(b);
@@ -281,9 +282,8 @@ impl FuncCompiler<'_, '_> {
                     ; =>big
                     ; mov r11, Rq(r)
                     ; shr r11, 1
-                    ; mov r10, Rq(r)
-                    ; and r10, 1
-                    ; or r11, r10
+                    ; and Rd(r), 1
+                    ; or r11, Rq(r)
                 );
                 cvt64!(x, 11);
                 sse!(m, to, addss, addsd, x, x);

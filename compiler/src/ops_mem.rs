@@ -1,6 +1,7 @@
-//! Linear-memory instructions. Every access is checked against `vmctx.memory_size` with the
+//! Linear-memory instructions. Every access is checked against the memory's size with the
 //! address clamped on the failing path (`cmova`) so that address plus static offset is 0: not
-//! even a speculative access reaches outside the memory. The base is pinned in r14.
+//! even a speculative access reaches outside the memory. The base is pinned in r14, the size
+//! (`vmctx.memory_size`) in r10, both loaded at entry and after every call (`Masm::load_memory`).
 
 use crate::func::FuncCompiler;
 use crate::module::{Sig, Ty};
@@ -9,7 +10,7 @@ use crate::stack::Val;
 use dynasm::dynasm;
 use kwasm_hooks::artifact::*;
 use kwasm_hooks::trap::TRAP_MEMORY_OUT_OF_BOUNDS;
-use kwasm_hooks::vmctx::{VMCTX_MEMORY_PAGES, VMCTX_MEMORY_SIZE};
+use kwasm_hooks::vmctx::VMCTX_MEMORY_PAGES;
 
 /// Width and extension of a load or store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -54,7 +55,7 @@ impl FuncCompiler<'_, '_> {
         // On the failing path (run speculatively before the trap), the address becomes
         // `-offset`: with the offset added back (displacement or `add` below) the access is at
         // the memory's base, not `offset` bytes past it. Plain `mov`s: the flags must survive.
-        dynasm!(m.ops ; .arch x64 ; cmp r11, QWORD [r15 + VMCTX_MEMORY_SIZE]);
+        dynasm!(m.ops ; .arch x64 ; cmp r11, r10);
         let clamp = offset.wrapping_neg() as i64;
         if clamp == 0 {
             dynasm!(m.ops ; .arch x64 ; mov r11d, 0);

@@ -1,7 +1,8 @@
 //! Register pools: which general-purpose and XMM registers are free.
 //!
-//! Fixed roles (never allocated): rsp, rbp (frame), r10 and r11 (scratch inside one operation),
-//! r14 (linear-memory base), r15 (vmctx); xmm15 (float scratch); in fuel mode r13 (the fuel).
+//! Fixed roles (never allocated): rsp, rbp (frame), r10 (linear-memory size, and scratch in
+//! `call_indirect`, after which it is reloaded), r11 (scratch inside one operation), r14
+//! (linear-memory base), r15 (vmctx); xmm15 (float scratch); in fuel mode r13 (the fuel).
 
 pub const RAX: u8 = 0;
 pub const RCX: u8 = 1;

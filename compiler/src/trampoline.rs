@@ -36,8 +36,8 @@ pub fn emit(cx: &mut ModuleCx, sig: &Sig, target: Label) -> u32 {
         ; mov [r15 + VMCTX_HOST_SP], rsp
         ; mov rax, QWORD [r15 + VMCTX_STACK_TOP]
         ; lea rsp, [rax - area]
-        ; mov r14, QWORD [r15 + VMCTX_MEMORY_BASE]
     );
+    m.load_memory();
     m.fuel_load();
     for i in 0..sig.params.len() as i32 {
         dynasm!(m.ops ; .arch x64 ; mov rax, QWORD [rsi + 8 * i] ; mov QWORD [rsp + 8 * i], rax);

@@ -4,7 +4,7 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-30h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        000000000000045Fh
+  0017  jb        000000000000046Fh
   001d  sub       rsp,30h
   0024  sub       r13,1Fh
   002b  js        000000000000014Fh
@@ -66,70 +66,72 @@ function 0 (defined 0):
   015f  call      0000000000000164h
   0164  mov       r13,[r15+20h]
   016b  test      eax,eax
-  016d  jne       000000000000040Ah
+  016d  jne       000000000000041Ah
   0173  mov       r14,[r15]
-  017a  jmp       0000000000000031h
+  017a  mov       r10,[r15+8]
+  0181  jmp       0000000000000031h
 function 1 (defined 1):
-  0180  endbr64
-  0184  push      rbp
-  0185  mov       rbp,rsp
-  0188  lea       rax,[rsp-20h]
-  0190  cmp       rax,[r15+10h]
-  0197  jb        000000000000045Fh
-  019d  sub       rsp,20h
-  01a4  mov       ebx,[rbp+10h]
-  01ab  sub       r13,17h
-  01b2  js        0000000000000296h
-  01b8  mov       rsi,rbx
-  01bb  mov       qword ptr [rbp-8],7
-  01c6  mov       qword ptr [rbp-10h],1
-  01d1  cmp       esi,1
-  01d8  jne       00000000000001F5h
-  01de  sub       r13,2
-  01e2  mov       r11,[rbp-10h]
-  01e9  mov       [rbp-8],r11
-  01f0  jmp       000000000000027Eh
-  01f5  mov       rsi,rbx
-  01f8  mov       qword ptr [rbp-10h],2
-  0203  sub       r13,6
-  0207  cmp       esi,2
-  020e  je        00000000000001DEh
-  0214  mov       rsi,rbx
-  0217  mov       qword ptr [rbp-10h],3
-  0222  sub       r13,6
-  0226  cmp       esi,3
-  022d  jne       000000000000024Bh
-  0233  sub       r13,2
-  0237  mov       r11,[rbp-10h]
-  023e  mov       [rbp+10h],r11
-  0245  mov       rsp,rbp
-  0248  pop       rbp
-  0249  ret
-  024a  int3
-  024b  mov       rsi,rbx
-  024e  mov       qword ptr [rbp-10h],4
-  0259  sub       r13,6
-  025d  cmp       esi,4
-  0264  je        0000000000000233h
-  026a  mov       qword ptr [rbp-10h],9
-  0275  sub       r13,3
-  0279  jmp       00000000000001DEh
-  027e  sub       r13,3
-  0282  mov       r11,[rbp-8]
-  0289  mov       [rbp+10h],r11
-  0290  mov       rsp,rbp
-  0293  pop       rbp
-  0294  ret
-  0295  int3
-  0296  mov       [rbp+10h],rbx
-  029d  mov       [r15+20h],r13
-  02a4  mov       rdi,r15
-  02a7  mov       rsi,rsp
-  02aa  mov       rdx,r11
-  02ad  call      00000000000002B2h
-  02b2  mov       r13,[r15+20h]
-  02b9  test      eax,eax
-  02bb  jne       000000000000040Ah
-  02c1  mov       r14,[r15]
-  02c8  mov       rbx,[rbp+10h]
-  02cf  jmp       00000000000001B8h
+  0190  endbr64
+  0194  push      rbp
+  0195  mov       rbp,rsp
+  0198  lea       rax,[rsp-20h]
+  01a0  cmp       rax,[r15+10h]
+  01a7  jb        000000000000046Fh
+  01ad  sub       rsp,20h
+  01b4  mov       ebx,[rbp+10h]
+  01bb  sub       r13,17h
+  01c2  js        00000000000002A6h
+  01c8  mov       rsi,rbx
+  01cb  mov       qword ptr [rbp-8],7
+  01d6  mov       qword ptr [rbp-10h],1
+  01e1  cmp       esi,1
+  01e8  jne       0000000000000205h
+  01ee  sub       r13,2
+  01f2  mov       r11,[rbp-10h]
+  01f9  mov       [rbp-8],r11
+  0200  jmp       000000000000028Eh
+  0205  mov       rsi,rbx
+  0208  mov       qword ptr [rbp-10h],2
+  0213  sub       r13,6
+  0217  cmp       esi,2
+  021e  je        00000000000001EEh
+  0224  mov       rsi,rbx
+  0227  mov       qword ptr [rbp-10h],3
+  0232  sub       r13,6
+  0236  cmp       esi,3
+  023d  jne       000000000000025Bh
+  0243  sub       r13,2
+  0247  mov       r11,[rbp-10h]
+  024e  mov       [rbp+10h],r11
+  0255  mov       rsp,rbp
+  0258  pop       rbp
+  0259  ret
+  025a  int3
+  025b  mov       rsi,rbx
+  025e  mov       qword ptr [rbp-10h],4
+  0269  sub       r13,6
+  026d  cmp       esi,4
+  0274  je        0000000000000243h
+  027a  mov       qword ptr [rbp-10h],9
+  0285  sub       r13,3
+  0289  jmp       00000000000001EEh
+  028e  sub       r13,3
+  0292  mov       r11,[rbp-8]
+  0299  mov       [rbp+10h],r11
+  02a0  mov       rsp,rbp
+  02a3  pop       rbp
+  02a4  ret
+  02a5  int3
+  02a6  mov       [rbp+10h],rbx
+  02ad  mov       [r15+20h],r13
+  02b4  mov       rdi,r15
+  02b7  mov       rsi,rsp
+  02ba  mov       rdx,r11
+  02bd  call      00000000000002C2h
+  02c2  mov       r13,[r15+20h]
+  02c9  test      eax,eax
+  02cb  jne       000000000000041Ah
+  02d1  mov       r14,[r15]
+  02d8  mov       r10,[r15+8]
+  02df  mov       rbx,[rbp+10h]
+  02e6  jmp       00000000000001C8h

@@ -4,7 +4,7 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-20h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        000000000000023Fh
+  0017  jb        000000000000024Fh
   001d  sub       rsp,20h
   0024  mov       qword ptr [rbp-8],0
   002f  mov       r12d,[rbp+10h]
@@ -12,7 +12,7 @@ function 0 (defined 0):
   0039  sub       r13,13h
   0040  js        00000000000000A5h
   0046  sub       r13,9
-  004d  js        00000000000000F1h
+  004d  js        00000000000000F8h
   0053  mov       rsi,rbx
   0056  mov       [rbp-10h],rbx
   005d  cmp       esi,r12d
@@ -41,22 +41,24 @@ function 0 (defined 0):
   00c3  call      00000000000000C8h
   00c8  mov       r13,[r15+20h]
   00cf  test      eax,eax
-  00d1  jne       00000000000001EAh
+  00d1  jne       00000000000001FAh
   00d7  mov       r14,[r15]
-  00de  mov       r12,[rbp+10h]
-  00e5  mov       rbx,[rbp-8]
-  00ec  jmp       0000000000000046h
-  00f1  mov       [rbp+10h],r12
-  00f8  mov       [rbp-8],rbx
-  00ff  mov       [r15+20h],r13
-  0106  mov       rdi,r15
-  0109  mov       rsi,rsp
-  010c  mov       rdx,r11
-  010f  call      0000000000000114h
-  0114  mov       r13,[r15+20h]
-  011b  test      eax,eax
-  011d  jne       00000000000001EAh
-  0123  mov       r14,[r15]
-  012a  mov       r12,[rbp+10h]
-  0131  mov       rbx,[rbp-8]
-  0138  jmp       0000000000000053h
+  00de  mov       r10,[r15+8]
+  00e5  mov       r12,[rbp+10h]
+  00ec  mov       rbx,[rbp-8]
+  00f3  jmp       0000000000000046h
+  00f8  mov       [rbp+10h],r12
+  00ff  mov       [rbp-8],rbx
+  0106  mov       [r15+20h],r13
+  010d  mov       rdi,r15
+  0110  mov       rsi,rsp
+  0113  mov       rdx,r11
+  0116  call      000000000000011Bh
+  011b  mov       r13,[r15+20h]
+  0122  test      eax,eax
+  0124  jne       00000000000001FAh
+  012a  mov       r14,[r15]
+  0131  mov       r10,[r15+8]
+  0138  mov       r12,[rbp+10h]
+  013f  mov       rbx,[rbp-8]
+  0146  jmp       0000000000000053h

@@ -4,7 +4,7 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        00000000000002FFh
+  0017  jb        000000000000030Fh
   001d  sub       rsp,10h
   0024  sub       r13,16h
   002b  js        000000000000007Ch
@@ -30,45 +30,47 @@ function 0 (defined 0):
   008c  call      0000000000000091h
   0091  mov       r13,[r15+20h]
   0098  test      eax,eax
-  009a  jne       00000000000002AAh
+  009a  jne       00000000000002BAh
   00a0  mov       r14,[r15]
-  00a7  jmp       0000000000000031h
+  00a7  mov       r10,[r15+8]
+  00ae  jmp       0000000000000031h
 function 1 (defined 1):
-  00b0  endbr64
-  00b4  push      rbp
-  00b5  mov       rbp,rsp
-  00b8  lea       rax,[rsp-10h]
-  00c0  cmp       rax,[r15+10h]
-  00c7  jb        00000000000002FFh
-  00cd  sub       rsp,10h
-  00d4  sub       r13,15h
-  00db  js        0000000000000138h
-  00e1  movss     xmm0,[rbp+10h]
-  00ea  ucomiss   xmm0,xmm0
-  00ee  jp        00000000000002F5h
-  00f4  mov       r11d,0CF000001h
-  00fa  movd      xmm15,r11d
-  00ff  ucomiss   xmm0,xmm15
-  0103  jbe       00000000000002EBh
-  0109  mov       r11d,4F000000h
-  010f  movd      xmm15,r11d
-  0114  ucomiss   xmm0,xmm15
-  0118  jae       00000000000002EBh
-  011e  cvttss2si rbx,xmm0
-  0123  mov       ebx,ebx
-  0126  jmp       000000000000012Bh
-  012b  mov       [rbp+10h],rbx
-  0132  mov       rsp,rbp
-  0135  pop       rbp
-  0136  ret
-  0137  int3
-  0138  mov       [r15+20h],r13
-  013f  mov       rdi,r15
-  0142  mov       rsi,rsp
-  0145  mov       rdx,r11
-  0148  call      000000000000014Dh
-  014d  mov       r13,[r15+20h]
-  0154  test      eax,eax
-  0156  jne       00000000000002AAh
-  015c  mov       r14,[r15]
-  0163  jmp       00000000000000E1h
+  00c0  endbr64
+  00c4  push      rbp
+  00c5  mov       rbp,rsp
+  00c8  lea       rax,[rsp-10h]
+  00d0  cmp       rax,[r15+10h]
+  00d7  jb        000000000000030Fh
+  00dd  sub       rsp,10h
+  00e4  sub       r13,15h
+  00eb  js        0000000000000148h
+  00f1  movss     xmm0,[rbp+10h]
+  00fa  ucomiss   xmm0,xmm0
+  00fe  jp        0000000000000305h
+  0104  mov       r11d,0CF000001h
+  010a  movd      xmm15,r11d
+  010f  ucomiss   xmm0,xmm15
+  0113  jbe       00000000000002FBh
+  0119  mov       r11d,4F000000h
+  011f  movd      xmm15,r11d
+  0124  ucomiss   xmm0,xmm15
+  0128  jae       00000000000002FBh
+  012e  cvttss2si rbx,xmm0
+  0133  mov       ebx,ebx
+  0136  jmp       000000000000013Bh
+  013b  mov       [rbp+10h],rbx
+  0142  mov       rsp,rbp
+  0145  pop       rbp
+  0146  ret
+  0147  int3
+  0148  mov       [r15+20h],r13
+  014f  mov       rdi,r15
+  0152  mov       rsi,rsp
+  0155  mov       rdx,r11
+  0158  call      000000000000015Dh
+  015d  mov       r13,[r15+20h]
+  0164  test      eax,eax
+  0166  jne       00000000000002BAh
+  016c  mov       r14,[r15]
+  0173  mov       r10,[r15+8]
+  017a  jmp       00000000000000F1h
