@@ -35,6 +35,12 @@ use kwasm_hooks::vmctx::*;
 /// see [`FuncCompiler::check_br_table_cost`].
 pub const MAX_BR_TABLE_TARGET_VALUES: u64 = 1 << 20;
 
+/// A `br_table` with at least this many runs of cases to distinct targets dispatches through a
+/// jump table; fewer take a binary search (at most 2 compares).
+const JUMP_TABLE_MIN_RUNS: usize = 4;
+/// ... and at most this many cases (16 bytes of table each).
+const JUMP_TABLE_MAX_CASES: usize = 4096;
+
 /// Value-stack entries above the spilled prefix (registers, constants, pending local reads)
 /// past which an operator first spills them all: what `local.set` (and a return) look through
 /// stays this short, however deep the stack. Real code seldom has half as many.
@@ -1011,10 +1017,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         stub
     }
 
-    /// A binary search over the runs of consecutive cases with the same target, to one stub
-    /// per distinct target (no code per case beyond its run's compare). A dispatch runs at
-    /// most ⌈log2(runs + 1)⌉ compares, charged `FUEL_PER_BR_TABLE_LEVEL` each; the code is a
-    /// compare per run and at most a jump per two.
+    /// `br_table`: through a jump table when the cases are many and varied
+    /// ([`Self::br_table_jump`]), else a binary search ([`Self::br_table_search`]).
     pub fn op_br_table(&mut self, targets: &[u32], default: u32) {
         let (_, index) = self.pop_reg();
         self.regs.free_gpr(index);
@@ -1033,6 +1037,60 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         while runs.last().is_some_and(|run| run.1 == default) {
             runs.pop();
         }
+        if runs.len() >= JUMP_TABLE_MIN_RUNS && targets.len() <= JUMP_TABLE_MAX_CASES {
+            self.br_table_jump(index, targets, default);
+        } else {
+            self.br_table_search(index, &runs, default);
+        }
+        self.dead = true;
+    }
+
+    /// A jump table: the index, clamped to the default's entry without a branch (so not even
+    /// a mispredicted path indexes past the table), selects a 16-byte entry (`endbr64; jmp`
+    /// to the target's stub) reached through the platform's indirect-branch thunk. Charged as
+    /// one search level: the dispatch is the same work whatever the index.
+    fn br_table_jump(&mut self, index: u8, targets: &[u32], default: u32) {
+        self.fuel_add(FUEL_PER_BR_TABLE_LEVEL);
+        self.fuel_charge();
+        let cases = targets.len() as i32;
+        let table = self.cx.masm.label();
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops
+            ; .arch x64
+            ; mov r11d, cases
+            ; cmp Rd(index), r11d
+            ; cmova Rd(index), r11d
+            ; shl Rq(index), 4
+            ; lea r11, [=>table]
+            ; add r11, Rq(index)
+        );
+        m.jmp_r11();
+        m.align(16);
+        m.bind(table);
+        let mut pending: Vec<(u32, Label)> = Vec::new();
+        for depth in targets.iter().copied().chain([default]) {
+            if self.cx.masm.over_budget() {
+                return;
+            }
+            let entry = self.branch_entry(depth, &mut pending);
+            self.cx.masm.endbr();
+            self.cx.masm.jmp(entry);
+            self.cx.masm.align(16);
+        }
+        for (depth, stub) in pending {
+            if self.cx.masm.over_budget() {
+                return;
+            }
+            self.cx.masm.bind(stub);
+            self.branch_to(depth, true);
+        }
+    }
+
+    /// A binary search over the runs of consecutive cases with the same target, to one stub
+    /// per distinct target (no code per case beyond its run's compare). A dispatch runs at
+    /// most ⌈log2(runs + 1)⌉ compares, charged `FUEL_PER_BR_TABLE_LEVEL` each; the code is a
+    /// compare per run and at most a jump per two.
+    fn br_table_search(&mut self, index: u8, runs: &[(u32, u32)], default: u32) {
         let intervals = runs.len() + 1;
         self.fuel_add(intervals.next_power_of_two().trailing_zeros() * FUEL_PER_BR_TABLE_LEVEL);
         self.fuel_charge();
@@ -1106,7 +1164,6 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             self.cx.masm.bind(stub);
             self.branch_to(depth, true);
         }
-        self.dead = true;
     }
 
     pub fn op_return(&mut self) {

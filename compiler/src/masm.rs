@@ -134,6 +134,17 @@ impl Masm {
         self.call_reloc(RELOC_INDIRECT_THUNK, u32::from(R11));
     }
 
+    /// Indirect jump through r11: a `jmp rel32` to the platform's thunk (which jumps to r11).
+    pub fn jmp_r11(&mut self) {
+        self.ops.extend([0xe9, 0, 0, 0, 0]);
+        let offset = (self.offset() - 4) as u32;
+        self.relocs.push(Reloc {
+            offset,
+            kind: RELOC_INDIRECT_THUNK,
+            target: u32::from(R11),
+        });
+    }
+
     /// Subtracts `n` from the fuel: `sub r13, n` with [`Masm::fuel_reg`], else
     /// `sub QWORD [r15 + VMCTX_FUEL], n`, in their short forms (imm8 when `n` fits and `imm32`
     /// is false). Returns the offset of the end of the instruction, which is the end of its
