@@ -18,7 +18,8 @@ use std::process::Command;
 use std::time::Duration;
 
 const USAGE: &str =
-    "usage: cargo xtask bench hook [--quick] | cargo xtask bench render <results.json>";
+    "usage: cargo xtask bench hook [--quick] | cargo xtask bench render <results.json> \
+| cargo xtask bench compute [--quick]";
 /// The line the bench binary prints its results on.
 const JSON_PREFIX: &str = "KWASM-BENCH-JSON: ";
 
@@ -28,6 +29,8 @@ pub fn cli(args: &[String]) -> Result<()> {
         ["hook"] => hook(false),
         ["hook", "--quick"] => hook(true),
         ["render", json] => render(Path::new(json)),
+        ["compute"] => crate::bench_compute::run(false),
+        ["compute", "--quick"] => crate::bench_compute::run(true),
         _ => Err(USAGE.into()),
     }
 }

@@ -8,9 +8,11 @@
 //! guest  → one hook guest crate for wasm32 (`cargo xtask guest <dir>` prints its .wasm)
 //! test   → host tests, guest-program tests, the VM suite, the harness's own canaries
 //! demo   → all of the above that the demo needs, then the demo in the VM
-//! bench  → benchmarks in the VM (`bench hook`: kwasm hook programs against eBPF)
+//! bench  → benchmarks: `bench hook` in the VM (kwasm hook programs against eBPF), `bench
+//!          compute` on the host (compute programs: native, kwasm, wasmtime, wasmer)
 
 mod bench;
+mod bench_compute;
 mod cache_entry;
 mod cmd;
 mod cpio;
@@ -44,7 +46,10 @@ commands:
   test                  host tests, guest programs, then the VM suite (what CI runs)
   demo                  set everything up, boot the VM, print the ABI version, run the self-test
   bench hook            kwasm netfilter programs against the same eBPF programs, in one VM
-                        boot; results in bench/results/";
+                        boot; results in bench/results/
+  bench compute [--quick]
+                        compute programs natively, through kwasm, wasmtime and wasmer (on
+                        the host, no VM); results in bench/results/compute.md";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

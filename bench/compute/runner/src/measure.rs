@@ -1,0 +1,324 @@
+//! The measurement: rounds × programs × engines, interleaved, into the raw record that
+//! `compute.json` holds.
+//!
+//! Times per (program, engine), one sample per round, in seconds of wall time (`*_s`) and of
+//! CPU time, user + system (`*_cpu_s`):
+//! - `run_s`: the run with compile excluded. Native: the call. kwasm: `invoke` on a fresh
+//!   instance (instantiating is in `instantiate_s`).
+//! - `total_s`: compile included. Native: the call. kwasm: compile + instantiate + invoke.
+//! - `compile_s`: kwasm: `compile`.
+//! - Peers: `raw_compile_s` (the tool's `compile`), `raw_run_s` (the tool running the
+//!   precompiled module), `raw_total_s` (the tool running the `.wasm`); `baselines` holds the
+//!   same on the empty module, `BASELINE_SAMPLES` per round. The report subtracts the baseline's
+//!   median from the program's median.
+
+use crate::clock::{measure, Span};
+use crate::kwasm_engine::{self, Config};
+use crate::peers::{self, Peer};
+use crate::programs::{self, Program};
+use crate::Args;
+use serde_json::{json, Map, Value};
+use std::path::Path;
+
+/// One contender.
+enum Engine<'a> {
+    Native,
+    Kwasm(&'a Config),
+    Peer(&'a Peer),
+}
+
+impl Engine<'_> {
+    fn id(&self) -> &'static str {
+        match self {
+            Engine::Native => "native",
+            Engine::Kwasm(c) => c.id,
+            Engine::Peer(p) => p.id,
+        }
+    }
+}
+
+/// Samples of one (program, engine) pair, or of one peer's baseline.
+#[derive(Default)]
+struct Samples(Map<String, Value>);
+
+impl Samples {
+    fn push(&mut self, key: &str, v: Value) {
+        let e = self
+            .0
+            .entry(key)
+            .or_insert_with(|| Value::Array(Vec::new()));
+        e.as_array_mut().expect("series are arrays").push(v);
+    }
+
+    /// Records `key` (wall time, e.g. `run_s`) and its CPU time (`run_cpu_s`).
+    fn time(&mut self, key: &str, t: Span) {
+        self.push(key, json!(t.wall));
+        self.push(&cpu_key(key), json!(t.cpu));
+    }
+
+    fn set(&mut self, key: &str, v: Value) {
+        self.0.insert(key.to_string(), v);
+    }
+}
+
+/// The CPU-time series beside a wall-time one: `run_s` → `run_cpu_s`.
+pub fn cpu_key(key: &str) -> String {
+    format!("{}_cpu_s", key.trim_end_matches("_s"))
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+pub fn all(args: &Args) -> Result<Value, String> {
+    let peers = peers::all(&args.wasmtime, &args.wasmer);
+    let mut engines = vec![Engine::Native];
+    engines.extend(kwasm_engine::CONFIGS.iter().map(Engine::Kwasm));
+    engines.extend(peers.iter().map(Engine::Peer));
+    std::fs::create_dir_all(&args.work_dir)
+        .map_err(|e| format!("{}: {e}", args.work_dir.display()))?;
+
+    let empty = args.wasm_dir.join("empty.wasm");
+    let mut wasm = Vec::new();
+    for p in programs::ALL {
+        wasm.push(read(&args.wasm_dir.join(format!("{}.wasm", p.name)))?);
+    }
+    let n_of = |p: &Program| if args.quick { p.n_quick } else { p.n };
+
+    let mut samples: Vec<Vec<Samples>> = programs::ALL
+        .iter()
+        .map(|_| engines.iter().map(|_| Samples::default()).collect())
+        .collect();
+    let mut baselines: Vec<Samples> = peers.iter().map(|_| Samples::default()).collect();
+    let mut mismatches = Vec::new();
+    let mut errors = Vec::new();
+
+    for round in 0..args.rounds {
+        eprintln!("round {}/{}", round + 1, args.rounds);
+        for (peer, base) in peers.iter().zip(&mut baselines) {
+            if let Err(e) = baseline(peer, &empty, &args.work_dir, base) {
+                errors.push(
+                    json!({"engine": peer.id, "program": "empty", "round": round, "error": e}),
+                );
+                eprintln!("  {}: baseline: {e}", peer.id);
+            }
+        }
+        for (pi, p) in programs::ALL.iter().enumerate() {
+            let n = n_of(p);
+            // Rotate the engines' order each round, so that no engine always runs first.
+            let count = engines.len();
+            let mut this_round: Vec<Vec<u32>> = vec![Vec::new(); count];
+            for k in 0..count {
+                let ei = (k + round) % count;
+                let engine = &engines[ei];
+                let s = &mut samples[pi][ei];
+                let got = match engine {
+                    Engine::Native => Ok(native(p, n, s)),
+                    Engine::Kwasm(c) => kwasm(c, &wasm[pi], n, s),
+                    Engine::Peer(peer) => {
+                        peer_run(peer, p.name, n, &args.wasm_dir, &args.work_dir, s)
+                    }
+                };
+                match got {
+                    Ok(results) => {
+                        for &r in &results {
+                            s.push("results", json!(r));
+                        }
+                        this_round[ei] = results;
+                    }
+                    Err(e) => {
+                        eprintln!("  {} on {}: {e}", engine.id(), p.name);
+                        errors.push(json!({"engine": engine.id(), "program": p.name,
+                            "round": round, "error": e}));
+                    }
+                }
+            }
+            // Every engine's results of this round against the native one.
+            let expected = this_round[0].first().copied();
+            for (ei, engine) in engines.iter().enumerate() {
+                for &r in &this_round[ei] {
+                    if Some(r) != expected {
+                        let m = json!({"engine": engine.id(), "program": p.name, "round": round,
+                            "expected": expected, "got": r});
+                        eprintln!("  !!! MISMATCH: {m}");
+                        mismatches.push(m);
+                    }
+                }
+            }
+            let mut line = format!("  {:<10} run ms (peers: whole process):", p.name);
+            for (ei, e) in engines.iter().enumerate() {
+                let s = &samples[pi][ei].0;
+                let latest = |k: &str| s.get(k).and_then(Value::as_array)?.last()?.as_f64();
+                if let Some(t) = latest("run_s").or_else(|| latest("raw_run_s")) {
+                    line += &format!(" {} {:.1}", e.id(), t * 1e3);
+                }
+            }
+            eprintln!("{line}");
+        }
+    }
+
+    let mut by_program = Map::new();
+    for (pi, p) in programs::ALL.iter().enumerate() {
+        let mut m = Map::new();
+        for (ei, e) in engines.iter().enumerate() {
+            m.insert(
+                e.id().into(),
+                Value::Object(std::mem::take(&mut samples[pi][ei].0)),
+            );
+        }
+        by_program.insert(p.name.into(), Value::Object(m));
+    }
+    let mut base = Map::new();
+    for (peer, b) in peers.iter().zip(baselines) {
+        base.insert(peer.id.into(), Value::Object(b.0));
+    }
+    let engine_list: Vec<Value> = engines
+        .iter()
+        .map(|e| match e {
+            Engine::Native => json!({"id": "native", "kind": "native",
+                "label": "native (clang-14 -O2 / rustc release, x86-64 baseline)"}),
+            Engine::Kwasm(c) => json!({"id": c.id, "kind": "kwasm", "label": c.label}),
+            Engine::Peer(p) => json!({"id": p.id, "kind": "peer", "label": p.label,
+                "tool": p.exe.file_name().map(|f| f.to_string_lossy().into_owned()),
+                "flags": p.flags}),
+        })
+        .collect();
+    let program_list: Vec<Value> = programs::ALL
+        .iter()
+        .zip(&wasm)
+        .map(|(p, w)| {
+            json!({"name": p.name, "lang": p.lang, "what": p.what, "n": n_of(p),
+                "wasm_bytes": w.len(), "native_code_bytes": programs::native_code_bytes(p.name)})
+        })
+        .collect();
+    Ok(json!({
+        "benchmark": "compute",
+        "date": today(),
+        "commit": args.commit,
+        "uncommitted_changes": args.dirty,
+        "cpu": host_cpu(),
+        "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
+        "quick": args.quick,
+        "rounds": args.rounds,
+        "tools": {
+            "wasmtime": version(&args.wasmtime),
+            "wasmer": version(&args.wasmer),
+            "clang": version(Path::new("clang-14")),
+        },
+        "engines": engine_list,
+        "programs": program_list,
+        "baselines": base,
+        "samples": by_program,
+        "mismatches": mismatches,
+        "errors": errors,
+    }))
+}
+
+fn native(p: &Program, n: u32, s: &mut Samples) -> Vec<u32> {
+    let (r, t) = measure(|| std::hint::black_box((p.native)(std::hint::black_box(n))));
+    s.time("run_s", t);
+    s.time("total_s", t);
+    vec![r]
+}
+
+fn kwasm(c: &Config, wasm: &[u8], n: u32, s: &mut Samples) -> Result<Vec<u32>, String> {
+    let (artifact, compile) = kwasm_engine::compile(c, wasm)?;
+    if !s.0.contains_key("code_bytes") {
+        s.set("code_bytes", json!(kwasm_engine::code_bytes(&artifact)?));
+        s.set("artifact_bytes", json!(artifact.len()));
+    }
+    let (r, instantiate, run) = kwasm_engine::run(&artifact, n)?;
+    s.time("compile_s", compile);
+    s.time("instantiate_s", instantiate);
+    s.time("run_s", run);
+    s.time("total_s", compile + instantiate + run);
+    Ok(vec![r])
+}
+
+/// Samples of the empty module per peer and round: compile, run precompiled, run `.wasm`.
+const BASELINE_SAMPLES: usize = 3;
+
+/// A peer's process times on the empty module: `BASELINE_SAMPLES` of each.
+fn baseline(peer: &Peer, empty: &Path, work: &Path, s: &mut Samples) -> Result<(), String> {
+    let out = work.join(format!("empty.{}.{}", peer.id, peer.ext()));
+    for _ in 0..BASELINE_SAMPLES {
+        let (compile, _) = peers::time(&mut peer.compile(empty, &out))?;
+        let (run, _) = peers::time(&mut peer.run(&out, 0))?;
+        let (total, _) = peers::time(&mut peer.run(empty, 0))?;
+        s.time("compile_s", compile);
+        s.time("run_s", run);
+        s.time("total_s", total);
+    }
+    Ok(())
+}
+
+/// A peer's raw process times on a program: compile, run precompiled, run `.wasm` (the report
+/// subtracts the median baseline from their medians).
+fn peer_run(
+    peer: &Peer,
+    name: &str,
+    n: u32,
+    wasm_dir: &Path,
+    work: &Path,
+    s: &mut Samples,
+) -> Result<Vec<u32>, String> {
+    let wasm = wasm_dir.join(format!("{name}.wasm"));
+    let out = work.join(format!("{name}.{}.{}", peer.id, peer.ext()));
+    let (compile, _) = peers::time(&mut peer.compile(&wasm, &out))?;
+    if !s.0.contains_key("code_bytes") {
+        s.set("code_bytes", json!(peer.code_bytes(&out)?));
+        let file = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        s.set("artifact_bytes", json!(file));
+    }
+    let (run, out1) = peers::time(&mut peer.run(&out, n))?;
+    let (total, out2) = peers::time(&mut peer.run(&wasm, n))?;
+    let r1 = peers::result(&out1)?;
+    let r2 = peers::result(&out2)?;
+    s.time("raw_compile_s", compile);
+    s.time("raw_run_s", run);
+    s.time("raw_total_s", total);
+    Ok(vec![r1, r2])
+}
+
+fn version(exe: &Path) -> String {
+    std::process::Command::new(exe)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .map(|l| l.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+fn host_cpu() -> String {
+    std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
+        .unwrap_or_default()
+}
+
+/// Today's date (UTC) as YYYY-MM-DD (Howard Hinnant's civil-from-days).
+fn today() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
