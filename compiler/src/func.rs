@@ -1193,11 +1193,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     pub fn op_local_set(&mut self, i: u32, tee: bool) {
         self.materialize_local(i);
         if let Some(p) = self.pinned[i as usize] {
-            self.set_pinned(i, p);
             if tee {
-                // The stack holds a read of the local now: `local.set i` materializes it.
-                let ty = self.locals[i as usize];
-                self.push(Val::Local(ty, i));
+                // The value stays in its own register for the stack (the next operator may
+                // change it in place) and is copied to the local's.
+                let (ty, r) = self.pop_reg();
+                self.push(Val::Reg(ty, r));
+                self.set_pinned_from(p, ty, r);
+            } else {
+                self.set_pinned(i, p);
             }
             return;
         }
@@ -1218,17 +1221,22 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
     }
 
+    /// Copies register `r` (of type `ty`) into pinned register `p`.
+    fn set_pinned_from(&mut self, p: u8, ty: Ty, r: u8) {
+        if ty.is_float() {
+            self.cx.masm.mov_xmm(p, r);
+        } else {
+            self.cx.masm.mov_gpr(p, r);
+        }
+    }
+
     /// Pops the top of the stack into pinned local `i`'s register `p`.
     fn set_pinned(&mut self, i: u32, p: u8) {
         let v = self.pop();
         let float = v.ty().is_float();
         match v {
             Val::Reg(ty, r) => {
-                if float {
-                    self.cx.masm.mov_xmm(p, r);
-                } else {
-                    self.cx.masm.mov_gpr(p, r);
-                }
+                self.set_pinned_from(p, ty, r);
                 self.free(ty, r);
             }
             Val::Const(ty, bits) if float => self.cx.masm.xmm_imm(ty, p, bits),
