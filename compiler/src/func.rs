@@ -90,6 +90,8 @@ pub struct FuncCompiler<'c, 'm> {
     pinned: Vec<Option<u8>>,
     /// The pinned locals and their registers.
     pins: Vec<(u32, u8)>,
+    /// Bounds checks through pinned locals that later accesses can rely on (`bounds.rs`).
+    pub checked: crate::bounds::Checked,
     pub nparams: usize,
     pub stack: Vec<Val>,
     /// Number of `Val::Slot` entries at the bottom of the stack.
@@ -128,6 +130,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             locals: sig.params.clone(),
             pinned: Vec::new(),
             pins: Vec::new(),
+            checked: Default::default(),
             sig,
             nparams,
             stack: Vec::new(),
@@ -819,6 +822,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.fuel_charge();
                 let label = frame.label;
                 self.cx.masm.bind(label);
+                self.checked.clear();
                 self.bounded_execution_check(FUEL_PER_LOOP_ITERATION);
             }
         }
@@ -852,6 +856,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
         let else_label = frame.else_label.expect("if frames have an else label");
         self.cx.masm.bind(else_label);
+        self.checked.clear();
         self.control.last_mut().unwrap().else_label = None;
         self.reset_stack(frame.base, &frame.params);
         self.dead = false;
@@ -883,6 +888,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         if frame.kind != Kind::Loop {
             self.cx.masm.bind(frame.label);
         }
+        self.checked.clear();
         if let Some(else_label) = frame.else_label {
             // `if` without `else`: the false path falls through with the params as results.
             self.cx.masm.bind(else_label);
@@ -1192,6 +1198,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn op_local_set(&mut self, i: u32, tee: bool) {
         self.materialize_local(i);
+        self.checked.forget(i);
         if let Some(p) = self.pinned[i as usize] {
             if tee {
                 // The value stays in its own register for the stack (the next operator may

@@ -25,6 +25,7 @@ mod prelude {
 }
 
 mod asm;
+mod bounds;
 mod cond;
 mod control;
 mod error;

@@ -126,6 +126,12 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// Bytes the linear memory has at least, whenever code runs: its declared minimum (an
+    /// imported memory smaller than that is refused at instantiation; memories never shrink).
+    pub fn min_memory_bytes(&self) -> u64 {
+        self.memory.map_or(0, |m| u64::from(m.min) * 65536)
+    }
+
     pub fn func_sig(&self, func: u32) -> &Sig {
         &self.types[self.funcs[func as usize] as usize]
     }

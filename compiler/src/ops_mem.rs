@@ -35,7 +35,72 @@ impl Width {
     }
 }
 
+/// Where an access goes: `[r14 + reg + disp]`; `owned`: `reg` is the access's own (a load may
+/// put its result there), else a pinned local's, only read.
+struct Address {
+    reg: u8,
+    disp: i32,
+    owned: bool,
+}
+
 impl FuncCompiler<'_, '_> {
+    /// Pops an address and returns where the access of `size` bytes at `offset` past it goes,
+    /// checked against the memory's size unless a rule of `bounds.rs` shows it in bounds.
+    fn address(&mut self, offset: u64, size: u64) -> Address {
+        let end = offset + size;
+        let within_minimum = !self.cx.unchecked.bounds && end <= self.module.min_memory_bytes();
+        match self.peek(0) {
+            Val::Const(_, a) if within_minimum && a + end <= self.module.min_memory_bytes() => {
+                // Rule 1: the whole access lies below the minimum (so below 2^32 + 8).
+                self.pop();
+                let reg = self.alloc_gpr();
+                let m = &mut self.cx.masm;
+                m.mov_imm(reg, a + offset);
+                return Address {
+                    reg,
+                    disp: 0,
+                    owned: true,
+                };
+            }
+            Val::Local(_, i) if within_minimum && self.pinned_reg(i).is_some() => {
+                // Rule 2: through a pinned local, with an offset inside the minimum.
+                self.pop();
+                let p = self.pinned_reg(i).expect("pinned");
+                if !self.checked.covers(i, end) {
+                    self.check_pinned(p, end);
+                    self.checked.record(i, end);
+                }
+                return Address {
+                    reg: p,
+                    disp: offset as i32,
+                    owned: false,
+                };
+            }
+            _ => {}
+        }
+        let (reg, disp) = self.checked_address(offset, size);
+        Address {
+            reg,
+            disp,
+            owned: true,
+        }
+    }
+
+    /// Checks `p + end <= memory_size` for pinned register `p`, clamping `p` itself to 0 on the
+    /// failing path (see `bounds.rs`, rule 2). `end` is inside the memory's minimum.
+    fn check_pinned(&mut self, p: u8, end: u64) {
+        let oob = self.trap_label(TRAP_MEMORY_OUT_OF_BOUNDS);
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops
+            ; .arch x64
+            ; lea r11, [Rq(p) + end as i32]
+            ; cmp r11, r10
+            ; mov r11d, 0
+            ; cmova Rq(p), r11
+            ; ja =>oob
+        );
+    }
+
     /// Pops an address, checks `addr + offset + size <= memory_size`, and returns the address
     /// register and the displacement to use with `[r14 + addr + disp]`.
     fn checked_address(&mut self, offset: u64, size: u64) -> (u8, i32) {
@@ -90,14 +155,16 @@ impl FuncCompiler<'_, '_> {
     }
 
     pub fn op_load(&mut self, ty: Ty, width: Width, offset: u64) {
-        let (a, d) = self.checked_address(
-            offset,
-            if ty.is_float() {
-                ty_bytes(ty)
-            } else {
-                width.bytes()
-            },
-        );
+        let size = if ty.is_float() {
+            ty_bytes(ty)
+        } else {
+            width.bytes()
+        };
+        let Address {
+            reg: a,
+            disp: d,
+            owned,
+        } = self.address(offset, size);
         if ty.is_float() {
             let x = self.alloc_xmm();
             let m = &mut self.cx.masm;
@@ -106,30 +173,34 @@ impl FuncCompiler<'_, '_> {
             } else {
                 dynasm!(m.ops ; .arch x64 ; movsd Rx(x), QWORD [r14 + Rq(a) + d]);
             }
-            self.regs.free_gpr(a);
+            if owned {
+                self.regs.free_gpr(a);
+            }
             self.push(Val::Reg(ty, x));
             return;
         }
+        // The result goes to the address's register when it is the access's own.
+        let r = if owned { a } else { self.alloc_gpr() };
         let m = &mut self.cx.masm;
         let w64 = ty == Ty::I64;
         match (width, w64) {
-            (Width::B8S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(a), BYTE [r14 + Rq(a) + d]),
-            (Width::B8S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(a), BYTE [r14 + Rq(a) + d]),
-            (Width::B8U, _) => dynasm!(m.ops ; .arch x64 ; movzx Rd(a), BYTE [r14 + Rq(a) + d]),
+            (Width::B8S, false) => dynasm!(m.ops ; .arch x64 ; movsx Rd(r), BYTE [r14 + Rq(a) + d]),
+            (Width::B8S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(r), BYTE [r14 + Rq(a) + d]),
+            (Width::B8U, _) => dynasm!(m.ops ; .arch x64 ; movzx Rd(r), BYTE [r14 + Rq(a) + d]),
             (Width::B16S, false) => {
-                dynasm!(m.ops ; .arch x64 ; movsx Rd(a), WORD [r14 + Rq(a) + d])
+                dynasm!(m.ops ; .arch x64 ; movsx Rd(r), WORD [r14 + Rq(a) + d])
             }
-            (Width::B16S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(a), WORD [r14 + Rq(a) + d]),
-            (Width::B16U, _) => dynasm!(m.ops ; .arch x64 ; movzx Rd(a), WORD [r14 + Rq(a) + d]),
+            (Width::B16S, true) => dynasm!(m.ops ; .arch x64 ; movsx Rq(r), WORD [r14 + Rq(a) + d]),
+            (Width::B16U, _) => dynasm!(m.ops ; .arch x64 ; movzx Rd(r), WORD [r14 + Rq(a) + d]),
             (Width::B32S, true) => {
-                dynasm!(m.ops ; .arch x64 ; movsxd Rq(a), DWORD [r14 + Rq(a) + d])
+                dynasm!(m.ops ; .arch x64 ; movsxd Rq(r), DWORD [r14 + Rq(a) + d])
             }
             (Width::B32U | Width::B32S, _) => {
-                dynasm!(m.ops ; .arch x64 ; mov Rd(a), DWORD [r14 + Rq(a) + d])
+                dynasm!(m.ops ; .arch x64 ; mov Rd(r), DWORD [r14 + Rq(a) + d])
             }
-            (Width::B64, _) => dynasm!(m.ops ; .arch x64 ; mov Rq(a), QWORD [r14 + Rq(a) + d]),
+            (Width::B64, _) => dynasm!(m.ops ; .arch x64 ; mov Rq(r), QWORD [r14 + Rq(a) + d]),
         }
-        self.push(Val::Reg(ty, a));
+        self.push(Val::Reg(ty, r));
     }
 
     pub fn op_store(&mut self, ty: Ty, width: Width, offset: u64) {
@@ -139,7 +210,11 @@ impl FuncCompiler<'_, '_> {
         } else {
             width.bytes()
         };
-        let (a, d) = self.checked_address(offset, size);
+        let Address {
+            reg: a,
+            disp: d,
+            owned,
+        } = self.address(offset, size);
         let m = &mut self.cx.masm;
         match (vty, size) {
             (Ty::F32, _) => dynasm!(m.ops ; .arch x64 ; movss DWORD [r14 + Rq(a) + d], Rx(v)),
@@ -150,7 +225,9 @@ impl FuncCompiler<'_, '_> {
             _ => dynasm!(m.ops ; .arch x64 ; mov QWORD [r14 + Rq(a) + d], Rq(v)),
         }
         self.free(vty, v);
-        self.regs.free_gpr(a);
+        if owned {
+            self.regs.free_gpr(a);
+        }
     }
 
     pub fn op_memory_size(&mut self) {
