@@ -14,8 +14,9 @@ use crate::ops_int::Cmp;
 use crate::stack::{Rhs, Val};
 use dynasm::dynasm;
 
-/// A pending integer compare: `l <cc> rhs`, 64-bit when `w64`. `l` is the compare's own
-/// register (it receives the 0/1); `rhs` may be a pinned local's, only read.
+/// A pending integer compare: `l <cc> rhs`, 64-bit when `w64`. On the stack, `l` is the
+/// compare's own register (it receives the 0/1); `rhs`, and the `l` of a condition popped by
+/// [`FuncCompiler::pop_cond`], may be a pinned local's, only read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cond {
     pub w64: bool,
@@ -64,11 +65,18 @@ impl FuncCompiler<'_, '_> {
     /// Pops the top of the stack as a condition: a pending compare as it is, any other i32 as
     /// `value != 0`. The registers it names are the caller's to free ([`Self::free_cond`]).
     pub fn pop_cond(&mut self) -> Cond {
-        if let Val::Cond(c) = self.peek(0) {
-            self.pop();
-            return c;
-        }
-        let (_, l) = self.pop_reg();
+        let l = match self.peek(0) {
+            Val::Cond(c) => {
+                self.pop();
+                return c;
+            }
+            // A pinned local is tested where it is (consumers only read `l`).
+            Val::Local(_, i) if self.pinned_reg(i).is_some() => {
+                self.pop();
+                self.pinned_reg(i).expect("pinned")
+            }
+            _ => self.pop_reg().1,
+        };
         Cond {
             w64: false,
             cc: Cmp::Ne,
@@ -78,7 +86,7 @@ impl FuncCompiler<'_, '_> {
     }
 
     pub fn free_cond(&mut self, c: Cond) {
-        self.regs.free_gpr(c.l);
+        self.free_operand_gpr(c.l);
         if let Rhs::Reg(r) = c.rhs {
             self.free_operand_gpr(r);
         }

@@ -92,6 +92,9 @@ pub struct FuncCompiler<'c, 'm> {
     pins: Vec<(u32, u8)>,
     /// Bounds checks through pinned locals that later accesses can rely on (`bounds.rs`).
     pub checked: crate::bounds::Checked,
+    /// The local the next operator writes (`local.set` / `local.tee`), when the compile loop
+    /// looked ahead for the current one ([`Self::wants_next`]).
+    pub next_set: Option<u32>,
     pub nparams: usize,
     pub stack: Vec<Val>,
     /// Number of `Val::Slot` entries at the bottom of the stack.
@@ -131,6 +134,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             pinned: Vec::new(),
             pins: Vec::new(),
             checked: Default::default(),
+            next_set: None,
             sig,
             nparams,
             stack: Vec::new(),
@@ -180,6 +184,45 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         {
             self.regs.free_gpr(r);
         }
+    }
+
+    /// Whether the compile loop should look at the operator after `op` (and tell
+    /// [`Self::next_set`]): for an integer ALU operator whose left operand is a pinned local,
+    /// which may then work in place ([`Self::in_place_target`]).
+    pub fn wants_next(&self, op: &wasmparser::Operator<'_>) -> bool {
+        use wasmparser::Operator as O;
+        matches!(
+            op,
+            O::I32Add
+                | O::I32Sub
+                | O::I32Mul
+                | O::I32And
+                | O::I32Or
+                | O::I32Xor
+                | O::I64Add
+                | O::I64Sub
+                | O::I64Mul
+                | O::I64And
+                | O::I64Or
+                | O::I64Xor
+        ) && !self.dead
+            && self.stack.len() >= 2
+            && matches!(self.peek(1), Val::Local(_, i) if self.pinned_reg(i).is_some())
+    }
+
+    /// With the right operand popped: `(local, register)` when the left operand is a read of
+    /// pinned local `local` that the next operator overwrites with the result, and no other
+    /// read of it is pending on the stack, so the operation may change the register in place.
+    pub fn in_place_target(&self) -> Option<(u32, u8)> {
+        let Val::Local(_, i) = self.peek(0) else {
+            return None;
+        };
+        let p = self.pinned_reg(i)?;
+        let top = self.stack.len() - 1;
+        let other_reads = self.stack[self.slots..top]
+            .iter()
+            .any(|v| matches!(v, Val::Local(_, j) if *j == i));
+        (self.next_set == Some(i) && !other_reads).then_some((i, p))
     }
 
     /// Loads local `i` (of type `ty`) into register `r` of its class.
@@ -1197,6 +1240,13 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     pub fn op_local_set(&mut self, i: u32, tee: bool) {
+        if matches!(self.peek(0), Val::Local(_, j) if j == i) {
+            // `local.set i (local.get i)` changes nothing (`tee` leaves the read in place).
+            if !tee {
+                self.pop();
+            }
+            return;
+        }
         self.materialize_local(i);
         self.checked.forget(i);
         if let Some(p) = self.pinned[i as usize] {

@@ -583,6 +583,18 @@ fn compile_body(
         }
         let offset = reader.original_position();
         let op = reader.read()?;
+        fc.next_set = None;
+        if fc.wants_next(&op) {
+            // One operator of lookahead (not validated yet: only a hint; the validator sees
+            // it in its turn).
+            if let Ok(
+                wasmparser::Operator::LocalSet { local_index }
+                | wasmparser::Operator::LocalTee { local_index },
+            ) = reader.clone().read()
+            {
+                fc.next_set = Some(local_index);
+            }
+        }
         work += fc.op_weight(&op);
         if let wasmparser::Operator::BrTable { targets } = &op {
             // Before the validator, whose check of a table costs its targets times the values

@@ -102,7 +102,16 @@ impl FuncCompiler<'_, '_> {
     pub fn op_alu(&mut self, ty: Ty, op: Alu) {
         let w64 = ty == Ty::I64;
         let rhs = self.pop_rhs(w64);
-        let (_, l) = self.pop_reg();
+        let (l, in_place) = match self.in_place_target() {
+            Some((i, p)) => {
+                // `local.set i (op (local.get i) x)`: the pinned register itself changes and
+                // the result is a read of the local, which the `local.set` then finds in place.
+                self.pop();
+                self.checked.forget(i);
+                (p, Some(i))
+            }
+            None => (self.pop_reg().1, None),
+        };
         let m = &mut self.cx.masm;
         match op {
             Alu::Add => alu!(m, w64, add, l, rhs),
@@ -118,7 +127,10 @@ impl FuncCompiler<'_, '_> {
             },
         }
         self.free_rhs(rhs);
-        self.push(Val::Reg(ty, l));
+        match in_place {
+            Some(i) => self.push(Val::Local(ty, i)),
+            None => self.push(Val::Reg(ty, l)),
+        }
     }
 
     pub fn op_shift(&mut self, ty: Ty, op: Shift) {

@@ -57,6 +57,27 @@
         (local.set $b (call $fib (i32.sub (local.get $n) (i32.const 2))))
         (local.set $n (i32.const 99))
         (i32.add (local.get $a) (local.get $b)))))
+  ;; Pinned locals as conditions of br_if, if and select, and updated in place.
+  (func (export "countdown") (param $n i32) (param $c i32) (result i32)
+    (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s)
+        (select (i32.const 3) (i32.const 5) (local.get $c))))
+      (if (local.get $c) (then (local.set $s (i32.mul (local.get $s) (i32.const 2)))))
+      (local.set $c (i32.xor (local.get $c) (i32.const 1)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br_if $l (local.get $n)))
+    (local.get $s))
+  ;; An in-place update must not change a read of the same local pending on the stack.
+  (func (export "pending_in_place") (param $x i32) (result i32)
+    (local $k i32)
+    (loop $l
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $k) (i32.const 3))))
+    (local.get $x)
+    (local.set $x (i32.add (local.get $x) (local.get $k)))
+    (local.get $x)
+    (i32.sub))
   ;; More hot locals (i64 and f32/f64) than there are pinned registers.
   (func (export "many") (param $n i32) (result i64)
     (local $i i32) (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64)
@@ -89,3 +110,6 @@
 (assert_return (invoke "many" (i32.const 1)) (i64.const 3))
 (assert_return (invoke "many" (i32.const 5)) (i64.const 14295))
 (assert_return (invoke "many" (i32.const 100)) (i64.const -1314163864748918872))
+(assert_return (invoke "countdown" (i32.const 4) (i32.const 1)) (i32.const 33))
+(assert_return (invoke "countdown" (i32.const 3) (i32.const 0)) (i32.const 21))
+(assert_return (invoke "pending_in_place" (i32.const 10)) (i32.const -3))

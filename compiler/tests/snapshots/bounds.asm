@@ -4,74 +4,69 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        00000000000002AFh
+  0017  jb        000000000000029Fh
   001d  sub       rsp,10h
   0024  mov       qword ptr [rbp-8],0
   002f  mov       esi,[rbp+10h]
   0036  mov       ebx,[rbp+18h]
   003d  xor       r12d,r12d
   0040  sub       r13,12h
-  0047  js        00000000000000CFh
+  0047  js        00000000000000C0h
   004d  sub       r13,12h
-  0054  js        0000000000000130h
+  0054  js        0000000000000121h
   005a  lea       r11,[rsi+8]
   0062  cmp       r11,r10
   0065  mov       r11d,0
   006b  cmova     rsi,r11
-  006f  ja        0000000000000269h
+  006f  ja        0000000000000259h
   0075  mov       edi,[r14+rsi+4]
   007d  mov       r8d,[r14+rsi]
   0085  add       edi,r8d
-  0088  mov       r8,r12
-  008b  add       r8d,edi
-  008e  mov       r12,r8
-  0091  mov       rdi,rbx
-  0094  sub       edi,1
-  009b  mov       rbx,rdi
-  009e  mov       rdi,rbx
-  00a1  test      edi,edi
-  00a4  jne       000000000000004Dh
-  00aa  mov       edi,10h
-  00b0  mov       edi,[r14+rdi]
-  00b8  mov       r8,r12
-  00bb  add       r8d,edi
-  00be  sub       r13,8
-  00c2  mov       [rbp+10h],r8
-  00c9  mov       rsp,rbp
-  00cc  pop       rbp
-  00cd  ret
-  00ce  int3
-  00cf  mov       [rbp+10h],rsi
-  00d6  mov       [rbp+18h],rbx
-  00dd  mov       [rbp-8],r12
-  00e4  mov       [r15+20h],r13
-  00eb  mov       rdi,r15
-  00ee  mov       rsi,rsp
-  00f1  mov       rdx,r11
-  00f4  call      00000000000000F9h
-  00f9  mov       r13,[r15+20h]
-  0100  test      eax,eax
-  0102  jne       000000000000025Ah
-  0108  mov       r14,[r15]
-  010f  mov       r10,[r15+8]
-  0116  mov       rsi,[rbp+10h]
-  011d  mov       rbx,[rbp+18h]
-  0124  mov       r12,[rbp-8]
-  012b  jmp       000000000000004Dh
-  0130  mov       [rbp+10h],rsi
-  0137  mov       [rbp+18h],rbx
-  013e  mov       [rbp-8],r12
-  0145  mov       [r15+20h],r13
-  014c  mov       rdi,r15
-  014f  mov       rsi,rsp
-  0152  mov       rdx,r11
-  0155  call      000000000000015Ah
-  015a  mov       r13,[r15+20h]
-  0161  test      eax,eax
-  0163  jne       000000000000025Ah
-  0169  mov       r14,[r15]
-  0170  mov       r10,[r15+8]
-  0177  mov       rsi,[rbp+10h]
-  017e  mov       rbx,[rbp+18h]
-  0185  mov       r12,[rbp-8]
-  018c  jmp       000000000000005Ah
+  0088  add       r12d,edi
+  008b  sub       ebx,1
+  0092  test      ebx,ebx
+  0095  jne       000000000000004Dh
+  009b  mov       edi,10h
+  00a1  mov       edi,[r14+rdi]
+  00a9  mov       r8,r12
+  00ac  add       r8d,edi
+  00af  sub       r13,8
+  00b3  mov       [rbp+10h],r8
+  00ba  mov       rsp,rbp
+  00bd  pop       rbp
+  00be  ret
+  00bf  int3
+  00c0  mov       [rbp+10h],rsi
+  00c7  mov       [rbp+18h],rbx
+  00ce  mov       [rbp-8],r12
+  00d5  mov       [r15+20h],r13
+  00dc  mov       rdi,r15
+  00df  mov       rsi,rsp
+  00e2  mov       rdx,r11
+  00e5  call      00000000000000EAh
+  00ea  mov       r13,[r15+20h]
+  00f1  test      eax,eax
+  00f3  jne       000000000000024Ah
+  00f9  mov       r14,[r15]
+  0100  mov       r10,[r15+8]
+  0107  mov       rsi,[rbp+10h]
+  010e  mov       rbx,[rbp+18h]
+  0115  mov       r12,[rbp-8]
+  011c  jmp       000000000000004Dh
+  0121  mov       [rbp+10h],rsi
+  0128  mov       [rbp+18h],rbx
+  012f  mov       [rbp-8],r12
+  0136  mov       [r15+20h],r13
+  013d  mov       rdi,r15
+  0140  mov       rsi,rsp
+  0143  mov       rdx,r11
+  0146  call      000000000000014Bh
+  014b  mov       r13,[r15+20h]
+  0152  test      eax,eax
+  0154  jne       000000000000024Ah
+  015a  mov       r14,[r15]
+  0161  mov       r10,[r15+8]
+  0168  mov       rsi,[rbp+10h]
+  016f  mov       rbx,[rbp+18h]
+  0176  mov       r12,[rbp-8]
+  017d  jmp       000000000000005Ah

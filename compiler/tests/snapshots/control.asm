@@ -10,55 +10,53 @@ function 0 (defined 0):
   002f  mov       r12d,[rbp+10h]
   0036  xor       ebx,ebx
   0039  sub       r13,13h
-  0040  js        00000000000000A5h
+  0040  js        000000000000009Fh
   0046  sub       r13,9
-  004d  js        00000000000000F8h
+  004d  js        00000000000000F2h
   0053  mov       rsi,rbx
   0056  mov       [rbp-10h],rbx
   005d  cmp       esi,r12d
-  0060  jae       000000000000008Dh
-  0066  mov       rsi,rbx
-  0069  add       esi,1
-  0070  mov       rbx,rsi
-  0073  sub       r13,5
-  0077  jmp       0000000000000046h
-  007c  mov       r11d,0FFFFFFFFh
-  0082  mov       [rbp-10h],r11
-  0089  sub       r13,2
-  008d  sub       r13,3
-  0091  mov       r11,[rbp-10h]
-  0098  mov       [rbp+10h],r11
-  009f  mov       rsp,rbp
-  00a2  pop       rbp
-  00a3  ret
-  00a4  int3
-  00a5  mov       [rbp+10h],r12
-  00ac  mov       [rbp-8],rbx
-  00b3  mov       [r15+20h],r13
-  00ba  mov       rdi,r15
-  00bd  mov       rsi,rsp
-  00c0  mov       rdx,r11
-  00c3  call      00000000000000C8h
-  00c8  mov       r13,[r15+20h]
-  00cf  test      eax,eax
-  00d1  jne       00000000000001FAh
-  00d7  mov       r14,[r15]
-  00de  mov       r10,[r15+8]
-  00e5  mov       r12,[rbp+10h]
-  00ec  mov       rbx,[rbp-8]
-  00f3  jmp       0000000000000046h
-  00f8  mov       [rbp+10h],r12
-  00ff  mov       [rbp-8],rbx
-  0106  mov       [r15+20h],r13
-  010d  mov       rdi,r15
-  0110  mov       rsi,rsp
-  0113  mov       rdx,r11
-  0116  call      000000000000011Bh
-  011b  mov       r13,[r15+20h]
-  0122  test      eax,eax
-  0124  jne       00000000000001FAh
-  012a  mov       r14,[r15]
-  0131  mov       r10,[r15+8]
-  0138  mov       r12,[rbp+10h]
-  013f  mov       rbx,[rbp-8]
-  0146  jmp       0000000000000053h
+  0060  jae       0000000000000087h
+  0066  add       ebx,1
+  006d  sub       r13,5
+  0071  jmp       0000000000000046h
+  0076  mov       r11d,0FFFFFFFFh
+  007c  mov       [rbp-10h],r11
+  0083  sub       r13,2
+  0087  sub       r13,3
+  008b  mov       r11,[rbp-10h]
+  0092  mov       [rbp+10h],r11
+  0099  mov       rsp,rbp
+  009c  pop       rbp
+  009d  ret
+  009e  int3
+  009f  mov       [rbp+10h],r12
+  00a6  mov       [rbp-8],rbx
+  00ad  mov       [r15+20h],r13
+  00b4  mov       rdi,r15
+  00b7  mov       rsi,rsp
+  00ba  mov       rdx,r11
+  00bd  call      00000000000000C2h
+  00c2  mov       r13,[r15+20h]
+  00c9  test      eax,eax
+  00cb  jne       00000000000001FAh
+  00d1  mov       r14,[r15]
+  00d8  mov       r10,[r15+8]
+  00df  mov       r12,[rbp+10h]
+  00e6  mov       rbx,[rbp-8]
+  00ed  jmp       0000000000000046h
+  00f2  mov       [rbp+10h],r12
+  00f9  mov       [rbp-8],rbx
+  0100  mov       [r15+20h],r13
+  0107  mov       rdi,r15
+  010a  mov       rsi,rsp
+  010d  mov       rdx,r11
+  0110  call      0000000000000115h
+  0115  mov       r13,[r15+20h]
+  011c  test      eax,eax
+  011e  jne       00000000000001FAh
+  0124  mov       r14,[r15]
+  012b  mov       r10,[r15+8]
+  0132  mov       r12,[rbp+10h]
+  0139  mov       rbx,[rbp-8]
+  0140  jmp       0000000000000053h

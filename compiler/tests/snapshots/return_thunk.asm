@@ -44,56 +44,58 @@ code:
   00ad  sub       rsp,10h
   00b4  mov       ebx,[rbp+10h]
   00bb  sub       r13,12h
-  00c2  js        0000000000000180h
-  00c8  mov       rsi,rbx
-  00cb  test      esi,esi
-  00ce  je        000000000000011Eh
-  00d4  mov       [rsp],rbx
-  00dc  sub       r13,2
-  00e0  mov       [rbp+10h],rbx
-  00e7  call      0
-  00ec  mov       rbx,[rbp+10h]
-  00f3  mov       r14,[r15]
-  00fa  mov       r10,[r15+8]
-  0101  mov       esi,[rsp]
-  0109  sub       r13,3
-  010d  mov       [rbp+10h],rsi
-  0114  mov       rsp,rbp
-  0117  pop       rbp
-  0118  jmp       000000000000011Dh
-  011d  int3
-  011e  mov       [rsp],rbx
-  0126  sub       r13,68h
-  012a  mov       [rbp+10h],rbx
-  0131  mov       [r15+20h],r13
-  0138  mov       rdi,r15
-  013b  mov       rsi,rsp
-  013e  call      0000000000000143h
-  0143  mov       r13,[r15+20h]
-  014a  test      eax,eax
-  014c  jne       00000000000002BEh
-  0152  mov       rbx,[rbp+10h]
-  0159  mov       r14,[r15]
-  0160  mov       r10,[r15+8]
-  0167  sub       r13,4
-  016b  mov       qword ptr [rbp+10h],0
-  0176  mov       rsp,rbp
-  0179  pop       rbp
-  017a  jmp       000000000000017Fh
-  017f  int3
-  0180  mov       [rbp+10h],rbx
-  0187  mov       [r15+20h],r13
-  018e  mov       rdi,r15
-  0191  mov       rsi,rsp
-  0194  mov       rdx,r11
-  0197  call      000000000000019Ch
-  019c  mov       r13,[r15+20h]
-  01a3  test      eax,eax
-  01a5  jne       00000000000002BEh
-  01ab  mov       r14,[r15]
-  01b2  mov       r10,[r15+8]
-  01b9  mov       rbx,[rbp+10h]
-  01c0  jmp       00000000000000C8h
+  00c2  js        000000000000017Dh
+  00c8  test      ebx,ebx
+  00cb  je        000000000000011Bh
+  00d1  mov       [rsp],rbx
+  00d9  sub       r13,2
+  00dd  mov       [rbp+10h],rbx
+  00e4  call      0
+  00e9  mov       rbx,[rbp+10h]
+  00f0  mov       r14,[r15]
+  00f7  mov       r10,[r15+8]
+  00fe  mov       esi,[rsp]
+  0106  sub       r13,3
+  010a  mov       [rbp+10h],rsi
+  0111  mov       rsp,rbp
+  0114  pop       rbp
+  0115  jmp       000000000000011Ah
+  011a  int3
+  011b  mov       [rsp],rbx
+  0123  sub       r13,68h
+  0127  mov       [rbp+10h],rbx
+  012e  mov       [r15+20h],r13
+  0135  mov       rdi,r15
+  0138  mov       rsi,rsp
+  013b  call      0000000000000140h
+  0140  mov       r13,[r15+20h]
+  0147  test      eax,eax
+  0149  jne       00000000000002BEh
+  014f  mov       rbx,[rbp+10h]
+  0156  mov       r14,[r15]
+  015d  mov       r10,[r15+8]
+  0164  sub       r13,4
+  0168  mov       qword ptr [rbp+10h],0
+  0173  mov       rsp,rbp
+  0176  pop       rbp
+  0177  jmp       000000000000017Ch
+  017c  int3
+  017d  mov       [rbp+10h],rbx
+  0184  mov       [r15+20h],r13
+  018b  mov       rdi,r15
+  018e  mov       rsi,rsp
+  0191  mov       rdx,r11
+  0194  call      0000000000000199h
+  0199  mov       r13,[r15+20h]
+  01a0  test      eax,eax
+  01a2  jne       00000000000002BEh
+  01a8  mov       r14,[r15]
+  01af  mov       r10,[r15+8]
+  01b6  mov       rbx,[rbp+10h]
+  01bd  jmp       00000000000000C8h
+  01c2  int3
+  01c3  int3
+  01c4  int3
   01c5  int3
   01c6  int3
   01c7  int3
