@@ -1,11 +1,15 @@
-//! Linear-memory instructions. Every access is checked against the memory's size with the
-//! address clamped on the failing path (`cmova`) so that address plus static offset is 0: not
-//! even a speculative access reaches outside the memory. The base is pinned in r14, the size
-//! (`vmctx.memory_size`) in r10, both loaded at entry and after every call (`Masm::load_memory`).
+//! Linear-memory instructions. Every access is checked against the memory's size (in r10
+//! next to the base in r14, both loaded at entry and after every call: `Masm::load_memory`),
+//! unless `bounds.rs` shows it in bounds. The usual check computes `addr + offset + size` in
+//! r11, compares it with r10 and indexes the access with r11 (displacement `-size`); on the
+//! failing path (run speculatively before the trap) r11 becomes the size, so even a
+//! mispredicted access reads the memory's last bytes, never past them. Offsets too large for
+//! that form clamp the address so that address plus offset is 0 instead.
 
 use crate::func::FuncCompiler;
 use crate::module::{Sig, Ty};
 use crate::prelude::*;
+use crate::regalloc::R11;
 use crate::stack::Val;
 use dynasm::dynasm;
 use kwasm_hooks::artifact::*;
@@ -35,12 +39,14 @@ impl Width {
     }
 }
 
-/// Where an access goes: `[r14 + reg + disp]`; `owned`: `reg` is the access's own (a load may
-/// put its result there), else a pinned local's, only read.
+/// Where an access goes: `[r14 + index + disp]`. `own` is the access's own register (the
+/// popped address; a load may put its result there), freed after the access; `index` is it,
+/// r11 (a checked address plus the access's end: nothing may use r11 until the access), or a
+/// pinned local's register, only read.
 struct Address {
-    reg: u8,
+    index: u8,
     disp: i32,
-    owned: bool,
+    own: Option<u8>,
 }
 
 impl FuncCompiler<'_, '_> {
@@ -48,18 +54,18 @@ impl FuncCompiler<'_, '_> {
     /// checked against the memory's size unless a rule of `bounds.rs` shows it in bounds.
     fn address(&mut self, offset: u64, size: u64) -> Address {
         let end = offset + size;
-        let within_minimum = !self.cx.unchecked.bounds && end <= self.module.min_memory_bytes();
+        let minimum = self.module.min_memory_bytes();
+        let within_minimum = !self.cx.unchecked.bounds && end <= minimum;
         match self.peek(0) {
-            Val::Const(_, a) if within_minimum && a + end <= self.module.min_memory_bytes() => {
+            Val::Const(_, a) if within_minimum && a + end <= minimum => {
                 // Rule 1: the whole access lies below the minimum (so below 2^32 + 8).
                 self.pop();
                 let reg = self.alloc_gpr();
-                let m = &mut self.cx.masm;
-                m.mov_imm(reg, a + offset);
+                self.cx.masm.mov_imm(reg, a + offset);
                 return Address {
-                    reg,
+                    index: reg,
                     disp: 0,
-                    owned: true,
+                    own: Some(reg),
                 };
             }
             Val::Local(_, i) if within_minimum && self.pinned_reg(i).is_some() => {
@@ -71,19 +77,53 @@ impl FuncCompiler<'_, '_> {
                     self.checked.record(i, end);
                 }
                 return Address {
-                    reg: p,
+                    index: p,
                     disp: offset as i32,
-                    owned: false,
+                    own: None,
                 };
             }
             _ => {}
         }
-        let (reg, disp) = self.checked_address(offset, size);
-        Address {
-            reg,
-            disp,
-            owned: true,
+        let (_, addr) = self.pop_reg();
+        if self.cx.unchecked.bounds {
+            let (index, disp) = self.unchecked_address(addr, offset);
+            return Address {
+                index,
+                disp,
+                own: Some(addr),
+            };
         }
+        if end <= i32::MAX as u64 && minimum >= 8 {
+            self.check_end(addr, end);
+            return Address {
+                index: R11,
+                disp: -(size as i32),
+                own: Some(addr),
+            };
+        }
+        let (index, disp) = self.checked_address(addr, offset, size);
+        Address {
+            index,
+            disp,
+            own: Some(addr),
+        }
+    }
+
+    /// Checks `addr + end <= memory_size` with the sum in r11, which indexes the access (at
+    /// displacement `-size`). On the failing path (run speculatively before the trap) r11
+    /// becomes the memory's size: the access then reads the last `size` bytes of the memory,
+    /// which has at least its minimum, 8 bytes or more. Plain `mov`s and `cmov`s after the
+    /// compare: the flags must survive.
+    fn check_end(&mut self, addr: u8, end: u64) {
+        let oob = self.trap_label(TRAP_MEMORY_OUT_OF_BOUNDS);
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops
+            ; .arch x64
+            ; lea r11, [Rq(addr) + end as i32]
+            ; cmp r11, r10
+            ; ja =>oob
+            ; cmova r11, r10
+        );
     }
 
     /// Checks `p + end <= memory_size` for pinned register `p`, clamping `p` itself to 0 on the
@@ -101,13 +141,9 @@ impl FuncCompiler<'_, '_> {
         );
     }
 
-    /// Pops an address, checks `addr + offset + size <= memory_size`, and returns the address
-    /// register and the displacement to use with `[r14 + addr + disp]`.
-    fn checked_address(&mut self, offset: u64, size: u64) -> (u8, i32) {
-        let (_, addr) = self.pop_reg();
-        if self.cx.unchecked.bounds {
-            return self.unchecked_address(addr, offset);
-        }
+    /// Checks `addr + offset + size <= memory_size` for any offset (up to 2^32 + 8) and
+    /// returns the index register and the displacement to use with `[r14 + index + disp]`.
+    fn checked_address(&mut self, addr: u8, offset: u64, size: u64) -> (u8, i32) {
         let oob = self.trap_label(TRAP_MEMORY_OUT_OF_BOUNDS);
         let end = offset + size;
         let m = &mut self.cx.masm;
@@ -160,27 +196,38 @@ impl FuncCompiler<'_, '_> {
         } else {
             width.bytes()
         };
-        let Address {
-            reg: a,
-            disp: d,
-            owned,
-        } = self.address(offset, size);
         if ty.is_float() {
+            // Allocated first: nothing may allocate (and so spill through r11) between the
+            // check and the access.
             let x = self.alloc_xmm();
+            let Address {
+                index: a,
+                disp: d,
+                own,
+            } = self.address(offset, size);
             let m = &mut self.cx.masm;
             if ty == Ty::F32 {
                 dynasm!(m.ops ; .arch x64 ; movss Rx(x), DWORD [r14 + Rq(a) + d]);
             } else {
                 dynasm!(m.ops ; .arch x64 ; movsd Rx(x), QWORD [r14 + Rq(a) + d]);
             }
-            if owned {
-                self.regs.free_gpr(a);
+            if let Some(r) = own {
+                self.regs.free_gpr(r);
             }
             self.push(Val::Reg(ty, x));
             return;
         }
-        // The result goes to the address's register when it is the access's own.
-        let r = if owned { a } else { self.alloc_gpr() };
+        let Address {
+            index: a,
+            disp: d,
+            own,
+        } = self.address(offset, size);
+        // The result goes to the access's own register; through a pinned local (index not
+        // r11) a new one.
+        let r = match own {
+            Some(r) => r,
+            None => self.alloc_gpr(),
+        };
         let m = &mut self.cx.masm;
         let w64 = ty == Ty::I64;
         match (width, w64) {
@@ -211,9 +258,9 @@ impl FuncCompiler<'_, '_> {
             width.bytes()
         };
         let Address {
-            reg: a,
+            index: a,
             disp: d,
-            owned,
+            own,
         } = self.address(offset, size);
         let m = &mut self.cx.masm;
         match (vty, size) {
@@ -225,8 +272,8 @@ impl FuncCompiler<'_, '_> {
             _ => dynasm!(m.ops ; .arch x64 ; mov QWORD [r14 + Rq(a) + d], Rq(v)),
         }
         self.free(vty, v);
-        if owned {
-            self.regs.free_gpr(a);
+        if let Some(r) = own {
+            self.regs.free_gpr(r);
         }
     }
 

@@ -1,7 +1,9 @@
 //! Spectre v1 hardening of linear-memory accesses: on the failing path of a bounds check
-//! (which the CPU may run speculatively before the trap), the clamped address plus the
-//! instruction's displacement must be 0, so even a mispredicted access stays at the memory's
-//! base, whatever the static offset.
+//! (which the CPU may run speculatively before the trap), the access must stay inside the
+//! memory. With the usual check (`lea r11, [addr + end]; cmp r11, r10; ja; cmova r11, r10`,
+//! the access at `[r14 + r11 - size]`), r11 becomes the memory's size: the access reads its
+//! last bytes. With the check for huge offsets, the clamped address plus the instruction's
+//! displacement is 0: the memory's base, whatever the static offset.
 
 use iced_x86::{Code, Decoder, DecoderOptions, Instruction, Mnemonic, OpKind, Register};
 use kwasm_hooks::artifact::Section;
@@ -40,6 +42,9 @@ fn failing_path_effective_offset(ins: &[Instruction]) -> u64 {
         .iter()
         .position(|i| i.mnemonic() == Mnemonic::Cmova)
         .expect("a bounds check");
+    if ins[cmova].op0_register() == Register::R11 {
+        return end_check_effective_offset(ins, cmova);
+    }
     assert_eq!(ins[cmova].op1_register(), Register::R11);
     let reg = ins[cmova].op0_register();
     let mut r11 = r11_imm(&ins[cmova - 1]).expect("mov r11, imm right before cmova");
@@ -64,25 +69,56 @@ fn failing_path_effective_offset(ins: &[Instruction]) -> u64 {
     panic!("no access after the bounds check");
 }
 
+/// The memory's size in the test modules (`(memory 1)`).
+const SIZE: u64 = 65536;
+
+/// The usual check (`cmova` at `at`): on its failing path r11 is the memory's size; returns
+/// the access's offset from the memory's base then, `SIZE - access size`.
+fn end_check_effective_offset(ins: &[Instruction], at: usize) -> u64 {
+    assert_eq!(ins[at].op1_register(), Register::R10, "{}", ins[at]);
+    assert_eq!(ins[at - 1].mnemonic(), Mnemonic::Ja);
+    let cmp = &ins[at - 2];
+    assert_eq!(cmp.mnemonic(), Mnemonic::Cmp);
+    assert_eq!(
+        (cmp.op0_register(), cmp.op1_register()),
+        (Register::R11, Register::R10)
+    );
+    assert_eq!(ins[at - 3].mnemonic(), Mnemonic::Lea);
+    assert_eq!(ins[at - 3].op0_register(), Register::R11);
+    let access = &ins[at + 1];
+    assert_eq!(access.memory_base(), Register::R14, "{access}");
+    assert_eq!(access.memory_index(), Register::R11, "{access}");
+    SIZE.wrapping_add(access.memory_displacement64())
+}
+
 #[test]
 fn failing_path_address_is_the_memory_base() {
     for offset in [0u64, 1, 0x4000_0000, 0x7fff_fff0, 0x8000_0000, 0xffff_fff0] {
-        for access in [
-            format!("(i32.load offset={offset} (local.get 0))"),
-            format!("(i64.load8_s offset={offset} (local.get 0))"),
-            format!("(f64.load offset={offset} (local.get 0))"),
-            format!("(i32.store offset={offset} (local.get 0) (i32.const 7)) (i32.const 0)"),
-            format!("(f32.store offset={offset} (local.get 0) (f32.const 1)) (i32.const 0)"),
+        for (access, size) in [
+            (format!("(i32.load offset={offset} (local.get 0))"), 4),
+            (format!("(i64.load8_s offset={offset} (local.get 0))"), 1),
+            (format!("(f64.load offset={offset} (local.get 0))"), 8),
+            (
+                format!("(i32.store offset={offset} (local.get 0) (i32.const 7)) (i32.const 0)"),
+                4,
+            ),
+            (
+                format!("(f32.store offset={offset} (local.get 0) (f32.const 1)) (i32.const 0)"),
+                4,
+            ),
         ] {
             let wat = format!(
                 "(module (memory 1) (func (param i32) (result i32) {access} drop (i32.const 0)))"
             );
             let ins = body(&wat);
-            assert_eq!(
-                failing_path_effective_offset(&ins),
-                0,
-                "offset {offset:#x}: {access}"
-            );
+            let at = failing_path_effective_offset(&ins);
+            // The memory's last `size` bytes (usual check) or its base (huge offsets).
+            let expected = if offset + size <= i32::MAX as u64 {
+                SIZE - size
+            } else {
+                0
+            };
+            assert_eq!(at, expected, "offset {offset:#x}: {access}");
         }
     }
 }
