@@ -180,7 +180,7 @@ pub fn all(args: &Args) -> Result<Value, String> {
             Engine::Kwasm(c) => json!({"id": c.id, "kind": "kwasm", "label": c.label}),
             Engine::Peer(p) => json!({"id": p.id, "kind": "peer", "label": p.label,
                 "tool": p.exe.file_name().map(|f| f.to_string_lossy().into_owned()),
-                "flags": p.flags}),
+                "flags": p.flags, "run_flags": p.run_flags}),
         })
         .collect();
     let program_list: Vec<Value> = programs::ALL

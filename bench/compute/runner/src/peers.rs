@@ -27,6 +27,8 @@ pub struct Peer {
     pub exe: PathBuf,
     /// Options for both compiling and running (the compiled code depends on them).
     pub flags: Vec<String>,
+    /// Options for running only.
+    pub run_flags: Vec<String>,
 }
 
 /// The peer configurations, given the two tools.
@@ -44,6 +46,7 @@ pub fn all(wasmtime: &Path, wasmer: &Path) -> Vec<Peer> {
             .chain(flags)
             .map(|s| s.to_string())
             .collect(),
+        run_flags: Vec::new(),
     };
     // No reservation and no guard pages: every access is bounds-checked in the code, as in
     // kwasm; no signal handlers for traps (Cranelift only: Winch refuses it).
@@ -90,6 +93,9 @@ pub fn all(wasmtime: &Path, wasmer: &Path) -> Vec<Peer> {
             tool: Tool::Wasmer,
             exe: wasmer.to_path_buf(),
             flags: vec!["--singlepass".into()],
+            // wasmer caches compiled modules by default (in ~/.wasmer/cache): off, or every run
+            // of a `.wasm` after the first would load the cached code instead of compiling.
+            run_flags: vec!["--disable-cache".into()],
         },
     ]
 }
@@ -117,7 +123,7 @@ impl Peer {
     pub fn run(&self, file: &Path, n: u32) -> Command {
         let precompiled = file.extension().is_some_and(|e| e != "wasm");
         let mut c = Command::new(&self.exe);
-        c.arg("run").args(&self.flags);
+        c.arg("run").args(&self.flags).args(&self.run_flags);
         match self.tool {
             Tool::Wasmtime => {
                 if precompiled {
