@@ -1,6 +1,6 @@
 //! Bounds checks that are provably redundant, and left out.
 //!
-//! Two rules, both about accesses that stay inside the memory's declared minimum (which the
+//! Three rules, all about accesses that stay inside the memory's declared minimum (which the
 //! memory never shrinks below: a defined memory starts there, an imported one is refused at
 //! instantiation when it is smaller), so that even a mispredicted path only ever touches
 //! memory that belongs to the instance:
@@ -14,6 +14,9 @@
 //!    `offset`, inside the minimum. A write to the local forgets it; a point where control
 //!    flow joins (loop header, `else`, `end`) forgets everything. Calls keep the facts: they
 //!    can only grow the memory.
+//! 3. An address computed into a register with a known upper bound (`ranges.rs`: masks, right
+//!    shifts, narrow loads, and what adds, multiplies and left shifts make of them without
+//!    wrapping) whose access ends inside the minimum needs no check.
 
 use crate::prelude::*;
 

@@ -92,6 +92,11 @@ pub struct FuncCompiler<'c, 'm> {
     pins: Vec<(u32, u8)>,
     /// Bounds checks through pinned locals that later accesses can rely on (`bounds.rs`).
     pub checked: crate::bounds::Checked,
+    /// An upper bound of the i32 in each general register (`ranges.rs`), set when a value is
+    /// pushed in it.
+    reg_bound: [u64; 16],
+    /// The bound of the next register value pushed (set by the operator that computes it).
+    pub next_bound: Option<u64>,
     /// The local the next operator writes (`local.set` / `local.tee`), when the compile loop
     /// looked ahead for the current one ([`Self::wants_next`]).
     pub next_set: Option<u32>,
@@ -135,6 +140,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             pins: Vec::new(),
             checked: Default::default(),
             next_set: None,
+            reg_bound: [crate::ranges::UNKNOWN; 16],
+            next_bound: None,
             sig,
             nparams,
             stack: Vec::new(),
@@ -321,6 +328,10 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     pub fn push(&mut self, v: Val) {
+        let bound = self.next_bound.take();
+        if let Val::Reg(Ty::I32, r) = v {
+            self.reg_bound[r as usize] = bound.unwrap_or(crate::ranges::UNKNOWN);
+        }
         if let Val::Slot(_) = v {
             debug_assert_eq!(
                 self.slots,
@@ -346,6 +357,16 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn peek(&self, depth: usize) -> Val {
         self.stack[self.stack.len() - 1 - depth]
+    }
+
+    /// An upper bound of entry `depth` from the top, an i32 (`ranges.rs`).
+    pub fn bound(&self, depth: usize) -> u64 {
+        match self.peek(depth) {
+            Val::Const(_, bits) => bits,
+            Val::Reg(Ty::I32, r) => self.reg_bound[r as usize],
+            Val::Cond(_) => 1,
+            _ => crate::ranges::UNKNOWN,
+        }
     }
 
     /// Moves every entry above the slot prefix into its slot.

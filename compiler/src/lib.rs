@@ -37,6 +37,7 @@ mod ops_float;
 mod ops_int;
 mod ops_mem;
 mod pinning;
+mod ranges;
 mod regalloc;
 mod stack;
 mod trampoline;

@@ -101,6 +101,7 @@ impl FuncCompiler<'_, '_> {
 
     pub fn op_alu(&mut self, ty: Ty, op: Alu) {
         let w64 = ty == Ty::I64;
+        let bound = crate::ranges::alu(op, self.bound(1), self.bound(0));
         let rhs = self.pop_rhs(w64);
         let (l, in_place) = match self.in_place_target() {
             Some((i, p)) => {
@@ -129,12 +130,20 @@ impl FuncCompiler<'_, '_> {
         self.free_rhs(rhs);
         match in_place {
             Some(i) => self.push(Val::Local(ty, i)),
-            None => self.push(Val::Reg(ty, l)),
+            None => {
+                self.next_bound = Some(bound);
+                self.push(Val::Reg(ty, l));
+            }
         }
     }
 
     pub fn op_shift(&mut self, ty: Ty, op: Shift) {
         let w64 = ty == Ty::I64;
+        let constant = match self.peek(0) {
+            Val::Const(_, bits) => Some(bits as u32),
+            _ => None,
+        };
+        let bound = crate::ranges::shift(op, self.bound(1), constant);
         let count = if let Val::Const(_, bits) = self.peek(0) {
             self.pop();
             Some((bits & if w64 { 63 } else { 31 }) as i8)
@@ -165,6 +174,7 @@ impl FuncCompiler<'_, '_> {
         if count.is_none() {
             self.regs.free_gpr(RCX);
         }
+        self.next_bound = Some(bound);
         self.push(Val::Reg(ty, l));
     }
 

@@ -68,6 +68,16 @@ impl FuncCompiler<'_, '_> {
                     own: Some(reg),
                 };
             }
+            Val::Reg(Ty::I32, reg) if within_minimum && self.bound(0) + end <= minimum => {
+                // Rule 3: the address is at most a bound that keeps the access inside the
+                // minimum.
+                self.pop();
+                return Address {
+                    index: reg,
+                    disp: offset as i32,
+                    own: Some(reg),
+                };
+            }
             Val::Local(_, i) if within_minimum && self.pinned_reg(i).is_some() => {
                 // Rule 2: through a pinned local, with an offset inside the minimum.
                 self.pop();
@@ -247,6 +257,11 @@ impl FuncCompiler<'_, '_> {
             }
             (Width::B64, _) => dynasm!(m.ops ; .arch x64 ; mov Rq(r), QWORD [r14 + Rq(a) + d]),
         }
+        self.next_bound = match width {
+            Width::B8U => Some(0xff),
+            Width::B16U => Some(0xffff),
+            _ => None,
+        };
         self.push(Val::Reg(ty, r));
     }
 

@@ -1,6 +1,7 @@
 ;; Bounds checks left out (compiler/src/bounds.rs): constant addresses inside the declared
-;; minimum, and accesses through a pinned local after a check that covered them. Every case
-;; where leaving a check out would be wrong must still trap.
+;; minimum, accesses through a pinned local after a check that covered them, and addresses with
+;; a known upper bound (compiler/src/ranges.rs). Every case where leaving a check out would be
+;; wrong must still trap.
 (module
   (memory 1 3)
   (func (export "const_in") (result i32) (i32.load (i32.const 65532)))
@@ -64,9 +65,47 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
     (local.get $s))
+  ;; Addresses with a known bound: just inside the minimum (no check) and just past it.
+  (func (export "mask_in") (param i32) (result i32)
+    (i32.load (i32.and (local.get 0) (i32.const 0xfffc))))
+  (func (export "mask_out") (param i32) (result i32)
+    (i32.load (i32.and (local.get 0) (i32.const 0xfffd))))
+  (func (export "shr_byte") (param i32) (result i32)
+    (i32.load8_u (i32.shr_u (local.get 0) (i32.const 16))))
+  (func (export "shr_word") (param i32) (result i32)
+    (i32.load (i32.shr_u (local.get 0) (i32.const 16))))
+  (func (export "byte_index") (param i32) (result i32)
+    (i32.load (i32.load8_u (local.get 0))))
+  (func (export "sum_in") (param i32) (result i32)
+    (i32.load (i32.add (i32.and (local.get 0) (i32.const 0xff)) (i32.const 0xfefc))))
+  (func (export "sum_out") (param i32) (result i32)
+    (i32.load (i32.add (i32.and (local.get 0) (i32.const 0xff)) (i32.const 0xff00))))
+  (func (export "scaled_in") (param i32) (result i32)
+    (i32.load (i32.shl (i32.and (local.get 0) (i32.const 0x3fff)) (i32.const 2))))
+  (func (export "scaled_out") (param i32) (result i32)
+    (i32.load offset=1 (i32.shl (i32.and (local.get 0) (i32.const 0x3fff)) (i32.const 2))))
+  ;; A sum that wraps past 2^32 has no bound: checked, and the wrapped address is valid.
+  (func (export "wraps") (param i32) (result i32)
+    (i32.load8_u (i32.add (i32.and (local.get 0) (i32.const 0xffff)) (i32.const 0xffff0065))))
   (data (i32.const 100) "\01\02\03\04\05\06\07\08")
 )
 (assert_return (invoke "const_in") (i32.const 0))
+(assert_return (invoke "mask_in" (i32.const -1)) (i32.const 0))
+(assert_return (invoke "mask_in" (i32.const 0x10064)) (i32.const 0x04030201))
+(assert_trap (invoke "mask_out" (i32.const 0xfffd)) "out of bounds memory access")
+(assert_return (invoke "mask_out" (i32.const 0x64)) (i32.const 0x04030201))
+(assert_return (invoke "shr_byte" (i32.const -1)) (i32.const 0))
+(assert_return (invoke "shr_byte" (i32.const 0x00650000)) (i32.const 2))
+(assert_trap (invoke "shr_word" (i32.const -1)) "out of bounds memory access")
+(assert_return (invoke "byte_index" (i32.const 0)) (i32.const 0))
+(assert_return (invoke "sum_in" (i32.const 0xff)) (i32.const 0))
+(assert_trap (invoke "sum_out" (i32.const 0xff)) "out of bounds memory access")
+(assert_return (invoke "sum_out" (i32.const 0xfc)) (i32.const 0))
+(assert_return (invoke "scaled_in" (i32.const -1)) (i32.const 0))
+(assert_trap (invoke "scaled_out" (i32.const 0x3fff)) "out of bounds memory access")
+(assert_return (invoke "scaled_out" (i32.const 0x3ffe)) (i32.const 0))
+(assert_return (invoke "wraps" (i32.const 0xffff)) (i32.const 1))
+(assert_trap (invoke "wraps" (i32.const 0)) "out of bounds memory access")
 (assert_trap (invoke "const_out") "out of bounds memory access")
 (assert_trap (invoke "const_offset_out") "out of bounds memory access")
 (assert_return (invoke "covered" (i32.const 100)) (i32.const 0x18151215))
