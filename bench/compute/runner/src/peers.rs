@@ -142,19 +142,28 @@ impl Peer {
         c
     }
 
-    /// Bytes of machine code in a precompiled module: the .text of wasmtime's ELF; for wasmer's
-    /// format, the whole file.
+    /// Bytes of machine code in a precompiled module. wasmtime's `.cwasm` is an ELF whose
+    /// `.text` is padded to whole pages: the end of its last function symbol (functions and
+    /// trampolines, with the alignment between them). wasmer's format has no code section to
+    /// read: the whole file.
     pub fn code_bytes(&self, precompiled: &Path) -> Result<u64, String> {
         let data =
             std::fs::read(precompiled).map_err(|e| format!("{}: {e}", precompiled.display()))?;
         match self.tool {
             Tool::Wasmtime => {
-                use object::{Object, ObjectSection};
+                use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
                 let file = object::File::parse(&*data)
                     .map_err(|e| format!("{}: {e}", precompiled.display()))?;
-                file.section_by_name(".text")
-                    .map(|s| s.size())
-                    .ok_or_else(|| format!("{}: no .text", precompiled.display()))
+                let text = file
+                    .section_by_name(".text")
+                    .ok_or_else(|| format!("{}: no .text", precompiled.display()))?;
+                file.symbols()
+                    .filter(|s| {
+                        s.kind() == SymbolKind::Text && s.section_index() == Some(text.index())
+                    })
+                    .map(|s| s.address() + s.size() - text.address())
+                    .max()
+                    .ok_or_else(|| format!("{}: no function symbols", precompiled.display()))
             }
             Tool::Wasmer => Ok(data.len() as u64),
         }

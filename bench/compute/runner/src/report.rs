@@ -478,7 +478,8 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         s,
         "## Code size, bytes of machine code\n\nNative: the C program's object `.text` (clang-14 -O2; none for the Rust programs, whose \
          native code is inlined into the runner). kwasm: the artifact's code section. wasmtime: \
-         the `.text` of the `.cwasm` ELF (trampolines included). wasmer: the whole `.wasmu` file \
+         the `.cwasm` ELF's `.text` up to the end of its last function (trampolines included; the \
+         section itself is padded to 4 KiB pages). wasmer: the whole `.wasmu` file \
          (its format has no separate code section to read), so an upper bound.\n"
     );
     {
