@@ -194,8 +194,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     /// Whether the compile loop should look at the operator after `op` (and tell
-    /// [`Self::next_set`]): for an integer ALU operator whose left operand is a pinned local,
-    /// which may then work in place ([`Self::in_place_target`]).
+    /// [`Self::next_set`]): for an integer ALU operator, whose result may then go straight to
+    /// the pinned local the next operator sets ([`Self::alu_destination`]).
     pub fn wants_next(&self, op: &wasmparser::Operator<'_>) -> bool {
         use wasmparser::Operator as O;
         matches!(
@@ -213,23 +213,25 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 | O::I64Or
                 | O::I64Xor
         ) && !self.dead
-            && self.stack.len() >= 2
-            && matches!(self.peek(1), Val::Local(_, i) if self.pinned_reg(i).is_some())
+            && !self.pins.is_empty()
     }
 
-    /// With the right operand popped: `(local, register)` when the left operand is a read of
-    /// pinned local `local` that the next operator overwrites with the result, and no other
-    /// read of it is pending on the stack, so the operation may change the register in place.
-    pub fn in_place_target(&self) -> Option<(u32, u8)> {
-        let Val::Local(_, i) = self.peek(0) else {
-            return None;
-        };
-        let p = self.pinned_reg(i)?;
+    /// With the right operand `rhs` popped: `(local, register)` when the next operator sets
+    /// pinned local `local` (of the result's type `ty`) to the result, which can then be
+    /// computed in its register (unless `rhs` is that register: it is overwritten first).
+    pub fn alu_destination(&self, ty: Ty, rhs: crate::stack::Rhs) -> Option<(u32, u8)> {
+        // `next_set` comes from an operator the validator has not seen yet: check its index.
+        let j = self.next_set?;
+        let pj = self.pinned.get(j as usize).copied().flatten()?;
+        (self.locals[j as usize] == ty && rhs != crate::stack::Rhs::Reg(pj)).then_some((j, pj))
+    }
+
+    /// Whether a read of local `j` is pending on the stack below the top.
+    pub fn other_reads(&self, j: u32) -> bool {
         let top = self.stack.len() - 1;
-        let other_reads = self.stack[self.slots..top]
+        self.stack[self.slots..top]
             .iter()
-            .any(|v| matches!(v, Val::Local(_, j) if *j == i));
-        (self.next_set == Some(i) && !other_reads).then_some((i, p))
+            .any(|v| matches!(v, Val::Local(_, i) if *i == j))
     }
 
     /// Loads local `i` (of type `ty`) into register `r` of its class.
@@ -456,7 +458,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// Makes every pending read of local `i` on the stack happen now (before a write to it).
     /// Looks through at most [`MAX_UNSPILLED`] entries and the few an operator may add.
-    fn materialize_local(&mut self, i: u32) {
+    pub fn materialize_local(&mut self, i: u32) {
         for k in self.slots..self.stack.len() {
             if let Val::Local(ty, j) = self.stack[k] {
                 if j == i {
@@ -1309,7 +1311,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     /// Pops the top of the stack into pinned local `i`'s register `p`.
-    fn set_pinned(&mut self, i: u32, p: u8) {
+    pub fn set_pinned(&mut self, i: u32, p: u8) {
         let v = self.pop();
         let float = v.ty().is_float();
         match v {

@@ -103,15 +103,36 @@ impl FuncCompiler<'_, '_> {
         let w64 = ty == Ty::I64;
         let bound = crate::ranges::alu(op, self.bound(1), self.bound(0));
         let rhs = self.pop_rhs(w64);
-        let (l, in_place) = match self.in_place_target() {
-            Some((i, p)) => {
-                // `local.set i (op (local.get i) x)`: the pinned register itself changes and
-                // the result is a read of the local, which the `local.set` then finds in place.
-                self.pop();
-                self.checked.forget(i);
-                (p, Some(i))
+        let dest = self.alu_destination(ty, rhs);
+        let l = match dest {
+            Some((j, pj)) => {
+                self.checked.forget(j);
+                if !matches!(self.peek(0), Val::Local(_, i) if i == j) || self.other_reads(j) {
+                    self.materialize_local(j);
+                    if let Some(source) = self.lea_source(op, rhs) {
+                        self.emit_lea(pj, w64, source);
+                        self.free_rhs(rhs);
+                        self.push(Val::Local(ty, j));
+                        return;
+                    }
+                    self.set_pinned(j, pj);
+                } else {
+                    // `local.set j (op (local.get j) x)`: in place.
+                    self.pop();
+                }
+                pj
             }
-            None => (self.pop_reg().1, None),
+            None => {
+                if let Some(source) = self.lea_source(op, rhs) {
+                    let r = self.alloc_gpr();
+                    self.emit_lea(r, w64, source);
+                    self.free_rhs(rhs);
+                    self.next_bound = Some(bound);
+                    self.push(Val::Reg(ty, r));
+                    return;
+                }
+                self.pop_reg().1
+            }
         };
         let m = &mut self.cx.masm;
         match op {
@@ -128,12 +149,39 @@ impl FuncCompiler<'_, '_> {
             },
         }
         self.free_rhs(rhs);
-        match in_place {
-            Some(i) => self.push(Val::Local(ty, i)),
+        match dest {
+            Some((j, _)) => self.push(Val::Local(ty, j)),
             None => {
                 self.next_bound = Some(bound);
                 self.push(Val::Reg(ty, l));
             }
+        }
+    }
+
+    /// With the right operand popped: when the left operand is a pinned local's register `p`
+    /// and the operation `p + disp` (`add` or `sub` of an immediate), `(p, disp)`: one `lea`
+    /// computes it into another register ([`Self::emit_lea`]).
+    fn lea_source(&self, op: Alu, rhs: Rhs) -> Option<(u8, i32)> {
+        let (Val::Local(_, i), Rhs::Imm(imm)) = (self.peek(0), rhs) else {
+            return None;
+        };
+        let disp = match op {
+            Alu::Add => imm,
+            Alu::Sub if imm != i32::MIN => -imm,
+            _ => return None,
+        };
+        Some((self.pinned_reg(i)?, disp))
+    }
+
+    /// Pops the left operand and emits `lea dst, [p + disp]` (see [`Self::lea_source`]).
+    fn emit_lea(&mut self, dst: u8, w64: bool, (p, disp): (u8, i32)) {
+        self.pop();
+        let m = &mut self.cx.masm;
+        // The 32-bit form keeps the low half of the 64-bit sum, zero-extended: i32 wrapping.
+        if w64 {
+            dynasm!(m.ops ; .arch x64 ; lea Rq(dst), [Rq(p) + disp]);
+        } else {
+            dynasm!(m.ops ; .arch x64 ; lea Rd(dst), [Rq(p) + disp]);
         }
     }
 

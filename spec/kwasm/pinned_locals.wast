@@ -78,6 +78,29 @@
     (local.set $x (i32.add (local.get $x) (local.get $k)))
     (local.get $x)
     (i32.sub))
+  ;; Results computed straight into the pinned local the next operator sets: from another
+  ;; local (lea), with the destination as the right operand, with a read of the destination
+  ;; pending, sub of the most negative immediate, i64.
+  (func (export "dest") (param $a i32) (param $b i32) (result i32)
+    (local $i i32) (local $x i32) (local $y i32) (local $z i32) (local $w i64)
+    (loop $l
+      (local.set $x (i32.add (local.get $a) (i32.const 5)))
+      (local.set $y (i32.sub (local.get $x) (i32.const -2147483648)))
+      (local.set $x (i32.sub (local.get $b) (local.get $x)))
+      local.get $y
+      local.get $x
+      local.get $a
+      i32.xor
+      local.set $y
+      local.set $z
+      (local.set $a (i32.add (local.get $y) (i32.sub (local.get $a) (local.get $y))))
+      (local.set $w (i64.add (local.get $w) (i64.extend_i32_u (local.get $y))))
+      (local.set $w (i64.sub (local.get $w) (i64.const 3)))
+      (local.set $b (i32.add (i32.wrap_i64 (local.get $w)) (local.get $b)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 4))))
+    (i32.add (i32.add (local.get $x) (local.get $y))
+      (i32.add (i32.add (local.get $b) (local.get $z)) (i32.wrap_i64 (local.get $w)))))
   ;; More hot locals (i64 and f32/f64) than there are pinned registers.
   (func (export "many") (param $n i32) (result i64)
     (local $i i32) (local $a i64) (local $b i64) (local $c i64) (local $d i64) (local $e i64)
@@ -113,3 +136,5 @@
 (assert_return (invoke "countdown" (i32.const 4) (i32.const 1)) (i32.const 33))
 (assert_return (invoke "countdown" (i32.const 3) (i32.const 0)) (i32.const 21))
 (assert_return (invoke "pending_in_place" (i32.const 10)) (i32.const -3))
+(assert_return (invoke "dest" (i32.const 7) (i32.const 100)) (i32.const -2147476329))
+(assert_return (invoke "dest" (i32.const -9) (i32.const 3)) (i32.const 2147483638))
