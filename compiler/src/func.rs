@@ -1487,9 +1487,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             ; shl Rq(index), TABLE_ENTRY_SHIFT as i8
             ; mov r11, QWORD [r15 + VMCTX_TABLE_BASE]
             ; add r11, Rq(index)
-            ; mov r10, QWORD [r11]
-            ; test r10, r10
-            ; jz =>null
+            // Not through r10: the callee's bounds checks read the memory size there.
+            ; cmp QWORD [r11], 0
+            ; je =>null
             // The signature id is patched in at load (RELOC_TYPE_ID): ids are the runtime's,
             // shared by every instance that can put functions in this table.
             ; cmp QWORD [r11 + 8], DWORD 0x7fff_ffff
@@ -1504,7 +1504,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             ; .arch x64
             ; cmp QWORD [r11 + 16], r15
             ; jne =>foreign
-            ; mov r11, r10
+            ; mov r11, QWORD [r11]
         );
         m.call_r11();
         m.bind(resume);

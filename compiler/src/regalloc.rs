@@ -1,7 +1,7 @@
 //! Register pools: which general-purpose and XMM registers are free.
 //!
-//! Fixed roles (never allocated): rsp, rbp (frame), r10 (linear-memory size, and scratch in
-//! `call_indirect`, after which it is reloaded), r11 (scratch inside one operation), r14
+//! Fixed roles (never allocated): rsp, rbp (frame), r10 (linear-memory size: valid at every
+//! function entry, reloaded after calls), r11 (scratch inside one operation), r14
 //! (linear-memory base), r15 (vmctx); xmm15 (float scratch); in fuel mode r13 (the fuel).
 
 pub const RAX: u8 = 0;

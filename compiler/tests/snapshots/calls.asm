@@ -36,7 +36,7 @@ function 1 (defined 1):
   00a7  jb        000000000000037Fh
   00ad  sub       rsp,10h
   00b4  sub       r13,12h
-  00bb  js        000000000000018Ah
+  00bb  js        000000000000018Bh
   00c1  mov       r11,[rbp+10h]
   00c8  mov       [rsp],r11
   00d0  call      0
@@ -55,46 +55,45 @@ function 1 (defined 1):
   011f  shl       rsi,5
   0123  mov       r11,[r15+38h]
   012a  add       r11,rsi
-  012d  mov       r10,[r11]
-  0130  test      r10,r10
-  0133  je        000000000000034Dh
-  0139  cmp       qword ptr [r11+8],7FFFFFFFh
-  0141  jne       0000000000000357h
-  0147  cmp       [r11+10h],r15
-  014b  jne       00000000000001C1h
-  0151  mov       r11,r10
-  0154  call      0000000000000159h
-  0159  mov       r14,[r15]
-  0160  mov       r10,[r15+8]
-  0167  mov       rbx,[rsp]
-  016f  mov       rsi,[rbp-8]
-  0176  add       rsi,rbx
-  0179  sub       r13,4
-  017d  mov       [rbp+10h],rsi
-  0184  mov       rsp,rbp
-  0187  pop       rbp
-  0188  ret
-  0189  int3
-  018a  mov       [r15+20h],r13
-  0191  mov       rdi,r15
-  0194  mov       rsi,rsp
-  0197  mov       rdx,r11
-  019a  call      000000000000019Fh
-  019f  mov       r13,[r15+20h]
-  01a6  test      eax,eax
-  01a8  jne       000000000000032Ah
-  01ae  mov       r14,[r15]
-  01b5  mov       r10,[r15+8]
-  01bc  jmp       00000000000000C1h
-  01c1  sub       r13,64h
-  01c5  mov       [r15+20h],r13
-  01cc  mov       rdi,r15
-  01cf  mov       rsi,rsp
-  01d2  mov       rdx,r11
-  01d5  call      00000000000001DAh
-  01da  mov       r13,[r15+20h]
-  01e1  test      eax,eax
-  01e3  jne       000000000000032Ah
-  01e9  mov       r14,[r15]
-  01f0  mov       r10,[r15+8]
-  01f7  jmp       0000000000000159h
+  012d  cmp       qword ptr [r11],0
+  0134  je        000000000000034Dh
+  013a  cmp       qword ptr [r11+8],7FFFFFFFh
+  0142  jne       0000000000000357h
+  0148  cmp       [r11+10h],r15
+  014c  jne       00000000000001C2h
+  0152  mov       r11,[r11]
+  0155  call      000000000000015Ah
+  015a  mov       r14,[r15]
+  0161  mov       r10,[r15+8]
+  0168  mov       rbx,[rsp]
+  0170  mov       rsi,[rbp-8]
+  0177  add       rsi,rbx
+  017a  sub       r13,4
+  017e  mov       [rbp+10h],rsi
+  0185  mov       rsp,rbp
+  0188  pop       rbp
+  0189  ret
+  018a  int3
+  018b  mov       [r15+20h],r13
+  0192  mov       rdi,r15
+  0195  mov       rsi,rsp
+  0198  mov       rdx,r11
+  019b  call      00000000000001A0h
+  01a0  mov       r13,[r15+20h]
+  01a7  test      eax,eax
+  01a9  jne       000000000000032Ah
+  01af  mov       r14,[r15]
+  01b6  mov       r10,[r15+8]
+  01bd  jmp       00000000000000C1h
+  01c2  sub       r13,64h
+  01c6  mov       [r15+20h],r13
+  01cd  mov       rdi,r15
+  01d0  mov       rsi,rsp
+  01d3  mov       rdx,r11
+  01d6  call      00000000000001DBh
+  01db  mov       r13,[r15+20h]
+  01e2  test      eax,eax
+  01e4  jne       000000000000032Ah
+  01ea  mov       r14,[r15]
+  01f1  mov       r10,[r15+8]
+  01f8  jmp       000000000000015Ah

@@ -152,13 +152,12 @@ fn select_of_eqz() {
     }
 }
 
-/// Found by `register_pressure_programs` at 8be5457 (passes at 0315d79; most likely since
-/// 969ba94, "the memory size lives in r10"): a function entered through `call_indirect` skips
-/// its bounds checks (`call_indirect` leaves the callee's address in r10, where the code expects
-/// the memory size), so its loads and stores reach outside the linear memory. wasmi traps with
-/// "out of bounds memory access" in both calls.
+/// Found by `register_pressure_programs` at 8be5457 (introduced by 969ba94, "the memory size
+/// lives in r10"): a function entered through `call_indirect` skipped its bounds checks
+/// (`call_indirect` left the callee's address in r10, where the code expects the memory size),
+/// so its loads and stores reached outside the linear memory. wasmi traps with "out of bounds
+/// memory access" in both calls; so does kwasm since the fix.
 #[test]
-#[ignore = "kwasm bug: no bounds checks in a function called through call_indirect"]
 fn bounds_checked_after_call_indirect() {
     let wasm = wat::parse_str(
         r#"(module
