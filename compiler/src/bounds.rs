@@ -3,7 +3,8 @@
 //! Three rules, all about accesses that stay inside the memory's declared minimum (which the
 //! memory never shrinks below: a defined memory starts there, an imported one is refused at
 //! instantiation when it is smaller), so that even a mispredicted path only ever touches
-//! memory that belongs to the instance:
+//! memory that belongs to the instance. Rules 2 and 3 address with a 32-bit displacement, so
+//! they take only accesses that end below 2 GiB:
 //!
 //! 1. A constant address whose whole access lies below the minimum needs no check.
 //! 2. An access `[local + offset]` through a pinned local (`pinning.rs`) is checked once per

@@ -290,14 +290,20 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     // ---- registers and the value stack ----
 
+    /// A free general register; nothing is known about its value (`ranges.rs`) until a
+    /// `push` says otherwise.
     pub fn alloc_gpr(&mut self) -> u8 {
-        if let Some(r) = self.regs.alloc_gpr() {
-            return r;
-        }
-        self.spill_all();
-        self.regs
-            .alloc_gpr()
-            .expect("a free register after spilling")
+        let r = match self.regs.alloc_gpr() {
+            Some(r) => r,
+            None => {
+                self.spill_all();
+                self.regs
+                    .alloc_gpr()
+                    .expect("a free register after spilling")
+            }
+        };
+        self.reg_bound[r as usize] = crate::ranges::UNKNOWN;
+        r
     }
 
     pub fn alloc_xmm(&mut self) -> u8 {
@@ -327,6 +333,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             self.spill_all();
         }
         self.regs.take_gpr(r);
+        self.reg_bound[r as usize] = crate::ranges::UNKNOWN;
     }
 
     pub fn push(&mut self, v: Val) {
@@ -470,6 +477,10 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                     match r {
                         Some(r) => {
                             self.load_local(ty, r, i);
+                            // Put on the stack without `push`: its bound is the local's, unknown.
+                            if !ty.is_float() {
+                                self.reg_bound[r as usize] = crate::ranges::UNKNOWN;
+                            }
                             self.stack[k] = Val::Reg(ty, r);
                         }
                         None => {

@@ -55,7 +55,9 @@ impl FuncCompiler<'_, '_> {
     fn address(&mut self, offset: u64, size: u64) -> Address {
         let end = offset + size;
         let minimum = self.module.min_memory_bytes();
-        let within_minimum = !self.cx.unchecked.bounds && end <= minimum;
+        // Rules 2 and 3 address with a 32-bit displacement (and rule 2 checks with one): only
+        // for accesses that end below 2 GiB.
+        let within_minimum = !self.cx.unchecked.bounds && end <= minimum.min(i32::MAX as u64);
         match self.peek(0) {
             Val::Const(_, a) if within_minimum && a + end <= minimum => {
                 // Rule 1: the whole access lies below the minimum (so below 2^32 + 8).

@@ -122,3 +122,52 @@ fn failing_path_address_is_the_memory_base() {
         }
     }
 }
+
+/// Every access to the linear memory in `ins`: (index register, displacement).
+fn accesses(ins: &[Instruction]) -> Vec<(Register, i64)> {
+    ins.iter()
+        .filter(|i| {
+            (0..i.op_count()).any(|k| i.op_kind(k) == OpKind::Memory)
+                && i.memory_base() == Register::R14
+        })
+        .map(|i| (i.memory_index(), i.memory_displacement64() as i64))
+        .collect()
+}
+
+/// With a declared minimum above 2 GiB, offsets of 2^31 and more are inside the minimum; the
+/// check-free forms address with a 32-bit displacement, so they must not take such accesses
+/// (found by review: the offset became a negative displacement, reaching below the memory).
+/// No access may have a negative displacement but the usual check's `[r14 + r11 - size]`.
+#[test]
+fn offsets_of_two_gib_and_more_never_become_negative_displacements() {
+    for (pages, access) in [
+        // bounds.rs rule 2: through a pinned local (used in a loop).
+        (
+            32769,
+            "(local $i i32) (local $s i32)
+             (loop $l
+               (local.set $s (i32.load offset=0x80000000 (local.get 0)))
+               (local.set $i (i32.add (local.get $i) (i32.const 1)))
+               (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
+             (local.get $s)",
+        ),
+        // Rule 3: an address with a known bound.
+        (
+            49153,
+            "(i32.load offset=0x80000000 (i32.and (local.get 0) (i32.const 0x3ffffffc)))",
+        ),
+        // Rule 1: a constant address.
+        (49153, "(i32.load offset=0x80000000 (i32.const 16))"),
+    ] {
+        let wat = format!("(module (memory {pages}) (func (param i32) (result i32) {access}))");
+        let ins = body(&wat);
+        let found = accesses(&ins);
+        assert!(!found.is_empty(), "{access}");
+        for (index, disp) in found {
+            assert!(
+                disp >= 0 || (index == Register::R11 && (-8..0).contains(&disp)),
+                "{access}: access at [r14 + {index:?} + {disp:#x}]"
+            );
+        }
+    }
+}
