@@ -11,7 +11,9 @@ pub mod hashtab;
 pub mod mandelbrot;
 pub mod sieve;
 
+// The same allocator and panic handler as the guest programs' tests use (one copy).
 #[cfg(target_arch = "wasm32")]
+#[path = "../../../../examples/guests/algos-rs/src/wasm_runtime.rs"]
 mod wasm_runtime;
 
 /// Marsaglia's xorshift32, as in the C programs.
