@@ -1516,6 +1516,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             ; cmp QWORD [r11 + 16], r15
             ; jne =>foreign
             ; mov r11, QWORD [r11]
+            // On a mispredicted `jne` the target is 0, not another instance's code, which would
+            // run with this instance's memory (its bounds checks were elided against its own
+            // memory's minimum). `mov` keeps the flags.
+            ; mov Rd(index), 0
+            ; cmovne r11, Rq(index)
         );
         m.call_r11();
         m.bind(resume);

@@ -171,3 +171,35 @@ fn offsets_of_two_gib_and_more_never_become_negative_displacements() {
         }
     }
 }
+
+/// `call_indirect` of a function of another instance goes through the runtime; on a mispredicted
+/// instance check the target must not be that function (it would run with this instance's
+/// memory), so a `cmovne` on the same flags replaces it right before the call (found by review).
+#[test]
+fn a_mispredicted_instance_check_does_not_call_the_other_instances_code() {
+    let ins = body(
+        r#"(module (type $t (func)) (table 1 funcref) (memory 1)
+            (func (param i32) (call_indirect (type $t) (local.get 0))))"#,
+    );
+    let check = ins
+        .iter()
+        .position(|i| {
+            i.mnemonic() == Mnemonic::Cmp
+                && i.memory_base() == Register::R11
+                && i.memory_displacement64() == 16
+        })
+        .expect("the instance check");
+    assert_eq!(ins[check + 1].mnemonic(), Mnemonic::Jne);
+    let call = check
+        + ins[check..]
+            .iter()
+            .position(|i| i.mnemonic() == Mnemonic::Call)
+            .expect("the call");
+    let between = &ins[check + 2..call];
+    let cmov = between
+        .iter()
+        .position(|i| i.mnemonic() == Mnemonic::Cmovne && i.op0_register() == Register::R11)
+        .expect("cmovne r11 before the call");
+    // Nothing after it changes r11 or the flags it used.
+    assert!(between[cmov + 1..].is_empty(), "{:?}", &between[cmov + 1..]);
+}
