@@ -4,10 +4,11 @@
 //!
 //! Builds the peers' command-line tools into the cache (`cargo install`, once: ~20 min each),
 //! the runner, and the programs for wasm32 (C: clang 14, no libc; Rust: the guest recipe, one
-//! module per program); runs the runner, which writes `compute.json` (raw samples) and
-//! `compute.md` into `bench/results/` (`--quick`: fewer, smaller runs into `target/xtask/bench/`).
+//! module per program) and the large modules for compile speed (`bench_large`); runs the runner,
+//! which writes `compute.json` (raw samples) and `compute.md` into `bench/results/` (`--quick`:
+//! fewer, smaller runs into `target/xtask/bench/`).
 
-use crate::{cmd, flock, guest, paths, Result};
+use crate::{bench_large, cmd, flock, guest, paths, Result};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -28,6 +29,7 @@ pub fn run(quick: bool) -> Result<()> {
     let work = paths::target().join("bench/compute");
     let wasm_dir = work.join("wasm");
     build_programs(&runner, &wasm_dir)?;
+    let large = bench_large::build(&wasm_dir.join("large"))?;
     let out_dir = if quick {
         paths::target().join("bench")
     } else {
@@ -46,6 +48,9 @@ pub fn run(quick: bool) -> Result<()> {
         .arg("--wasmer")
         .arg(&wasmer)
         .args(["--commit", &commit]);
+    for m in &large {
+        c.arg("--large").arg(m);
+    }
     if dirty {
         c.arg("--dirty");
     }

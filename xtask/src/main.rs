@@ -13,6 +13,7 @@
 
 mod bench;
 mod bench_compute;
+mod bench_large;
 mod cache_entry;
 mod cmd;
 mod cpio;

@@ -2,16 +2,18 @@
 //! programs and the peers, then runs this). For each round and each program it runs the native
 //! build, kwasm in this process (as shipped, without fuel, without bounds checks) and the peers
 //! through their tools, checks that every engine returns the native checksum, and writes the raw
-//! samples (`compute.json`) and the page made from them (`compute.md`, see `report.rs`).
+//! samples (`compute.json`) and the page made from them (`compute.md`, see `report.rs`). Then it
+//! times every engine compiling the large modules given with `--large` (`compile_speed.rs`).
 //!
 //! ```text
 //! kwasm-bench-compute --wasm-dir D --work-dir W --out-dir O --wasmtime EXE --wasmer EXE
-//!                     [--rounds N] [--quick] [--commit C] [--dirty]
+//!                     [--large FILE]... [--rounds N] [--quick] [--commit C] [--dirty]
 //! kwasm-bench-compute --render results.json   (the page again, from the raw data)
 //! kwasm-bench-compute --list                   (the programs: name and language)
 //! ```
 
 mod clock;
+mod compile_speed;
 mod kwasm_engine;
 mod measure;
 mod peers;
@@ -24,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: kwasm-bench-compute --wasm-dir D --work-dir W --out-dir O \
---wasmtime EXE --wasmer EXE [--rounds N] [--quick] [--commit C] [--dirty] \
+--wasmtime EXE --wasmer EXE [--large FILE]... [--rounds N] [--quick] [--commit C] [--dirty] \
 | kwasm-bench-compute --render results.json | kwasm-bench-compute --list";
 
 /// What the command line asks for.
@@ -34,6 +36,8 @@ pub struct Args {
     pub out_dir: PathBuf,
     pub wasmtime: PathBuf,
     pub wasmer: PathBuf,
+    /// Large modules for compile speed (`compile_speed.rs`).
+    pub large: Vec<PathBuf>,
     pub rounds: usize,
     pub quick: bool,
     pub commit: String,
@@ -69,6 +73,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         out_dir: PathBuf::new(),
         wasmtime: PathBuf::new(),
         wasmer: PathBuf::new(),
+        large: Vec::new(),
         rounds: 5,
         quick: false,
         commit: String::new(),
@@ -87,6 +92,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--out-dir" => a.out_dir = value()?.into(),
             "--wasmtime" => a.wasmtime = value()?.into(),
             "--wasmer" => a.wasmer = value()?.into(),
+            "--large" => a.large.push(value()?.into()),
             "--rounds" => a.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
             "--commit" => a.commit = value()?,
             "--quick" => a.quick = true,
@@ -113,7 +119,14 @@ fn parse(args: &[String]) -> Result<Args, String> {
 /// Measures, writes the results; `Ok(false)` when an engine disagreed with the native result or
 /// failed (the results are written all the same, with the disagreement in them).
 fn run(args: &Args) -> Result<bool, String> {
-    let record = measure::all(args)?;
+    let mut record = measure::all(args)?;
+    if !args.large.is_empty() {
+        let mut errors = Vec::new();
+        record["compile_speed"] = compile_speed::measure_all(args, &mut errors)?;
+        if let Some(all) = record["errors"].as_array_mut() {
+            all.extend(errors);
+        }
+    }
     std::fs::create_dir_all(&args.out_dir)
         .map_err(|e| format!("{}: {e}", args.out_dir.display()))?;
     let json_path = args.out_dir.join("compute.json");

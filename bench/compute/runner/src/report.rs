@@ -473,6 +473,7 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         r,
         "geomean",
     );
+    s.push_str(&crate::compile_speed::markdown(r));
 
     let _ = writeln!(
         s,
@@ -601,7 +602,13 @@ const METHOD: &str = "## Method
 - Code size: see that table. Compile speed: wasm bytes ÷ median compile time; in the summary,
   all programs' bytes ÷ the sum of their median compile times. The modules are small (0.5 to
   7 KB), so fixed costs weigh: for the peers, after subtracting the empty module's compile, what
-  is left is a few milliseconds measured through a process, and noisy.
+  is left is a few milliseconds measured through a process, and noisy. Hence the large modules
+  (`bench/compute/large`, the wasmi interpreter for wasm32 as rustc's debug and release code,
+  3.2 and 1.2 MB; compiled, not run; see their section): at least 3 rounds; kwasm `compile` in
+  process, 3 times a round; each peer's `compile` command with its default parallelism and on one
+  thread (wasmtime `-C parallel-compilation=n`; wasmer, which has no such option and sizes its
+  thread pool to the CPUs it may use, pinned to one CPU), less the same command on the empty
+  module (3 times a round); medians.
 - Every engine's result is compared with the native one for every run; a disagreement or a
   failure is listed at the top of this page and makes the run exit with an error.
 ";
