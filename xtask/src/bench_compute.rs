@@ -140,13 +140,8 @@ fn build_programs(runner: &Path, wasm_dir: &Path) -> Result<()> {
     }
     for name in &c_programs {
         cmd::run(
-            Command::new(format!("clang{}", paths::LLVM_SUFFIX))
+            crate::guests::clang_wasm32()
                 .args([
-                    "--target=wasm32-wasi",
-                    "--sysroot=/usr",
-                    "-isystem",
-                    "/usr/include/wasm32-wasi",
-                    "-O2",
                     "-fno-math-errno",
                     "-Wall",
                     "-Wextra",

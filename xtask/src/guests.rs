@@ -11,6 +11,20 @@ pub fn dir() -> PathBuf {
     paths::target().join("guests")
 }
 
+/// clang 14 compiling C for wasm32 against Debian's wasi-libc, at -O2 (the caller adds its own
+/// flags, the output and the sources).
+pub fn clang_wasm32() -> Command {
+    let mut c = Command::new(format!("clang{}", paths::LLVM_SUFFIX));
+    c.args([
+        "--target=wasm32-wasi",
+        "--sysroot=/usr",
+        "-isystem",
+        "/usr/include/wasm32-wasi",
+        "-O2",
+    ]);
+    c
+}
+
 pub fn build() -> Result<PathBuf> {
     let out = dir();
     println!(
@@ -21,14 +35,7 @@ pub fn build() -> Result<PathBuf> {
     cmd::run(&mut crate::guest::wasm32_cargo(&rust, &out.join("rust")))?;
     std::fs::create_dir_all(out.join("c")).map_err(|e| e.to_string())?;
     cmd::run(
-        Command::new(format!("clang{}", paths::LLVM_SUFFIX))
-            .args([
-                "--target=wasm32-wasi",
-                "--sysroot=/usr",
-                "-isystem",
-                "/usr/include/wasm32-wasi",
-                "-O2",
-            ])
+        clang_wasm32()
             .args([
                 "-nostartfiles",
                 "-Wl,--no-entry",
