@@ -147,14 +147,24 @@ fn zeroing_locals_is_charged_per_local() {
 }
 
 #[test]
-fn br_table_is_charged_per_level_of_its_search() {
+fn br_table_is_charged_per_level_of_its_search_or_one_for_a_jump_table() {
     use kwasm::hooks::fuel::FUEL_PER_BR_TABLE_LEVEL;
     const LEVEL: i64 = FUEL_PER_BR_TABLE_LEVEL as i64;
     // `block block block local.get br_table` (5), then the `end`s after the target: of $a and
     // $c when the case goes to $b, of $c when it goes to $a; and the function's `end`. Cases
     // alternate between $a and $b, the default is $c: a run per case, and the default's
-    // interval above them (cases + 1 intervals, ⌈log2⌉ levels).
-    for (cases, levels) in [(0, 0), (1, 1), (2, 2), (3, 2), (6, 3), (1000, 10)] {
+    // interval above them (cases + 1 intervals, ⌈log2⌉ levels). From 64 runs up the dispatch
+    // is a jump table, charged as one level whatever the index.
+    for (cases, levels) in [
+        (0, 0),
+        (1, 1),
+        (2, 2),
+        (3, 2),
+        (6, 3),
+        (63, 6),
+        (64, 1),
+        (1000, 1),
+    ] {
         let list = (0..cases).map(|k| ["1 ", "0 "][k % 2]).collect::<String>();
         let wat = format!(
             r#"(module (func (export "f") (param i32)

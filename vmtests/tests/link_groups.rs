@@ -335,13 +335,19 @@ fn a_long_run_delays_only_loads_that_link_to_its_group() {
         r#"(module (func (export "one") (result i64) (i64.const 1)))"#,
     );
     other.register("grp_other").unwrap();
+    // About 2 s of work, sized by a short calibration run (the generated code's speed changes).
+    let calibration = 10_000_000u64;
+    let t = Instant::now();
+    busy.test_run("spin", &[calibration], 1, 1, 100_000_000_000)
+        .unwrap();
+    let per_ms = calibration as f64 / t.elapsed().as_secs_f64().max(1e-3) / 1000.0;
+    let iterations = (per_ms * 2000.0) as u64;
     let busy = Arc::new(busy);
     let p = busy.clone();
     let run = std::thread::spawn(move || {
         let start = Instant::now();
-        // Seconds of work in the emulated VM (fuel for more).
         let r = p
-            .test_run("spin", &[300_000_000], 1, 1, 100_000_000_000)
+            .test_run("spin", &[iterations], 1, 1, 100_000_000_000)
             .unwrap();
         (r.trap, start.elapsed())
     });
