@@ -118,7 +118,7 @@ fn build_bench_binary() -> Result<GuestBinary> {
 }
 
 /// Today's date (UTC) as YYYY-MM-DD.
-fn today() -> String {
+pub fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -164,7 +164,8 @@ fn git_state() -> Value {
     json!({ "commit": git(&["rev-parse", "--short=12", "HEAD"]), "uncommitted_changes": dirty })
 }
 
-fn host_cpu() -> String {
+/// The host's CPU model (`/proc/cpuinfo`), or nothing.
+pub fn host_cpu() -> String {
     std::fs::read_to_string("/proc/cpuinfo")
         .ok()
         .and_then(|c| {

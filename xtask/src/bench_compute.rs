@@ -47,7 +47,13 @@ pub fn run(quick: bool) -> Result<()> {
         .arg(&wasmtime)
         .arg("--wasmer")
         .arg(&wasmer)
-        .args(["--commit", &commit]);
+        .args(["--commit", &commit])
+        .args([
+            "--date",
+            &crate::bench::today(),
+            "--cpu",
+            &crate::bench::host_cpu(),
+        ]);
     for m in &large {
         c.arg("--large").arg(m);
     }

@@ -8,6 +8,7 @@
 //! ```text
 //! kwasm-bench-compute --wasm-dir D --work-dir W --out-dir O --wasmtime EXE --wasmer EXE
 //!                     [--large FILE]... [--rounds N] [--quick] [--commit C] [--dirty]
+//!                     [--date YYYY-MM-DD] [--cpu MODEL]
 //! kwasm-bench-compute --render results.json   (the page again, from the raw data)
 //! kwasm-bench-compute --list                   (the programs: name and language)
 //! ```
@@ -27,6 +28,7 @@ use std::process::ExitCode;
 
 const USAGE: &str = "usage: kwasm-bench-compute --wasm-dir D --work-dir W --out-dir O \
 --wasmtime EXE --wasmer EXE [--large FILE]... [--rounds N] [--quick] [--commit C] [--dirty] \
+[--date YYYY-MM-DD] [--cpu MODEL] \
 | kwasm-bench-compute --render results.json | kwasm-bench-compute --list";
 
 /// What the command line asks for.
@@ -42,6 +44,9 @@ pub struct Args {
     pub quick: bool,
     pub commit: String,
     pub dirty: bool,
+    /// The run's date (YYYY-MM-DD) and the host's CPU model, as the xtask found them.
+    pub date: String,
+    pub cpu: String,
 }
 
 fn main() -> ExitCode {
@@ -78,6 +83,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
         quick: false,
         commit: String::new(),
         dirty: false,
+        date: String::new(),
+        cpu: String::new(),
     };
     let mut it = args.iter();
     while let Some(flag) = it.next() {
@@ -97,6 +104,8 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--commit" => a.commit = value()?,
             "--quick" => a.quick = true,
             "--dirty" => a.dirty = true,
+            "--date" => a.date = value()?,
+            "--cpu" => a.cpu = value()?,
             _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
         }
     }

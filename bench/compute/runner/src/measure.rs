@@ -193,10 +193,10 @@ pub fn all(args: &Args) -> Result<Value, String> {
         .collect();
     Ok(json!({
         "benchmark": "compute",
-        "date": today(),
+        "date": args.date,
         "commit": args.commit,
         "uncommitted_changes": args.dirty,
-        "cpu": host_cpu(),
+        "cpu": args.cpu,
         "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
         "quick": args.quick,
         "rounds": args.rounds,
@@ -292,33 +292,4 @@ fn version(exe: &Path) -> String {
                 .map(|l| l.trim().to_string())
         })
         .unwrap_or_default()
-}
-
-fn host_cpu() -> String {
-    std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|c| {
-            c.lines()
-                .find(|l| l.starts_with("model name"))
-                .and_then(|l| l.split(':').nth(1))
-                .map(|s| s.trim().to_string())
-        })
-        .unwrap_or_default()
-}
-
-/// Today's date (UTC) as YYYY-MM-DD (Howard Hinnant's civil-from-days).
-fn today() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let z = (secs / 86_400) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
