@@ -236,19 +236,16 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// Loads local `i` (of type `ty`) into register `r` of its class.
     fn load_local(&mut self, ty: Ty, r: u8, i: u32) {
-        match (self.pinned[i as usize], ty.is_float()) {
-            (Some(p), false) => self.cx.masm.mov_gpr(r, p),
-            (Some(p), true) => self.cx.masm.mov_xmm(r, p),
-            (None, false) => self.cx.masm.load_gpr(ty, r, self.local_mem(i)),
-            (None, true) => self.cx.masm.load_xmm(ty, r, self.local_mem(i)),
+        match self.pinned[i as usize] {
+            Some(p) => self.cx.masm.mov(ty, r, p),
+            None => self.cx.masm.load(ty, r, self.local_mem(i)),
         }
     }
 
     /// Copies local `i`'s 8 bytes to `dst`.
     fn copy_local(&mut self, dst: Mem, i: u32) {
         match self.pinned[i as usize] {
-            Some(p) if self.locals[i as usize].is_float() => self.cx.masm.store_xmm(dst, p),
-            Some(p) => self.cx.masm.store64(dst, p),
+            Some(p) => self.cx.masm.store(self.locals[i as usize], dst, p),
             None => self.cx.masm.copy_slot(dst, self.local_mem(i)),
         }
     }
@@ -258,14 +255,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     fn save_pinned(&mut self) {
         for k in 0..self.pins.len() {
             let (i, p) = self.pins[k];
-            {
-                let mem = self.local_mem(i);
-                if self.locals[i as usize].is_float() {
-                    self.cx.masm.store_xmm(mem, p);
-                } else {
-                    self.cx.masm.store64(mem, p);
-                }
-            }
+            let mem = self.local_mem(i);
+            self.cx.masm.store(self.locals[i as usize], mem, p);
         }
     }
 
@@ -273,14 +264,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     fn restore_pinned(&mut self) {
         for k in 0..self.pins.len() {
             let (i, p) = self.pins[k];
-            {
-                let mem = self.local_mem(i);
-                if self.locals[i as usize].is_float() {
-                    self.cx.masm.load_xmm(Ty::F64, p, mem);
-                } else {
-                    self.cx.masm.load64(p, mem);
-                }
-            }
+            let mem = self.local_mem(i);
+            // All 8 bytes, as saved.
+            let whole = if self.locals[i as usize].is_float() {
+                Ty::F64
+            } else {
+                Ty::I64
+            };
+            self.cx.masm.load(whole, p, mem);
         }
     }
 
@@ -439,20 +430,21 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         (v.ty(), self.materialize(v))
     }
 
-    /// Pops into the specific general register `r`, which the caller has taken.
+    /// Pops into register `r` of the value's class, which the caller has taken (or which is a
+    /// pinned local's).
     pub fn pop_into(&mut self, r: u8) -> Ty {
         let v = self.pop();
         let ty = v.ty();
         match v {
             Val::Reg(_, s) => {
-                self.cx.masm.mov_gpr(r, s);
-                self.regs.free_gpr(s);
+                self.cx.masm.mov(ty, r, s);
+                self.free(ty, s);
             }
-            Val::Const(_, bits) => self.cx.masm.mov_imm(r, bits),
+            Val::Const(_, bits) => self.cx.masm.imm(ty, r, bits),
             Val::Local(ty, i) => self.load_local(ty, r, i),
             Val::Slot(ty) => {
                 let mem = self.slot_mem(self.stack.len());
-                self.cx.masm.load_gpr(ty, r, mem);
+                self.cx.masm.load(ty, r, mem);
             }
             Val::Cond(c) => {
                 let s = self.materialize_cond(c);
@@ -568,15 +560,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             let ty = self.locals[i as usize];
             if (i as usize) < self.nparams {
                 let mem = self.local_mem(i);
-                if ty.is_float() {
-                    self.cx.masm.load_xmm(ty, p, mem);
-                } else {
-                    self.cx.masm.load_gpr(ty, p, mem);
-                }
-            } else if ty.is_float() {
-                self.cx.masm.xmm_imm(ty, p, 0);
+                self.cx.masm.load(ty, p, mem);
             } else {
-                self.cx.masm.mov_imm(p, 0);
+                self.cx.masm.imm(ty, p, 0);
             }
         }
     }
@@ -1289,7 +1275,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 // change it in place) and is copied to the local's.
                 let (ty, r) = self.pop_reg();
                 self.push(Val::Reg(ty, r));
-                self.set_pinned_from(p, ty, r);
+                self.cx.masm.mov(ty, p, r);
             } else {
                 self.set_pinned(i, p);
             }
@@ -1301,52 +1287,19 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             // Keep the value in a register for the stack as well.
             let ty = v.ty();
             let r = self.materialize(v);
-            if ty.is_float() {
-                self.cx.masm.store_xmm(dst, r);
-            } else {
-                self.cx.masm.store64(dst, r);
-            }
+            self.cx.masm.store(ty, dst, r);
             self.push(Val::Reg(ty, r));
         } else {
             self.store_val(v, dst);
         }
     }
 
-    /// Copies register `r` (of type `ty`) into pinned register `p`.
-    fn set_pinned_from(&mut self, p: u8, ty: Ty, r: u8) {
-        if ty.is_float() {
-            self.cx.masm.mov_xmm(p, r);
-        } else {
-            self.cx.masm.mov_gpr(p, r);
-        }
-    }
-
     /// Pops the top of the stack into pinned local `i`'s register `p`.
     pub fn set_pinned(&mut self, i: u32, p: u8) {
-        let v = self.pop();
-        let float = v.ty().is_float();
-        match v {
-            Val::Reg(ty, r) => {
-                self.set_pinned_from(p, ty, r);
-                self.free(ty, r);
-            }
-            Val::Const(ty, bits) if float => self.cx.masm.xmm_imm(ty, p, bits),
-            Val::Const(_, bits) => self.cx.masm.mov_imm(p, bits),
-            Val::Local(ty, j) if j != i => self.load_local(ty, p, j),
-            Val::Local(..) => {} // `local.set i (local.get i)`
-            Val::Slot(ty) => {
-                let mem = self.slot_mem(self.stack.len());
-                if float {
-                    self.cx.masm.load_xmm(ty, p, mem);
-                } else {
-                    self.cx.masm.load_gpr(ty, p, mem);
-                }
-            }
-            Val::Cond(c) => {
-                let r = self.materialize_cond(c);
-                self.cx.masm.mov_gpr(p, r);
-                self.regs.free_gpr(r);
-            }
+        if matches!(self.peek(0), Val::Local(_, j) if j == i) {
+            self.pop(); // `local.set i (local.get i)`
+        } else {
+            self.pop_into(p);
         }
     }
 

@@ -296,6 +296,42 @@ impl Masm {
         }
     }
 
+    /// Loads a value of type `ty` into register `r` of its class (general or XMM).
+    pub fn load(&mut self, ty: Ty, r: u8, mem: Mem) {
+        if ty.is_float() {
+            self.load_xmm(ty, r, mem);
+        } else {
+            self.load_gpr(ty, r, mem);
+        }
+    }
+
+    /// Stores all 8 bytes of register `r` of `ty`'s class.
+    pub fn store(&mut self, ty: Ty, mem: Mem, r: u8) {
+        if ty.is_float() {
+            self.store_xmm(mem, r);
+        } else {
+            self.store64(mem, r);
+        }
+    }
+
+    /// Copies register `src` to `dst`, both of `ty`'s class.
+    pub fn mov(&mut self, ty: Ty, dst: u8, src: u8) {
+        if ty.is_float() {
+            self.mov_xmm(dst, src);
+        } else {
+            self.mov_gpr(dst, src);
+        }
+    }
+
+    /// Puts constant `bits` of type `ty` into register `r` of its class.
+    pub fn imm(&mut self, ty: Ty, r: u8, bits: u64) {
+        if ty.is_float() {
+            self.xmm_imm(ty, r, bits);
+        } else {
+            self.mov_imm(r, bits);
+        }
+    }
+
     pub fn mov_gpr(&mut self, dst: u8, src: u8) {
         if dst != src {
             dynasm!(self.ops ; .arch x64 ; mov Rq(dst), Rq(src));
