@@ -19,7 +19,7 @@ use std::time::Duration;
 
 const USAGE: &str =
     "usage: cargo xtask bench hook [--quick] | cargo xtask bench render <results.json> \
-| cargo xtask bench compute [--quick]";
+| cargo xtask bench compute [--quick] [--rounds N] [--engines ID,..] [--programs P,..]";
 /// The line the bench binary prints its results on.
 const JSON_PREFIX: &str = "KWASM-BENCH-JSON: ";
 
@@ -29,8 +29,7 @@ pub fn cli(args: &[String]) -> Result<()> {
         ["hook"] => hook(false),
         ["hook", "--quick"] => hook(true),
         ["render", json] => render(Path::new(json)),
-        ["compute"] => crate::bench_compute::run(false),
-        ["compute", "--quick"] => crate::bench_compute::run(true),
+        ["compute", rest @ ..] => crate::bench_compute::run(rest),
         _ => Err(USAGE.into()),
     }
 }

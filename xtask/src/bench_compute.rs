@@ -16,7 +16,12 @@ use std::process::Command;
 const WASMTIME: &str = "48.0.8";
 const WASMER: &str = "7.4.2";
 
-pub fn run(quick: bool) -> Result<()> {
+/// `options`: `--quick`, and the runner's `--rounds N`, `--engines IDS` and `--programs NAMES`
+/// passed on to it. A run narrowed by any of them writes to `target/xtask/bench`, not to
+/// `bench/results`: only a full run makes the published page.
+pub fn run(options: &[&str]) -> Result<()> {
+    let quick = options.contains(&"--quick");
+    let partial = quick || !options.is_empty();
     guest::toolchain()?;
     let wasmtime = peer("wasmtime", WASMTIME, "wasmtime-cli", &[])?;
     let wasmer = peer(
@@ -30,7 +35,7 @@ pub fn run(quick: bool) -> Result<()> {
     let wasm_dir = work.join("wasm");
     build_programs(&runner, &wasm_dir)?;
     let large = bench_large::build(&wasm_dir.join("large"))?;
-    let out_dir = if quick {
+    let out_dir = if partial {
         paths::target().join("bench")
     } else {
         paths::repo().join("bench/results")
@@ -54,15 +59,20 @@ pub fn run(quick: bool) -> Result<()> {
             "--cpu",
             &crate::bench::host_cpu(),
         ]);
-    for m in &large {
+    // Compile speed needs every engine: a run narrowed to some of them leaves it out.
+    let narrowed = options
+        .iter()
+        .any(|o| *o == "--engines" || *o == "--programs");
+    for m in large.iter().filter(|_| !narrowed) {
         c.arg("--large").arg(m);
     }
     if dirty {
         c.arg("--dirty");
     }
-    if quick {
-        c.args(["--quick", "--rounds", "1"]);
+    if quick && !options.contains(&"--rounds") {
+        c.args(["--rounds", "1"]);
     }
+    c.args(options);
     cmd::run(&mut c)
 }
 

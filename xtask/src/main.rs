@@ -48,9 +48,10 @@ commands:
   demo                  set everything up, boot the VM, print the ABI version, run the self-test
   bench hook            kwasm netfilter programs against the same eBPF programs, in one VM
                         boot; results in bench/results/
-  bench compute [--quick]
+  bench compute [--quick] [--rounds N] [--engines ID,..] [--programs P,..]
                         compute programs natively, through kwasm, wasmtime and wasmer (on
-                        the host, no VM); results in bench/results/compute.md";
+                        the host, no VM); results in bench/results/compute.md (a narrowed
+                        run: in target/xtask/bench)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

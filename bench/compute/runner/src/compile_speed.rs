@@ -156,10 +156,10 @@ fn push(m: &mut Map<String, Value>, key: &str, t: Span) {
 /// Measures every large module with every engine; the `compile_speed` part of the record.
 /// Failures are appended to `errors` (as the programs' are).
 pub fn measure_all(args: &Args, errors: &mut Vec<Value>) -> Result<Value, String> {
-    let peers = peers::all(&args.wasmtime, &args.wasmer);
+    let peers = peers::all(Args::dir(&args.wasmtime), Args::dir(&args.wasmer));
     let engines = engines(&peers);
-    let empty = args.wasm_dir.join("empty.wasm");
-    let work = args.work_dir.join("compile-speed");
+    let empty = Args::dir(&args.wasm_dir).join("empty.wasm");
+    let work = Args::dir(&args.work_dir).join("compile-speed");
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
     let mut modules = Vec::new();
     for path in &args.large {
@@ -169,7 +169,7 @@ pub fn measure_all(args: &Args, errors: &mut Vec<Value>) -> Result<Value, String
             .map_or_else(|| "?".into(), |s| s.to_string_lossy().into_owned());
         modules.push((name, path.as_path(), bytes));
     }
-    let rounds = args.rounds.max(MIN_ROUNDS);
+    let rounds = (args.rounds as usize).max(MIN_ROUNDS);
     let mut samples: Vec<Vec<Map<String, Value>>> = modules
         .iter()
         .map(|_| engines.iter().map(|_| Map::new()).collect())

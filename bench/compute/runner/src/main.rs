@@ -5,13 +5,8 @@
 //! samples (`compute.json`) and the page made from them (`compute.md`, see `report.rs`). Then it
 //! times every engine compiling the large modules given with `--large` (`compile_speed.rs`).
 //!
-//! ```text
-//! kwasm-bench-compute --wasm-dir D --work-dir W --out-dir O --wasmtime EXE --wasmer EXE
-//!                     [--large FILE]... [--rounds N] [--quick] [--commit C] [--dirty]
-//!                     [--date YYYY-MM-DD] [--cpu MODEL]
-//! kwasm-bench-compute --render results.json   (the page again, from the raw data)
-//! kwasm-bench-compute --list                   (the programs: name and language)
-//! ```
+//! `--engines` and `--programs` narrow a run to some engines and programs (for quick A/B runs
+//! of compiler changes); `--help` lists the options.
 
 mod clock;
 mod compile_speed;
@@ -22,44 +17,103 @@ mod programs;
 mod report;
 mod stats;
 
+use clap::Parser;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: kwasm-bench-compute --wasm-dir D --work-dir W --out-dir O \
---wasmtime EXE --wasmer EXE [--large FILE]... [--rounds N] [--quick] [--commit C] [--dirty] \
-[--date YYYY-MM-DD] [--cpu MODEL] \
-| kwasm-bench-compute --render results.json | kwasm-bench-compute --list";
-
 /// What the command line asks for.
+#[derive(Parser)]
+#[command(
+    name = "kwasm-bench-compute",
+    about = "The compute benchmark's runner (cargo xtask bench compute builds its inputs)"
+)]
 pub struct Args {
-    pub wasm_dir: PathBuf,
-    pub work_dir: PathBuf,
-    pub out_dir: PathBuf,
-    pub wasmtime: PathBuf,
-    pub wasmer: PathBuf,
+    /// Writes the page again from a results file's raw data, and measures nothing.
+    #[arg(long, value_name = "RESULTS_JSON", exclusive = true)]
+    pub render: Option<PathBuf>,
+    /// Lists the programs (name and language), and measures nothing.
+    #[arg(long, exclusive = true)]
+    pub list: bool,
+    /// The programs' `.wasm` files (and `empty.wasm`).
+    #[arg(long, required_unless_present_any = ["render", "list"])]
+    pub wasm_dir: Option<PathBuf>,
+    /// Scratch space for the peers' precompiled modules.
+    #[arg(long, required_unless_present_any = ["render", "list"])]
+    pub work_dir: Option<PathBuf>,
+    /// Where `compute.json` and `compute.md` go.
+    #[arg(long, required_unless_present_any = ["render", "list"])]
+    pub out_dir: Option<PathBuf>,
+    #[arg(long, required_unless_present_any = ["render", "list"])]
+    pub wasmtime: Option<PathBuf>,
+    #[arg(long, required_unless_present_any = ["render", "list"])]
+    pub wasmer: Option<PathBuf>,
     /// Large modules for compile speed (`compile_speed.rs`).
+    #[arg(long)]
     pub large: Vec<PathBuf>,
-    pub rounds: usize,
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub rounds: u32,
+    /// The programs' small inputs.
+    #[arg(long)]
     pub quick: bool,
+    /// Only these engines (ids, e.g. `native,kwasm,kwasm-nofuel`); native always runs, since
+    /// every result is checked against it.
+    #[arg(long, value_delimiter = ',')]
+    pub engines: Vec<String>,
+    /// Only these programs.
+    #[arg(long, value_delimiter = ',')]
+    pub programs: Vec<String>,
+    #[arg(long, default_value = "")]
     pub commit: String,
+    /// The tree had uncommitted changes.
+    #[arg(long)]
     pub dirty: bool,
     /// The run's date (YYYY-MM-DD) and the host's CPU model, as the xtask found them.
+    #[arg(long, default_value = "")]
     pub date: String,
+    #[arg(long, default_value = "")]
     pub cpu: String,
 }
 
-fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.as_slice() {
-        [flag, json] if flag == "--render" => render(Path::new(json)).map(|()| true),
-        [flag] if flag == "--list" => {
-            for p in programs::ALL {
-                println!("{} {}", p.name, p.lang);
-            }
-            Ok(true)
+impl Args {
+    /// A directory that clap made required for a measuring run.
+    pub fn dir(p: &Option<PathBuf>) -> &Path {
+        p.as_deref()
+            .expect("clap requires it unless --render or --list")
+    }
+
+    /// Whether the run includes this engine (native always runs).
+    pub fn wants_engine(&self, id: &str) -> bool {
+        id == "native" || self.engines.is_empty() || self.engines.iter().any(|e| e == id)
+    }
+
+    /// The programs this run measures.
+    pub fn selected_programs(&self) -> Result<Vec<&'static programs::Program>, String> {
+        if let Some(unknown) = self
+            .programs
+            .iter()
+            .find(|n| programs::ALL.iter().all(|p| p.name != n.as_str()))
+        {
+            return Err(format!("--programs: no program named {unknown}"));
         }
-        _ => parse(&args).and_then(|a| run(&a)),
+        Ok(programs::ALL
+            .iter()
+            .filter(|p| self.programs.is_empty() || self.programs.iter().any(|n| n == p.name))
+            .collect())
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = if let Some(json) = &args.render {
+        render(json).map(|()| true)
+    } else if args.list {
+        for p in programs::ALL {
+            println!("{} {}", p.name, p.lang);
+        }
+        Ok(true)
+    } else {
+        run(&args)
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -69,60 +123,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn parse(args: &[String]) -> Result<Args, String> {
-    let mut a = Args {
-        wasm_dir: PathBuf::new(),
-        work_dir: PathBuf::new(),
-        out_dir: PathBuf::new(),
-        wasmtime: PathBuf::new(),
-        wasmer: PathBuf::new(),
-        large: Vec::new(),
-        rounds: 5,
-        quick: false,
-        commit: String::new(),
-        dirty: false,
-        date: String::new(),
-        cpu: String::new(),
-    };
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let mut value = || {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        match flag.as_str() {
-            "--wasm-dir" => a.wasm_dir = value()?.into(),
-            "--work-dir" => a.work_dir = value()?.into(),
-            "--out-dir" => a.out_dir = value()?.into(),
-            "--wasmtime" => a.wasmtime = value()?.into(),
-            "--wasmer" => a.wasmer = value()?.into(),
-            "--large" => a.large.push(value()?.into()),
-            "--rounds" => a.rounds = value()?.parse().map_err(|e| format!("--rounds: {e}"))?,
-            "--commit" => a.commit = value()?,
-            "--quick" => a.quick = true,
-            "--dirty" => a.dirty = true,
-            "--date" => a.date = value()?,
-            "--cpu" => a.cpu = value()?,
-            _ => return Err(format!("unknown argument {flag}\n{USAGE}")),
-        }
-    }
-    let missing = [
-        ("--wasm-dir", &a.wasm_dir),
-        ("--work-dir", &a.work_dir),
-        ("--out-dir", &a.out_dir),
-        ("--wasmtime", &a.wasmtime),
-        ("--wasmer", &a.wasmer),
-    ];
-    if let Some((flag, _)) = missing.iter().find(|(_, p)| p.as_os_str().is_empty()) {
-        return Err(format!("{flag} is missing\n{USAGE}"));
-    }
-    if a.rounds == 0 {
-        return Err("--rounds must be at least 1".into());
-    }
-    Ok(a)
 }
 
 /// Measures, writes the results; `Ok(false)` when an engine disagreed with the native result or
@@ -136,9 +136,9 @@ fn run(args: &Args) -> Result<bool, String> {
             all.extend(errors);
         }
     }
-    std::fs::create_dir_all(&args.out_dir)
-        .map_err(|e| format!("{}: {e}", args.out_dir.display()))?;
-    let json_path = args.out_dir.join("compute.json");
+    let out_dir = Args::dir(&args.out_dir);
+    std::fs::create_dir_all(out_dir).map_err(|e| format!("{}: {e}", out_dir.display()))?;
+    let json_path = out_dir.join("compute.json");
     let text = serde_json::to_string_pretty(&record).map_err(|e| e.to_string())?;
     std::fs::write(&json_path, text + "\n").map_err(|e| format!("{}: {e}", json_path.display()))?;
     render(&json_path)?;

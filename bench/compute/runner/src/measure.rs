@@ -70,148 +70,206 @@ fn read(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Everything one run measures: its engines and programs, and their samples so far.
+struct Run<'a> {
+    engines: Vec<Engine<'a>>,
+    programs: Vec<&'static Program>,
+    /// The programs' `.wasm`, in `programs`' order.
+    wasm: Vec<Vec<u8>>,
+    /// `samples[program][engine]`.
+    samples: Vec<Vec<Samples>>,
+    mismatches: Vec<Value>,
+    errors: Vec<Value>,
+}
+
 pub fn all(args: &Args) -> Result<Value, String> {
-    let peers = peers::all(&args.wasmtime, &args.wasmer);
+    let wasm_dir = Args::dir(&args.wasm_dir);
+    let work_dir = Args::dir(&args.work_dir);
+    let peers: Vec<Peer> = peers::all(Args::dir(&args.wasmtime), Args::dir(&args.wasmer))
+        .into_iter()
+        .filter(|p| args.wants_engine(p.id))
+        .collect();
     let mut engines = vec![Engine::Native];
     engines.extend(kwasm_engine::CONFIGS.iter().map(Engine::Kwasm));
     engines.extend(peers.iter().map(Engine::Peer));
-    std::fs::create_dir_all(&args.work_dir)
-        .map_err(|e| format!("{}: {e}", args.work_dir.display()))?;
+    engines.retain(|e| args.wants_engine(e.id()));
+    std::fs::create_dir_all(work_dir).map_err(|e| format!("{}: {e}", work_dir.display()))?;
 
-    let empty = args.wasm_dir.join("empty.wasm");
+    let programs = args.selected_programs()?;
     let mut wasm = Vec::new();
-    for p in programs::ALL {
-        wasm.push(read(&args.wasm_dir.join(format!("{}.wasm", p.name)))?);
+    for p in &programs {
+        wasm.push(read(&wasm_dir.join(format!("{}.wasm", p.name)))?);
     }
-    let n_of = |p: &Program| if args.quick { p.n_quick } else { p.n };
-
-    let mut samples: Vec<Vec<Samples>> = programs::ALL
-        .iter()
-        .map(|_| engines.iter().map(|_| Samples::default()).collect())
-        .collect();
+    let mut run = Run {
+        samples: programs
+            .iter()
+            .map(|_| engines.iter().map(|_| Samples::default()).collect())
+            .collect(),
+        engines,
+        programs,
+        wasm,
+        mismatches: Vec::new(),
+        errors: Vec::new(),
+    };
     let mut baselines: Vec<Samples> = peers.iter().map(|_| Samples::default()).collect();
-    let mut mismatches = Vec::new();
-    let mut errors = Vec::new();
-
-    for round in 0..args.rounds {
+    let empty = wasm_dir.join("empty.wasm");
+    for round in 0..args.rounds as usize {
         eprintln!("round {}/{}", round + 1, args.rounds);
         for (peer, base) in peers.iter().zip(&mut baselines) {
-            if let Err(e) = baseline(peer, &empty, &args.work_dir, base) {
-                errors.push(
+            if let Err(e) = baseline(peer, &empty, work_dir, base) {
+                run.errors.push(
                     json!({"engine": peer.id, "program": "empty", "round": round, "error": e}),
                 );
                 eprintln!("  {}: baseline: {e}", peer.id);
             }
         }
-        for (pi, p) in programs::ALL.iter().enumerate() {
-            let n = n_of(p);
-            // Rotate the engines' order each round, so that no engine always runs first.
-            let count = engines.len();
-            let mut this_round: Vec<Vec<u32>> = vec![Vec::new(); count];
-            for k in 0..count {
-                let ei = (k + round) % count;
-                let engine = &engines[ei];
-                let s = &mut samples[pi][ei];
-                let got = match engine {
-                    Engine::Native => Ok(native(p, n, s)),
-                    Engine::Kwasm(c) => kwasm(c, &wasm[pi], n, s),
-                    Engine::Peer(peer) => {
-                        peer_run(peer, p.name, n, &args.wasm_dir, &args.work_dir, s)
-                    }
-                };
-                match got {
-                    Ok(results) => {
-                        for &r in &results {
-                            s.push("results", json!(r));
-                        }
-                        this_round[ei] = results;
-                    }
-                    Err(e) => {
-                        eprintln!("  {} on {}: {e}", engine.id(), p.name);
-                        errors.push(json!({"engine": engine.id(), "program": p.name,
-                            "round": round, "error": e}));
-                    }
-                }
-            }
-            // Every engine's results of this round against the native one.
-            let expected = this_round[0].first().copied();
-            for (ei, engine) in engines.iter().enumerate() {
-                for &r in &this_round[ei] {
-                    if Some(r) != expected {
-                        let m = json!({"engine": engine.id(), "program": p.name, "round": round,
-                            "expected": expected, "got": r});
-                        eprintln!("  !!! MISMATCH: {m}");
-                        mismatches.push(m);
-                    }
-                }
-            }
-            let mut line = format!("  {:<10} run ms (peers: whole process):", p.name);
-            for (ei, e) in engines.iter().enumerate() {
-                let s = &samples[pi][ei].0;
-                let latest = |k: &str| s.get(k).and_then(Value::as_array)?.last()?.as_f64();
-                if let Some(t) = latest("run_s").or_else(|| latest("raw_run_s")) {
-                    line += &format!(" {} {:.1}", e.id(), t * 1e3);
-                }
-            }
-            eprintln!("{line}");
+        for pi in 0..run.programs.len() {
+            run.program_round(args, pi, round);
+        }
+    }
+    Ok(run.record(args, &peers, baselines))
+}
+
+impl Run<'_> {
+    fn n_of(args: &Args, p: &Program) -> u32 {
+        if args.quick {
+            p.n_quick
+        } else {
+            p.n
         }
     }
 
-    let mut by_program = Map::new();
-    for (pi, p) in programs::ALL.iter().enumerate() {
-        let mut m = Map::new();
-        for (ei, e) in engines.iter().enumerate() {
-            m.insert(
-                e.id().into(),
-                Value::Object(std::mem::take(&mut samples[pi][ei].0)),
-            );
+    /// One round of one program: every engine once, in an order rotated by the round (so that
+    /// no engine always runs first), each result checked against native's.
+    fn program_round(&mut self, args: &Args, pi: usize, round: usize) {
+        let p = self.programs[pi];
+        let n = Self::n_of(args, p);
+        let count = self.engines.len();
+        let mut this_round: Vec<Vec<u32>> = vec![Vec::new(); count];
+        for k in 0..count {
+            let ei = (k + round) % count;
+            let engine = &self.engines[ei];
+            let s = &mut self.samples[pi][ei];
+            let got = match engine {
+                Engine::Native => Ok(native(p, n, s)),
+                Engine::Kwasm(c) => kwasm(c, &self.wasm[pi], n, s),
+                Engine::Peer(peer) => peer_run(
+                    peer,
+                    p.name,
+                    n,
+                    Args::dir(&args.wasm_dir),
+                    Args::dir(&args.work_dir),
+                    s,
+                ),
+            };
+            match got {
+                Ok(results) => {
+                    for &r in &results {
+                        s.push("results", json!(r));
+                    }
+                    this_round[ei] = results;
+                }
+                Err(e) => {
+                    eprintln!("  {} on {}: {e}", engine.id(), p.name);
+                    self.errors
+                        .push(json!({"engine": engine.id(), "program": p.name,
+                        "round": round, "error": e}));
+                }
+            }
         }
-        by_program.insert(p.name.into(), Value::Object(m));
+        self.check_results(p, round, &this_round);
+        self.print_latest(pi);
     }
-    let mut base = Map::new();
-    for (peer, b) in peers.iter().zip(baselines) {
-        base.insert(peer.id.into(), Value::Object(b.0));
+
+    /// Every engine's results of this round against the native one (engine 0).
+    fn check_results(&mut self, p: &Program, round: usize, this_round: &[Vec<u32>]) {
+        let expected = this_round[0].first().copied();
+        for (engine, results) in self.engines.iter().zip(this_round) {
+            for &r in results {
+                if Some(r) != expected {
+                    let m = json!({"engine": engine.id(), "program": p.name, "round": round,
+                        "expected": expected, "got": r});
+                    eprintln!("  !!! MISMATCH: {m}");
+                    self.mismatches.push(m);
+                }
+            }
+        }
     }
-    let engine_list: Vec<Value> = engines
-        .iter()
-        .map(|e| match e {
-            Engine::Native => json!({"id": "native", "kind": "native",
-                "label": "native (clang-14 -O2 / rustc release, x86-64 baseline)"}),
-            Engine::Kwasm(c) => json!({"id": c.id, "kind": "kwasm", "label": c.label}),
-            Engine::Peer(p) => json!({"id": p.id, "kind": "peer", "label": p.label,
-                "tool": p.exe.file_name().map(|f| f.to_string_lossy().into_owned()),
-                "flags": p.flags, "run_flags": p.run_flags}),
-        })
-        .collect();
-    let program_list: Vec<Value> = programs::ALL
-        .iter()
-        .zip(&wasm)
-        .map(|(p, w)| {
-            json!({"name": p.name, "lang": p.lang, "what": p.what, "n": n_of(p),
+
+    fn print_latest(&self, pi: usize) {
+        let mut line = format!(
+            "  {:<10} run ms (peers: whole process):",
+            self.programs[pi].name
+        );
+        for (e, s) in self.engines.iter().zip(&self.samples[pi]) {
+            let latest = |k: &str| s.0.get(k).and_then(Value::as_array)?.last()?.as_f64();
+            if let Some(t) = latest("run_s").or_else(|| latest("raw_run_s")) {
+                line += &format!(" {} {:.1}", e.id(), t * 1e3);
+            }
+        }
+        eprintln!("{line}");
+    }
+
+    /// The raw record (`compute.json` without `compile_speed`).
+    fn record(mut self, args: &Args, peers: &[Peer], baselines: Vec<Samples>) -> Value {
+        let mut by_program = Map::new();
+        for (p, per_engine) in self.programs.iter().zip(std::mem::take(&mut self.samples)) {
+            let m: Map<String, Value> = self
+                .engines
+                .iter()
+                .zip(per_engine)
+                .map(|(e, s)| (e.id().to_string(), Value::Object(s.0)))
+                .collect();
+            by_program.insert(p.name.into(), Value::Object(m));
+        }
+        let base: Map<String, Value> = peers
+            .iter()
+            .zip(baselines)
+            .map(|(peer, b)| (peer.id.to_string(), Value::Object(b.0)))
+            .collect();
+        let engine_list: Vec<Value> = self.engines.iter().map(engine_json).collect();
+        let program_list: Vec<Value> = self
+            .programs
+            .iter()
+            .zip(&self.wasm)
+            .map(|(p, w)| {
+                json!({"name": p.name, "lang": p.lang, "what": p.what, "n": Self::n_of(args, p),
                 "wasm_bytes": w.len(), "native_code_bytes": programs::native_code_bytes(p.name)})
+            })
+            .collect();
+        json!({
+            "benchmark": "compute",
+            "date": args.date,
+            "commit": args.commit,
+            "uncommitted_changes": args.dirty,
+            "cpu": args.cpu,
+            "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
+            "quick": args.quick,
+            "rounds": args.rounds,
+            "tools": {
+                "wasmtime": version(Args::dir(&args.wasmtime)),
+                "wasmer": version(Args::dir(&args.wasmer)),
+                "clang": version(Path::new("clang-14")),
+            },
+            "engines": engine_list,
+            "programs": program_list,
+            "baselines": base,
+            "samples": by_program,
+            "mismatches": self.mismatches,
+            "errors": self.errors,
         })
-        .collect();
-    Ok(json!({
-        "benchmark": "compute",
-        "date": args.date,
-        "commit": args.commit,
-        "uncommitted_changes": args.dirty,
-        "cpu": args.cpu,
-        "cores": std::thread::available_parallelism().map_or(0, |n| n.get()),
-        "quick": args.quick,
-        "rounds": args.rounds,
-        "tools": {
-            "wasmtime": version(&args.wasmtime),
-            "wasmer": version(&args.wasmer),
-            "clang": version(Path::new("clang-14")),
-        },
-        "engines": engine_list,
-        "programs": program_list,
-        "baselines": base,
-        "samples": by_program,
-        "mismatches": mismatches,
-        "errors": errors,
-    }))
+    }
+}
+
+fn engine_json(e: &Engine) -> Value {
+    match e {
+        Engine::Native => json!({"id": "native", "kind": "native",
+            "label": "native (clang-14 -O2 / rustc release, x86-64 baseline)"}),
+        Engine::Kwasm(c) => json!({"id": c.id, "kind": "kwasm", "label": c.label}),
+        Engine::Peer(p) => json!({"id": p.id, "kind": "peer", "label": p.label,
+            "tool": p.exe.file_name().map(|f| f.to_string_lossy().into_owned()),
+            "flags": p.flags, "run_flags": p.run_flags}),
+    }
 }
 
 fn native(p: &Program, n: u32, s: &mut Samples) -> Vec<u32> {
