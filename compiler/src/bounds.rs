@@ -8,51 +8,143 @@
 //!
 //! 1. A constant address whose whole access lies below the minimum needs no check.
 //! 2. An access `[local + offset]` through a pinned local (`pinning.rs`) is checked once per
-//!    straight-line region: the check clamps the local's own register to 0 on its failing
-//!    path (which then traps, so the change is never observed), and records how far it
-//!    reached. A later access through the same local, not written since, whose end is at most
-//!    that far, is in bounds too; on a mispredicted path the local is 0 and the access lands at
-//!    `offset`, inside the minimum. A write to the local forgets it; a point where control
-//!    flow joins (loop header, `else`, `end`) forgets everything. Calls keep the facts: they
-//!    can only grow the memory.
+//!    straight-line region, and the check records how far it reached; a later access through
+//!    the same local, not written since, whose end is at most that far, is in bounds too. What
+//!    a mispredicted path does depends on where the check left its result:
+//!    - In a copy: a free register (the operand stack's, taken for as long as the fact holds)
+//!      gets `local + end`, clamped to the memory's size on the failing path like r11 in the
+//!      usual check, and every access the fact covers goes through the copy, at displacement
+//!      `offset - end`: on a mispredicted path it lands at `size - end + offset`, inside the
+//!      memory. The local's own register is untouched, so a loop counter's dependency chain
+//!      does not grow by the check's compare and `cmov`.
+//!    - In place, when no register is free: the check clamps the local's own register to 0 on
+//!      its failing path (which then traps, so the change is never observed), and a mispredicted
+//!      access lands at `offset`, inside the minimum.
+//!
+//!    A write to the local forgets it; a point where control flow joins (loop header, `else`,
+//!    `end`) forgets everything. Calls keep the in-place facts (they can only grow the memory)
+//!    and forget the copies, whose registers a call clobbers; an instruction that needs a
+//!    copy's register (`div`, shifts) forgets that copy.
 //! 3. An address computed into a register with a known upper bound (`ranges.rs`: masks, right
 //!    shifts, narrow loads, and what adds, multiplies and left shifts make of them without
 //!    wrapping) whose access ends inside the minimum needs no check.
 
+use crate::func::FuncCompiler;
 use crate::prelude::*;
+use crate::regalloc::{RAX, RCX, RDX};
+
+/// Registers a copy may take, in order: those the operand stack takes last.
+const COPY_REGS: [u8; 3] = [RAX, RDX, RCX];
+/// At most this many copies at once, and only while this many registers stay free besides:
+/// the operand stack keeps enough for any instruction.
+const MAX_COPIES: usize = 2;
+const KEEP_FREE: u32 = 2;
 
 /// At most this many pinned locals' checks are remembered (the oldest goes first).
 const REMEMBERED: usize = 8;
 
-/// The checks that passed in the current straight-line region: (pinned local, end of the
-/// checked range past the local's value).
+/// A check that passed in the current straight-line region.
+#[derive(Clone, Copy, Debug)]
+pub struct Fact {
+    pub local: u32,
+    /// How far past the local's value the check reached.
+    pub end: u64,
+    /// The register holding `local + end`, clamped to the memory's size on the failing path;
+    /// `None`: the check clamped the local's own register in place.
+    pub copy: Option<u8>,
+}
+
+/// The checks that passed in the current straight-line region. Each method that drops facts
+/// returns the copies' registers, for the caller to free.
 #[derive(Default)]
 pub struct Checked {
-    facts: Vec<(u32, u64)>,
+    facts: Vec<Fact>,
 }
 
 impl Checked {
-    /// Whether an access through `local` ending `end` bytes past its value is known in bounds.
-    pub fn covers(&self, local: u32, end: u64) -> bool {
-        self.facts.iter().any(|&(l, e)| l == local && e >= end)
+    /// The fact that shows an access through `local` ending `end` bytes past its value in
+    /// bounds, if any.
+    pub fn covering(&self, local: u32, end: u64) -> Option<Fact> {
+        self.facts
+            .iter()
+            .find(|f| f.local == local && f.end >= end)
+            .copied()
     }
 
-    /// A check through `local` reaching `end` passed.
-    pub fn record(&mut self, local: u32, end: u64) {
-        self.forget(local);
+    /// A check passed.
+    pub fn record(&mut self, fact: Fact) -> Vec<u8> {
+        let mut freed: Vec<u8> = self.forget(fact.local).into_iter().collect();
         if self.facts.len() == REMEMBERED {
-            self.facts.remove(0);
+            freed.extend(self.facts.remove(0).copy);
         }
-        self.facts.push((local, end));
+        self.facts.push(fact);
+        freed
     }
 
     /// `local` was written.
-    pub fn forget(&mut self, local: u32) {
-        self.facts.retain(|&(l, _)| l != local);
+    pub fn forget(&mut self, local: u32) -> Option<u8> {
+        let k = self.facts.iter().position(|f| f.local == local)?;
+        self.facts.remove(k).copy
+    }
+
+    /// Register `r` is needed for something else.
+    pub fn forget_copy_in(&mut self, r: u8) -> bool {
+        let before = self.facts.len();
+        self.facts.retain(|f| f.copy != Some(r));
+        self.facts.len() != before
+    }
+
+    /// A call clobbers every copy.
+    pub fn forget_copies(&mut self) -> Vec<u8> {
+        let copies = self.facts.iter().filter_map(|f| f.copy).collect();
+        self.facts.retain(|f| f.copy.is_none());
+        copies
+    }
+
+    /// How many facts hold a copy.
+    pub fn copies(&self) -> usize {
+        self.facts.iter().filter(|f| f.copy.is_some()).count()
     }
 
     /// Control flow joins here.
-    pub fn clear(&mut self) {
-        self.facts.clear();
+    pub fn clear(&mut self) -> Vec<u8> {
+        self.facts.drain(..).filter_map(|f| f.copy).collect()
+    }
+}
+
+impl FuncCompiler<'_, '_> {
+    /// A register for a new fact's copy, if one is free to spare.
+    pub fn alloc_copy_reg(&mut self) -> Option<u8> {
+        if self.checked.copies() >= MAX_COPIES || self.regs.free_gprs() <= KEEP_FREE {
+            return None;
+        }
+        self.regs.alloc_gpr_from(&COPY_REGS)
+    }
+
+    pub fn record_checked(&mut self, fact: Fact) {
+        for r in self.checked.record(fact) {
+            self.regs.free_gpr(r);
+        }
+    }
+
+    /// Local `i` is written.
+    pub fn forget_checked(&mut self, i: u32) {
+        if let Some(r) = self.checked.forget(i) {
+            self.regs.free_gpr(r);
+        }
+    }
+
+    /// Before a call, which clobbers the copies' registers.
+    pub fn forget_checked_copies(&mut self) {
+        for r in self.checked.forget_copies() {
+            self.regs.free_gpr(r);
+        }
+    }
+
+    /// Control flow joins.
+    pub fn clear_checked(&mut self) {
+        for r in self.checked.clear() {
+            self.regs.free_gpr(r);
+        }
     }
 }

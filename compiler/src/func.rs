@@ -320,6 +320,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     /// Makes `r` free for an instruction that needs it (div, shifts), spilling if a stack
     /// entry holds it. The register is then taken for the caller.
     pub fn take_gpr(&mut self, r: u8) {
+        if self.checked.forget_copy_in(r) {
+            self.regs.free_gpr(r);
+        }
         if !self.regs.gpr_is_free(r) {
             self.spill_all();
         }
@@ -885,7 +888,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.fuel_charge();
                 let label = frame.label;
                 self.cx.masm.bind(label);
-                self.checked.clear();
+                self.clear_checked();
                 self.bounded_execution_check(FUEL_PER_LOOP_ITERATION);
             }
         }
@@ -919,7 +922,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
         let else_label = frame.else_label.expect("if frames have an else label");
         self.cx.masm.bind(else_label);
-        self.checked.clear();
+        self.clear_checked();
         self.control.last_mut().unwrap().else_label = None;
         self.reset_stack(frame.base, &frame.params);
         self.dead = false;
@@ -951,7 +954,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         if frame.kind != Kind::Loop {
             self.cx.masm.bind(frame.label);
         }
-        self.checked.clear();
+        self.clear_checked();
         if let Some(else_label) = frame.else_label {
             // `if` without `else`: the false path falls through with the params as results.
             self.cx.masm.bind(else_label);
@@ -1268,7 +1271,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             return;
         }
         self.materialize_local(i);
-        self.checked.forget(i);
+        self.forget_checked(i);
         if let Some(p) = self.pinned[i as usize] {
             if tee {
                 // The value stays in its own register for the stack (the next operator may
@@ -1351,6 +1354,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// Spills, copies the top `sig.params` values into the outgoing area and pops them.
     fn call_args(&mut self, sig: &Sig) {
+        self.forget_checked_copies();
         // Arguments go straight to the outgoing area (below everything else in the frame), then
         // the rest of the stack is spilled: the callee may use every register.
         let n = sig.params.len();

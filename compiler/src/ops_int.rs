@@ -106,7 +106,7 @@ impl FuncCompiler<'_, '_> {
         let dest = self.alu_destination(ty, rhs);
         let l = match dest {
             Some((j, pj)) => {
-                self.checked.forget(j);
+                self.forget_checked(j);
                 if !matches!(self.peek(0), Val::Local(_, i) if i == j) || self.other_reads(j) {
                     self.materialize_local(j);
                     if let Some(source) = self.lea_source(op, rhs) {

@@ -6,6 +6,7 @@
 //! mispredicted access reads the memory's last bytes, never past them. Offsets too large for
 //! that form clamp the address so that address plus offset is 0 instead.
 
+use crate::bounds::Fact;
 use crate::func::FuncCompiler;
 use crate::module::{Sig, Ty};
 use crate::prelude::*;
@@ -41,8 +42,8 @@ impl Width {
 
 /// Where an access goes: `[r14 + index + disp]`. `own` is the access's own register (the
 /// popped address; a load may put its result there), freed after the access; `index` is it,
-/// r11 (a checked address plus the access's end: nothing may use r11 until the access), or a
-/// pinned local's register, only read.
+/// r11 (a checked address plus the access's end: nothing may use r11 until the access), a
+/// pinned local's register or a check's copy of it (`bounds.rs`, rule 2), only read.
 struct Address {
     index: u8,
     disp: i32,
@@ -83,16 +84,7 @@ impl FuncCompiler<'_, '_> {
             Val::Local(_, i) if within_minimum && self.pinned_reg(i).is_some() => {
                 // Rule 2: through a pinned local, with an offset inside the minimum.
                 self.pop();
-                let p = self.pinned_reg(i).expect("pinned");
-                if !self.checked.covers(i, end) {
-                    self.check_pinned(p, end);
-                    self.checked.record(i, end);
-                }
-                return Address {
-                    index: p,
-                    disp: offset as i32,
-                    own: None,
-                };
+                return self.pinned_address(i, offset, end);
             }
             _ => {}
         }
@@ -119,6 +111,56 @@ impl FuncCompiler<'_, '_> {
             disp,
             own: Some(addr),
         }
+    }
+
+    /// The access through pinned local `i` (rule 2 of `bounds.rs`): through a fact's copy, the
+    /// local itself after an in-place check, or a new check's.
+    fn pinned_address(&mut self, i: u32, offset: u64, end: u64) -> Address {
+        let p = self.pinned_reg(i).expect("pinned");
+        let fact = match self.checked.covering(i, end) {
+            Some(fact) => fact,
+            None => {
+                let copy = self.alloc_copy_reg();
+                match copy {
+                    Some(c) => self.check_into_copy(p, c, end),
+                    None => self.check_pinned(p, end),
+                }
+                let fact = Fact {
+                    local: i,
+                    end,
+                    copy,
+                };
+                self.record_checked(fact);
+                fact
+            }
+        };
+        match fact.copy {
+            // `offset < end` and `end` below 2 GiB: the displacement fits.
+            Some(c) => Address {
+                index: c,
+                disp: offset as i32 - fact.end as i32,
+                own: None,
+            },
+            None => Address {
+                index: p,
+                disp: offset as i32,
+                own: None,
+            },
+        }
+    }
+
+    /// Checks `p + end <= memory_size` with the sum in `c`, which becomes the memory's size on
+    /// the failing path (see `bounds.rs`, rule 2). `end` is inside the memory's minimum.
+    fn check_into_copy(&mut self, p: u8, c: u8, end: u64) {
+        let oob = self.trap_label(TRAP_MEMORY_OUT_OF_BOUNDS);
+        let m = &mut self.cx.masm;
+        dynasm!(m.ops
+            ; .arch x64
+            ; lea Rq(c), [Rq(p) + end as i32]
+            ; cmp Rq(c), r10
+            ; ja =>oob
+            ; cmova Rq(c), r10
+        );
     }
 
     /// Checks `addr + end <= memory_size` with the sum in r11, which indexes the access (at

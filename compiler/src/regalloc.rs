@@ -55,6 +55,17 @@ impl RegAlloc {
         Some(r)
     }
 
+    /// The first free register of `order`, taken.
+    pub fn alloc_gpr_from(&mut self, order: &[u8]) -> Option<u8> {
+        let r = order.iter().copied().find(|&r| self.gpr_is_free(r))?;
+        self.gpr_free &= !(1 << r);
+        Some(r)
+    }
+
+    pub fn free_gprs(&self) -> u32 {
+        self.gpr_free.count_ones()
+    }
+
     pub fn gpr_is_free(&self, r: u8) -> bool {
         self.gpr_free & (1 << r) != 0
     }

@@ -137,7 +137,8 @@ fn accesses(ins: &[Instruction]) -> Vec<(Register, i64)> {
 /// With a declared minimum above 2 GiB, offsets of 2^31 and more are inside the minimum; the
 /// check-free forms address with a 32-bit displacement, so they must not take such accesses
 /// (found by review: the offset became a negative displacement, reaching below the memory).
-/// No access may have a negative displacement but the usual check's `[r14 + r11 - size]`.
+/// No access may have a negative displacement but the usual check's `[r14 + r11 - size]` and
+/// the small ones through a check's copy (`pinned_checks_keep_mispredicted_accesses_inside`).
 #[test]
 fn offsets_of_two_gib_and_more_never_become_negative_displacements() {
     for (pages, access) in [
@@ -164,8 +165,11 @@ fn offsets_of_two_gib_and_more_never_become_negative_displacements() {
         let found = accesses(&ins);
         assert!(!found.is_empty(), "{access}");
         for (index, disp) in found {
+            let copy = [Register::RAX, Register::RDX, Register::RCX].contains(&index);
             assert!(
-                disp >= 0 || (index == Register::R11 && (-8..0).contains(&disp)),
+                disp >= 0
+                    || (index == Register::R11 && (-8..0).contains(&disp))
+                    || (copy && disp > -0x1_0000),
                 "{access}: access at [r14 + {index:?} + {disp:#x}]"
             );
         }
@@ -202,4 +206,84 @@ fn a_mispredicted_instance_check_does_not_call_the_other_instances_code() {
         .expect("cmovne r11 before the call");
     // Nothing after it changes r11 or the flags it used.
     assert!(between[cmov + 1..].is_empty(), "{:?}", &between[cmov + 1..]);
+}
+
+/// Rule 2 of `bounds.rs` through a copy: `lea c, [p + end]; cmp c, r10; ja; cmova c, r10` and
+/// the accesses the check covers at `[r14 + c + offset - end]`. On the failing path `c` is the
+/// memory's size, so every one of them must land inside the memory, and the pinned local's own
+/// register must be left alone (a clamp there would lengthen a loop counter's dependency chain).
+#[test]
+fn pinned_checks_keep_mispredicted_accesses_inside() {
+    let ins = body(
+        "(module (memory 1) (func (param i32) (result i32) (local $s i32)
+           (loop $l
+             (local.set $s (i32.add (local.get $s) (i32.load offset=8 (local.get 0))))
+             (local.set $s (i32.add (local.get $s) (i32.load16_u offset=2 (local.get 0))))
+             (i64.store offset=4 (local.get 0) (i64.const 7))
+             (f64.store (local.get 0) (f64.const 1))
+             (local.set 0 (i32.add (local.get 0) (i32.const 16)))
+             (br_if $l (i32.lt_u (local.get 0) (i32.const 4096))))
+           (local.get $s)))",
+    );
+    let cmova = ins
+        .iter()
+        .position(|i| {
+            i.mnemonic() == Mnemonic::Cmova
+                && i.op1_register() == Register::R10
+                && i.op0_register() != Register::R11
+        })
+        .expect("a check into a copy");
+    let copy = ins[cmova].op0_register();
+    assert_eq!(ins[cmova - 1].mnemonic(), Mnemonic::Ja);
+    let (cmp, lea) = (&ins[cmova - 2], &ins[cmova - 3]);
+    assert_eq!(cmp.mnemonic(), Mnemonic::Cmp);
+    assert_eq!(
+        (cmp.op0_register(), cmp.op1_register()),
+        (copy, Register::R10)
+    );
+    assert_eq!((lea.mnemonic(), lea.op0_register()), (Mnemonic::Lea, copy));
+    let pinned = lea.memory_base();
+    let end = lea.memory_displacement64();
+    assert_eq!(
+        end, 12,
+        "the check reaches the furthest end of the first access"
+    );
+    // The accesses through the copy up to the loop's back edge, each inside the memory when
+    // the copy is the memory's size.
+    let mut through_copy = 0;
+    for i in ins[cmova + 1..]
+        .iter()
+        .take_while(|i| i.mnemonic() != Mnemonic::Jb)
+    {
+        assert!(
+            !(i.op_count() > 0 && i.op0_kind() == OpKind::Register && i.op0_register() == copy),
+            "the copy is written before the accesses it covers: {i}"
+        );
+        assert!(
+            !(format!("{:?}", i.mnemonic()).starts_with("Cmov") && i.op0_register() == pinned),
+            "the pinned local is clamped in place: {i}"
+        );
+        if i.memory_base() == Register::R14 && i.memory_index() == copy {
+            let at = SIZE.wrapping_add(i.memory_displacement64());
+            let size = access_bytes(i);
+            assert!(at + size <= SIZE && at >= SIZE - end, "{i}: at {at:#x}");
+            through_copy += 1;
+        }
+    }
+    assert!(
+        through_copy >= 4,
+        "{through_copy} accesses through the copy"
+    );
+}
+
+/// The width of an access of the test above.
+fn access_bytes(i: &Instruction) -> u64 {
+    use iced_x86::MemorySize::*;
+    match i.memory_size() {
+        UInt8 | Int8 => 1,
+        UInt16 | Int16 => 2,
+        UInt32 | Int32 | Float32 => 4,
+        UInt64 | Int64 | Float64 => 8,
+        other => panic!("{i}: unexpected access size {other:?}"),
+    }
 }

@@ -4,69 +4,68 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        000000000000029Fh
+  0017  jb        000000000000028Fh
   001d  sub       rsp,10h
   0024  mov       qword ptr [rbp-8],0
   002f  mov       esi,[rbp+10h]
   0036  mov       ebx,[rbp+18h]
   003d  xor       r12d,r12d
   0040  sub       r13,12h
-  0047  js        00000000000000C0h
+  0047  js        00000000000000BAh
   004d  sub       r13,12h
-  0054  js        0000000000000121h
-  005a  lea       r11,[rsi+8]
-  0062  cmp       r11,r10
-  0065  mov       r11d,0
-  006b  cmova     rsi,r11
-  006f  ja        0000000000000259h
-  0075  mov       edi,[r14+rsi+4]
-  007d  mov       r8d,[r14+rsi]
-  0085  add       edi,r8d
-  0088  add       r12d,edi
-  008b  sub       ebx,1
-  0092  test      ebx,ebx
-  0095  jne       000000000000004Dh
-  009b  mov       edi,10h
-  00a1  mov       edi,[r14+rdi]
-  00a9  mov       r8,r12
-  00ac  add       r8d,edi
-  00af  sub       r13,8
-  00b3  mov       [rbp+10h],r8
-  00ba  mov       rsp,rbp
-  00bd  pop       rbp
-  00be  ret
-  00bf  int3
-  00c0  mov       [rbp+10h],rsi
-  00c7  mov       [rbp+18h],rbx
-  00ce  mov       [rbp-8],r12
-  00d5  mov       [r15+20h],r13
-  00dc  mov       rdi,r15
-  00df  mov       rsi,rsp
-  00e2  mov       rdx,r11
-  00e5  call      00000000000000EAh
-  00ea  mov       r13,[r15+20h]
-  00f1  test      eax,eax
-  00f3  jne       000000000000024Ah
-  00f9  mov       r14,[r15]
-  0100  mov       r10,[r15+8]
-  0107  mov       rsi,[rbp+10h]
-  010e  mov       rbx,[rbp+18h]
-  0115  mov       r12,[rbp-8]
-  011c  jmp       000000000000004Dh
-  0121  mov       [rbp+10h],rsi
-  0128  mov       [rbp+18h],rbx
-  012f  mov       [rbp-8],r12
-  0136  mov       [r15+20h],r13
-  013d  mov       rdi,r15
-  0140  mov       rsi,rsp
-  0143  mov       rdx,r11
-  0146  call      000000000000014Bh
-  014b  mov       r13,[r15+20h]
-  0152  test      eax,eax
-  0154  jne       000000000000024Ah
-  015a  mov       r14,[r15]
-  0161  mov       r10,[r15+8]
-  0168  mov       rsi,[rbp+10h]
-  016f  mov       rbx,[rbp+18h]
-  0176  mov       r12,[rbp-8]
-  017d  jmp       000000000000005Ah
+  0054  js        000000000000011Bh
+  005a  lea       rax,[rsi+8]
+  0062  cmp       rax,r10
+  0065  ja        0000000000000249h
+  006b  cmova     rax,r10
+  006f  mov       edi,[r14+rax-4]
+  0077  mov       r8d,[r14+rax-8]
+  007f  add       edi,r8d
+  0082  add       r12d,edi
+  0085  sub       ebx,1
+  008c  test      ebx,ebx
+  008f  jne       000000000000004Dh
+  0095  mov       edi,10h
+  009b  mov       edi,[r14+rdi]
+  00a3  mov       r8,r12
+  00a6  add       r8d,edi
+  00a9  sub       r13,8
+  00ad  mov       [rbp+10h],r8
+  00b4  mov       rsp,rbp
+  00b7  pop       rbp
+  00b8  ret
+  00b9  int3
+  00ba  mov       [rbp+10h],rsi
+  00c1  mov       [rbp+18h],rbx
+  00c8  mov       [rbp-8],r12
+  00cf  mov       [r15+20h],r13
+  00d6  mov       rdi,r15
+  00d9  mov       rsi,rsp
+  00dc  mov       rdx,r11
+  00df  call      00000000000000E4h
+  00e4  mov       r13,[r15+20h]
+  00eb  test      eax,eax
+  00ed  jne       000000000000023Ah
+  00f3  mov       r14,[r15]
+  00fa  mov       r10,[r15+8]
+  0101  mov       rsi,[rbp+10h]
+  0108  mov       rbx,[rbp+18h]
+  010f  mov       r12,[rbp-8]
+  0116  jmp       000000000000004Dh
+  011b  mov       [rbp+10h],rsi
+  0122  mov       [rbp+18h],rbx
+  0129  mov       [rbp-8],r12
+  0130  mov       [r15+20h],r13
+  0137  mov       rdi,r15
+  013a  mov       rsi,rsp
+  013d  mov       rdx,r11
+  0140  call      0000000000000145h
+  0145  mov       r13,[r15+20h]
+  014c  test      eax,eax
+  014e  jne       000000000000023Ah
+  0154  mov       r14,[r15]
+  015b  mov       r10,[r15+8]
+  0162  mov       rsi,[rbp+10h]
+  0169  mov       rbx,[rbp+18h]
+  0170  mov       r12,[rbp-8]
+  0177  jmp       000000000000005Ah
