@@ -101,6 +101,8 @@ pub struct Assembler {
     relocs: Vec<Reloc>,
     /// The first error; emission continues as a no-op after a capacity error.
     error: Option<AsmError>,
+    /// The offset of the last label bound (`rewind` never goes back past it).
+    last_bound: usize,
 }
 
 impl Default for Assembler {
@@ -119,7 +121,19 @@ impl Assembler {
             labels: Vec::new(),
             relocs: Vec::new(),
             error: None,
+            last_bound: 0,
         }
+    }
+
+    /// Drops the code from offset `to` on, to replace the last instruction by a better one;
+    /// false (changing nothing) if a label was bound or a relocation recorded past `to`.
+    pub fn rewind(&mut self, to: usize) -> bool {
+        let relocated = self.relocs.last().is_some_and(|r| r.field >= to);
+        if self.error.is_some() || to > self.code.len() || self.last_bound > to || relocated {
+            return false;
+        }
+        self.code.truncate(to);
+        true
     }
 
     /// Current offset (the length of the code).
@@ -265,7 +279,10 @@ impl Assembler {
         }
         let offset = self.offset();
         match self.labels.get_mut(label.0 as usize) {
-            Some(slot) if *slot == UNBOUND => *slot = offset,
+            Some(slot) if *slot == UNBOUND => {
+                *slot = offset;
+                self.last_bound = offset;
+            }
             Some(_) => self.set_error(AsmError::LabelBoundTwice(label)),
             None => self.set_error(AsmError::UnboundLabel(label)),
         }

@@ -100,6 +100,9 @@ pub struct FuncCompiler<'c, 'm> {
     /// The local the next operator writes (`local.set` / `local.tee`), when the compile loop
     /// looked ahead for the current one ([`Self::wants_next`]).
     pub next_set: Option<u32>,
+    /// The last operator was `i32.shl` by 1 to 3 (`ops_int.rs`, `scaled_add`), possibly
+    /// followed by a constant or a local read; reset before every other operator.
+    pub scaled: Option<crate::ops_int::Scaled>,
     pub nparams: usize,
     pub stack: Vec<Val>,
     /// Number of `Val::Slot` entries at the bottom of the stack.
@@ -140,6 +143,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             pins: Vec::new(),
             checked: Default::default(),
             next_set: None,
+            scaled: None,
             reg_bound: [crate::ranges::UNKNOWN; 16],
             next_bound: None,
             sig,

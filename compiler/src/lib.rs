@@ -585,6 +585,14 @@ fn compile_body(
         let offset = reader.original_position();
         let op = reader.read()?;
         fc.next_set = None;
+        if !matches!(
+            op,
+            wasmparser::Operator::I32Const { .. }
+                | wasmparser::Operator::LocalGet { .. }
+                | wasmparser::Operator::I32Add
+        ) {
+            fc.scaled = None;
+        }
         if fc.wants_next(&op) {
             // One operator of lookahead (not validated yet: only a hint; the validator sees
             // it in its turn).

@@ -72,6 +72,15 @@ macro_rules! alu {
     };
 }
 
+/// An `i32.shl` by 1 to 3 just emitted: its register and the code it took (`scaled_add`).
+#[derive(Clone, Copy, Debug)]
+pub struct Scaled {
+    reg: u8,
+    shift: i8,
+    start: usize,
+    end: usize,
+}
+
 impl FuncCompiler<'_, '_> {
     /// Pops the right operand as an immediate when it fits, else into a register.
     /// A pinned local's register serves as it is (the instruction only reads it).
@@ -123,6 +132,11 @@ impl FuncCompiler<'_, '_> {
                 pj
             }
             None => {
+                if let Some(r) = self.scaled_add(op, ty, rhs) {
+                    self.next_bound = Some(bound);
+                    self.push(Val::Reg(ty, r));
+                    return;
+                }
                 if let Some(source) = self.lea_source(op, rhs) {
                     let r = self.alloc_gpr();
                     self.emit_lea(r, w64, source);
@@ -185,6 +199,41 @@ impl FuncCompiler<'_, '_> {
         }
     }
 
+    /// With the right operand popped, for `i32.add` right after `i32.shl` by 1 to 3 (array
+    /// indexing): the sum of the shifted value and the other operand (a constant or any
+    /// value) becomes one `lea` in place of the `shl`, which is undone: nothing was emitted
+    /// after it, so its register still holds the unshifted value. The 32-bit `lea` keeps the
+    /// low half of the sum, as `shl` then `add` would. Returns the result's register.
+    fn scaled_add(&mut self, op: Alu, ty: Ty, rhs: Rhs) -> Option<u8> {
+        let s = self.scaled.take()?;
+        if op != Alu::Add || ty != Ty::I32 || self.cx.masm.ops.offset() != s.end {
+            return None;
+        }
+        let x = s.reg;
+        let shifted_left = self.peek(0) == Val::Reg(Ty::I32, x);
+        if !(shifted_left || rhs == Rhs::Reg(x)) || !self.cx.masm.ops.rewind(s.start) {
+            return None;
+        }
+        // The other operand: as a displacement or a base register (a pinned local's in place).
+        let other = if shifted_left {
+            self.pop();
+            rhs
+        } else {
+            self.pop_rhs(false)
+        };
+        let m = &mut self.cx.masm;
+        match (other, s.shift) {
+            (Rhs::Imm(d), 1) => dynasm!(m.ops ; .arch x64 ; lea Rd(x), [Rq(x) * 2 + d]),
+            (Rhs::Imm(d), 2) => dynasm!(m.ops ; .arch x64 ; lea Rd(x), [Rq(x) * 4 + d]),
+            (Rhs::Imm(d), _) => dynasm!(m.ops ; .arch x64 ; lea Rd(x), [Rq(x) * 8 + d]),
+            (Rhs::Reg(b), 1) => dynasm!(m.ops ; .arch x64 ; lea Rd(x), [Rq(b) + Rq(x) * 2]),
+            (Rhs::Reg(b), 2) => dynasm!(m.ops ; .arch x64 ; lea Rd(x), [Rq(b) + Rq(x) * 4]),
+            (Rhs::Reg(b), _) => dynasm!(m.ops ; .arch x64 ; lea Rd(x), [Rq(b) + Rq(x) * 8]),
+        }
+        self.free_rhs(other);
+        Some(x)
+    }
+
     pub fn op_shift(&mut self, ty: Ty, op: Shift) {
         let w64 = ty == Ty::I64;
         let constant = match self.peek(0) {
@@ -201,6 +250,7 @@ impl FuncCompiler<'_, '_> {
             None
         };
         let (_, l) = self.pop_reg();
+        let start = self.cx.masm.ops.offset();
         let m = &mut self.cx.masm;
         macro_rules! sh {
             ($op:ident) => {
@@ -221,6 +271,14 @@ impl FuncCompiler<'_, '_> {
         }
         if count.is_none() {
             self.regs.free_gpr(RCX);
+        }
+        if let (Shift::Shl, false, Some(shift @ 1..=3)) = (op, w64, count) {
+            self.scaled = Some(Scaled {
+                reg: l,
+                shift,
+                start,
+                end: self.cx.masm.ops.offset(),
+            });
         }
         self.next_bound = Some(bound);
         self.push(Val::Reg(ty, l));
