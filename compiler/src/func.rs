@@ -242,15 +242,30 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     fn load_local(&mut self, ty: Ty, r: u8, i: u32) {
         match self.pinned[i as usize] {
             Some(p) => self.cx.masm.mov(ty, r, p),
-            None => self.cx.masm.load(ty, r, self.local_mem(i)),
+            None => match self.holding(ty, i) {
+                Some(c) => self.cx.masm.mov(ty, r, c),
+                None => self.cx.masm.load(ty, r, self.local_mem(i)),
+            },
         }
+    }
+
+    /// A free register holding unpinned integer local `i`'s value (`regalloc.rs`).
+    fn holding(&self, ty: Ty, i: u32) -> Option<u8> {
+        if ty.is_float() {
+            return None;
+        }
+        self.regs.holding(i)
     }
 
     /// Copies local `i`'s 8 bytes to `dst`.
     fn copy_local(&mut self, dst: Mem, i: u32) {
+        let ty = self.locals[i as usize];
         match self.pinned[i as usize] {
-            Some(p) => self.cx.masm.store(self.locals[i as usize], dst, p),
-            None => self.cx.masm.copy_slot(dst, self.local_mem(i)),
+            Some(p) => self.cx.masm.store(ty, dst, p),
+            None => match self.holding(ty, i) {
+                Some(c) => self.cx.masm.store64(dst, c),
+                None => self.cx.masm.copy_slot(dst, self.local_mem(i)),
+            },
         }
     }
 
@@ -892,12 +907,18 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.fuel_charge();
                 let label = frame.label;
                 self.cx.masm.bind(label);
-                self.clear_checked();
+                self.at_join();
                 self.bounded_execution_check(FUEL_PER_LOOP_ITERATION);
             }
         }
         self.control.push(frame);
         Ok(())
+    }
+
+    /// Control flow joins here: what is known about registers from one path is not known.
+    fn at_join(&mut self) {
+        self.clear_checked();
+        self.regs.forget_locals();
     }
 
     /// Resets the value stack to `base` followed by `types` in their slots (a join point).
@@ -926,7 +947,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
         let else_label = frame.else_label.expect("if frames have an else label");
         self.cx.masm.bind(else_label);
-        self.clear_checked();
+        self.at_join();
         self.control.last_mut().unwrap().else_label = None;
         self.reset_stack(frame.base, &frame.params);
         self.dead = false;
@@ -958,7 +979,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         if frame.kind != Kind::Loop {
             self.cx.masm.bind(frame.label);
         }
-        self.clear_checked();
+        self.at_join();
         if let Some(else_label) = frame.else_label {
             // `if` without `else`: the false path falls through with the params as results.
             self.cx.masm.bind(else_label);
@@ -1290,12 +1311,29 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
         let v = self.pop();
         let dst = self.local_mem(i);
-        if tee {
-            // Keep the value in a register for the stack as well.
-            let ty = v.ty();
+        let ty = v.ty();
+        self.regs.forget_local(i);
+        if ty.is_float() {
+            if tee {
+                // Keep the value in a register for the stack as well.
+                let r = self.materialize(v);
+                self.cx.masm.store(ty, dst, r);
+                self.push(Val::Reg(ty, r));
+            } else {
+                self.store_val(v, dst);
+            }
+            return;
+        }
+        if tee || matches!(v, Val::Reg(..) | Val::Cond(_)) {
+            // The register is freed but keeps the value: reads of the local copy it
+            // (`load_local`) until it is allocated again or control flow joins.
             let r = self.materialize(v);
-            self.cx.masm.store(ty, dst, r);
-            self.push(Val::Reg(ty, r));
+            self.cx.masm.store64(dst, r);
+            self.regs.free_gpr(r);
+            self.regs.holds_local(r, i);
+            if tee {
+                self.push(Val::Local(ty, i));
+            }
         } else {
             self.store_val(v, dst);
         }
@@ -1382,6 +1420,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// After a call: reload the memory base and size, push the results from the outgoing area.
     fn call_results(&mut self, sig: &Sig) {
+        // The callee used every register.
+        self.regs.forget_locals();
         self.cx.masm.load_memory();
         // Into registers: the stack below is all spilled (the call needed that), so they are
         // free unless there are many results, in which case allocating spills again.

@@ -20,10 +20,20 @@ pub const XMM_SCRATCH: u8 = 15;
 /// (rax, rdx) and shifts (rcx) seldom have to evict a value.
 const GPR_ORDER: [u8; 10] = [RBX, RSI, RDI, 8, 9, 12, 13, RAX, RDX, RCX];
 
+/// No local in `RegAlloc::holds`.
+const NO_LOCAL: u32 = u32::MAX;
+
+/// Free registers may still hold the value of a local that lives in memory (`holds`): its
+/// last `local.set`/`local.tee` left it there, so a read of the local can copy the register
+/// instead of loading. A register is only written after it is allocated, and every
+/// allocation goes through this type, which forgets what the register held; the function
+/// compiler forgets everything where control flow joins and after calls (`func.rs`).
 #[derive(Clone, Copy, Debug)]
 pub struct RegAlloc {
     gpr_free: u16,
     xmm_free: u16,
+    /// For each general register, the local whose current value it holds while free.
+    holds: [u32; 16],
 }
 
 impl Default for RegAlloc {
@@ -32,18 +42,54 @@ impl Default for RegAlloc {
         Self {
             gpr_free,
             xmm_free: 0x7fff,
+            holds: [NO_LOCAL; 16],
         }
     }
 }
 
 impl RegAlloc {
+    /// A free register, preferring one that holds no local's value.
     pub fn alloc_gpr(&mut self) -> Option<u8> {
+        let free = |r: &u8| self.gpr_is_free(*r);
         let r = GPR_ORDER
             .iter()
             .copied()
-            .find(|r| self.gpr_free & (1 << r) != 0)?;
-        self.gpr_free &= !(1 << r);
+            .filter(free)
+            .find(|&r| self.holds[r as usize] == NO_LOCAL)
+            .or_else(|| GPR_ORDER.iter().copied().find(free))?;
+        self.take(r);
         Some(r)
+    }
+
+    /// Marks `r` allocated: whatever local value it held is about to be overwritten.
+    fn take(&mut self, r: u8) {
+        self.gpr_free &= !(1 << r);
+        self.holds[r as usize] = NO_LOCAL;
+    }
+
+    /// Free register `r` holds local `i`'s current value.
+    pub fn holds_local(&mut self, r: u8, i: u32) {
+        debug_assert!(self.gpr_is_free(r), "only free registers hold locals");
+        self.holds[r as usize] = i;
+    }
+
+    /// A free register holding local `i`'s current value.
+    pub fn holding(&self, i: u32) -> Option<u8> {
+        (0..16u8).find(|&r| self.holds[r as usize] == i && self.gpr_is_free(r))
+    }
+
+    /// Local `i` is written: no register holds its value any more.
+    pub fn forget_local(&mut self, i: u32) {
+        for h in &mut self.holds {
+            if *h == i {
+                *h = NO_LOCAL;
+            }
+        }
+    }
+
+    /// Control flow joins (or a call clobbered every register).
+    pub fn forget_locals(&mut self) {
+        self.holds = [NO_LOCAL; 16];
     }
 
     pub fn alloc_xmm(&mut self) -> Option<u8> {
@@ -58,7 +104,7 @@ impl RegAlloc {
     /// The first free register of `order`, taken.
     pub fn alloc_gpr_from(&mut self, order: &[u8]) -> Option<u8> {
         let r = order.iter().copied().find(|&r| self.gpr_is_free(r))?;
-        self.gpr_free &= !(1 << r);
+        self.take(r);
         Some(r)
     }
 
@@ -73,7 +119,7 @@ impl RegAlloc {
     /// Takes a specific free register; panics if it is not free (callers check first).
     pub fn take_gpr(&mut self, r: u8) {
         assert!(self.gpr_is_free(r), "register {r} is not free");
-        self.gpr_free &= !(1 << r);
+        self.take(r);
     }
 
     /// Takes `r` out of the pool for good (a pinned local's register).
