@@ -307,6 +307,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             Some(r) => r,
             None => {
                 self.spill_all();
+                if self.regs.free_gprs() == 0 {
+                    // Bounds checks' copies hold the rest (`bounds.rs`): an operator that
+                    // needs many registers at once (`select`) takes them back.
+                    self.forget_checked_copies();
+                }
                 self.regs
                     .alloc_gpr()
                     .expect("a free register after spilling")

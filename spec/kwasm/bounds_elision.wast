@@ -140,8 +140,25 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 2))))
     (local.get $s))
+  ;; Two copies held while `select` needs four registers besides (fuel in r13, four pinned
+  ;; locals): allocating forgets the copies rather than running out (found by review: the
+  ;; compiler panicked).
+  (func (export "select_with_copies") (param $a i32) (param $b i32) (param $n i32) (result i32)
+    (local $i i32) (local $x i32) (local $y i32)
+    (loop $l
+      (local.set $x (i32.load (local.get $a)))
+      (local.set $y (i32.load (local.get $b)))
+      (i32.store (local.get $a)
+        (select (local.get $x) (local.get $y) (i32.lt_s (local.get $x) (local.get $y))))
+      (local.set $a (i32.add (local.get $a) (i32.const 4)))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (i32.add (i32.load (i32.const 100)) (i32.load (i32.const 104))))
   (data (i32.const 100) "\01\02\03\04\05\06\07\08")
 )
+(assert_return (invoke "select_with_copies" (i32.const 100) (i32.const 104) (i32.const 1))
+  (i32.const 201984006))
 (assert_return (invoke "copy_across_call" (i32.const 100)) (i32.const 409339381))
 (assert_trap (invoke "copy_across_call" (i32.const 65532)) "out of bounds memory access")
 (assert_return (invoke "copy_across_div" (i32.const 100) (i32.const 3)) (i32.const -1367033044))
