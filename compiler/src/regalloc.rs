@@ -48,14 +48,15 @@ impl Default for RegAlloc {
 }
 
 impl RegAlloc {
-    /// A free register, preferring one that holds no local's value.
+    /// A free register, preferring one that holds no local's value, but not to the point of
+    /// taking rax, rdx or rcx (which `div` and shifts need) while another is free.
     pub fn alloc_gpr(&mut self) -> Option<u8> {
         let free = |r: &u8| self.gpr_is_free(*r);
         let r = GPR_ORDER
             .iter()
             .copied()
             .filter(free)
-            .find(|&r| self.holds[r as usize] == NO_LOCAL)
+            .find(|&r| self.holds[r as usize] == NO_LOCAL && ![RAX, RDX, RCX].contains(&r))
             .or_else(|| GPR_ORDER.iter().copied().find(free))?;
         self.take(r);
         Some(r)
