@@ -257,6 +257,22 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.regs.holding(i)
     }
 
+    /// [`Self::holding`] for any local (`None` for a pinned one).
+    fn holding_unpinned(&self, ty: Ty, i: u32) -> Option<u8> {
+        self.pinned[i as usize].map_or_else(|| self.holding(ty, i), |_| None)
+    }
+
+    /// Reads local `i` into `r`, just allocated; `held` is what held its value before that
+    /// allocation (which may have taken that very register: then the value is already there;
+    /// allocating writes no register).
+    fn read_local(&mut self, ty: Ty, r: u8, i: u32, held: Option<u8>) {
+        match held {
+            Some(c) if c == r => {}
+            Some(c) => self.cx.masm.mov(ty, r, c),
+            None => self.load_local(ty, r, i),
+        }
+    }
+
     /// Copies local `i`'s 8 bytes to `dst`.
     fn copy_local(&mut self, dst: Mem, i: u32) {
         let ty = self.locals[i as usize];
@@ -427,12 +443,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 r
             }
             Val::Local(ty, i) => {
+                // Before allocating, which may take the very register that holds the value.
+                let held = self.holding_unpinned(ty, i);
                 let r = if ty.is_float() {
                     self.alloc_xmm()
                 } else {
                     self.alloc_gpr()
                 };
-                self.load_local(ty, r, i);
+                self.read_local(ty, r, i, held);
                 r
             }
             Val::Slot(ty) => {
@@ -488,6 +506,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         for k in self.slots..self.stack.len() {
             if let Val::Local(ty, j) = self.stack[k] {
                 if j == i {
+                    let held = self.holding_unpinned(ty, i);
                     let r = if ty.is_float() {
                         self.regs.alloc_xmm()
                     } else {
@@ -495,7 +514,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                     };
                     match r {
                         Some(r) => {
-                            self.load_local(ty, r, i);
+                            self.read_local(ty, r, i, held);
                             // Put on the stack without `push`: its bound is the local's, unknown.
                             if !ty.is_float() {
                                 self.reg_bound[r as usize] = crate::ranges::UNKNOWN;
