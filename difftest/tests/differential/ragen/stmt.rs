@@ -115,6 +115,19 @@ impl FuncGen<'_> {
     /// bounds, sometimes straddling the end of the memory or far out.
     fn address(&mut self, d: u32, size: u32) -> MemArg {
         let offset = match self.rng.below(100) {
+            0..=29 if self.local_of(ValType::I32, true).is_some() => {
+                // Through a local (in a loop, likely a pinned one: the checks `bounds.rs`
+                // leaves out after a first one), mostly set to a masked value first.
+                let l = self.local_of(ValType::I32, true).expect("checked");
+                if self.rng.chance(60) {
+                    self.value(ValType::I32, d);
+                    self.emit(I::I32Const(ADDRESS_MASK));
+                    self.emit(I::I32And);
+                    self.emit(I::LocalSet(l));
+                }
+                self.emit(I::LocalGet(l));
+                self.rng.below(300)
+            }
             0..=96 => {
                 self.value(ValType::I32, d);
                 self.emit(I::I32Const(ADDRESS_MASK));
