@@ -14,9 +14,9 @@ use crate::ops_int::Cmp;
 use crate::stack::{Rhs, Val};
 use dynasm::dynasm;
 
-/// A pending integer compare: `l <cc> rhs`, 64-bit when `w64`. On the stack, `l` is the
-/// compare's own register (it receives the 0/1); `rhs`, and the `l` of a condition popped by
-/// [`FuncCompiler::pop_cond`], may be a pinned local's, only read.
+/// A pending integer compare: `l <cc> rhs`, 64-bit when `w64`. `l` is the compare's own
+/// register (it receives the 0/1) or a pinned local's; `rhs` may be a pinned local's too.
+/// Both are only read, until `materialize_cond` puts the 0/1 in `l` when it is the compare's.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Cond {
     pub w64: bool,
@@ -124,11 +124,18 @@ impl FuncCompiler<'_, '_> {
         self.branch_if(negated, target);
     }
 
-    /// Makes `c` a 0/1 i32 in its left register (returned); frees the right operand's.
+    /// Makes `c` a 0/1 i32 in its left register (returned), or in a new one when that is a
+    /// pinned local's; frees the right operand's.
     pub fn materialize_cond(&mut self, c: Cond) -> u8 {
+        // Allocated before the compare: allocating may spill, which must not come between the
+        // compare and the `setcc` (stores keep the flags, but keep it simple to read).
+        let l = if self.is_pinned_gpr(c.l) {
+            self.alloc_gpr()
+        } else {
+            c.l
+        };
         self.emit_cmp(c);
         let m = &mut self.cx.masm;
-        let l = c.l;
         match c.cc {
             Cmp::Eq => dynasm!(m.ops ; .arch x64 ; sete Rb(l)),
             Cmp::Ne => dynasm!(m.ops ; .arch x64 ; setne Rb(l)),

@@ -188,13 +188,16 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     /// Frees an integer operand's register, unless it is a pinned local's (borrowed for a
     /// read, as `pop_rhs` does).
     pub fn free_operand_gpr(&mut self, r: u8) {
-        if !self
-            .pins
-            .iter()
-            .any(|&(i, p)| p == r && !self.locals[i as usize].is_float())
-        {
+        if !self.is_pinned_gpr(r) {
             self.regs.free_gpr(r);
         }
+    }
+
+    /// Whether general register `r` is a pinned local's.
+    pub fn is_pinned_gpr(&self, r: u8) -> bool {
+        self.pins
+            .iter()
+            .any(|&(i, p)| p == r && !self.locals[i as usize].is_float())
     }
 
     /// Whether the compile loop should look at the operator after `op` (and tell
@@ -1322,14 +1325,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.materialize_local(i);
         self.forget_checked(i);
         if let Some(p) = self.pinned[i as usize] {
+            let ty = self.locals[i as usize];
+            self.set_pinned(i, p);
             if tee {
-                // The value stays in its own register for the stack (the next operator may
-                // change it in place) and is copied to the local's.
-                let (ty, r) = self.pop_reg();
-                self.push(Val::Reg(ty, r));
-                self.cx.masm.mov(ty, p, r);
-            } else {
-                self.set_pinned(i, p);
+                // A read of the local: consumers that only read use its register in place.
+                self.push(Val::Local(ty, i));
             }
             return;
         }

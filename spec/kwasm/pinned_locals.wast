@@ -122,6 +122,26 @@
       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
     (i64.add (i64.add (local.get $g) (local.get $c))
       (i64.trunc_f64_s (f64.add (local.get $z) (f64.promote_f32 (local.get $w))))))
+  ;; Compares of a pinned local use its register in place; when such a compare becomes a 0/1
+  ;; (stored, added, or written back to the same local) the 0/1 goes elsewhere, and a tee of a
+  ;; pinned local leaves a read of it that an in-place operation must not change.
+  (func (export "compare_in_place") (param $p i32) (param $q i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.lt_u (local.get $p) (local.get $q))))
+      (local.set $s (i32.add (local.get $s) (i32.mul (i32.eqz (local.get $p)) (i32.const 10))))
+      (local.set $s (i32.add (local.get $s)
+        (select (i32.const 100) (i32.const 1000) (i32.gt_s (local.get $q) (local.get $p)))))
+      (local.set $p (i32.eqz (local.get $p)))
+      (local.set $q (i32.ge_u (local.get $q) (local.get $i)))
+      (local.set $s (i32.add (local.get $s)
+        (i32.add (local.tee $p (i32.add (local.get $p) (i32.const 5))) (i32.const 1))))
+      (local.set $s (i32.xor (local.get $s) (local.get $p)))
+      (local.set $p (i32.add (local.tee $p (i32.mul (local.get $p) (i32.const 3))) (local.get $p)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 4))))
+    (i32.add (i32.mul (local.get $s) (i32.const 7)) (local.get $p)))
+
 )
 (assert_return (invoke "sum_to" (i32.const 0)) (i32.const 0))
 (assert_return (invoke "sum_to" (i32.const 10)) (i32.const 45))
@@ -138,3 +158,6 @@
 (assert_return (invoke "pending_in_place" (i32.const 10)) (i32.const -3))
 (assert_return (invoke "dest" (i32.const 7) (i32.const 100)) (i32.const -2147476329))
 (assert_return (invoke "dest" (i32.const -9) (i32.const 3)) (i32.const 2147483638))
+(assert_return (invoke "compare_in_place" (i32.const 0) (i32.const 5)) (i32.const 21975))
+(assert_return (invoke "compare_in_place" (i32.const 3) (i32.const 2)) (i32.const 28198))
+(assert_return (invoke "compare_in_place" (i32.const -1) (i32.const 7)) (i32.const 21898))

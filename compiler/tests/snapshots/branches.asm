@@ -4,7 +4,7 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-30h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        000000000000046Fh
+  0017  jb        000000000000045Fh
   001d  sub       rsp,30h
   0024  sub       r13,1Fh
   002b  js        000000000000014Fh
@@ -66,7 +66,7 @@ function 0 (defined 0):
   015f  call      0000000000000164h
   0164  mov       r13,[r15+20h]
   016b  test      eax,eax
-  016d  jne       000000000000041Ah
+  016d  jne       000000000000040Ah
   0173  mov       r14,[r15]
   017a  mov       r10,[r15+8]
   0181  jmp       0000000000000031h
@@ -76,62 +76,58 @@ function 1 (defined 1):
   0195  mov       rbp,rsp
   0198  lea       rax,[rsp-20h]
   01a0  cmp       rax,[r15+10h]
-  01a7  jb        000000000000046Fh
+  01a7  jb        000000000000045Fh
   01ad  sub       rsp,20h
   01b4  mov       ebx,[rbp+10h]
   01bb  sub       r13,17h
-  01c2  js        00000000000002A6h
-  01c8  mov       rsi,rbx
-  01cb  mov       qword ptr [rbp-8],7
-  01d6  mov       qword ptr [rbp-10h],1
-  01e1  cmp       esi,1
-  01e8  jne       0000000000000205h
-  01ee  sub       r13,2
-  01f2  mov       r11,[rbp-10h]
-  01f9  mov       [rbp-8],r11
-  0200  jmp       000000000000028Eh
-  0205  mov       rsi,rbx
-  0208  mov       qword ptr [rbp-10h],2
-  0213  sub       r13,6
-  0217  cmp       esi,2
-  021e  je        00000000000001EEh
-  0224  mov       rsi,rbx
-  0227  mov       qword ptr [rbp-10h],3
-  0232  sub       r13,6
-  0236  cmp       esi,3
-  023d  jne       000000000000025Bh
-  0243  sub       r13,2
-  0247  mov       r11,[rbp-10h]
-  024e  mov       [rbp+10h],r11
-  0255  mov       rsp,rbp
-  0258  pop       rbp
-  0259  ret
-  025a  int3
-  025b  mov       rsi,rbx
-  025e  mov       qword ptr [rbp-10h],4
-  0269  sub       r13,6
-  026d  cmp       esi,4
-  0274  je        0000000000000243h
-  027a  mov       qword ptr [rbp-10h],9
-  0285  sub       r13,3
-  0289  jmp       00000000000001EEh
-  028e  sub       r13,3
-  0292  mov       r11,[rbp-8]
-  0299  mov       [rbp+10h],r11
-  02a0  mov       rsp,rbp
-  02a3  pop       rbp
-  02a4  ret
-  02a5  int3
-  02a6  mov       [rbp+10h],rbx
-  02ad  mov       [r15+20h],r13
-  02b4  mov       rdi,r15
-  02b7  mov       rsi,rsp
-  02ba  mov       rdx,r11
-  02bd  call      00000000000002C2h
-  02c2  mov       r13,[r15+20h]
-  02c9  test      eax,eax
-  02cb  jne       000000000000041Ah
-  02d1  mov       r14,[r15]
-  02d8  mov       r10,[r15+8]
-  02df  mov       rbx,[rbp+10h]
-  02e6  jmp       00000000000001C8h
+  01c2  js        000000000000029Ah
+  01c8  mov       qword ptr [rbp-8],7
+  01d3  mov       qword ptr [rbp-10h],1
+  01de  cmp       ebx,1
+  01e5  jne       0000000000000202h
+  01eb  sub       r13,2
+  01ef  mov       r11,[rbp-10h]
+  01f6  mov       [rbp-8],r11
+  01fd  jmp       0000000000000282h
+  0202  mov       qword ptr [rbp-10h],2
+  020d  sub       r13,6
+  0211  cmp       ebx,2
+  0218  je        00000000000001EBh
+  021e  mov       qword ptr [rbp-10h],3
+  0229  sub       r13,6
+  022d  cmp       ebx,3
+  0234  jne       0000000000000252h
+  023a  sub       r13,2
+  023e  mov       r11,[rbp-10h]
+  0245  mov       [rbp+10h],r11
+  024c  mov       rsp,rbp
+  024f  pop       rbp
+  0250  ret
+  0251  int3
+  0252  mov       qword ptr [rbp-10h],4
+  025d  sub       r13,6
+  0261  cmp       ebx,4
+  0268  je        000000000000023Ah
+  026e  mov       qword ptr [rbp-10h],9
+  0279  sub       r13,3
+  027d  jmp       00000000000001EBh
+  0282  sub       r13,3
+  0286  mov       r11,[rbp-8]
+  028d  mov       [rbp+10h],r11
+  0294  mov       rsp,rbp
+  0297  pop       rbp
+  0298  ret
+  0299  int3
+  029a  mov       [rbp+10h],rbx
+  02a1  mov       [r15+20h],r13
+  02a8  mov       rdi,r15
+  02ab  mov       rsi,rsp
+  02ae  mov       rdx,r11
+  02b1  call      00000000000002B6h
+  02b6  mov       r13,[r15+20h]
+  02bd  test      eax,eax
+  02bf  jne       000000000000040Ah
+  02c5  mov       r14,[r15]
+  02cc  mov       r10,[r15+8]
+  02d3  mov       rbx,[rbp+10h]
+  02da  jmp       00000000000001C8h
