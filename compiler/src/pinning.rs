@@ -21,9 +21,11 @@ use wasmparser::{FunctionBody, Operator};
 const GPR_PINS: [u8; 4] = [RBX, 12, RSI, RDI];
 /// XMM registers given to pinned float locals (the operand stack keeps xmm0-xmm8).
 const XMM_PINS: [u8; 6] = [14, 13, 12, 11, 10, 9];
+/// The weight of one access outside loops (a temporary's read weighs a quarter of it).
+const FULL: u64 = 4;
 /// A local is pinned only if its weighted uses reach this: one read outside loops is cheaper
 /// from memory than loading it into a register in the prologue.
-const MIN_WEIGHT: u64 = 3;
+const MIN_WEIGHT: u64 = 3 * FULL;
 /// Loop levels beyond this weigh no more (the weights stay far from overflow).
 const MAX_LOOP_LEVELS: u32 = 8;
 
@@ -48,8 +50,11 @@ pub fn choose(body: &FunctionBody<'_>, locals: &[Ty]) -> Vec<Option<u8>> {
     pins
 }
 
-/// Each local's reads and writes, weighted 4^(loops around them). A body that does not decode
-/// ends the scan quietly: the compile that follows reports the error.
+/// Each local's reads and writes, weighted 4^(loops around them). A read that follows a write
+/// of the same local with no join in between (a temporary) weighs a quarter: a free register
+/// still holds the value then (`regalloc.rs`, `holds`), so a register of its own gains little.
+/// A body that does not decode ends the scan quietly: the compile that follows reports the
+/// error.
 fn weigh(body: &FunctionBody<'_>, n: usize) -> Vec<u64> {
     let mut weights = vec![0u64; n];
     let Ok(mut reader) = body.get_operators_reader() else {
@@ -58,20 +63,35 @@ fn weigh(body: &FunctionBody<'_>, n: usize) -> Vec<u64> {
     // For each open block: whether it is a loop.
     let mut blocks: Vec<bool> = Vec::new();
     let mut loops = 0u32;
+    // Straight-line regions, numbered: a local written in the current one has its number.
+    let mut region = 1u32;
+    let mut written = vec![0u32; n];
     while !reader.eof() {
         let Ok(op) = reader.read() else { break };
+        let full = FULL << (2 * loops.min(MAX_LOOP_LEVELS));
         match op {
             Operator::Block { .. } | Operator::If { .. } => blocks.push(false),
             Operator::Loop { .. } => {
                 blocks.push(true);
                 loops += 1;
+                region += 1;
             }
-            Operator::End => loops -= u32::from(blocks.pop() == Some(true)),
-            Operator::LocalGet { local_index }
-            | Operator::LocalSet { local_index }
-            | Operator::LocalTee { local_index } => {
-                if let Some(w) = weights.get_mut(local_index as usize) {
-                    *w += 1 << (2 * loops.min(MAX_LOOP_LEVELS));
+            Operator::Else => region += 1,
+            Operator::End => {
+                loops -= u32::from(blocks.pop() == Some(true));
+                region += 1;
+            }
+            Operator::LocalGet { local_index } => {
+                let i = local_index as usize;
+                if let Some(w) = weights.get_mut(i) {
+                    *w += if written[i] == region { full / 4 } else { full };
+                }
+            }
+            Operator::LocalSet { local_index } | Operator::LocalTee { local_index } => {
+                let i = local_index as usize;
+                if let Some(w) = weights.get_mut(i) {
+                    *w += full;
+                    written[i] = region;
                 }
             }
             _ => {}
