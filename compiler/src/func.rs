@@ -252,12 +252,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
     }
 
-    /// A free register holding unpinned integer local `i`'s value (`regalloc.rs`).
+    /// A free register holding unpinned local `i`'s value (`regalloc.rs`).
     fn holding(&self, ty: Ty, i: u32) -> Option<u8> {
-        if ty.is_float() {
-            return None;
-        }
-        self.regs.holding(i)
+        self.regs.holding(ty.is_float(), i)
     }
 
     /// [`Self::holding`] for any local (`None` for a pinned one).
@@ -282,6 +279,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         match self.pinned[i as usize] {
             Some(p) => self.cx.masm.store(ty, dst, p),
             None => match self.holding(ty, i) {
+                Some(c) if ty.is_float() => self.cx.masm.store_xmm(dst, c),
                 Some(c) => self.cx.masm.store64(dst, c),
                 None => self.cx.masm.copy_slot(dst, self.local_mem(i)),
             },
@@ -1337,24 +1335,17 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let dst = self.local_mem(i);
         let ty = v.ty();
         self.regs.forget_local(i);
-        if ty.is_float() {
-            if tee {
-                // Keep the value in a register for the stack as well.
-                let r = self.materialize(v);
-                self.cx.masm.store(ty, dst, r);
-                self.push(Val::Reg(ty, r));
-            } else {
-                self.store_val(v, dst);
-            }
-            return;
-        }
         if tee || matches!(v, Val::Reg(..) | Val::Cond(_)) {
             // The register is freed but keeps the value: reads of the local copy it
             // (`load_local`) until it is allocated again or control flow joins.
             let r = self.materialize(v);
-            self.cx.masm.store64(dst, r);
-            self.regs.free_gpr(r);
-            self.regs.holds_local(r, i);
+            if ty.is_float() {
+                self.cx.masm.store_xmm(dst, r);
+            } else {
+                self.cx.masm.store64(dst, r);
+            }
+            self.free(ty, r);
+            self.regs.holds_local(ty.is_float(), r, i);
             if tee {
                 self.push(Val::Local(ty, i));
             }

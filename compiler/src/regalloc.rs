@@ -20,7 +20,7 @@ pub const XMM_SCRATCH: u8 = 15;
 /// (rax, rdx) and shifts (rcx) seldom have to evict a value.
 const GPR_ORDER: [u8; 10] = [RBX, RSI, RDI, 8, 9, 12, 13, RAX, RDX, RCX];
 
-/// No local in `RegAlloc::holds`.
+/// No local in `RegAlloc::holds`/`holds_xmm`.
 const NO_LOCAL: u32 = u32::MAX;
 
 /// Free registers may still hold the value of a local that lives in memory (`holds`): its
@@ -34,6 +34,8 @@ pub struct RegAlloc {
     xmm_free: u16,
     /// For each general register, the local whose current value it holds while free.
     holds: [u32; 16],
+    /// The same for each XMM register.
+    holds_xmm: [u32; 16],
 }
 
 impl Default for RegAlloc {
@@ -43,6 +45,7 @@ impl Default for RegAlloc {
             gpr_free,
             xmm_free: 0x7fff,
             holds: [NO_LOCAL; 16],
+            holds_xmm: [NO_LOCAL; 16],
         }
     }
 }
@@ -68,20 +71,29 @@ impl RegAlloc {
         self.holds[r as usize] = NO_LOCAL;
     }
 
-    /// Free register `r` holds local `i`'s current value.
-    pub fn holds_local(&mut self, r: u8, i: u32) {
-        debug_assert!(self.gpr_is_free(r), "only free registers hold locals");
-        self.holds[r as usize] = i;
+    /// Free register `r` (an XMM one if `float`) holds local `i`'s current value.
+    pub fn holds_local(&mut self, float: bool, r: u8, i: u32) {
+        if float {
+            debug_assert!(self.xmm_is_free(r), "only free registers hold locals");
+            self.holds_xmm[r as usize] = i;
+        } else {
+            debug_assert!(self.gpr_is_free(r), "only free registers hold locals");
+            self.holds[r as usize] = i;
+        }
     }
 
-    /// A free register holding local `i`'s current value.
-    pub fn holding(&self, i: u32) -> Option<u8> {
-        (0..16u8).find(|&r| self.holds[r as usize] == i && self.gpr_is_free(r))
+    /// A free register (an XMM one if `float`) holding local `i`'s current value.
+    pub fn holding(&self, float: bool, i: u32) -> Option<u8> {
+        if float {
+            (0..16u8).find(|&r| self.holds_xmm[r as usize] == i && self.xmm_is_free(r))
+        } else {
+            (0..16u8).find(|&r| self.holds[r as usize] == i && self.gpr_is_free(r))
+        }
     }
 
     /// Local `i` is written: no register holds its value any more.
     pub fn forget_local(&mut self, i: u32) {
-        for h in &mut self.holds {
+        for h in self.holds.iter_mut().chain(&mut self.holds_xmm) {
             if *h == i {
                 *h = NO_LOCAL;
             }
@@ -91,15 +103,21 @@ impl RegAlloc {
     /// Control flow joins (or a call clobbered every register).
     pub fn forget_locals(&mut self) {
         self.holds = [NO_LOCAL; 16];
+        self.holds_xmm = [NO_LOCAL; 16];
     }
 
+    /// A free XMM register, preferring one that holds no local's value.
     pub fn alloc_xmm(&mut self) -> Option<u8> {
-        if self.xmm_free == 0 {
-            return None;
-        }
-        let r = self.xmm_free.trailing_zeros() as u8;
+        let r = (0..15u8)
+            .filter(|&r| self.xmm_is_free(r))
+            .min_by_key(|&r| self.holds_xmm[r as usize] != NO_LOCAL)?;
         self.xmm_free &= !(1 << r);
+        self.holds_xmm[r as usize] = NO_LOCAL;
         Some(r)
+    }
+
+    fn xmm_is_free(&self, r: u8) -> bool {
+        self.xmm_free & (1 << r) != 0
     }
 
     /// The first free register of `order`, taken.
@@ -130,8 +148,9 @@ impl RegAlloc {
 
     /// Takes xmm `r` out of the pool for good (a pinned local's register).
     pub fn reserve_xmm(&mut self, r: u8) {
-        assert!(self.xmm_free & (1 << r) != 0, "xmm {r} is not free");
+        assert!(self.xmm_is_free(r), "xmm {r} is not free");
         self.xmm_free &= !(1 << r);
+        self.holds_xmm[r as usize] = NO_LOCAL;
     }
 
     pub fn free_gpr(&mut self, r: u8) {

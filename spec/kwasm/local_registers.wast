@@ -98,6 +98,31 @@
       (local.set 1 (i32.add (local.get 1) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get 1) (i32.const 10))))
     (i32.add (local.get 6) (local.get 2)))
+  ;; The same for floats (XMM registers), with the six float pins given away ($e to $m).
+  (func $fclobber (param f64) (result f64)
+    (f64.sqrt (f64.mul (local.get 0) (f64.add (local.get 0) (f64.const 3)))))
+  (func (export "float_cases") (param f64 i32) (result f64) (local f64 f64)
+    (local $e f64) (local $f f64) (local $g f64) (local $h f64) (local $k f64) (local $m f64)
+    (loop $outer (loop $lf
+      (local.set $e (f64.add (local.get $e) (f64.const 1)))
+      (local.set $f (local.get $e)) (local.set $g (local.get $f)) (local.set $h (local.get $g))
+      (local.set $k (local.get $h)) (local.set $m (local.get $k))
+      (br_if $lf (f64.lt (local.get $e) (f64.const 2)))))
+    ;; tee, then an in-place add on the stack
+    (local.set 3 (f64.add (local.tee 2 (f64.mul (local.get 0) (f64.const 3))) (f64.const 1)))
+    (local.set 3 (f64.add (local.get 3) (f64.mul (local.get 2) (f64.const 1000))))
+    ;; set, then a call, then a read
+    (local.set 2 (f64.sub (local.get 0) (f64.const 0.5)))
+    (local.set 3 (f64.add (local.get 3) (call $fclobber (local.get 3))))
+    (local.set 3 (f64.add (local.get 3) (local.get 2)))
+    ;; set, then more values at once than free XMM registers, then a read
+    (local.set 2 (f64.mul (local.get 0) (f64.const 0.25)))
+    (drop (f64.add (f64.mul (local.get 0) (f64.const 31)) (f64.add (f64.mul (local.get 0) (f64.const 29)) (f64.add (f64.mul (local.get 0) (f64.const 2)) (f64.add (f64.mul (local.get 0) (f64.const 3)) (f64.add (f64.mul (local.get 0) (f64.const 5)) (f64.add (f64.mul (local.get 0) (f64.const 7)) (f64.add (f64.mul (local.get 0) (f64.const 11)) (f64.add (f64.mul (local.get 0) (f64.const 13)) (f64.add (f64.mul (local.get 0) (f64.const 17)) (f64.add (f64.mul (local.get 0) (f64.const 19)) (f64.mul (local.get 0) (f64.const 23)))))))))))))
+    (local.set 3 (f64.add (local.get 3) (local.get 2)))
+    ;; set on one path only, read after the join
+    (if (local.get 1) (then (local.set 2 (f64.const 77))))
+    (f64.add (f64.add (local.get 3) (local.get 2)) (local.get $m)))
+
 )
 (assert_return (invoke "tee_then_add" (i32.const 7)) (i32.const 21022))
 (assert_return (invoke "pressure" (i32.const 3)) (i32.const 16))
@@ -111,3 +136,6 @@
 (assert_return (invoke "cond" (i32.const 3) (i32.const 2)) (i32.const 0))
 (assert_return (invoke "copies" (i32.const 100)) (i32.const 208))
 (assert_return (invoke "loop" (i32.const 3)) (i32.const 254))
+(assert_return (invoke "float_cases" (f64.const 2.5) (i32.const 0)) (f64.const 15023.749850199732))
+(assert_return (invoke "float_cases" (f64.const 2.5) (i32.const 1)) (f64.const 15100.124850199732))
+(assert_return (invoke "float_cases" (f64.const -7.25) (i32.const 0)) (f64.const -10.87505167839845))
