@@ -48,6 +48,8 @@ const JUMP_TABLE_MAX_CASES: usize = 4096;
 /// past which an operator first spills them all: what `local.set` (and a return) look through
 /// stays this short, however deep the stack. Real code seldom has half as many.
 pub const MAX_UNSPILLED: usize = 32;
+/// Loop headers start at a multiple of this many bytes (`Masm::align_with_nops`).
+const LOOP_ALIGN: usize = 16;
 
 /// State shared by all functions of a module.
 pub struct ModuleCx {
@@ -931,6 +933,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             if kind == Kind::Loop {
                 self.fuel_charge();
                 let label = frame.label;
+                self.cx.masm.align_with_nops(LOOP_ALIGN);
                 self.cx.masm.bind(label);
                 self.at_join();
                 self.bounded_execution_check(FUEL_PER_LOOP_ITERATION);

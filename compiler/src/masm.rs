@@ -83,6 +83,29 @@ impl Masm {
         self.ops.align(to, 0xcc);
     }
 
+    /// Pads to a multiple of `to` (at most 16) with the recommended multi-byte `nop`s (Intel
+    /// SDM, NOP), for code that runs through the padding: a loop header at the start of a
+    /// fetch block, so that where a loop falls does not change how fast it runs.
+    pub fn align_with_nops(&mut self, to: usize) {
+        const NOPS: [&[u8]; 9] = [
+            &[0x90],
+            &[0x66, 0x90],
+            &[0x0f, 0x1f, 0x00],
+            &[0x0f, 0x1f, 0x40, 0x00],
+            &[0x0f, 0x1f, 0x44, 0x00, 0x00],
+            &[0x66, 0x0f, 0x1f, 0x44, 0x00, 0x00],
+            &[0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00],
+            &[0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+            &[0x66, 0x0f, 0x1f, 0x84, 0x00, 0x00, 0x00, 0x00, 0x00],
+        ];
+        let mut pad = (to - self.offset() % to) % to;
+        while pad > 0 {
+            let n = pad.min(NOPS.len());
+            self.ops.extend(NOPS[n - 1]);
+            pad -= n;
+        }
+    }
+
     /// `ret`, or with `return_thunk` a `jmp rel32` to the return thunk; then `int3` (no
     /// straight-line speculation past it).
     pub fn ret(&mut self) {
