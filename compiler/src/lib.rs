@@ -39,6 +39,7 @@ mod ops_mem;
 mod pinning;
 mod ranges;
 mod regalloc;
+mod sections;
 mod stack;
 mod trampoline;
 mod visit;
@@ -49,12 +50,9 @@ pub use error::{CompileError, ErrorKind, Result};
 use func::{FuncCompiler, ModuleCx};
 use kwasm_hooks::artifact as art;
 use kwasm_hooks::trap::TRAP_COUNT;
-use module::{const_init, Global, Import, Init, Limits, ModuleInfo, Segment, Sig, Ty};
+use module::{ModuleInfo, Ty};
 use prelude::*;
-use wasmparser::{
-    BinaryReader, CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind,
-    FromReader, Parser, Payload, SectionLimited, TypeRef, ValidPayload, Validator,
-};
+use wasmparser::{Parser, Payload, ValidPayload, Validator};
 
 /// How the generated code bounds its running time.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -149,90 +147,28 @@ pub const OPS_PER_PROGRESS: u32 = 1 << 16;
 pub const ITEMS_PER_PROGRESS: u32 = 1 << 12;
 
 /// The `progress` callback of [`compile_with`] and what it is told.
-struct Progress<'p> {
+pub(crate) struct Progress<'p> {
     callback: &'p mut dyn FnMut(u32) -> Result<()>,
     /// The function the compile has reached: see [`compile_with`].
-    reached: u32,
+    pub(crate) reached: u32,
     /// Section items since the last call.
     items: u32,
 }
 
 impl Progress<'_> {
-    fn call(&mut self) -> Result<()> {
+    pub(crate) fn call(&mut self) -> Result<()> {
         self.items = 0;
         (self.callback)(self.reached)
     }
 
     /// One more section item: a call every [`ITEMS_PER_PROGRESS`].
-    fn item(&mut self) -> Result<()> {
+    pub(crate) fn item(&mut self) -> Result<()> {
         self.items += 1;
         if self.items >= ITEMS_PER_PROGRESS {
             self.call()?;
         }
         Ok(())
     }
-}
-
-/// Validates `section` (of `wasm`) [`ITEMS_PER_PROGRESS`] items at a time with `validate`,
-/// calling `progress` after each chunk. Only for sections whose validation is cumulative (each
-/// call checks its items against what the earlier ones added, and the item limits against the
-/// running totals): types, imports, functions, globals, exports, elements; the parser has
-/// checked the section order and checks the counts against other sections itself.
-fn validate_in_chunks<'a, T: FromReader<'a>>(
-    validator: &mut Validator,
-    wasm: &'a [u8],
-    section: &SectionLimited<'a, T>,
-    progress: &mut Progress<'_>,
-    validate: fn(&mut Validator, &SectionLimited<'_, T>) -> wasmparser::Result<()>,
-) -> Result<ValidPayload<'a>> {
-    if section.count() <= ITEMS_PER_PROGRESS {
-        validate(validator, section)?;
-        return Ok(ValidPayload::Ok);
-    }
-    let range = section.range();
-    let data = wasm
-        .get(range.start as usize..range.end as usize)
-        .ok_or_else(|| CompileError::new(range.start, "section outside the module"))?;
-    let mut reader = BinaryReader::new_features(data, range.start, features::enabled());
-    let mut left = reader.read_var_u32()?;
-    let mut chunk = Vec::new();
-    while left > 0 {
-        let n = left.min(ITEMS_PER_PROGRESS);
-        let start = reader.original_position();
-        for _ in 0..n {
-            reader.read::<T>()?;
-        }
-        let end = reader.original_position();
-        // The chunk as a section of its own: its count, then its items' bytes, positioned so
-        // that the items keep their offsets in the module.
-        chunk.clear();
-        let mut count = n;
-        loop {
-            let byte = (count & 0x7f) as u8;
-            count >>= 7;
-            chunk.push(if count == 0 { byte } else { byte | 0x80 });
-            if count == 0 {
-                break;
-            }
-        }
-        let prefix = chunk.len() as u64;
-        chunk.extend_from_slice(&wasm[start as usize..end as usize]);
-        let items = SectionLimited::new(BinaryReader::new_features(
-            &chunk,
-            start.saturating_sub(prefix),
-            features::enabled(),
-        ))?;
-        validate(validator, &items)?;
-        left -= n;
-        progress.call()?;
-    }
-    if !reader.eof() {
-        return Err(CompileError::new(
-            reader.original_position(),
-            "section size mismatch: unexpected data at the end of the section",
-        ));
-    }
-    Ok(ValidPayload::Ok)
 }
 
 /// [`compile`], calling `progress(func)` often enough that the compile never runs long
@@ -280,237 +216,8 @@ fn compile_checked(
     parser.set_features(features::enabled());
     for payload in parser.parse_all(wasm) {
         let payload = payload?;
-        // Sections whose validation adds up item by item are validated a chunk at a time,
-        // with a progress call between chunks: wasmparser validates a whole section in one
-        // call (160,000 types took 250 ms of a release build, 1 s of a debug one).
-        let valid = match &payload {
-            Payload::TypeSection(s) => validate_in_chunks(
-                &mut validator,
-                wasm,
-                s,
-                &mut progress,
-                Validator::type_section,
-            )?,
-            Payload::ImportSection(s) => validate_in_chunks(
-                &mut validator,
-                wasm,
-                s,
-                &mut progress,
-                Validator::import_section,
-            )?,
-            Payload::FunctionSection(s) => validate_in_chunks(
-                &mut validator,
-                wasm,
-                s,
-                &mut progress,
-                Validator::function_section,
-            )?,
-            Payload::GlobalSection(s) => validate_in_chunks(
-                &mut validator,
-                wasm,
-                s,
-                &mut progress,
-                Validator::global_section,
-            )?,
-            Payload::ExportSection(s) => validate_in_chunks(
-                &mut validator,
-                wasm,
-                s,
-                &mut progress,
-                Validator::export_section,
-            )?,
-            Payload::ElementSection(s) => validate_in_chunks(
-                &mut validator,
-                wasm,
-                s,
-                &mut progress,
-                Validator::element_section,
-            )?,
-            _ => validator.payload(&payload)?,
-        };
+        let valid = sections::validate(&mut validator, wasm, &payload, &mut progress)?;
         match payload {
-            Payload::TypeSection(reader) => {
-                for group in reader {
-                    let group = group?;
-                    for sub in group.into_types() {
-                        progress.item()?;
-                        let CompositeInnerType::Func(ft) = &sub.composite_type.inner else {
-                            return Err(CompileError::new(0, "only function types are supported"));
-                        };
-                        let params = ft
-                            .params()
-                            .iter()
-                            .map(|t| Ty::from_wasm(*t, 0))
-                            .collect::<Result<_>>()?;
-                        let results = ft
-                            .results()
-                            .iter()
-                            .map(|t| Ty::from_wasm(*t, 0))
-                            .collect::<Result<_>>()?;
-                        module.add_type(Sig { params, results });
-                    }
-                }
-            }
-            Payload::ImportSection(reader) => {
-                for import in reader.into_imports() {
-                    progress.item()?;
-                    let import = import?;
-                    let index = module.imports.len() as u32;
-                    let (kind, desc) = match import.ty {
-                        TypeRef::Func(t) => {
-                            module.func_import.push(index);
-                            module.funcs.push(t);
-                            module.imported_funcs += 1;
-                            (art::IMPORT_FUNC, t)
-                        }
-                        TypeRef::Global(g) => {
-                            let ty = Ty::from_wasm(g.content_type, 0)?;
-                            module.globals.push(Global {
-                                ty,
-                                mutable: g.mutable,
-                                init: None,
-                                import: Some(index),
-                            });
-                            (art::IMPORT_GLOBAL, writer::global_desc(ty, g.mutable))
-                        }
-                        TypeRef::Memory(mt) => {
-                            module.memory = Some(Limits {
-                                min: mt.initial as u32,
-                                max: mt.maximum.map(|m| m as u32),
-                            });
-                            (art::IMPORT_MEMORY, 0)
-                        }
-                        TypeRef::Table(tt) => {
-                            module.table = Some(Limits {
-                                min: tt.initial as u32,
-                                max: tt.maximum.map(|m| m as u32),
-                            });
-                            (art::IMPORT_TABLE, 0)
-                        }
-                        _ => return Err(CompileError::new(0, "unsupported import kind")),
-                    };
-                    module.imports.push(Import {
-                        module: import.module.to_string(),
-                        name: import.name.to_string(),
-                        kind,
-                        desc,
-                    });
-                    progress.reached = module.imported_funcs;
-                }
-            }
-            Payload::FunctionSection(reader) => {
-                for t in reader {
-                    progress.item()?;
-                    module.funcs.push(t?);
-                }
-            }
-            Payload::TableSection(reader) => {
-                for table in reader {
-                    progress.item()?;
-                    let t = table?.ty;
-                    module.table = Some(Limits {
-                        min: t.initial as u32,
-                        max: t.maximum.map(|m| m as u32),
-                    });
-                }
-            }
-            Payload::MemorySection(reader) => {
-                for mem in reader {
-                    progress.item()?;
-                    let m = mem?;
-                    module.memory = Some(Limits {
-                        min: m.initial as u32,
-                        max: m.maximum.map(|m| m as u32),
-                    });
-                }
-            }
-            Payload::GlobalSection(reader) => {
-                for global in reader {
-                    progress.item()?;
-                    let g = global?;
-                    let ty = Ty::from_wasm(g.ty.content_type, 0)?;
-                    module.globals.push(Global {
-                        ty,
-                        mutable: g.ty.mutable,
-                        init: Some(const_init(&g.init_expr)?),
-                        import: None,
-                    });
-                }
-            }
-            Payload::ExportSection(reader) => {
-                for export in reader {
-                    progress.item()?;
-                    let e = export?;
-                    let kind = match e.kind {
-                        ExternalKind::Func => art::EXPORT_FUNC,
-                        ExternalKind::Global => art::EXPORT_GLOBAL,
-                        ExternalKind::Memory => art::EXPORT_MEMORY,
-                        ExternalKind::Table => art::EXPORT_TABLE,
-                        _ => return Err(CompileError::new(0, "unsupported export kind")),
-                    };
-                    module.exports.push((e.name.to_string(), kind, e.index));
-                }
-            }
-            Payload::StartSection { func, .. } => module.start = Some(func),
-            Payload::ElementSection(reader) => {
-                for elem in reader {
-                    progress.item()?;
-                    let elem = elem?;
-                    let (mode, offset) = match elem.kind {
-                        ElementKind::Active { offset_expr, .. } => {
-                            (art::SEGMENT_ACTIVE, const_init(&offset_expr)?)
-                        }
-                        ElementKind::Passive => (art::SEGMENT_PASSIVE, Init::Const(0)),
-                        ElementKind::Declared => (art::SEGMENT_DECLARED, Init::Const(0)),
-                    };
-                    let mut bytes = Vec::new();
-                    match elem.items {
-                        ElementItems::Functions(funcs) => {
-                            for f in funcs {
-                                progress.item()?;
-                                bytes.extend_from_slice(&f?.to_le_bytes());
-                            }
-                        }
-                        ElementItems::Expressions(_, exprs) => {
-                            for e in exprs {
-                                progress.item()?;
-                                let f = match const_init(&e?)? {
-                                    Init::Func(f) => f,
-                                    _ => {
-                                        return Err(CompileError::new(
-                                            0,
-                                            "unsupported element expression",
-                                        ))
-                                    }
-                                };
-                                bytes.extend_from_slice(&f.to_le_bytes());
-                            }
-                        }
-                    }
-                    module.elems.push(Segment {
-                        mode,
-                        offset,
-                        bytes,
-                    });
-                }
-            }
-            Payload::DataSection(reader) => {
-                for data in reader {
-                    progress.item()?;
-                    let d = data?;
-                    let (mode, offset) = match d.kind {
-                        DataKind::Active { offset_expr, .. } => {
-                            (art::SEGMENT_ACTIVE, const_init(&offset_expr)?)
-                        }
-                        DataKind::Passive => (art::SEGMENT_PASSIVE, Init::Const(0)),
-                    };
-                    module.data.push(Segment {
-                        mode,
-                        offset,
-                        bytes: d.data.to_vec(),
-                    });
-                }
-            }
             Payload::CodeSectionStart { .. } => {
                 cx.func_labels = (0..module.funcs.len())
                     .map(|f| (f as u32 >= module.imported_funcs).then(|| cx.masm.label()))
@@ -541,7 +248,7 @@ fn compile_checked(
                 .map_err(|e| e.in_func(func))?;
                 bodies.push((span, art::NONE));
             }
-            _ => {}
+            other => sections::read(&mut module, other, &mut progress)?,
         }
     }
 
