@@ -57,7 +57,6 @@ impl FuncCompiler<'_, '_> {
 
     /// Emits one operator; returns true at the function's final `end`.
     pub fn op(&mut self, op: &O<'_>, offset: u64) -> Result<bool> {
-        use Ty::*;
         self.fuel_count();
         // A pending compare is consumed as flags only by the operators that branch or select
         // on it (or negate it); for any other it becomes a value first.
@@ -87,6 +86,23 @@ impl FuncCompiler<'_, '_> {
         if self.stack.len() - self.slots > MAX_UNSPILLED {
             self.spill_all();
         }
+        let handled = self.flow_op(op)?
+            || self.memory_op(op)
+            || self.compare_op(op)
+            || self.int_op(op)
+            || self.float_op(op)
+            || self.conversion_op(op);
+        if !handled {
+            return Err(
+                CompileError::new(offset, format!("operator not supported: {op:?}"))
+                    .in_func(self.func),
+            );
+        }
+        Ok(false)
+    }
+
+    /// Control flow, calls, locals and globals.
+    fn flow_op(&mut self, op: &O<'_>) -> Result<bool> {
         match *op {
             O::Unreachable => self.op_unreachable(),
             O::Nop => {}
@@ -108,7 +124,15 @@ impl FuncCompiler<'_, '_> {
             O::LocalTee { local_index } => self.op_local_set(local_index, true),
             O::GlobalGet { global_index } => self.op_global_get(global_index),
             O::GlobalSet { global_index } => self.op_global_set(global_index),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 
+    /// Linear memory, tables and segments.
+    fn memory_op(&mut self, op: &O<'_>) -> bool {
+        use Ty::*;
+        match *op {
             O::I32Load { memarg } => self.op_load(I32, Width::B32U, memarg.offset),
             O::I64Load { memarg } => self.op_load(I64, Width::B64, memarg.offset),
             O::F32Load { memarg } => self.op_load(F32, Width::B32U, memarg.offset),
@@ -147,12 +171,19 @@ impl FuncCompiler<'_, '_> {
             }
             O::TableCopy { .. } => self.op_helper(HELPER_TABLE_COPY, &[I32, I32, I32], &[]),
             O::ElemDrop { elem_index } => self.op_segment_helper(HELPER_ELEM_DROP, elem_index, 0),
+            _ => return false,
+        }
+        true
+    }
 
+    /// Constants and compares.
+    fn compare_op(&mut self, op: &O<'_>) -> bool {
+        use Ty::*;
+        match *op {
             O::I32Const { value } => self.op_int_const(I32, u64::from(value as u32)),
             O::I64Const { value } => self.op_int_const(I64, value as u64),
             O::F32Const { value } => self.op_float_const(F32, u64::from(value.bits())),
             O::F64Const { value } => self.op_float_const(F64, value.bits()),
-
             O::I32Eqz => self.op_eqz(I32),
             O::I64Eqz => self.op_eqz(I64),
             O::I32Eq => self.op_cmp(I32, Cmp::Eq),
@@ -187,7 +218,15 @@ impl FuncCompiler<'_, '_> {
             O::F64Gt => self.op_fcmp(F64, FCmp::Gt),
             O::F64Le => self.op_fcmp(F64, FCmp::Le),
             O::F64Ge => self.op_fcmp(F64, FCmp::Ge),
+            _ => return false,
+        }
+        true
+    }
 
+    /// Integer arithmetic.
+    fn int_op(&mut self, op: &O<'_>) -> bool {
+        use Ty::*;
+        match *op {
             O::I32Clz => self.op_unary(I32, Unary::Clz),
             O::I32Ctz => self.op_unary(I32, Unary::Ctz),
             O::I32Popcnt => self.op_unary(I32, Unary::Popcnt),
@@ -224,7 +263,15 @@ impl FuncCompiler<'_, '_> {
             O::I64ShrU => self.op_shift(I64, Shift::ShrU),
             O::I64Rotl => self.op_shift(I64, Shift::Rotl),
             O::I64Rotr => self.op_shift(I64, Shift::Rotr),
+            _ => return false,
+        }
+        true
+    }
 
+    /// Float arithmetic.
+    fn float_op(&mut self, op: &O<'_>) -> bool {
+        use Ty::*;
+        match *op {
             O::F32Abs => self.op_fun(F32, FUn::Abs),
             O::F32Neg => self.op_fun(F32, FUn::Neg),
             O::F32Ceil => self.op_fun(F32, FUn::Ceil),
@@ -253,7 +300,15 @@ impl FuncCompiler<'_, '_> {
             O::F64Min => self.op_fbin(F64, FBin::Min),
             O::F64Max => self.op_fbin(F64, FBin::Max),
             O::F64Copysign => self.op_fbin(F64, FBin::Copysign),
+            _ => return false,
+        }
+        true
+    }
 
+    /// Conversions between types.
+    fn conversion_op(&mut self, op: &O<'_>) -> bool {
+        use Ty::*;
+        match *op {
             O::I32WrapI64 => self.op_wrap(),
             O::I64ExtendI32S => self.op_extend_i32(true),
             O::I64ExtendI32U => self.op_extend_i32(false),
@@ -280,13 +335,8 @@ impl FuncCompiler<'_, '_> {
             O::I64ReinterpretF64 => self.op_reinterpret(I64),
             O::F32ReinterpretI32 => self.op_reinterpret(F32),
             O::F64ReinterpretI64 => self.op_reinterpret(F64),
-            ref other => {
-                return Err(
-                    CompileError::new(offset, format!("operator not supported: {other:?}"))
-                        .in_func(self.func),
-                )
-            }
+            _ => return false,
         }
-        Ok(false)
+        true
     }
 }
