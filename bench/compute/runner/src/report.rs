@@ -353,8 +353,21 @@ fn summary(s: &mut String, r: &Value, cpu: bool) {
 
 pub fn markdown(r: &Value, json_name: &str) -> String {
     let mut s = String::new();
-    let engines = wasm_engines(r);
-    let progs = programs(r);
+    header(&mut s, r, json_name);
+    problems_note(&mut s, r);
+    summary_section(&mut s, r);
+    programs_table(&mut s, r);
+    run_time_tables(&mut s, r);
+    compile_speed_tables(&mut s, r);
+    code_size_table(&mut s, r);
+    check_costs_table(&mut s, r);
+    engines_list(&mut s, r);
+    s.push_str(METHOD);
+    s
+}
+
+/// The title and what was run, with what.
+fn header(s: &mut String, r: &Value, json_name: &str) {
     let _ = writeln!(
         s,
         "# Compute benchmark, {}{}\n",
@@ -378,7 +391,10 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         r["tools"]["wasmer"].as_str().unwrap_or("wasmer ?"),
         r["tools"]["clang"].as_str().unwrap_or("clang ?"),
     );
+}
 
+/// Engines that failed or disagreed with native, or that none did.
+fn problems_note(s: &mut String, r: &Value) {
     let problems = problems(r);
     if !problems.is_empty() {
         let _ = writeln!(s, "## ⚠ Problems in this run\n");
@@ -392,20 +408,28 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
             "Every engine returned the native checksum for every program in every round.\n"
         );
     }
+}
 
+/// The geometric means, by wall and by CPU time.
+fn summary_section(s: &mut String, r: &Value) {
+    let progs = programs(r);
     let _ = writeln!(
         s,
         "## Summary (geometric means over the {} programs; wall time)\n",
         progs.len()
     );
-    summary(&mut s, r, false);
+    summary(s, r, false);
     let _ = writeln!(
         s,
         "### The same from CPU time (user + system; less disturbed by other load on the host, \
          but the peers' parallel compile threads add up)\n"
     );
-    summary(&mut s, r, true);
+    summary(s, r, true);
+}
 
+/// What each program does.
+fn programs_table(s: &mut String, r: &Value) {
+    let progs = programs(r);
     // Per program.
     let _ = writeln!(
         s,
@@ -423,7 +447,12 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         );
     }
     s.push('\n');
+}
 
+/// Run times as ratios to native, compile excluded and included.
+fn run_time_tables(s: &mut String, r: &Value) {
+    let engines = wasm_engines(r);
+    let progs = programs(r);
     for (key, title) in [
         (
             "run_s",
@@ -450,9 +479,14 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
                 )
             })
             .collect();
-        table(&mut s, &[("native ms", native)], &cols, ratio, r, "geomean");
+        table(s, &[("native ms", native)], &cols, ratio, r, "geomean");
     }
+}
 
+/// Compile speed: the programs, then the large modules.
+fn compile_speed_tables(s: &mut String, r: &Value) {
+    let engines = wasm_engines(r);
+    let progs = programs(r);
     let _ = writeln!(
         s,
         "## Compile speed, MB of wasm per second (median compile time)\n"
@@ -466,7 +500,7 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         .map(|p| ms(med(r, name(p), "kwasm", "compile_s")))
         .collect();
     table(
-        &mut s,
+        s,
         &[("kwasm compile ms", ms_kwasm)],
         &cols,
         mbs,
@@ -474,7 +508,12 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         "geomean",
     );
     s.push_str(&crate::compile_speed::markdown(r));
+}
 
+/// Bytes of machine code per engine.
+fn code_size_table(s: &mut String, r: &Value) {
+    let engines = wasm_engines(r);
+    let progs = programs(r);
     let _ = writeln!(
         s,
         "## Code size, bytes of machine code\n\nNative: the C program's object `.text` (clang-14 -O2; none for the Rust programs, whose \
@@ -506,7 +545,11 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         }
         s.push('\n');
     }
+}
 
+/// What fuel and bounds checks cost kwasm.
+fn check_costs_table(s: &mut String, r: &Value) {
+    let progs = programs(r);
     let _ = writeln!(
         s,
         "## Cost of kwasm's checks (run time, compile excluded)\n"
@@ -524,7 +567,7 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         .map(|p| ms(med(r, name(p), "kwasm-nobounds", "run_s")))
         .collect();
     table(
-        &mut s,
+        s,
         &[
             ("shipped ms", shipped),
             ("no fuel ms", nofuel),
@@ -538,7 +581,10 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         r,
         "geomean",
     );
+}
 
+/// The engines and their flags.
+fn engines_list(s: &mut String, r: &Value) {
     let _ = writeln!(s, "## Engines\n");
     for e in r["engines"].as_array().into_iter().flatten() {
         let flags: Vec<&str> = ["flags", "run_flags"]
@@ -560,8 +606,6 @@ pub fn markdown(r: &Value, json_name: &str) -> String {
         );
     }
     s.push('\n');
-    s.push_str(METHOD);
-    s
 }
 
 const METHOD: &str = "## Method
