@@ -766,11 +766,19 @@ fn per_op_note(b: &Value, runs: &[Value]) -> Option<String> {
 
 /// The results as a page: method, environment, medians with ratios, raw samples, checks.
 fn markdown(r: &Value, json_name: &str) -> String {
-    let b = &r["bench"];
-    let p = &b["params"];
-    let env = &b["env"];
-    let ratios = &b["ratios"];
     let mut s = String::new();
+    header(&mut s, r, json_name);
+    environment(&mut s, r);
+    method_and_programs(&mut s, r);
+    results(&mut s, r);
+    raw_samples(&mut s, r);
+    checks(&mut s, r);
+    s
+}
+
+/// The title, the commit and whether the run is complete.
+fn header(s: &mut String, r: &Value, json_name: &str) {
+    let b = &r["bench"];
     let _ = writeln!(
         s,
         "# Hook benchmark: kwasm netfilter programs against eBPF ({})\n",
@@ -793,7 +801,12 @@ fn markdown(r: &Value, json_name: &str) -> String {
         (false, _) => "CHECKS FAILED: the numbers below are not comparable".to_string(),
     };
     let _ = writeln!(s, "Status: {status}. VM run: {}.\n", text(&r["vm_verdict"]));
+}
 
+/// The host, the VM, the guest kernel and its eBPF JIT.
+fn environment(s: &mut String, r: &Value) {
+    let b = &r["bench"];
+    let env = &b["env"];
     let jit = text(&env["bpf_jit_enable"]);
     let jit_on = if jit == "1" || jit == "2" {
         "on"
@@ -826,7 +839,12 @@ fn markdown(r: &Value, json_name: &str) -> String {
          within one run, not with other machines.\n",
         b["kwasm_abi"]
     );
+}
 
+/// How it was measured, and the programs compared.
+fn method_and_programs(s: &mut String, r: &Value) {
+    let b = &r["bench"];
+    let p = &b["params"];
     let method = METHOD
         .replace("{rounds}", &p["rounds"].to_string())
         .replace("{repeat}", &p["repeat"].to_string())
@@ -850,7 +868,12 @@ fn markdown(r: &Value, json_name: &str) -> String {
         };
         let _ = writeln!(s, "- `{k}`: {what}");
     }
+}
 
+/// Per invocation (test run), per operation, and the TCP stream.
+fn results(s: &mut String, r: &Value) {
+    let b = &r["bench"];
+    let ratios = &b["ratios"];
     let error_of = |v: &Value| {
         v.get("error")
             .map_or(String::new(), |e| format!(" (error: {})", text(e)))
@@ -881,7 +904,7 @@ fn markdown(r: &Value, json_name: &str) -> String {
     if let Some(note) = test_run_note(&runs) {
         let _ = writeln!(s, "\n{note}");
     }
-    per_op_section(&mut s, b, &runs);
+    per_op_section(s, b, &runs);
     let _ = writeln!(s, "\n### Loopback TCP stream, MB/s\n");
     let _ = writeln!(
         s,
@@ -914,6 +937,13 @@ fn markdown(r: &Value, json_name: &str) -> String {
     if let Some(note) = stream_note(b, &runs, &streams) {
         let _ = writeln!(s, "\n{note}");
     }
+}
+
+/// One sample per round, as measured.
+fn raw_samples(s: &mut String, r: &Value) {
+    let b = &r["bench"];
+    let runs = b["test_run_ns"].as_array().cloned().unwrap_or_default();
+    let streams = b["stream_mb_per_s"].as_array().cloned().unwrap_or_default();
     let _ = writeln!(s, "\n### Raw samples (one per round)\n\n```");
     for v in &runs {
         let (case, who) = (text(&v["case"]), text(&v["contender"]));
@@ -943,6 +973,11 @@ fn markdown(r: &Value, json_name: &str) -> String {
             let _ = writeln!(s, "{:<38} packets through the kwasm hook: {runs}", "");
         }
     }
+}
+
+/// The checks, what could not run, and kernel complaints.
+fn checks(s: &mut String, r: &Value) {
+    let b = &r["bench"];
     let _ = writeln!(s, "```\n\n### Checks\n");
     for c in b["checks"].as_array().into_iter().flatten() {
         let ok = if c["ok"] == true { "ok" } else { "**FAILED**" };
@@ -961,7 +996,6 @@ fn markdown(r: &Value, json_name: &str) -> String {
             let _ = writeln!(s, "- {}", text(e));
         }
     }
-    s
 }
 
 #[cfg(test)]
