@@ -83,6 +83,17 @@ impl Masm {
         self.ops.align(to, 0xcc);
     }
 
+    /// Drops the code from offset `to` on, to replace the last instruction by a better one;
+    /// false (changing nothing) if a label was bound or a relocation of either kind (the
+    /// assembler's label fields, this type's call, type-id and thunk relocations) recorded at
+    /// or past `to`.
+    pub fn rewind(&mut self, to: usize) -> bool {
+        if self.relocs.last().is_some_and(|r| r.offset as usize >= to) {
+            return false;
+        }
+        self.ops.rewind(to)
+    }
+
     /// Pads to a multiple of `to` (at most 16) with the recommended multi-byte `nop`s (Intel
     /// SDM, NOP), for code that runs through the padding: a loop header at the start of a
     /// fetch block, so that where a loop falls does not change how fast it runs.

@@ -211,7 +211,7 @@ impl FuncCompiler<'_, '_> {
         }
         let x = s.reg;
         let shifted_left = self.peek(0) == Val::Reg(Ty::I32, x);
-        if !(shifted_left || rhs == Rhs::Reg(x)) || !self.cx.masm.ops.rewind(s.start) {
+        if !(shifted_left || rhs == Rhs::Reg(x)) || !self.cx.masm.rewind(s.start) {
             return None;
         }
         // The other operand: as a displacement or a base register (a pinned local's in place).
