@@ -1,6 +1,6 @@
-//! `cargo xtask bench compute [--quick]`: real compute programs natively, through kwasm and
-//! through wasmtime (Cranelift, Winch) and wasmer (singlepass), on this machine, no VM and no
-//! root (the runner, `bench/compute/runner`, says what is measured and how).
+//! `cargo xtask bench compute [--quick] [--rounds N] [--engines ..] [--programs ..]`: real
+//! compute programs natively, through kwasm and through wasmtime (Cranelift, Winch) and wasmer
+//! (singlepass), on this machine, no VM and no root (the runner, `bench/compute/runner`, says what is measured and how).
 //!
 //! Builds the peers' command-line tools into the cache (`cargo install`, once: ~20 min each),
 //! the runner, and the programs for wasm32 (C: clang 14, no libc; Rust: the guest recipe, one
@@ -17,11 +17,14 @@ const WASMTIME: &str = "48.0.8";
 const WASMER: &str = "7.4.2";
 
 /// `options`: `--quick`, and the runner's `--rounds N`, `--engines IDS` and `--programs NAMES`
-/// passed on to it. A run narrowed by any of them writes to `target/xtask/bench`, not to
-/// `bench/results`: only a full run makes the published page.
+/// passed on to it. A quick run or one narrowed to some engines or programs writes to
+/// `target/xtask/bench`, not to `bench/results`: only a full run makes the published page.
 pub fn run(options: &[&str]) -> Result<()> {
     let quick = options.contains(&"--quick");
-    let partial = quick || !options.is_empty();
+    let narrowed = options
+        .iter()
+        .any(|o| *o == "--engines" || *o == "--programs");
+    let partial = quick || narrowed;
     guest::toolchain()?;
     let wasmtime = peer("wasmtime", WASMTIME, "wasmtime-cli", &[])?;
     let wasmer = peer(
@@ -60,9 +63,6 @@ pub fn run(options: &[&str]) -> Result<()> {
             &crate::bench::host_cpu(),
         ]);
     // Compile speed needs every engine: a run narrowed to some of them leaves it out.
-    let narrowed = options
-        .iter()
-        .any(|o| *o == "--engines" || *o == "--programs");
     for m in large.iter().filter(|_| !narrowed) {
         c.arg("--large").arg(m);
     }
