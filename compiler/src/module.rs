@@ -101,6 +101,24 @@ pub struct Limits {
     pub max: Option<u32>,
 }
 
+impl Limits {
+    /// A memory's limits, in pages (validation keeps 32-bit memories below 2^16 pages).
+    pub fn of_memory(m: &wasmparser::MemoryType) -> Self {
+        Self {
+            min: m.initial as u32,
+            max: m.maximum.map(|m| m as u32),
+        }
+    }
+
+    /// A table's limits, in entries (validation keeps them 32-bit).
+    pub fn of_table(t: &wasmparser::TableType) -> Self {
+        Self {
+            min: t.initial as u32,
+            max: t.maximum.map(|m| m as u32),
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct ModuleInfo {
     pub types: Vec<Sig>,

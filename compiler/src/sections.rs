@@ -122,17 +122,11 @@ fn read_imports(
                 (art::IMPORT_GLOBAL, writer::global_desc(ty, g.mutable))
             }
             TypeRef::Memory(mt) => {
-                module.memory = Some(Limits {
-                    min: mt.initial as u32,
-                    max: mt.maximum.map(|m| m as u32),
-                });
+                module.memory = Some(Limits::of_memory(&mt));
                 (art::IMPORT_MEMORY, 0)
             }
             TypeRef::Table(tt) => {
-                module.table = Some(Limits {
-                    min: tt.initial as u32,
-                    max: tt.maximum.map(|m| m as u32),
-                });
+                module.table = Some(Limits::of_table(&tt));
                 (art::IMPORT_TABLE, 0)
             }
             _ => return Err(CompileError::new(0, "unsupported import kind")),
@@ -167,11 +161,7 @@ fn read_tables(
 ) -> Result<()> {
     for table in reader {
         progress.item()?;
-        let t = table?.ty;
-        module.table = Some(Limits {
-            min: t.initial as u32,
-            max: t.maximum.map(|m| m as u32),
-        });
+        module.table = Some(Limits::of_table(&table?.ty));
     }
     Ok(())
 }
@@ -183,11 +173,7 @@ fn read_memories(
 ) -> Result<()> {
     for mem in reader {
         progress.item()?;
-        let m = mem?;
-        module.memory = Some(Limits {
-            min: m.initial as u32,
-            max: m.maximum.map(|m| m as u32),
-        });
+        module.memory = Some(Limits::of_memory(&mem?));
     }
     Ok(())
 }
