@@ -254,14 +254,10 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
     }
 
-    /// A free register holding unpinned local `i`'s value (`regalloc.rs`).
+    /// A free register holding local `i`'s value (`regalloc.rs`; only locals in memory are
+    /// ever held: `op_local_set` returns before that for a pinned one).
     fn holding(&self, ty: Ty, i: u32) -> Option<u8> {
         self.regs.holding(ty.is_float(), i)
-    }
-
-    /// [`Self::holding`] for any local (`None` for a pinned one).
-    fn holding_unpinned(&self, ty: Ty, i: u32) -> Option<u8> {
-        self.pinned[i as usize].map_or_else(|| self.holding(ty, i), |_| None)
     }
 
     /// Reads local `i` into `r`, just allocated; `held` is what held its value before that
@@ -447,7 +443,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             }
             Val::Local(ty, i) => {
                 // Before allocating, which may take the very register that holds the value.
-                let held = self.holding_unpinned(ty, i);
+                let held = self.holding(ty, i);
                 let r = if ty.is_float() {
                     self.alloc_xmm()
                 } else {
@@ -509,7 +505,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         for k in self.slots..self.stack.len() {
             if let Val::Local(ty, j) = self.stack[k] {
                 if j == i {
-                    let held = self.holding_unpinned(ty, i);
+                    let held = self.holding(ty, i);
                     let r = if ty.is_float() {
                         self.regs.alloc_xmm()
                     } else {
