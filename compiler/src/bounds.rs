@@ -24,7 +24,8 @@
 //!    A write to the local forgets it; a point where control flow joins (loop header, `else`,
 //!    `end`) forgets everything. Calls keep the in-place facts (they can only grow the memory)
 //!    and forget the copies, whose registers a call clobbers; an instruction that needs a
-//!    copy's register (`div`, shifts) forgets that copy.
+//!    copy's register (`div`, shifts) forgets that copy, and an allocation that finds no other
+//!    register free (`select` holds four) forgets them all.
 //! 3. An address computed into a register with a known upper bound (`ranges.rs`: masks, right
 //!    shifts, narrow loads, and what adds, multiplies and left shifts make of them without
 //!    wrapping) whose access ends inside the minimum needs no check.
