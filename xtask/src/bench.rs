@@ -589,32 +589,63 @@ fn per_op_section(s: &mut String, b: &Value, runs: &[Value]) {
 /// Reading (d): the crossing against eBPF's helper call, each kwasm map operation less the
 /// crossing, what switching lockdep's validation off changed, and the WAT port filter's time in
 /// (a) against the per-operation costs of the two map operations it makes.
-fn per_op_note(b: &Value, runs: &[Value]) -> Option<String> {
-    let costs = b["per_op"]["ns_per_op"].as_array()?;
-    let at = |op: &str, side: &str, mode: u64| {
-        costs
+/// The per-operation table's readings, for the notes under it.
+struct PerOp<'a> {
+    costs: &'a [Value],
+    runs: &'a [Value],
+}
+
+impl PerOp<'_> {
+    /// The median cost of `op` on `side` with lockdep's validation on (`mode` 1) or off (0).
+    fn at(&self, op: &str, side: &str, mode: u64) -> Option<f64> {
+        self.costs
             .iter()
             .find(|v| v["op"] == op && v["side"] == side && v["prove_locking"] == mode)
             .and_then(|v| v["median"].as_f64())
-    };
-    let m = |op: &str, side: &str| at(op, side, 1);
-    let run = |case: &str, who: &str| {
-        runs.iter()
+    }
+
+    /// As booted (validation on).
+    fn m(&self, op: &str, side: &str) -> Option<f64> {
+        self.at(op, side, 1)
+    }
+
+    /// The median of a test-run case.
+    fn run(&self, case: &str, who: &str) -> Option<f64> {
+        self.runs
+            .iter()
             .find(|v| v["case"] == case && v["contender"] == who)
             .and_then(|v| v["median"].as_f64())
+    }
+}
+
+/// The map operations of the per-operation table.
+const MAP_OPS: [&str; 5] = [
+    "array_lookup",
+    "hash_lookup",
+    "hash_add",
+    "percpu_add",
+    "hash_update",
+];
+
+fn per_op_note(b: &Value, runs: &[Value]) -> Option<String> {
+    let p = PerOp {
+        costs: b["per_op"]["ns_per_op"].as_array()?,
+        runs,
     };
-    let call = m("call", "kwasm")?;
-    let helper = m("call", "ebpf")?;
-    let map_ops = [
-        "array_lookup",
-        "hash_lookup",
-        "hash_add",
-        "percpu_add",
-        "hash_update",
-    ];
+    let mut note = crossing_note(&p)?;
+    note += &lockdep_note(&p);
+    note += &locks_note(&p)?;
+    note += &filter_parts_note(&p)?;
+    Some(note)
+}
+
+/// What a crossing costs on each side, and each map operation as crossing + the map's part.
+fn crossing_note(p: &PerOp) -> Option<String> {
+    let call = p.m("call", "kwasm")?;
+    let helper = p.m("call", "ebpf")?;
     let mut parts = Vec::new();
-    for op in map_ops {
-        let (k, e) = (m(op, "kwasm")?, m(op, "ebpf")?);
+    for op in MAP_OPS {
+        let (k, e) = (p.m(op, "kwasm")?, p.m(op, "ebpf")?);
         parts.push(format!(
             "{op} {k:.0} = {call:.0} + {:.0} (eBPF {e:.0})",
             k - call
@@ -626,22 +657,28 @@ fn per_op_note(b: &Value, runs: &[Value]) -> Option<String> {
          A loop iteration: kwasm {:.1} ns (with its check's bookkeeping: two loads, or, xor, \
          add), eBPF {:.1} ns (the counter alone).",
         parts.join("; "),
-        m("noop_loop", "kwasm")?,
-        m("noop_loop", "ebpf")?
+        p.m("noop_loop", "kwasm")?,
+        p.m("noop_loop", "ebpf")?
     );
-    if let Some(locked) = m("spin_lock_add", "ebpf") {
+    if let Some(locked) = p.m("spin_lock_add", "ebpf") {
         note += &format!(
             " eBPF's operations that lock: +1 under a `bpf_spin_lock` (interrupts off and on, a \
              bare spinlock that lockdep does not track) {locked:.0} ns; a hash update (the \
              bucket's raw spinlock, tracked by lockdep, interrupts off) {:.0} ns, against {:.0} ns \
              for its hash lookup, which takes no lock.",
-            m("hash_update", "ebpf")?,
-            m("hash_lookup", "ebpf")?
+            p.m("hash_update", "ebpf")?,
+            p.m("hash_lookup", "ebpf")?
         );
     }
+    Some(note)
+}
+
+/// What switching lockdep's validation off saved, and the noise band of that comparison.
+fn lockdep_note(p: &PerOp) -> String {
+    let mut note = String::new();
     // What prove_locking = 0 saved, per operation (when the run measured it).
     let saved = |op: &str, side: &str| {
-        let (on, off) = (at(op, side, 1)?, at(op, side, 0)?);
+        let (on, off) = (p.at(op, side, 1)?, p.at(op, side, 0)?);
         Some(format!(
             "{op} {on:.0} → {off:.0} ({:+.0} %)",
             100.0 * (off - on) / on
@@ -649,12 +686,12 @@ fn per_op_note(b: &Value, runs: &[Value]) -> Option<String> {
     };
     let kwasm_saved: Vec<String> = ["call"]
         .iter()
-        .chain(&map_ops)
+        .chain(&MAP_OPS)
         .filter_map(|op| saved(op, "kwasm"))
         .collect();
     let ebpf_saved: Vec<String> = ["call"]
         .iter()
-        .chain(&map_ops)
+        .chain(&MAP_OPS)
         .chain(&["spin_lock_add"])
         .filter_map(|op| saved(op, "ebpf"))
         .collect();
@@ -677,7 +714,7 @@ fn per_op_note(b: &Value, runs: &[Value]) -> Option<String> {
         ];
         let changes: Vec<f64> = controls
             .iter()
-            .filter_map(|(op, side)| Some(100.0 * (at(op, side, 0)? / at(op, side, 1)? - 1.0)))
+            .filter_map(|(op, side)| Some(100.0 * (p.at(op, side, 0)? / p.at(op, side, 1)? - 1.0)))
             .collect();
         let lo = changes.iter().copied().fold(f64::INFINITY, f64::min);
         let hi = changes.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -689,15 +726,22 @@ fn per_op_note(b: &Value, runs: &[Value]) -> Option<String> {
             );
         }
     }
+    note
+}
+
+/// What the locks cost on each side, as booted.
+fn locks_note(p: &PerOp) -> Option<String> {
+    let call = p.m("call", "kwasm")?;
+    let mut note = String::new();
     if let (Some(spin), Some(upd), Some(lookup)) = (
-        m("spin_lock_add", "ebpf"),
-        m("hash_update", "ebpf"),
-        m("hash_lookup", "ebpf"),
+        p.m("spin_lock_add", "ebpf"),
+        p.m("hash_update", "ebpf"),
+        p.m("hash_lookup", "ebpf"),
     ) {
         let beyond = |ops: &[&str]| {
             let v: Vec<f64> = ops
                 .iter()
-                .filter_map(|op| Some(m(op, "kwasm")? - call))
+                .filter_map(|op| Some(p.m(op, "kwasm")? - call))
                 .collect();
             let lo = v.iter().copied().fold(f64::INFINITY, f64::min);
             let hi = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -716,19 +760,26 @@ fn per_op_note(b: &Value, runs: &[Value]) -> Option<String> {
             beyond(&["array_lookup", "percpu_add"]),
         );
     }
+    Some(note)
+}
+
+/// The WAT filter of (a) split into its map operations, by the loops' costs.
+fn filter_parts_note(p: &PerOp) -> Option<String> {
+    let call = p.m("call", "kwasm")?;
+    let mut note = String::new();
     // The WAT filter: the accepted packet makes one map_lookup on an array (CONFIG), the dropped
     // one that and a map_add on a present hash key (DROPS): the same maps as the loops'.
     let (accept, drop) = (
-        run("port_filter_accept", "kwasm-wat")?,
-        run("port_filter_drop", "kwasm-wat")?,
+        p.run("port_filter_accept", "kwasm-wat")?,
+        p.run("port_filter_drop", "kwasm-wat")?,
     );
     let (e_accept, e_drop) = (
-        run("port_filter_accept", "ebpf")?,
-        run("port_filter_drop", "ebpf")?,
+        p.run("port_filter_accept", "ebpf")?,
+        p.run("port_filter_drop", "ebpf")?,
     );
-    let (k_empty, e_empty) = (run("empty", "kwasm")?, run("empty", "ebpf")?);
-    let (lookup, add) = (m("array_lookup", "kwasm")?, m("hash_add", "kwasm")?);
-    let (e_lookup, e_add) = (m("array_lookup", "ebpf")?, m("hash_add", "ebpf")?);
+    let (k_empty, e_empty) = (p.run("empty", "kwasm")?, p.run("empty", "ebpf")?);
+    let (lookup, add) = (p.m("array_lookup", "kwasm")?, p.m("hash_add", "kwasm")?);
+    let (e_lookup, e_add) = (p.m("array_lookup", "ebpf")?, p.m("hash_add", "ebpf")?);
     let (own_accept, own_drop) = (accept - k_empty, drop - k_empty);
     let share = |part: f64, whole: f64| 100.0 * part / whole;
     note += &format!(
