@@ -105,6 +105,11 @@ pub struct FuncCompiler<'c, 'm> {
     /// The last operator was `i32.shl` by 1 to 3 (`ops_int.rs`, `scaled_add`), possibly
     /// followed by a constant or a local read; reset before every other operator.
     pub scaled: Option<crate::ops_int::Scaled>,
+    /// The last operator was an `i32.add` emitted as one instruction (`address_sum.rs`);
+    /// reset before every operator but loads.
+    pub sum: Option<crate::address_sum::AddressSum>,
+    /// Slow paths of checks that summed an address themselves (`address_sum.rs`).
+    pub wrapped: Vec<crate::address_sum::WrappedSum>,
     pub nparams: usize,
     pub stack: Vec<Val>,
     /// Number of `Val::Slot` entries at the bottom of the stack.
@@ -146,6 +151,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             checked: Default::default(),
             next_set: None,
             scaled: None,
+            sum: None,
+            wrapped: Vec::new(),
             reg_bound: [crate::ranges::UNKNOWN; 16],
             next_bound: None,
             sig,
@@ -820,6 +827,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// Finishes the function: slow paths, then records its frame-size patches in `patches`.
     pub fn finish(mut self, patches: &mut Vec<(usize, i32)>) -> Result<()> {
+        self.emit_wrapped_sums();
         let fuel_on = self.fuel_on();
         for path in core::mem::take(&mut self.slow) {
             // Each calls a helper with (vmctx, the slot area[, the table entry]) and resumes; a

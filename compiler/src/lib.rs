@@ -24,6 +24,7 @@ mod prelude {
     pub use alloc::{format, vec};
 }
 
+mod address_sum;
 mod asm;
 mod bounds;
 mod cond;
@@ -300,6 +301,9 @@ fn compile_body(
         ) {
             fc.scaled = None;
         }
+        if !is_load(&op) {
+            fc.sum = None;
+        }
         if fc.wants_next(&op) {
             // One operator of lookahead (not validated yet: only a hint; the validator sees
             // it in its turn).
@@ -443,4 +447,27 @@ fn finish(
         min_stack: cx.max_frame + STACK_HEADROOM,
     };
     Ok(writer::write(module, compiled))
+}
+
+/// A load from the linear memory: the operator right after an address's `i32.add` that may
+/// fold it into its check (`address_sum.rs`; a store's value comes between the two).
+fn is_load(op: &wasmparser::Operator<'_>) -> bool {
+    use wasmparser::Operator::*;
+    matches!(
+        op,
+        I32Load { .. }
+            | I64Load { .. }
+            | F32Load { .. }
+            | F64Load { .. }
+            | I32Load8S { .. }
+            | I32Load8U { .. }
+            | I32Load16S { .. }
+            | I32Load16U { .. }
+            | I64Load8S { .. }
+            | I64Load8U { .. }
+            | I64Load16S { .. }
+            | I64Load16U { .. }
+            | I64Load32S { .. }
+            | I64Load32U { .. }
+    )
 }

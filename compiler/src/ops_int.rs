@@ -1,6 +1,7 @@
 //! Integer instructions (i32 and i64). Invariant: an i32 in a register has its upper 32 bits
 //! zero (every i32 operation uses a 32-bit form), so it can serve as a 64-bit address index.
 
+use crate::address_sum::AddressSum;
 use crate::cond::Cond;
 use crate::func::FuncCompiler;
 use crate::module::Ty;
@@ -139,8 +140,19 @@ impl FuncCompiler<'_, '_> {
                 }
                 if let Some(source) = self.lea_source(op, rhs) {
                     let r = self.alloc_gpr();
+                    let start = self.cx.masm.ops.offset();
                     self.emit_lea(r, w64, source);
                     self.free_rhs(rhs);
+                    if !w64 {
+                        self.record_sum(AddressSum {
+                            reg: r,
+                            base: Some(source.0),
+                            index: None,
+                            disp: source.1,
+                            start,
+                            end: self.cx.masm.ops.offset(),
+                        });
+                    }
                     self.next_bound = Some(bound);
                     self.push(Val::Reg(ty, r));
                     return;
@@ -148,6 +160,7 @@ impl FuncCompiler<'_, '_> {
                 self.pop_reg().1
             }
         };
+        let start = self.cx.masm.ops.offset();
         let m = &mut self.cx.masm;
         match op {
             Alu::Add => alu!(m, w64, add, l, rhs),
@@ -166,6 +179,20 @@ impl FuncCompiler<'_, '_> {
         match dest {
             Some((j, _)) => self.push(Val::Local(ty, j)),
             None => {
+                if op == Alu::Add && !w64 {
+                    let (index, disp) = match rhs {
+                        Rhs::Imm(i) => (None, i),
+                        Rhs::Reg(r) => (Some((r, 1)), 0),
+                    };
+                    self.record_sum(AddressSum {
+                        reg: l,
+                        base: Some(l),
+                        index,
+                        disp,
+                        start,
+                        end: self.cx.masm.ops.offset(),
+                    });
+                }
                 self.next_bound = Some(bound);
                 self.push(Val::Reg(ty, l));
             }
@@ -221,6 +248,8 @@ impl FuncCompiler<'_, '_> {
         } else {
             self.pop_rhs(false)
         };
+        // Popping the other operand may have loaded it: the `lea` starts here.
+        let start = self.cx.masm.ops.offset();
         let m = &mut self.cx.masm;
         match (other, s.shift) {
             (Rhs::Imm(d), 1) => dynasm!(m.ops ; .arch x64 ; lea Rd(x), [Rq(x) * 2 + d]),
@@ -231,6 +260,18 @@ impl FuncCompiler<'_, '_> {
             (Rhs::Reg(b), _) => dynasm!(m.ops ; .arch x64 ; lea Rd(x), [Rq(b) + Rq(x) * 8]),
         }
         self.free_rhs(other);
+        let (base, disp) = match other {
+            Rhs::Imm(d) => (None, d),
+            Rhs::Reg(b) => (Some(b), 0),
+        };
+        self.record_sum(AddressSum {
+            reg: x,
+            base,
+            index: Some((x, 1 << s.shift)),
+            disp,
+            start,
+            end: self.cx.masm.ops.offset(),
+        });
         Some(x)
     }
 

@@ -88,6 +88,17 @@ impl FuncCompiler<'_, '_> {
             }
             _ => {}
         }
+        let usual_check = !self.cx.unchecked.bounds && end <= i32::MAX as u64 && minimum >= 8;
+        if usual_check {
+            // The address was summed by the instruction right before: the check sums it.
+            if let Some(sum) = self.check_sum(end) {
+                return Address {
+                    index: R11,
+                    disp: -(size as i32),
+                    own: Some(sum),
+                };
+            }
+        }
         let (_, addr) = self.pop_reg();
         if self.cx.unchecked.bounds {
             let (index, disp) = self.unchecked_address(addr, offset);
@@ -97,7 +108,7 @@ impl FuncCompiler<'_, '_> {
                 own: Some(addr),
             };
         }
-        if end <= i32::MAX as u64 && minimum >= 8 {
+        if usual_check {
             self.check_end(addr, end);
             return Address {
                 index: R11,

@@ -287,3 +287,69 @@ fn access_bytes(i: &Instruction) -> u64 {
         other => panic!("{i}: unexpected access size {other:?}"),
     }
 }
+
+/// An address summed right before its load is summed again by the check (`address_sum.rs`):
+/// `lea r11, [sum + end]; cmp r11, r10; ja slow; cmova r11, r10`, and out of line the slow
+/// path's wrapping sum `lea r11d, [sum]; add r11, end; cmp r11, r10; ja trap; cmova r11, r10;
+/// jmp back`. On the failing path of either, r11 is the memory's size when the access runs.
+#[test]
+fn summed_addresses_keep_mispredicted_accesses_inside() {
+    for (sum, size) in [
+        (
+            "(i32.load offset=12 (i32.add (local.get 0) (i32.const 1055)))",
+            4,
+        ),
+        ("(i32.load8_u (i32.add (local.get 0) (local.get 1)))", 1),
+        (
+            "(f64.load offset=8 (i32.add (i32.shl (local.get 1) (i32.const 3)) (i32.const 64)))",
+            8,
+        ),
+        (
+            "(i64.load16_s (i32.add (local.get 0) (i32.shl (local.get 1) (i32.const 2))))",
+            2,
+        ),
+    ] {
+        let ins = body(&format!(
+            "(module (memory 1) (func (param i32 i32) (result i32) {sum} drop (i32.const 0)))"
+        ));
+        let clamps: Vec<usize> = (0..ins.len())
+            .filter(|&k| {
+                ins[k].mnemonic() == Mnemonic::Cmova
+                    && (ins[k].op0_register(), ins[k].op1_register())
+                        == (Register::R11, Register::R10)
+            })
+            .collect();
+        assert_eq!(clamps.len(), 2, "{sum}: the check and its slow path");
+        let (check, slow) = (clamps[0], clamps[1]);
+        assert_eq!(
+            end_check_effective_offset(&ins, check),
+            SIZE - size,
+            "{sum}"
+        );
+        // The check's failing branch goes to the slow path, whose sum wraps at 2^32.
+        let lea = &ins[slow - 4];
+        assert_eq!(ins[check - 1].near_branch_target(), lea.ip(), "{sum}");
+        assert_eq!(
+            (lea.mnemonic(), lea.op0_register()),
+            (Mnemonic::Lea, Register::R11D)
+        );
+        let add = &ins[slow - 3];
+        assert_eq!(
+            (add.mnemonic(), add.op0_register()),
+            (Mnemonic::Add, Register::R11)
+        );
+        let cmp = &ins[slow - 2];
+        assert_eq!(
+            (cmp.mnemonic(), cmp.op0_register(), cmp.op1_register()),
+            (Mnemonic::Cmp, Register::R11, Register::R10)
+        );
+        assert_eq!(ins[slow - 1].mnemonic(), Mnemonic::Ja);
+        // And comes back to the access, which r11 indexes as after the usual check.
+        assert_eq!(ins[slow + 1].mnemonic(), Mnemonic::Jmp);
+        assert_eq!(
+            ins[slow + 1].near_branch_target(),
+            ins[check + 1].ip(),
+            "{sum}"
+        );
+    }
+}

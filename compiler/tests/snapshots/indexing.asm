@@ -4,64 +4,74 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        00000000000002EFh
+  0017  jb        000000000000031Fh
   001d  sub       rsp,10h
   0024  sub       r13,19h
-  002b  js        000000000000006Ah
+  002b  js        0000000000000083h
   0031  mov       ebx,[rbp+10h]
-  0038  lea       ebx,[rbx*8+400h]
-  0040  lea       r11,[rbx+8]
-  0048  cmp       r11,r10
-  004b  ja        00000000000002A9h
-  0051  cmova     r11,r10
-  0055  mov       rbx,[r14+r11-8]
-  005d  mov       [rbp+10h],rbx
-  0064  mov       rsp,rbp
-  0067  pop       rbp
-  0068  ret
-  0069  int3
-  006a  mov       [r15+20h],r13
-  0071  mov       rdi,r15
-  0074  mov       rsi,rsp
-  0077  mov       rdx,r11
-  007a  call      000000000000007Fh
-  007f  mov       r13,[r15+20h]
-  0086  test      eax,eax
-  0088  jne       000000000000029Ah
-  008e  mov       r14,[r15]
-  0095  mov       r10,[r15+8]
-  009c  jmp       0000000000000031h
+  0038  lea       r11,[rbx*8+408h]
+  0040  cmp       r11,r10
+  0043  ja        0000000000000062h
+  0049  cmova     r11,r10
+  004d  mov       rbx,[r14+r11-8]
+  0055  mov       [rbp+10h],rbx
+  005c  mov       rsp,rbp
+  005f  pop       rbp
+  0060  ret
+  0061  int3
+  0062  lea       r11d,[rbx*8+400h]
+  006a  add       r11,8
+  0071  cmp       r11,r10
+  0074  ja        00000000000002D9h
+  007a  cmova     r11,r10
+  007e  jmp       000000000000004Dh
+  0083  mov       [r15+20h],r13
+  008a  mov       rdi,r15
+  008d  mov       rsi,rsp
+  0090  mov       rdx,r11
+  0093  call      0000000000000098h
+  0098  mov       r13,[r15+20h]
+  009f  test      eax,eax
+  00a1  jne       00000000000002CAh
+  00a7  mov       r14,[r15]
+  00ae  mov       r10,[r15+8]
+  00b5  jmp       0000000000000031h
 function 1 (defined 1):
-  00b0  endbr64
-  00b4  push      rbp
-  00b5  mov       rbp,rsp
-  00b8  lea       rax,[rsp-10h]
-  00c0  cmp       rax,[r15+10h]
-  00c7  jb        00000000000002EFh
-  00cd  sub       rsp,10h
-  00d4  sub       r13,19h
-  00db  js        000000000000011Eh
-  00e1  mov       ebx,[rbp+10h]
-  00e8  mov       esi,[rbp+18h]
-  00ef  lea       ebx,[rsi+rbx*4]
-  00f4  lea       r11,[rbx+4]
-  00fc  cmp       r11,r10
-  00ff  ja        00000000000002A9h
-  0105  cmova     r11,r10
-  0109  mov       ebx,[r14+r11-4]
-  0111  mov       [rbp+10h],rbx
-  0118  mov       rsp,rbp
-  011b  pop       rbp
-  011c  ret
-  011d  int3
-  011e  mov       [r15+20h],r13
-  0125  mov       rdi,r15
-  0128  mov       rsi,rsp
-  012b  mov       rdx,r11
-  012e  call      0000000000000133h
-  0133  mov       r13,[r15+20h]
-  013a  test      eax,eax
-  013c  jne       000000000000029Ah
-  0142  mov       r14,[r15]
-  0149  mov       r10,[r15+8]
-  0150  jmp       00000000000000E1h
+  00c0  endbr64
+  00c4  push      rbp
+  00c5  mov       rbp,rsp
+  00c8  lea       rax,[rsp-10h]
+  00d0  cmp       rax,[r15+10h]
+  00d7  jb        000000000000031Fh
+  00dd  sub       rsp,10h
+  00e4  sub       r13,19h
+  00eb  js        000000000000014Ah
+  00f1  mov       ebx,[rbp+10h]
+  00f8  mov       esi,[rbp+18h]
+  00ff  lea       r11,[rsi+rbx*4+4]
+  0107  cmp       r11,r10
+  010a  ja        0000000000000129h
+  0110  cmova     r11,r10
+  0114  mov       ebx,[r14+r11-4]
+  011c  mov       [rbp+10h],rbx
+  0123  mov       rsp,rbp
+  0126  pop       rbp
+  0127  ret
+  0128  int3
+  0129  lea       r11d,[rsi+rbx*4]
+  0131  add       r11,4
+  0138  cmp       r11,r10
+  013b  ja        00000000000002D9h
+  0141  cmova     r11,r10
+  0145  jmp       0000000000000114h
+  014a  mov       [r15+20h],r13
+  0151  mov       rdi,r15
+  0154  mov       rsi,rsp
+  0157  mov       rdx,r11
+  015a  call      000000000000015Fh
+  015f  mov       r13,[r15+20h]
+  0166  test      eax,eax
+  0168  jne       00000000000002CAh
+  016e  mov       r14,[r15]
+  0175  mov       r10,[r15+8]
+  017c  jmp       00000000000000F1h
