@@ -210,8 +210,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     }
 
     /// Whether the compile loop should look at the operator after `op` (and tell
-    /// [`Self::next_set`]): for an integer ALU operator, whose result may then go straight to
-    /// the pinned local the next operator sets ([`Self::alu_destination`]).
+    /// [`Self::next_set`]): for an integer ALU or a binary float operator, whose result may then
+    /// go straight to the pinned local the next operator sets ([`Self::alu_destination`],
+    /// `ops_float.rs`).
     pub fn wants_next(&self, op: &wasmparser::Operator<'_>) -> bool {
         use wasmparser::Operator as O;
         matches!(
@@ -228,6 +229,20 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 | O::I64And
                 | O::I64Or
                 | O::I64Xor
+                | O::F32Add
+                | O::F32Sub
+                | O::F32Mul
+                | O::F32Div
+                | O::F32Min
+                | O::F32Max
+                | O::F32Copysign
+                | O::F64Add
+                | O::F64Sub
+                | O::F64Mul
+                | O::F64Div
+                | O::F64Min
+                | O::F64Max
+                | O::F64Copysign
         ) && !self.dead
             && !self.pins.is_empty()
     }
@@ -242,11 +257,13 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         (self.locals[j as usize] == ty && rhs != crate::stack::Rhs::Reg(pj)).then_some((j, pj))
     }
 
-    /// Whether a read of local `j` is pending on the stack below the top.
+    /// Whether a read of local `j` is pending on the stack below the top (which may be in a
+    /// slot, as may everything below it).
     pub fn other_reads(&self, j: u32) -> bool {
-        let top = self.stack.len() - 1;
-        self.stack[self.slots..top]
+        let below_top = &self.stack[..self.stack.len() - 1];
+        below_top
             .iter()
+            .skip(self.slots)
             .any(|v| matches!(v, Val::Local(_, i) if *i == j))
     }
 

@@ -72,14 +72,27 @@ fn trunc_bounds(float: Ty, int: Ty, signed: bool) -> (u64, u64) {
     }
 }
 
+/// The registers of a binary float operation: the result goes to `a`; `b` is only read (but by
+/// `copysign`), and freed after when `b_owned`; `into_local`: `a` is that pinned local's.
+struct FOperands {
+    a: u8,
+    b: u8,
+    b_owned: bool,
+    into_local: Option<u32>,
+}
+
 impl FuncCompiler<'_, '_> {
     pub fn op_float_const(&mut self, ty: Ty, bits: u64) {
         self.push(Val::Const(ty, bits));
     }
 
     pub fn op_fbin(&mut self, ty: Ty, op: FBin) {
-        let (_, b) = self.pop_reg();
-        let (_, a) = self.pop_reg();
+        let FOperands {
+            a,
+            b,
+            b_owned,
+            into_local,
+        } = self.fbin_operands(ty, op);
         let m = &mut self.cx.masm;
         match op {
             FBin::Add => sse!(m, ty, addss, addsd, a, b),
@@ -133,10 +146,92 @@ impl FuncCompiler<'_, '_> {
                 );
             }
         }
-        self.regs.free_xmm(b);
-        self.push(Val::Reg(ty, a));
+        if b_owned {
+            self.regs.free_xmm(b);
+        }
+        match into_local {
+            Some(j) => self.push(Val::Local(ty, j)),
+            None => self.push(Val::Reg(ty, a)),
+        }
     }
 
+    /// The registers of a binary operation's operands (see [`FOperands`]). A pinned local on
+    /// the right is read in its register (but by `copysign`, which writes its right operand).
+    /// When the next operator sets a pinned local that is also the left operand
+    /// (`local.set $s (f64.add (local.get $s) x)`, or the right one of `+` or `*`), the
+    /// operation writes the local's register.
+    /// Otherwise a pinned local on the left of `+` or `*` moves to the right, the result going
+    /// to the other operand's register (either order gives the sum or product; with two NaNs
+    /// the result may be either one's, as wasm allows). Each saves a copy into a register.
+    fn fbin_operands(&mut self, ty: Ty, op: FBin) -> FOperands {
+        let pinned = |s: &Self, depth: usize| match s.peek(depth) {
+            Val::Local(_, i) => s.pinned_reg(i),
+            _ => None,
+        };
+        let (b, b_owned) = if op == FBin::Copysign {
+            (self.pop_reg().1, true)
+        } else {
+            self.pop_read()
+        };
+        if let Some((j, pj)) = self.float_destination(ty) {
+            if matches!(self.peek(0), Val::Local(_, i) if i == j) {
+                self.pop();
+                return FOperands {
+                    a: pj,
+                    b,
+                    b_owned,
+                    into_local: Some(j),
+                };
+            }
+            if b == pj && matches!(op, FBin::Add | FBin::Mul) {
+                // `local.set $s (f64.add x (local.get $s))`: the same, the operands swapped.
+                let (x, x_owned) = self.pop_read();
+                return FOperands {
+                    a: pj,
+                    b: x,
+                    b_owned: x_owned,
+                    into_local: Some(j),
+                };
+            }
+        }
+        if let (true, FBin::Add | FBin::Mul, Some(p)) = (b_owned, op, pinned(self, 0)) {
+            self.pop();
+            return FOperands {
+                a: b,
+                b: p,
+                b_owned: false,
+                into_local: None,
+            };
+        }
+        let (_, a) = self.pop_reg();
+        FOperands {
+            a,
+            b,
+            b_owned,
+            into_local: None,
+        }
+    }
+
+    /// Pops an operand that is only read: a pinned local's register as it is (false: not the
+    /// operation's to free), else into a register of the operation's (true).
+    fn pop_read(&mut self) -> (u8, bool) {
+        match self.peek(0) {
+            Val::Local(_, i) if self.pinned_reg(i).is_some() => {
+                self.pop();
+                (self.pinned_reg(i).expect("pinned"), false)
+            }
+            _ => (self.pop_reg().1, true),
+        }
+    }
+
+    /// With the right operand popped: `(local, register)` when the next operator sets pinned
+    /// local `local` of type `ty` and no read of it is pending below the left operand (it
+    /// would see the new value).
+    fn float_destination(&self, ty: Ty) -> Option<(u32, u8)> {
+        let j = self.next_set?;
+        let pj = self.pinned_reg(j)?;
+        (self.locals[j as usize] == ty && !self.other_reads(j)).then_some((j, pj))
+    }
     pub fn op_fun(&mut self, ty: Ty, op: FUn) {
         let (_, a) = self.pop_reg();
         let m = &mut self.cx.masm;

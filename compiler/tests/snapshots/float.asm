@@ -4,7 +4,7 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        000000000000030Fh
+  0017  jb        000000000000056Fh
   001d  sub       rsp,10h
   0024  sub       r13,16h
   002b  js        000000000000007Ch
@@ -30,7 +30,7 @@ function 0 (defined 0):
   008c  call      0000000000000091h
   0091  mov       r13,[r15+20h]
   0098  test      eax,eax
-  009a  jne       00000000000002BAh
+  009a  jne       000000000000051Ah
   00a0  mov       r14,[r15]
   00a7  mov       r10,[r15+8]
   00ae  jmp       0000000000000031h
@@ -40,21 +40,21 @@ function 1 (defined 1):
   00c5  mov       rbp,rsp
   00c8  lea       rax,[rsp-10h]
   00d0  cmp       rax,[r15+10h]
-  00d7  jb        000000000000030Fh
+  00d7  jb        000000000000056Fh
   00dd  sub       rsp,10h
   00e4  sub       r13,15h
   00eb  js        0000000000000148h
   00f1  movss     xmm0,[rbp+10h]
   00fa  ucomiss   xmm0,xmm0
-  00fe  jp        0000000000000305h
+  00fe  jp        0000000000000565h
   0104  mov       r11d,0CF000001h
   010a  movd      xmm15,r11d
   010f  ucomiss   xmm0,xmm15
-  0113  jbe       00000000000002FBh
+  0113  jbe       000000000000055Bh
   0119  mov       r11d,4F000000h
   011f  movd      xmm15,r11d
   0124  ucomiss   xmm0,xmm15
-  0128  jae       00000000000002FBh
+  0128  jae       000000000000055Bh
   012e  cvttss2si rbx,xmm0
   0133  mov       ebx,ebx
   0136  jmp       000000000000013Bh
@@ -70,7 +70,82 @@ function 1 (defined 1):
   0158  call      000000000000015Dh
   015d  mov       r13,[r15+20h]
   0164  test      eax,eax
-  0166  jne       00000000000002BAh
+  0166  jne       000000000000051Ah
   016c  mov       r14,[r15]
   0173  mov       r10,[r15+8]
   017a  jmp       00000000000000F1h
+function 2 (defined 2):
+  0180  endbr64
+  0184  push      rbp
+  0185  mov       rbp,rsp
+  0188  lea       rax,[rsp-20h]
+  0190  cmp       rax,[r15+10h]
+  0197  jb        000000000000056Fh
+  019d  sub       rsp,20h
+  01a4  mov       qword ptr [rbp-8],0
+  01af  movsd     xmm13,[rbp+10h]
+  01b8  mov       ebx,[rbp+18h]
+  01bf  mov       r12d,[rbp+20h]
+  01c6  xorps     xmm14,xmm14
+  01ca  sub       r13,12h
+  01d1  js        000000000000024Eh
+  01d7  nop       [rax+rax]
+  01e0  sub       r13,14h
+  01e7  js        00000000000002C5h
+  01ed  lea       rax,[rbx+8]
+  01f5  cmp       rax,r10
+  01f8  ja        0000000000000529h
+  01fe  cmova     rax,r10
+  0202  movsd     xmm0,[r14+rax-8]
+  020c  mulsd     xmm0,xmm13
+  0211  addsd     xmm14,xmm0
+  0216  add       ebx,8
+  021d  sub       r12d,1
+  0224  test      r12d,r12d
+  0227  jne       00000000000001E0h
+  022d  sub       r13,5
+  0231  movsd     [rbp-10h],xmm14
+  023a  mov       r11,[rbp-10h]
+  0241  mov       [rbp+10h],r11
+  0248  mov       rsp,rbp
+  024b  pop       rbp
+  024c  ret
+  024d  int3
+  024e  movsd     [rbp+10h],xmm13
+  0257  mov       [rbp+18h],rbx
+  025e  mov       [rbp+20h],r12
+  0265  movsd     [rbp-8],xmm14
+  026e  mov       [r15+20h],r13
+  0275  mov       rdi,r15
+  0278  mov       rsi,rsp
+  027b  mov       rdx,r11
+  027e  call      0000000000000283h
+  0283  mov       r13,[r15+20h]
+  028a  test      eax,eax
+  028c  jne       000000000000051Ah
+  0292  mov       r14,[r15]
+  0299  mov       r10,[r15+8]
+  02a0  movsd     xmm13,[rbp+10h]
+  02a9  mov       rbx,[rbp+18h]
+  02b0  mov       r12,[rbp+20h]
+  02b7  movsd     xmm14,[rbp-8]
+  02c0  jmp       00000000000001D7h
+  02c5  movsd     [rbp+10h],xmm13
+  02ce  mov       [rbp+18h],rbx
+  02d5  mov       [rbp+20h],r12
+  02dc  movsd     [rbp-8],xmm14
+  02e5  mov       [r15+20h],r13
+  02ec  mov       rdi,r15
+  02ef  mov       rsi,rsp
+  02f2  mov       rdx,r11
+  02f5  call      00000000000002FAh
+  02fa  mov       r13,[r15+20h]
+  0301  test      eax,eax
+  0303  jne       000000000000051Ah
+  0309  mov       r14,[r15]
+  0310  mov       r10,[r15+8]
+  0317  movsd     xmm13,[rbp+10h]
+  0320  mov       rbx,[rbp+18h]
+  0327  mov       r12,[rbp+20h]
+  032e  movsd     xmm14,[rbp-8]
+  0337  jmp       00000000000001EDh
