@@ -194,6 +194,11 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.pinned[i as usize]
     }
 
+    /// The same for an index not validated yet (the lookahead's): `None` past the locals.
+    pub fn pinned_reg_checked(&self, i: u32) -> Option<u8> {
+        self.pinned.get(i as usize).copied().flatten()
+    }
+
     /// Frees an integer operand's register, unless it is a pinned local's (borrowed for a
     /// read, as `pop_rhs` does).
     pub fn free_operand_gpr(&mut self, r: u8) {
@@ -253,7 +258,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     pub fn alu_destination(&self, ty: Ty, rhs: crate::stack::Rhs) -> Option<(u32, u8)> {
         // `next_set` comes from an operator the validator has not seen yet: check its index.
         let j = self.next_set?;
-        let pj = self.pinned.get(j as usize).copied().flatten()?;
+        let pj = self.pinned_reg_checked(j)?;
         (self.locals[j as usize] == ty && rhs != crate::stack::Rhs::Reg(pj)).then_some((j, pj))
     }
 

@@ -228,8 +228,9 @@ impl FuncCompiler<'_, '_> {
     /// local `local` of type `ty` and no read of it is pending below the left operand (it
     /// would see the new value).
     fn float_destination(&self, ty: Ty) -> Option<(u32, u8)> {
+        // `next_set` comes from an operator the validator has not seen yet: check its index.
         let j = self.next_set?;
-        let pj = self.pinned_reg(j)?;
+        let pj = self.pinned_reg_checked(j)?;
         (self.locals[j as usize] == ty && !self.other_reads(j)).then_some((j, pj))
     }
     pub fn op_fun(&mut self, ty: Ty, op: FUn) {

@@ -130,3 +130,16 @@
 (assert_return (invoke "accumulate32" (f32.const 2) (f32.const 1)) (f32.const 29))
 (assert_return (invoke "pending_read" (f64.const 2) (f64.const 1)) (f64.const 6994))
 (assert_return (invoke "slot_left" (f64.const 3) (f64.const 1)) (f64.const 9))
+
+;; The operator after a float operation is read ahead before it is validated: an index past
+;; the locals is the validator's to refuse, not a panic (found by review).
+(assert_invalid
+  (module (func (param $a f64) (result f64)
+    (local.set 99 (f64.add (local.get $a) (local.get $a)))
+    (local.get $a)))
+  "unknown local")
+(assert_invalid
+  (module (func (param $a f32) (result f32)
+    (local.tee 7 (f32.mul (local.get $a) (local.get $a)))
+    (local.get $a)))
+  "unknown local")
