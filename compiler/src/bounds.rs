@@ -22,7 +22,8 @@
 //!      access lands at `offset`, inside the minimum.
 //!
 //!    A write to the local forgets it; a point where control flow joins (loop header, `else`,
-//!    `end`) forgets everything. Calls keep the in-place facts (they can only grow the memory)
+//!    the `end` of a block or `if`; not a loop's `end`, which only its body falls through to)
+//!    forgets everything. Calls keep the in-place facts (they can only grow the memory)
 //!    and forget the copies, whose registers a call clobbers; an instruction that needs a
 //!    copy's register (`div`, shifts) forgets that copy, and an allocation that finds no other
 //!    register free (`select` holds four) forgets them all.

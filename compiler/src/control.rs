@@ -3,6 +3,7 @@
 use crate::asm::Label;
 use crate::module::Ty;
 use crate::prelude::*;
+use crate::regalloc::Held;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
@@ -26,6 +27,11 @@ pub struct Frame {
     pub base: usize,
     /// The frame was entered in dead code: nothing of it is emitted.
     pub dead_entry: bool,
+    /// Blocks and ifs: what every branch to the end so far left in the free registers
+    /// (`func.rs`, `join`); `None` before the first.
+    pub joined: Option<Held>,
+    /// For `if`: what the free registers held at the branch to the condition-false path.
+    pub else_entry: Option<Held>,
 }
 
 impl Frame {

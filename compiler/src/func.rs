@@ -20,7 +20,7 @@ use crate::error::{CompileError, Result};
 use crate::masm::{Masm, Mem};
 use crate::module::{ModuleInfo, Sig, Ty};
 use crate::prelude::*;
-use crate::regalloc::RegAlloc;
+use crate::regalloc::{Held, RegAlloc};
 use crate::stack::Val;
 use alloc::collections::BTreeMap;
 use dynasm::dynasm;
@@ -50,6 +50,9 @@ const JUMP_TABLE_MAX_CASES: usize = 4096;
 pub const MAX_UNSPILLED: usize = 32;
 /// Loop headers start at a multiple of this many bytes (`Masm::align_with_nops`).
 const LOOP_ALIGN: usize = 16;
+/// At most this many locals are loaded on the path that falls through to a join, to hold them
+/// where the branches to it left them (`FuncCompiler::join`).
+const MAX_JOIN_LOADS: usize = 2;
 
 /// State shared by all functions of a module.
 pub struct ModuleCx {
@@ -696,6 +699,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             results: self.sig.results.clone(),
             base: 0,
             dead_entry: false,
+            joined: None,
+            else_entry: None,
         });
     }
 
@@ -939,6 +944,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             results,
             base,
             dead_entry: self.dead,
+            joined: None,
+            else_entry: None,
         })
     }
 
@@ -952,6 +959,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 let else_label = self.cx.masm.label();
                 frame.else_label = Some(else_label);
                 self.fuel_charge();
+                frame.else_entry = Some(self.regs.held());
                 self.branch_unless(cond, else_label);
             } else {
                 self.spill_all();
@@ -973,6 +981,63 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     fn at_join(&mut self) {
         self.clear_checked();
         self.regs.forget_locals();
+    }
+
+    /// A branch to frame `depth` is emitted here (the stack spilled, the stretch charged):
+    /// for a block or an if, what the free registers hold joins what the other branches to
+    /// its end left ([`Self::join`]). What runs between here and the end's label (a stub's
+    /// moves through r11, a fuel `sub`) writes no register that can hold a local.
+    fn note_branch(&mut self, depth: u32) {
+        let held = self.regs.held();
+        let k = self.control.len() - 1 - depth as usize;
+        let frame = &mut self.control[k];
+        if matches!(frame.kind, Kind::Block | Kind::If | Kind::Else) {
+            match &mut frame.joined {
+                Some(joined) => joined.meet(&held),
+                None => frame.joined = Some(held),
+            }
+        }
+    }
+
+    /// At the end of a block or an if, before its label (stack spilled, stretch charged):
+    /// what the free registers hold on every path into the label. Branches left `joined`
+    /// (and an if without else its condition-false path `else_entry`); the path falling
+    /// through, if live, is made to agree with them by loading up to [`MAX_JOIN_LOADS`]
+    /// locals into the registers the branches left them in, and drops the rest. A local's
+    /// frame slot always has its value (it is in memory: only such locals are held), so the
+    /// loads are right whatever the path did. Where only the fall-through path arrives,
+    /// what it holds.
+    fn join(&mut self, frame: &Frame) -> Option<Held> {
+        let mut arrivals = frame.joined;
+        if frame.else_label.is_some() {
+            if let Some(entry) = frame.else_entry {
+                match &mut arrivals {
+                    Some(a) => a.meet(&entry),
+                    None => arrivals = Some(entry),
+                }
+            }
+        }
+        if self.dead {
+            return arrivals;
+        }
+        let Some(mut held) = arrivals else {
+            return Some(self.regs.held());
+        };
+        let mut loads = 0;
+        for (float, r, i) in held.entries().collect::<Vec<_>>() {
+            if self.regs.holds(float, r, i) {
+                continue;
+            }
+            if loads < MAX_JOIN_LOADS && self.regs.is_free(float, r) {
+                let ty = self.locals[i as usize];
+                let mem = self.local_mem(i);
+                self.cx.masm.load(ty, r, mem);
+                loads += 1;
+            } else {
+                held.drop_entry(float, r);
+            }
+        }
+        Some(held)
     }
 
     /// Resets the value stack to `base` followed by `types` in their slots (a join point).
@@ -997,11 +1062,16 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         if !self.dead {
             self.spill_all();
             self.fuel_charge();
+            self.note_branch(0);
             self.cx.masm.jmp(frame.label);
         }
         let else_label = frame.else_label.expect("if frames have an else label");
         self.cx.masm.bind(else_label);
+        // Only the condition-false branch arrives here: what it left in the registers holds.
         self.at_join();
+        if let Some(entry) = &frame.else_entry {
+            self.regs.set_held(entry);
+        }
         self.control.last_mut().unwrap().else_label = None;
         self.reset_stack(frame.base, &frame.params);
         self.dead = false;
@@ -1030,10 +1100,17 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.fuel_charge();
             }
         }
-        if frame.kind != Kind::Loop {
+        if frame.kind == Kind::Loop {
+            // Only the loop's last instruction falls through to here (branches go to its
+            // header): not a join, everything known still holds.
+        } else {
+            let held = self.join(&frame);
             self.cx.masm.bind(frame.label);
+            self.at_join();
+            if let Some(held) = held {
+                self.regs.set_held(&held);
+            }
         }
-        self.at_join();
         if let Some(else_label) = frame.else_label {
             // `if` without `else`: the false path falls through with the params as results.
             self.cx.masm.bind(else_label);
@@ -1123,11 +1200,13 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         match self.stubs.get(&self.stub_key(depth)) {
             Some(&stub) => {
                 self.fuel_charge();
+                self.note_branch(depth);
                 self.cx.masm.jmp(stub);
             }
             None => {
                 self.fuel_add(self.branch_moves(depth) * FUEL_PER_VALUE_MOVED);
                 self.fuel_charge();
+                self.note_branch(depth);
                 self.branch_to(depth, false);
             }
         }
@@ -1140,6 +1219,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let cond = self.pop_cond();
         self.spill_all();
         self.fuel_charge();
+        self.note_branch(depth);
         let key = self.stub_key(depth);
         let shared = self.direct_target(depth).or(self.stubs.get(&key).copied());
         if let Some(target) = shared {
@@ -1177,6 +1257,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let (_, index) = self.pop_reg();
         self.regs.free_gpr(index);
         self.spill_all();
+        // The dispatch writes only the index's register, which holds no local (it was
+        // allocated for the index, which forgot what it held).
+        let mut depths: Vec<u32> = targets.iter().copied().chain([default]).collect();
+        depths.sort_unstable();
+        depths.dedup();
+        for depth in depths {
+            self.note_branch(depth);
+        }
         // Runs of equal targets: (last case of the run, depth). Run i takes the indices above
         // run i - 1's last case up to its own; "interval" `runs.len()`, everything above the
         // last run, goes to the default.

@@ -23,6 +23,48 @@ const GPR_ORDER: [u8; 10] = [RBX, RSI, RDI, 8, 9, 12, 13, RAX, RDX, RCX];
 /// No local in `RegAlloc::holds`/`holds_xmm`.
 const NO_LOCAL: u32 = u32::MAX;
 
+/// What the free registers hold at one point of the code ([`RegAlloc::held`]), for a jump to
+/// carry to where control flow joins (`func.rs`, `join`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Held {
+    gpr: [u32; 16],
+    xmm: [u32; 16],
+}
+
+impl Held {
+    /// Keeps only what `other` holds as well (the state after a join of the two paths).
+    pub fn meet(&mut self, other: &Held) {
+        for (mine, theirs) in [(&mut self.gpr, &other.gpr), (&mut self.xmm, &other.xmm)] {
+            for (m, t) in mine.iter_mut().zip(theirs) {
+                if m != t {
+                    *m = NO_LOCAL;
+                }
+            }
+        }
+    }
+
+    /// Each register that holds a local: (an XMM register?, register, local).
+    pub fn entries(&self) -> impl Iterator<Item = (bool, u8, u32)> + '_ {
+        let gpr = self
+            .gpr
+            .iter()
+            .enumerate()
+            .map(|(r, &i)| (false, r as u8, i));
+        let xmm = self
+            .xmm
+            .iter()
+            .enumerate()
+            .map(|(r, &i)| (true, r as u8, i));
+        gpr.chain(xmm).filter(|&(_, _, i)| i != NO_LOCAL)
+    }
+
+    /// Forgets what register `r` (an XMM one if `float`) holds.
+    pub fn drop_entry(&mut self, float: bool, r: u8) {
+        let holds = if float { &mut self.xmm } else { &mut self.gpr };
+        holds[r as usize] = NO_LOCAL;
+    }
+}
+
 /// Free registers may still hold the value of a local that lives in memory (`holds`): its
 /// last `local.set`/`local.tee` left it there, so a read of the local can copy the register
 /// instead of loading. A register is only written after it is allocated, and every
@@ -96,6 +138,52 @@ impl RegAlloc {
         for h in self.holds.iter_mut().chain(&mut self.holds_xmm) {
             if *h == i {
                 *h = NO_LOCAL;
+            }
+        }
+    }
+
+    /// What the free registers hold now.
+    pub fn held(&self) -> Held {
+        let mut h = Held {
+            gpr: self.holds,
+            xmm: self.holds_xmm,
+        };
+        for r in 0..16u8 {
+            if !self.gpr_is_free(r) {
+                h.gpr[r as usize] = NO_LOCAL;
+            }
+            if !self.xmm_is_free(r) {
+                h.xmm[r as usize] = NO_LOCAL;
+            }
+        }
+        h
+    }
+
+    /// Whether free register `r` (an XMM one if `float`) holds local `i`.
+    pub fn holds(&self, float: bool, r: u8, i: u32) -> bool {
+        if float {
+            self.xmm_is_free(r) && self.holds_xmm[r as usize] == i
+        } else {
+            self.gpr_is_free(r) && self.holds[r as usize] == i
+        }
+    }
+
+    /// Whether register `r` (an XMM one if `float`) is free.
+    pub fn is_free(&self, float: bool, r: u8) -> bool {
+        if float {
+            self.xmm_is_free(r)
+        } else {
+            self.gpr_is_free(r)
+        }
+    }
+
+    /// After a join: the free registers hold what every path into it left in them (`h`); the
+    /// caller made sure of that. Entries for registers not free are left out.
+    pub fn set_held(&mut self, h: &Held) {
+        self.forget_locals();
+        for (float, r, i) in h.entries() {
+            if self.is_free(float, r) {
+                self.holds_local(float, r, i);
             }
         }
     }
