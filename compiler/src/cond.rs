@@ -23,6 +23,9 @@ pub struct Cond {
     pub cc: Cmp,
     pub l: u8,
     pub rhs: Rhs,
+    /// `l` was taken from the free registers holding this local's value (a local in memory,
+    /// `regalloc.rs`, `holds`): freed unwritten, it holds the value again.
+    pub held: Option<u32>,
 }
 
 impl Cmp {
@@ -65,28 +68,46 @@ impl FuncCompiler<'_, '_> {
     /// Pops the top of the stack as a condition: a pending compare as it is, any other i32 as
     /// `value != 0`. The registers it names are the caller's to free ([`Self::free_cond`]).
     pub fn pop_cond(&mut self) -> Cond {
-        let l = match self.peek(0) {
-            Val::Cond(c) => {
-                self.pop();
-                return c;
-            }
-            // A pinned local is tested where it is (consumers only read `l`).
-            Val::Local(_, i) if self.pinned_reg(i).is_some() => {
-                self.pop();
-                self.pinned_reg(i).expect("pinned")
-            }
-            _ => self.pop_reg().1,
-        };
+        if let Val::Cond(c) = self.peek(0) {
+            self.pop();
+            return c;
+        }
+        let (l, held) = self.pop_compared();
         Cond {
             w64: false,
             cc: Cmp::Ne,
             l,
             rhs: Rhs::Imm(0),
+            held,
         }
     }
 
+    /// Pops the left operand of a compare, which the compare only reads (until
+    /// `materialize_cond`, which then puts the 0/1 in a register of its own): a pinned local's
+    /// register as it is; for a local in memory that a free register holds, that register,
+    /// taken (and the local it holds, for `free_cond` to give back); else a register.
+    pub fn pop_compared(&mut self) -> (u8, Option<u32>) {
+        if let Val::Local(ty, i) = self.peek(0) {
+            if let Some(p) = self.pinned_reg(i) {
+                self.pop();
+                return (p, None);
+            }
+            if let Some(c) = self.regs.holding(false, i).filter(|_| !ty.is_float()) {
+                self.pop();
+                self.take_gpr(c);
+                return (c, Some(i));
+            }
+        }
+        (self.pop_reg().1, None)
+    }
+
+    /// Frees a compare's registers; `l`, when it held a local's value, holds it again (only a
+    /// compare read it: `materialize_cond`, which writes it, does not come here).
     pub fn free_cond(&mut self, c: Cond) {
         self.free_operand_gpr(c.l);
+        if let Some(i) = c.held {
+            self.regs.holds_local(false, c.l, i);
+        }
         if let Rhs::Reg(r) = c.rhs {
             self.free_operand_gpr(r);
         }

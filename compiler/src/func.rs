@@ -1219,17 +1219,19 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let cond = self.pop_cond();
         self.spill_all();
         self.fuel_charge();
-        self.note_branch(depth);
         let key = self.stub_key(depth);
         let shared = self.direct_target(depth).or(self.stubs.get(&key).copied());
         if let Some(target) = shared {
             self.branch_if(cond, target);
+            // After the compare freed its registers (which hold now what they held then).
+            self.note_branch(depth);
             return;
         }
         // The first branch from this height to this target: its moves, inline, become the stub.
         let (skip, stub) = (self.cx.masm.label(), self.cx.masm.label());
         self.stubs.insert(key, stub);
         self.branch_unless(cond, skip);
+        self.note_branch(depth);
         self.cx.masm.bind(stub);
         self.branch_to(depth, true);
         self.cx.masm.bind(skip);

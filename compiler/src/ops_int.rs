@@ -329,25 +329,14 @@ impl FuncCompiler<'_, '_> {
     pub fn op_cmp(&mut self, ty: Ty, op: Cmp) {
         let w64 = ty == Ty::I64;
         let rhs = self.pop_rhs(w64);
-        let l = self.pop_compared();
+        let (l, held) = self.pop_compared();
         self.push(Val::Cond(Cond {
             w64,
             cc: op,
             l,
             rhs,
+            held,
         }));
-    }
-
-    /// Pops the left operand of a compare: a pinned local's register as it is (a `Cond` only
-    /// reads `l` until `materialize_cond`, which then puts the 0/1 elsewhere).
-    fn pop_compared(&mut self) -> u8 {
-        if let Val::Local(_, i) = self.peek(0) {
-            if let Some(p) = self.pinned_reg(i) {
-                self.pop();
-                return p;
-            }
-        }
-        self.pop_reg().1
     }
 
     /// `eqz`: the negation of a pending compare, else a compare with zero.
@@ -358,12 +347,13 @@ impl FuncCompiler<'_, '_> {
             self.push(Val::Cond(Cond { cc, ..c }));
             return;
         }
-        let l = self.pop_compared();
+        let (l, held) = self.pop_compared();
         self.push(Val::Cond(Cond {
             w64: ty == Ty::I64,
             cc: Cmp::Eq,
             l,
             rhs: Rhs::Imm(0),
+            held,
         }));
     }
 

@@ -123,6 +123,27 @@
       (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $p))))
       (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
     (i32.add (i32.mul (local.get $s) (i32.const 1000)) (i32.load8_u (local.get $p))))
+  ;; A compare reads a held local's register in place (`cond.rs`, `pop_compared`): consumed
+  ;; as flags (br_if, select, a discarded compare) the register holds the local again; made a
+  ;; 0/1 it does not.
+  (func (export "compares") (param $x i32) (result i32)
+    (local $a i32) (local $r i32)
+    (local $d0 i32) (local $d1 i32) (local $d2 i32) (local $d3 i32)
+    (loop $decoys
+      (local.set $d0 (i32.add (local.get $d0) (local.get $d1)))
+      (local.set $d1 (i32.add (local.get $d1) (local.get $d2)))
+      (local.set $d2 (i32.add (local.get $d2) (local.get $d3)))
+      (local.set $d3 (i32.add (local.get $d3) (i32.const 1)))
+      (br_if $decoys (i32.lt_u (local.get $d3) (i32.const 2))))
+    (local.set $a (i32.add (local.get $x) (i32.const 1)))
+    (block
+      (br_if 0 (i32.eq (local.get $a) (i32.const 5)))
+      (local.set $r (i32.eq (local.get $a) (i32.const 6)))
+      (local.set $r (i32.add (local.get $r) (i32.shl (i32.eqz (local.get $a)) (i32.const 1))))
+      (local.set $r (i32.add (local.get $r)
+        (select (i32.const 100) (i32.const 200) (i32.lt_u (local.get $a) (i32.const 3)))))
+      (drop (i32.ne (local.get $a) (local.get $r))))
+    (i32.add (i32.mul (local.get $a) (i32.const 1000)) (local.get $r)))
   (data (i32.const 0) "\01\02\03\ff\05\06")
   (data (i32.const 65535) "\07")
 )
@@ -146,3 +167,7 @@
 (assert_return (invoke "loop_end_fact" (i32.const 0) (i32.const 3)) (i32.const 260255))
 (assert_return (invoke "loop_end_fact" (i32.const 65534) (i32.const 1)) (i32.const 7007))
 (assert_trap (invoke "loop_end_fact" (i32.const 65535) (i32.const 1)) "out of bounds memory access")
+(assert_return (invoke "compares" (i32.const 4)) (i32.const 5000))
+(assert_return (invoke "compares" (i32.const 5)) (i32.const 6201))
+(assert_return (invoke "compares" (i32.const -1)) (i32.const 102))
+(assert_return (invoke "compares" (i32.const 1)) (i32.const 2100))
