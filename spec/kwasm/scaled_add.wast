@@ -40,6 +40,14 @@
   ;; As an address, the sum is checked like any other.
   (func (export "load") (param i32) (result i32)
     (i32.load (i32.add (i32.shl (local.get 0) (i32.const 2)) (i32.const 100))))
+  ;; (x << k) + a local in memory, loaded after the shift, as a value, as an address, and with
+  ;; fifteen values live (the registers are full when the local is loaded).
+  (func (export "local_after") (param i32 i32) (result i32)
+    (i32.add (i32.shl (local.get 0) (i32.const 2)) (local.get 1)))
+  (func (export "load_local_after") (param i32 i32) (result i32)
+    (i32.load8_u (i32.add (i32.shl (local.get 0) (i32.const 1)) (local.get 1))))
+  (func (export "local_after_pressure") (param i32 i32) (result i32)
+    (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.add (i32.mul (local.get 0) (i32.const 4)) (i32.add (i32.mul (local.get 0) (i32.const 5)) (i32.add (i32.mul (local.get 0) (i32.const 6)) (i32.add (i32.mul (local.get 0) (i32.const 7)) (i32.add (i32.mul (local.get 0) (i32.const 8)) (i32.add (i32.mul (local.get 0) (i32.const 9)) (i32.add (i32.mul (local.get 0) (i32.const 10)) (i32.add (i32.mul (local.get 0) (i32.const 11)) (i32.add (i32.mul (local.get 0) (i32.const 12)) (i32.add (i32.mul (local.get 0) (i32.const 13)) (i32.add (i32.mul (local.get 0) (i32.const 14)) (i32.add (i32.mul (local.get 0) (i32.const 15)) (i32.add (i32.mul (local.get 0) (i32.const 16)) (i32.add (i32.mul (local.get 0) (i32.const 17)) (i32.add (i32.shl (local.get 0) (i32.const 3)) (local.get 1))))))))))))))))))
   (data (i32.const 100) "\01\02\03\04\05\06\07\08")
 )
 (assert_return (invoke "imm1" (i32.const 5)) (i32.const 17))
@@ -60,3 +68,11 @@
 (assert_return (invoke "load" (i32.const 0x40000001)) (i32.const 134678021))
 (assert_return (invoke "load" (i32.const 16358)) (i32.const 0))
 (assert_trap (invoke "load" (i32.const 16359)) "out of bounds memory access")
+(assert_return (invoke "local_after" (i32.const 0x40000003) (i32.const 5)) (i32.const 17))
+(assert_return (invoke "local_after" (i32.const 7) (i32.const -1)) (i32.const 27))
+(assert_return (invoke "load_local_after" (i32.const 2) (i32.const 96)) (i32.const 1))
+(assert_return (invoke "load_local_after" (i32.const 0x80000003) (i32.const 97)) (i32.const 4))
+(assert_return (invoke "load_local_after" (i32.const -1) (i32.const 102)) (i32.const 1))
+(assert_trap (invoke "load_local_after" (i32.const 0x7fffffff) (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "local_after_pressure" (i32.const 3) (i32.const 1000)) (i32.const 1474))
+(assert_return (invoke "local_after_pressure" (i32.const 0x20000001) (i32.const 0)) (i32.const 3221225630))
