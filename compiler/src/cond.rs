@@ -87,18 +87,14 @@ impl FuncCompiler<'_, '_> {
     /// register as it is; for a local in memory that a free register holds, that register,
     /// taken (and the local it holds, for `free_cond` to give back); else a register.
     pub fn pop_compared(&mut self) -> (u8, Option<u32>) {
-        if let Val::Local(ty, i) = self.peek(0) {
-            if let Some(p) = self.pinned_reg(i) {
-                self.pop();
-                return (p, None);
-            }
+        if let (Val::Local(ty, i), None) = (self.peek(0), self.pinned_at(0)) {
             if let Some(c) = self.regs.holding(false, i).filter(|_| !ty.is_float()) {
                 self.pop();
                 self.take_gpr(c);
                 return (c, Some(i));
             }
         }
-        (self.pop_reg().1, None)
+        (self.pop_read().0, None)
     }
 
     /// Frees a compare's registers; `l`, when it held a local's value, holds it again (only a

@@ -197,6 +197,27 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.pinned[i as usize]
     }
 
+    /// The register of the pinned local whose read is `depth` entries below the top, if it is
+    /// one.
+    pub fn pinned_at(&self, depth: usize) -> Option<u8> {
+        match self.peek(depth) {
+            Val::Local(_, i) => self.pinned_reg(i),
+            _ => None,
+        }
+    }
+
+    /// Pops an operand that is only read: a pinned local's register as it is (false: not the
+    /// operation's to free), else into a register of the operation's (true).
+    pub fn pop_read(&mut self) -> (u8, bool) {
+        match self.pinned_at(0) {
+            Some(p) => {
+                self.pop();
+                (p, false)
+            }
+            None => (self.pop_reg().1, true),
+        }
+    }
+
     /// The same for an index not validated yet (the lookahead's): `None` past the locals.
     pub fn pinned_reg_checked(&self, i: u32) -> Option<u8> {
         self.pinned.get(i as usize).copied().flatten()

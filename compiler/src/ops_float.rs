@@ -164,10 +164,6 @@ impl FuncCompiler<'_, '_> {
     /// to the other operand's register (either order gives the sum or product; with two NaNs
     /// the result may be either one's, as wasm allows). Each saves a copy into a register.
     fn fbin_operands(&mut self, ty: Ty, op: FBin) -> FOperands {
-        let pinned = |s: &Self, depth: usize| match s.peek(depth) {
-            Val::Local(_, i) => s.pinned_reg(i),
-            _ => None,
-        };
         let (b, b_owned) = if op == FBin::Copysign {
             (self.pop_reg().1, true)
         } else {
@@ -194,7 +190,7 @@ impl FuncCompiler<'_, '_> {
                 };
             }
         }
-        if let (true, FBin::Add | FBin::Mul, Some(p)) = (b_owned, op, pinned(self, 0)) {
+        if let (true, FBin::Add | FBin::Mul, Some(p)) = (b_owned, op, self.pinned_at(0)) {
             self.pop();
             return FOperands {
                 a: b,
@@ -209,18 +205,6 @@ impl FuncCompiler<'_, '_> {
             b,
             b_owned,
             into_local: None,
-        }
-    }
-
-    /// Pops an operand that is only read: a pinned local's register as it is (false: not the
-    /// operation's to free), else into a register of the operation's (true).
-    fn pop_read(&mut self) -> (u8, bool) {
-        match self.peek(0) {
-            Val::Local(_, i) if self.pinned_reg(i).is_some() => {
-                self.pop();
-                (self.pinned_reg(i).expect("pinned"), false)
-            }
-            _ => (self.pop_reg().1, true),
         }
     }
 

@@ -91,11 +91,7 @@ impl FuncCompiler<'_, '_> {
                 self.pop();
                 Rhs::Imm(bits as i32)
             }
-            Val::Local(_, i) if self.pinned_reg(i).is_some() => {
-                self.pop();
-                Rhs::Reg(self.pinned_reg(i).expect("pinned"))
-            }
-            _ => Rhs::Reg(self.pop_reg().1),
+            _ => Rhs::Reg(self.pop_read().0),
         }
     }
 
