@@ -28,6 +28,8 @@ use kernel::prelude::*;
 
 /// Policy limits of a program's instance.
 pub(crate) const MEMORY_PAGES_MAX: u32 = 1024; // 64 MiB
+// The compiled code relies on memories never growing past it (`hooks::vmctx`).
+const _: () = assert!(MEMORY_PAGES_MAX <= crate::hooks::vmctx::MEMORY_PAGES_LIMIT);
 pub(crate) const TABLE_MAX: u32 = 65536;
 /// The most fuel a test run may get (about ten seconds; a program type's default is its
 /// policy's). A run comes back to the host every `FUEL_SLICE` (~10 ms), which reschedules and

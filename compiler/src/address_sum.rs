@@ -18,6 +18,7 @@
 use crate::asm::Label;
 use crate::func::FuncCompiler;
 use crate::masm::Masm;
+use crate::regalloc::R11;
 use crate::stack::Val;
 use dynasm::dynasm;
 use kwasm_hooks::trap::TRAP_MEMORY_OUT_OF_BOUNDS;
@@ -42,20 +43,23 @@ pub struct WrappedSum {
     entry: Label,
     resume: Label,
     sum: AddressSum,
-    /// The access's offset plus its size.
+    /// Where the check left the sum plus `end`: r11, or a bounds fact's copy (`bounds.rs`).
+    dst: u8,
+    /// How far past the sum the check reaches: the access's offset plus its size, or a
+    /// widened check's end (`widening.rs`).
     end: i32,
 }
 
 impl AddressSum {
-    /// `lea r11, [sum + extra]`: 64-bit (exact) when `exact`, else 32-bit (wasm's wrapping).
-    fn lea_r11(&self, m: &mut Masm, extra: i32, exact: bool) {
+    /// `lea dst, [sum + extra]`: 64-bit (exact) when `exact`, else 32-bit (wasm's wrapping).
+    fn lea_into(&self, m: &mut Masm, dst: u8, extra: i32, exact: bool) {
         let d = self.disp + extra;
         macro_rules! lea {
             ($($addr:tt)*) => {
                 if exact {
-                    dynasm!(m.ops ; .arch x64 ; lea r11, [$($addr)*])
+                    dynasm!(m.ops ; .arch x64 ; lea Rq(dst), [$($addr)*])
                 } else {
-                    dynasm!(m.ops ; .arch x64 ; lea r11d, [$($addr)*])
+                    dynasm!(m.ops ; .arch x64 ; lea Rd(dst), [$($addr)*])
                 }
             };
         }
@@ -99,24 +103,30 @@ impl FuncCompiler<'_, '_> {
             return None;
         }
         self.pop();
-        let end = end as i32;
+        self.emit_sum_check(sum, R11, end as i32);
+        Some(sum.reg)
+    }
+
+    /// Checks `sum + end` (the sum's instruction taken back) into `dst` as the usual check does
+    /// into r11, with the slow path for a sum that wrapped. `sum.disp + end` fits an i32.
+    pub fn emit_sum_check(&mut self, sum: AddressSum, dst: u8, end: i32) {
         let (entry, resume) = (self.cx.masm.label(), self.cx.masm.label());
         let m = &mut self.cx.masm;
-        sum.lea_r11(m, end, true);
+        sum.lea_into(m, dst, end, true);
         dynasm!(m.ops
             ; .arch x64
-            ; cmp r11, r10
+            ; cmp Rq(dst), r10
             ; ja =>entry
-            ; cmova r11, r10
+            ; cmova Rq(dst), r10
             ; =>resume
         );
         self.wrapped.push(WrappedSum {
             entry,
             resume,
             sum,
+            dst,
             end,
         });
-        Some(sum.reg)
     }
 
     /// The slow paths of [`Self::check_sum`], after the function's code. The sum's registers
@@ -126,13 +136,13 @@ impl FuncCompiler<'_, '_> {
         for w in core::mem::take(&mut self.wrapped) {
             let m = &mut self.cx.masm;
             m.bind(w.entry);
-            w.sum.lea_r11(m, 0, false);
+            w.sum.lea_into(m, w.dst, 0, false);
             dynasm!(m.ops
                 ; .arch x64
-                ; add r11, w.end
-                ; cmp r11, r10
+                ; add Rq(w.dst), w.end
+                ; cmp Rq(w.dst), r10
                 ; ja =>oob
-                ; cmova r11, r10
+                ; cmova Rq(w.dst), r10
             );
             m.jmp(w.resume);
         }

@@ -21,6 +21,13 @@
 //!      its failing path (which then traps, so the change is never observed), and a mispredicted
 //!      access lands at `offset`, inside the minimum.
 //!
+//!    An access through the local plus a constant summed right before (`local.get; i32.const
+//!    k; i32.add`, rustc's and clang's usual address) is covered by a fact that reaches past
+//!    `local + k` to its end (then the sum did not wrap: see [`Checked::covering`]); a new
+//!    check for one is into a copy, as the sum wrapping at 2^32 demands (`address_sum.rs`'s
+//!    slow path), and a fact about `local + k`. A new check through a load reaches as far as
+//!    the loads through the same local that follow it (`widening.rs`).
+//!
 //!    A write to the local forgets it; a point where control flow joins (loop header, `else`,
 //!    the `end` of a block or `if`; not a loop's `end`, which only its body falls through to)
 //!    forgets everything. Calls keep the in-place facts (they can only grow the memory)
@@ -49,11 +56,27 @@ const REMEMBERED: usize = 8;
 #[derive(Clone, Copy, Debug)]
 pub struct Fact {
     pub local: u32,
-    /// How far past the local's value the check reached.
+    /// What the checked address added to the local (`local.get; i32.const base; i32.add`),
+    /// with wasm's wrapping at 2^32; 0 for an access through the local itself. Only with a
+    /// copy.
+    pub base: u64,
+    /// How far past `local + base` the check reached.
     pub end: u64,
-    /// The register holding `local + end`, clamped to the memory's size on the failing path;
-    /// `None`: the check clamped the local's own register in place.
+    /// The register holding `local + base + end`, clamped to the memory's size on the failing
+    /// path; `None`: the check clamped the local's own register in place.
     pub copy: Option<u8>,
+}
+
+impl Fact {
+    /// Where an access through `local + base`, at `offset`, goes: the index register and the
+    /// displacement. Only for an access the fact covers ([`Checked::covering`]).
+    pub fn address(&self, local_reg: u8, base: u64, offset: u64) -> (u8, i32) {
+        match self.copy {
+            // `base - self.base + offset < end`, and `end` is below 2 GiB: it fits.
+            Some(c) => (c, (base - self.base + offset) as i32 - self.end as i32),
+            None => (local_reg, (base + offset) as i32),
+        }
+    }
 }
 
 /// The checks that passed in the current straight-line region. Each method that drops facts
@@ -64,12 +87,15 @@ pub struct Checked {
 }
 
 impl Checked {
-    /// The fact that shows an access through `local` ending `end` bytes past its value in
-    /// bounds, if any.
-    pub fn covering(&self, local: u32, end: u64) -> Option<Fact> {
+    /// The fact that shows an access through `local + base` (wrapping at 2^32) ending `end`
+    /// bytes past it in bounds, if any: one whose check reached at least as far past the
+    /// local. Then `local + base` did not wrap: the check saw `local + fact.base` (as the
+    /// program computes it) plus `fact.end` inside the memory, below 2^32, and this sum is no
+    /// further.
+    pub fn covering(&self, local: u32, base: u64, end: u64) -> Option<Fact> {
         self.facts
             .iter()
-            .find(|f| f.local == local && f.end >= end)
+            .find(|f| f.local == local && base >= f.base && base - f.base + end <= f.end)
             .copied()
     }
 

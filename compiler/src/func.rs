@@ -105,6 +105,10 @@ pub struct FuncCompiler<'c, 'm> {
     /// The local the next operator writes (`local.set` / `local.tee`), when the compile loop
     /// looked ahead for the current one ([`Self::wants_next`]).
     pub next_set: Option<u32>,
+    /// How far past `local + base` the new check of the current load through that pinned
+    /// local should reach, when the compile loop looked ahead for the loads after it
+    /// (`widening.rs`): (local, base, end).
+    pub widen_to: Option<(u32, u64, u64)>,
     /// The last operator was `i32.shl` by 1 to 3 (`ops_int.rs`, `scaled_add`), possibly
     /// followed by a constant or a local read; reset before every other operator.
     pub scaled: Option<crate::ops_int::Scaled>,
@@ -170,6 +174,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             frame_patches: Vec::new(),
             slow: Vec::new(),
             stubs: BTreeMap::new(),
+            widen_to: None,
             fuel_pending: 0,
             fuel_prepaid: None,
             fuel_patches: Vec::new(),
@@ -216,6 +221,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             }
             None => (self.pop_reg().1, true),
         }
+    }
+
+    /// The integer local pinned to register `r`, if any.
+    pub fn pinned_local_in(&self, r: u8) -> Option<u32> {
+        self.pins
+            .iter()
+            .find(|&&(i, p)| p == r && !self.locals[i as usize].is_float())
+            .map(|&(i, _)| i)
     }
 
     /// The same for an index not validated yet (the lookahead's): `None` past the locals.

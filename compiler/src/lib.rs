@@ -44,6 +44,7 @@ mod sections;
 mod stack;
 mod trampoline;
 mod visit;
+mod widening;
 mod writer;
 
 pub use error::{CompileError, ErrorKind, Result};
@@ -314,6 +315,12 @@ fn compile_body(
             {
                 fc.next_set = Some(local_index);
             }
+        }
+        fc.widen_to = None;
+        if let Some((local, base)) = fc.load_needing_check(&op) {
+            // Lookahead, a hint as above: how far the loads through the same local reach.
+            let end = widening::farthest_load_end(reader.clone(), local, base);
+            fc.widen_to = Some((local, base, end)).filter(|_| base + end <= fc.widening_limit());
         }
         work += fc.op_weight(&op);
         if let wasmparser::Operator::BrTable { targets } = &op {

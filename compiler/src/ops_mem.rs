@@ -6,6 +6,7 @@
 //! mispredicted access reads the memory's last bytes, never past them. Offsets too large for
 //! that form clamp the address so that address plus offset is 0 instead.
 
+use crate::address_sum::AddressSum;
 use crate::bounds::Fact;
 use crate::func::FuncCompiler;
 use crate::module::{Sig, Ty};
@@ -88,6 +89,12 @@ impl FuncCompiler<'_, '_> {
             }
             _ => {}
         }
+        if within_minimum {
+            // Rule 2 again, through a pinned local plus a constant summed right before.
+            if let Some(address) = self.pinned_sum_address(offset, end) {
+                return address;
+            }
+        }
         let usual_check = !self.cx.unchecked.bounds && end <= i32::MAX as u64 && minimum >= 8;
         if usual_check {
             // The address was summed by the instruction right before: the check sums it.
@@ -124,13 +131,66 @@ impl FuncCompiler<'_, '_> {
         }
     }
 
+    /// For the compile loop, before load `op`: the pinned local and the constant added to it
+    /// (`pinned_sum`; 0 for none) that the load addresses through, when that needs a new
+    /// check, so that the loop may look ahead for the loads that follow (`widening.rs`) and
+    /// tell [`Self::widen_to`] how far the check should reach.
+    pub fn load_needing_check(&self, op: &wasmparser::Operator<'_>) -> Option<(u32, u64)> {
+        let end = crate::widening::load_end(op)?;
+        // Before the validator has seen `op`: the stack may be empty (an invalid module).
+        if self.cx.unchecked.bounds || self.dead {
+            return None;
+        }
+        let (i, base) = match *self.stack.last()? {
+            Val::Local(_, i) if self.pinned_reg(i).is_some() => (i, 0),
+            _ => {
+                let (i, base, _) = self.pinned_sum()?;
+                (i, base)
+            }
+        };
+        (base + end <= self.widening_limit() && self.checked.covering(i, base, end).is_none())
+            .then_some((i, base))
+    }
+
+    /// How far a check through a pinned local may reach (rule 2 of `bounds.rs`): inside the
+    /// memory's minimum, with a 32-bit displacement.
+    pub fn widening_limit(&self) -> u64 {
+        self.module.min_memory_bytes().min(i32::MAX as u64)
+    }
+
+    /// How far a new check through `local + base` for an access ending at `end` reaches: as
+    /// far as the loads the compile loop found after it, if it looked (`widening.rs`).
+    fn widened_end(&mut self, local: u32, base: u64, end: u64) -> u64 {
+        match self.widen_to.take() {
+            Some((l, b, e)) if (l, b) == (local, base) => e.max(end),
+            _ => end,
+        }
+    }
+
+    /// The address on top of the stack, if the instruction just emitted summed it from a
+    /// pinned local and a constant (`address_sum.rs`): the local, the constant and the sum.
+    fn pinned_sum(&self) -> Option<(u32, u64, AddressSum)> {
+        let sum = self.sum?;
+        let (Some(b), None) = (sum.base, sum.index) else {
+            return None;
+        };
+        let i = self.pinned_local_in(b)?;
+        (sum.reg != b
+            && self.stack.last() == Some(&Val::Reg(Ty::I32, sum.reg))
+            && self.cx.masm.ops.offset() == sum.end)
+            .then_some((i, sum.disp as u64, sum))
+    }
+
     /// The access through pinned local `i` (rule 2 of `bounds.rs`): through a fact's copy, the
     /// local itself after an in-place check, or a new check's.
     fn pinned_address(&mut self, i: u32, offset: u64, end: u64) -> Address {
         let p = self.pinned_reg(i).expect("pinned");
-        let fact = match self.checked.covering(i, end) {
+        let fact = match self.checked.covering(i, 0, end) {
             Some(fact) => fact,
             None => {
+                // Through the loads that follow, if the compile loop looked ahead for them
+                // (`widening.rs`): the lookahead's ends are within the limit rule 2 takes.
+                let end = self.widened_end(i, 0, end);
                 let copy = self.alloc_copy_reg();
                 match copy {
                     Some(c) => self.check_into_copy(p, c, end),
@@ -138,6 +198,7 @@ impl FuncCompiler<'_, '_> {
                 }
                 let fact = Fact {
                     local: i,
+                    base: 0,
                     end,
                     copy,
                 };
@@ -145,19 +206,61 @@ impl FuncCompiler<'_, '_> {
                 fact
             }
         };
-        match fact.copy {
-            // `offset < end` and `end` below 2 GiB: the displacement fits.
-            Some(c) => Address {
-                index: c,
-                disp: offset as i32 - fact.end as i32,
-                own: None,
-            },
-            None => Address {
-                index: p,
-                disp: offset as i32,
-                own: None,
-            },
+        let (index, disp) = fact.address(p, 0, offset);
+        Address {
+            index,
+            disp,
+            own: None,
         }
+    }
+
+    /// The access through `local + base` just summed (`pinned_sum`), by rule 2 of `bounds.rs`:
+    /// through a fact that covers it, or a new check into a copy, which the sum's instruction
+    /// gives way to (taken back). `None` (nothing changed) when there is neither, or the sum's
+    /// instruction cannot be taken back.
+    fn pinned_sum_address(&mut self, offset: u64, end: u64) -> Option<Address> {
+        let (i, base, sum) = self.pinned_sum()?;
+        if base + end > self.widening_limit() {
+            return None;
+        }
+        let p = self.pinned_reg(i).expect("pinned");
+        let covering = self.checked.covering(i, base, end);
+        let copy = match covering {
+            Some(_) => None,
+            None => Some(self.alloc_copy_reg()?),
+        };
+        if !self.cx.masm.rewind(sum.start) {
+            if let Some(c) = copy {
+                self.regs.free_gpr(c);
+            }
+            return None;
+        }
+        self.pop();
+        self.sum = None;
+        let fact = match (covering, copy) {
+            (Some(fact), _) => fact,
+            (None, Some(c)) => {
+                let end = self.widened_end(i, base, end);
+                // Into the copy, with `address_sum.rs`'s slow path for a sum that wrapped: the
+                // copy ends up as the program's `local + base` plus `end`, either way.
+                self.emit_sum_check(sum, c, end as i32);
+                let fact = Fact {
+                    local: i,
+                    base,
+                    end,
+                    copy,
+                };
+                self.record_checked(fact);
+                fact
+            }
+            (None, None) => unreachable!("a copy when no fact covers"),
+        };
+        let (index, disp) = fact.address(p, base, offset);
+        Some(Address {
+            index,
+            disp,
+            own: Some(sum.reg),
+        })
     }
 
     /// Checks `p + end <= memory_size` with the sum in `c`, which becomes the memory's size on

@@ -353,3 +353,75 @@ fn summed_addresses_keep_mispredicted_accesses_inside() {
         );
     }
 }
+
+/// Loads through a pinned local plus a constant (`local.get; i32.const k; i32.add`) share one
+/// check into a copy that reaches past the farthest (`widening.rs`): `lea c, [p + k + end];
+/// cmp c, r10; ja slow; cmova c, r10`, the slow path summing with wrapping as for r11. On the
+/// failing path of either, the copy is the memory's size, and every access through it stays
+/// inside the memory.
+#[test]
+fn pinned_sums_keep_mispredicted_accesses_inside() {
+    let ins = body(
+        "(module (memory 1) (func (param i32) (result i32) (local $s i32)
+           (loop $l
+             (local.set $s (i32.add (local.get $s)
+               (i32.load (i32.add (local.get 0) (i32.const 4)))))
+             (local.set $s (i32.add (local.get $s)
+               (i32.load16_u (i32.add (local.get 0) (i32.const 40)))))
+             (local.set $s (i32.add (local.get $s)
+               (i32.load8_u offset=2 (i32.add (local.get 0) (i32.const 20)))))
+             (local.set 0 (i32.add (local.get 0) (i32.const 16)))
+             (br_if $l (i32.lt_u (local.get 0) (i32.const 4096))))
+           (local.get $s)))",
+    );
+    let clamps: Vec<usize> = (0..ins.len())
+        .filter(|&k| {
+            ins[k].mnemonic() == Mnemonic::Cmova
+                && ins[k].op1_register() == Register::R10
+                && ins[k].op0_register() != Register::R11
+        })
+        .collect();
+    assert_eq!(clamps.len(), 2, "one check and its slow path");
+    let (check, slow) = (clamps[0], clamps[1]);
+    let copy = ins[check].op0_register();
+    let (ja, cmp, lea) = (&ins[check - 1], &ins[check - 2], &ins[check - 3]);
+    assert_eq!(ja.mnemonic(), Mnemonic::Ja);
+    assert_eq!(
+        (cmp.mnemonic(), cmp.op0_register(), cmp.op1_register()),
+        (Mnemonic::Cmp, copy, Register::R10)
+    );
+    assert_eq!((lea.mnemonic(), lea.op0_register()), (Mnemonic::Lea, copy));
+    assert_eq!(
+        lea.memory_displacement64(),
+        4 + 38,
+        "past p + 4 to the farthest load's end, 40 + 2 - 4"
+    );
+    let end = 38;
+    let mut through_copy = 0;
+    for i in ins[check + 1..]
+        .iter()
+        .take_while(|i| i.mnemonic() != Mnemonic::Jb)
+    {
+        if i.memory_base() == Register::R14 && i.memory_index() == copy {
+            let at = SIZE.wrapping_add(i.memory_displacement64());
+            assert!(
+                at + access_bytes(i) <= SIZE && at >= SIZE - end,
+                "{i}: at {at:#x}"
+            );
+            through_copy += 1;
+        }
+    }
+    assert_eq!(through_copy, 3, "every load through the copy");
+    // The slow path: the wrapping sum into the copy's 32 bits, plus the end, checked and
+    // clamped, then back to the first access.
+    let wrap = &ins[slow - 4];
+    assert_eq!(ja.near_branch_target(), wrap.ip());
+    assert_eq!(wrap.mnemonic(), Mnemonic::Lea);
+    assert_eq!(wrap.memory_displacement64(), 4);
+    assert_eq!(
+        (ins[slow - 3].mnemonic(), ins[slow - 3].immediate(1)),
+        (Mnemonic::Add, end)
+    );
+    assert_eq!(ins[slow - 1].mnemonic(), Mnemonic::Ja);
+    assert_eq!(ins[slow + 1].near_branch_target(), ins[check + 1].ip());
+}

@@ -110,6 +110,15 @@ const _: () = {
 /// Wasm page size.
 pub const PAGE_SIZE: u64 = 65536;
 
+/// The largest linear memory any embedder gives an instance, in pages: 2 GiB, half of
+/// wasm32's 4 GiB (the kernel's own limit is far lower). A memory may declare more; it never
+/// grows past this (`memory.grow` returns -1, as the spec allows a grow to fail), and a
+/// minimum above it is refused. The compiler relies on it (`compiler/src/widening.rs`): an
+/// address whose access is inside the memory is below 2^31, so adding to it a constant below
+/// 2^31 cannot wrap at 2^32.
+pub const MEMORY_PAGES_LIMIT: u32 = 32768;
+const _: () = assert!(MEMORY_PAGES_LIMIT as u64 * PAGE_SIZE == 1 << 31);
+
 /// Stack kept free below the limit that generated code checks against: host functions and
 /// runtime helpers (and interrupts arriving during a run) use the wasm stack below the frame
 /// that called them. The VM suite measures the deepest such chain on both test kernels

@@ -14,7 +14,7 @@
 //! borrows the host function's `Caller`), and the executor is single-threaded: so the host's
 //! slice is the only way to the bytes while it lives, and they do not move under it.
 
-use kwasm_hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
+use kwasm_hooks::vmctx::{TableEntry, VmCtx, MEMORY_PAGES_LIMIT, PAGE_SIZE};
 use std::cell::{Cell, RefCell, UnsafeCell};
 use std::ops::{Deref, DerefMut};
 
@@ -33,6 +33,11 @@ impl SharedMemory {
         let max_pages = max.unwrap_or(65536).min(65536);
         if min > max_pages {
             return Err(format!("memory minimum {min} above maximum {max_pages}"));
+        }
+        if min > MEMORY_PAGES_LIMIT {
+            return Err(format!(
+                "memory minimum {min} above the limit of {MEMORY_PAGES_LIMIT} pages"
+            ));
         }
         let len = (u64::from(min) * PAGE_SIZE) as usize;
         let mut v = Vec::new();
@@ -134,7 +139,9 @@ impl SharedMemory {
             return None;
         }
         let old = self.pages();
-        let new = kwasm_kcore::bulk::grow_pages(old, delta, self.max_pages)?;
+        // Never past the limit the compiled code relies on, whatever the memory declares.
+        let max = self.max_pages.min(MEMORY_PAGES_LIMIT);
+        let new = kwasm_kcore::bulk::grow_pages(old, delta, max)?;
         // SAFETY: not lent, and `bytes_mut` slices are not held across anything that could call
         // this (module docs): no slice of the bytes is live while they move.
         let v = unsafe { &mut *self.bytes.get() };

@@ -1,0 +1,134 @@
+//! Widened checks: a load through a pinned local (or through the local plus a constant, summed
+//! right before) that needs a new check (`bounds.rs`, rule 2) checks as far as the loads through
+//! the same local that follow it, so that they find the check done. Clang and rustc unroll
+//! loops into runs of `local.get p; load offset=k` or `local.get p; i32.const k; i32.add; load`
+//! with growing `k`: one check instead of one per load.
+//!
+//! Checking further than the access itself means trapping earlier than the program would when
+//! a farther load is out of bounds and this one is not. That is unobservable when nothing
+//! between the two has an effect and the farther load would trap: the program would trap
+//! there anyway (the local is not written in between, and the memory cannot shrink), with the
+//! same trap, and what it left behind (the memory, the globals) is the same either way. So the
+//! lookahead stops at the first operator that could be told apart: a store, a call, a write
+//! to a global, to a table or to the local itself, an operator that can trap otherwise
+//! (division, truncation), and any control flow (a branch may leave before the farther load;
+//! fuel is charged at the ends of straight-line stretches). It passes loads (they can trap
+//! only the same way, out of bounds, before changing anything), writes to other locals (which
+//! die with the trap), constants and arithmetic that cannot trap.
+//!
+//! Would the farther load trap? The check finds `local + base + end > size`, where the
+//! farther load reaches `end` past `local + base` (its constant `k` is at least `base`, less
+//! than 2^31 above it). It does trap unless its own sum `local + k` wraps at 2^32 and so
+//! lands elsewhere. It cannot: the current access is in bounds (else trapping is right
+//! anyway), so `local + base` is below the memory's size, at most 2 GiB
+//! (`MEMORY_PAGES_LIMIT`: no memory grows past it), and `local + k` is below 2^32.
+//!
+//! The access that asks must itself be a load: a store before the trap would be observable.
+
+use wasmparser::{MemArg, Operator, OperatorsReader};
+
+/// How many operators the lookahead reads at most: a bound on compile time per check.
+const LOOKAHEAD: usize = 48;
+
+/// The farthest end past `local + base` of the loads through `local` in the effect-free
+/// stretch after the current operator, 0 if none: `local.get local; load` (when `base` is 0)
+/// and `local.get local; i32.const k; i32.add; load` with `k >= base` (a load that reaches
+/// `k - base + offset + size` past `local + base`: no wrap in between, see the module's
+/// comment). The operators read are not validated yet: a hint only (the validator rejects the
+/// module later if they are invalid).
+pub fn farthest_load_end(mut ops: OperatorsReader<'_>, local: u32, base: u64) -> u64 {
+    let mut farthest = 0;
+    // How far the value on top of the stack is past `local + base`, when it is the local
+    // (plus a constant not below `base`) read or summed by the last operators.
+    let mut pattern = Pattern::None;
+    for _ in 0..LOOKAHEAD {
+        let Ok(op) = ops.read() else { break };
+        if let Some(end) = load_end(&op) {
+            if let Pattern::Address(past) = pattern {
+                farthest = farthest.max(past.saturating_add(end));
+            }
+        } else if !effect_free(&op, local) {
+            break;
+        }
+        pattern = match (pattern, &op) {
+            (_, Operator::LocalGet { local_index }) if *local_index == local => {
+                if base == 0 {
+                    Pattern::Address(0)
+                } else {
+                    Pattern::Local
+                }
+            }
+            (Pattern::Local | Pattern::Address(0), Operator::I32Const { value }) => {
+                Pattern::Constant(*value as u32 as u64)
+            }
+            (Pattern::Constant(k), Operator::I32Add) if k >= base => Pattern::Address(k - base),
+            _ => Pattern::None,
+        };
+    }
+    farthest
+}
+
+/// Where [`farthest_load_end`] is in a pattern it looks for.
+#[derive(Clone, Copy)]
+enum Pattern {
+    None,
+    /// `local.get local` (with a `base` to add).
+    Local,
+    /// `local.get local; i32.const k`.
+    Constant(u64),
+    /// An address this far past `local + base`.
+    Address(u64),
+}
+
+/// A load (from the one memory: `features.rs` has no multi-memory): where its access ends past its address.
+pub fn load_end(op: &Operator<'_>) -> Option<u64> {
+    use Operator::*;
+    let (memarg, size): (&MemArg, u64) = match op {
+        I32Load { memarg } | F32Load { memarg } | I64Load32S { memarg } | I64Load32U { memarg } => {
+            (memarg, 4)
+        }
+        I64Load { memarg } | F64Load { memarg } => (memarg, 8),
+        I32Load8S { memarg }
+        | I32Load8U { memarg }
+        | I64Load8S { memarg }
+        | I64Load8U { memarg } => (memarg, 1),
+        I32Load16S { memarg }
+        | I32Load16U { memarg }
+        | I64Load16S { memarg }
+        | I64Load16U { memarg } => (memarg, 2),
+        _ => return None,
+    };
+    Some(memarg.offset.saturating_add(size))
+}
+
+/// Whether `op` neither has an effect that outlives a trap nor can trap (loads aside: see
+/// [`load_end`]) nor transfers control, nor writes `local`.
+fn effect_free(op: &Operator<'_>, local: u32) -> bool {
+    use Operator::*;
+    match op {
+        LocalSet { local_index } | LocalTee { local_index } => *local_index != local,
+        Nop | Drop | Select | TypedSelect { .. } | LocalGet { .. } | GlobalGet { .. } => true,
+        I32Const { .. } | I64Const { .. } | F32Const { .. } | F64Const { .. } => true,
+        I32Eqz | I32Eq | I32Ne | I32LtS | I32LtU | I32GtS | I32GtU | I32LeS | I32LeU | I32GeS
+        | I32GeU | I64Eqz | I64Eq | I64Ne | I64LtS | I64LtU | I64GtS | I64GtU | I64LeS | I64LeU
+        | I64GeS | I64GeU => true,
+        I32Clz | I32Ctz | I32Popcnt | I32Add | I32Sub | I32Mul | I32And | I32Or | I32Xor
+        | I32Shl | I32ShrS | I32ShrU | I32Rotl | I32Rotr => true,
+        I64Clz | I64Ctz | I64Popcnt | I64Add | I64Sub | I64Mul | I64And | I64Or | I64Xor
+        | I64Shl | I64ShrS | I64ShrU | I64Rotl | I64Rotr => true,
+        I32WrapI64 | I64ExtendI32S | I64ExtendI32U | I32Extend8S | I32Extend16S | I64Extend8S
+        | I64Extend16S | I64Extend32S => true,
+        F32Eq | F32Ne | F32Lt | F32Gt | F32Le | F32Ge | F64Eq | F64Ne | F64Lt | F64Gt | F64Le
+        | F64Ge => true,
+        F32Abs | F32Neg | F32Ceil | F32Floor | F32Trunc | F32Nearest | F32Sqrt | F32Add
+        | F32Sub | F32Mul | F32Div | F32Min | F32Max | F32Copysign => true,
+        F64Abs | F64Neg | F64Ceil | F64Floor | F64Trunc | F64Nearest | F64Sqrt | F64Add
+        | F64Sub | F64Mul | F64Div | F64Min | F64Max | F64Copysign => true,
+        F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F32ConvertI64U | F32DemoteF64
+        | F64ConvertI32S | F64ConvertI32U | F64ConvertI64S | F64ConvertI64U | F64PromoteF32 => true,
+        I32ReinterpretF32 | I64ReinterpretF64 | F32ReinterpretI32 | F64ReinterpretI64 => true,
+        I32TruncSatF32S | I32TruncSatF32U | I32TruncSatF64S | I32TruncSatF64U | I64TruncSatF32S
+        | I64TruncSatF32U | I64TruncSatF64S | I64TruncSatF64U => true,
+        _ => false,
+    }
+}
