@@ -32,6 +32,8 @@ pub struct Frame {
     pub joined: Option<Held>,
     /// For `if`: what the free registers held at the branch to the condition-false path.
     pub else_entry: Option<Held>,
+    /// Loops in fuel mode whose back edges the header's check charges (`fuel_fold.rs`).
+    pub fuel_fold: Option<crate::fuel_fold::FuelFold>,
 }
 
 impl Frame {

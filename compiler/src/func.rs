@@ -17,6 +17,7 @@
 use crate::asm::Label;
 use crate::control::{Frame, Kind};
 use crate::error::{CompileError, Result};
+use crate::fuel_fold::FuelFold;
 use crate::masm::{Masm, Mem};
 use crate::module::{ModuleInfo, Sig, Ty};
 use crate::prelude::*;
@@ -109,6 +110,9 @@ pub struct FuncCompiler<'c, 'm> {
     /// local should reach, when the compile loop looked ahead for the loads after it
     /// (`widening.rs`): (local, base, end).
     pub widen_to: Option<(u32, u64, u64)>,
+    /// The loop operator being compiled has only plain `br`s back to its header, as the
+    /// compile loop's scan found (`fuel_fold.rs`).
+    pub fold_next_loop: bool,
     /// The last operator was `i32.shl` by 1 to 3 (`ops_int.rs`, `scaled_add`), possibly
     /// followed by a constant or a local read; reset before every other operator.
     pub scaled: Option<crate::ops_int::Scaled>,
@@ -175,6 +179,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             slow: Vec::new(),
             stubs: BTreeMap::new(),
             widen_to: None,
+            fold_next_loop: false,
             fuel_pending: 0,
             fuel_prepaid: None,
             fuel_patches: Vec::new(),
@@ -735,6 +740,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             dead_entry: false,
             joined: None,
             else_entry: None,
+            fuel_fold: None,
         });
     }
 
@@ -763,7 +769,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     // without reaching a check that sees it.
 
     /// Whether the code charges fuel: fuel mode, unless a benchmark left it out.
-    fn fuel_on(&self) -> bool {
+    pub fn fuel_on(&self) -> bool {
         !self.cx.yield_mode && !self.cx.unchecked.fuel
     }
 
@@ -786,12 +792,46 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     /// there is nothing to charge or the check before the stretch pays for it). Clobbers the
     /// flags only.
     pub fn fuel_charge(&mut self) {
-        let n = core::mem::take(&mut self.fuel_pending);
+        let n = self.take_fuel_pending();
+        self.charge_fuel(n as i32);
+    }
+
+    /// Ends the current stretch charging `n` for it (possibly negative: `fuel_fold.rs`).
+    pub fn charge_fuel(&mut self, n: i32) {
         if let Some(i) = self.fuel_prepaid.take() {
-            self.fuel_patches[i].1 += n as i32;
-        } else if n > 0 {
-            self.cx.masm.sub_fuel(n as i32, false);
+            self.fuel_patches[i].1 += n;
+        } else if n != 0 {
+            self.cx.masm.sub_fuel(n, false);
         }
+    }
+
+    /// Ends the current stretch with a charge that can be patched later: the index of its
+    /// patch (the check's before the stretch, or a new `sub` with a 32-bit immediate).
+    fn fuel_charge_patchable(&mut self) -> usize {
+        let n = self.take_fuel_pending() as i32;
+        if let Some(i) = self.fuel_prepaid.take() {
+            self.fuel_patches[i].1 += n;
+            return i;
+        }
+        let end = self.cx.masm.sub_fuel(0, true);
+        self.fuel_patches.push((end, n));
+        self.fuel_patches.len() - 1
+    }
+
+    /// The operators of the current stretch not charged yet, now taken to be charged.
+    pub fn take_fuel_pending(&mut self) -> u32 {
+        core::mem::take(&mut self.fuel_pending)
+    }
+
+    /// Whether a check before the current stretch pays for it.
+    pub fn fuel_prepaid_pending(&self) -> bool {
+        self.fuel_prepaid.is_some()
+    }
+
+    /// Adds `n` to a patched charge (an index from [`Self::fuel_charge_patchable`] or a
+    /// check's).
+    pub fn patch_fuel(&mut self, patch: usize, n: i32) {
+        self.fuel_patches[patch].1 += n;
     }
 
     /// Ends the current stretch without code, where it ends in a trap (the run is over).
@@ -980,6 +1020,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             dead_entry: self.dead,
             joined: None,
             else_entry: None,
+            fuel_fold: None,
         })
     }
 
@@ -999,12 +1040,28 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                 self.spill_all();
             }
             if kind == Kind::Loop {
-                self.fuel_charge();
+                // Back edges folded into the header's check (`fuel_fold.rs`): the entry's
+                // charge is patched then.
+                let fold = core::mem::take(&mut self.fold_next_loop)
+                    && self.fuel_on()
+                    && frame.params.is_empty();
+                let entry = if fold {
+                    Some(self.fuel_charge_patchable())
+                } else {
+                    self.fuel_charge();
+                    None
+                };
                 let label = frame.label;
                 self.cx.masm.align_with_nops(LOOP_ALIGN);
                 self.cx.masm.bind(label);
                 self.at_join();
+                let header = self.fuel_patches.len();
                 self.bounded_execution_check(FUEL_PER_LOOP_ITERATION);
+                frame.fuel_fold = entry.map(|entry| FuelFold {
+                    entry,
+                    header,
+                    folded: None,
+                });
             }
         }
         self.control.push(frame);
@@ -1239,7 +1296,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             }
             None => {
                 self.fuel_add(self.branch_moves(depth) * FUEL_PER_VALUE_MOVED);
-                self.fuel_charge();
+                self.charge_back_edge(depth);
                 self.note_branch(depth);
                 self.branch_to(depth, false);
             }

@@ -31,6 +31,7 @@ mod cond;
 mod control;
 mod error;
 pub mod features;
+mod fuel_fold;
 mod func;
 mod masm;
 mod module;
@@ -321,6 +322,13 @@ fn compile_body(
             // Lookahead, a hint as above: how far the loads through the same local reach.
             let end = widening::farthest_load_end(reader.clone(), local, base);
             fc.widen_to = Some((local, base, end)).filter(|_| base + end <= fc.widening_limit());
+        }
+        if let wasmparser::Operator::Loop {
+            blockty: wasmparser::BlockType::Empty | wasmparser::BlockType::Type(_),
+        } = op
+        {
+            // Lookahead again, a hint: the loop's branches back (`fuel_fold.rs`).
+            fc.fold_next_loop = fc.fuel_on() && fuel_fold::plain_back_edges(reader.clone());
         }
         work += fc.op_weight(&op);
         if let wasmparser::Operator::BrTable { targets } = &op {

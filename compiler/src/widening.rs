@@ -18,10 +18,13 @@
 //!
 //! Would the farther load trap? The check finds `local + base + end > size`, where the
 //! farther load reaches `end` past `local + base` (its constant `k` is at least `base`, less
-//! than 2^31 above it). It does trap unless its own sum `local + k` wraps at 2^32 and so
+//! than 2^31 above it: the compile loop takes a lookahead's end only within the limit of
+//! rule 2, below 2 GiB). It does trap unless its own sum `local + k` wraps at 2^32 and so
 //! lands elsewhere. It cannot: the current access is in bounds (else trapping is right
 //! anyway), so `local + base` is below the memory's size, at most 2 GiB
-//! (`MEMORY_PAGES_LIMIT`: no memory grows past it), and `local + k` is below 2^32.
+//! (`MEMORY_PAGES_LIMIT`: no memory grows past it), and `local + k` is below 2^32. (Were
+//! another thread to grow a shared memory in between, trapping would still be what an
+//! ordering of the two threads gives: the grow after the farther load.)
 //!
 //! The access that asks must itself be a load: a store before the trap would be observable.
 

@@ -109,6 +109,39 @@ fn loops_are_charged_per_operator_executed() {
 }
 
 #[test]
+fn loops_with_plain_back_edges_are_charged_per_operator_executed() {
+    // Both branches back are plain `br`s: the header's check charges the first one's stretch
+    // (compiler/src/fuel_fold.rs) and the entry and the other `br` pay that much less. An
+    // iteration runs `local.get local.get i32.ge_u br_if` (4), the increment (4) and the
+    // `if`'s condition (4), then `br` (1) when the new count is odd, or three `nop`s and the
+    // other `br` (4) when it is even (the `if`'s `end` is not reached: its arm ends in `br`).
+    // Entry: the call, a local, `block loop` (2); exit: the first 4, then `local.get` and the
+    // function's `end` (2; the block's `end` follows the dead code after the last `br`, so it
+    // is not counted, like the `if`'s) and the result's move.
+    let wat = r#"(module (func (export "f") (param i32) (result i32) (local i32)
+        (block $exit
+          (loop $l
+            (br_if $exit (i32.ge_u (local.get 1) (local.get 0)))
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (if (i32.and (local.get 1) (i32.const 1)) (then (br $l)))
+            (nop) (nop) (nop)
+            (br $l)))
+        (local.get 1)))"#;
+    let mut i = instance(wat, Bound::Fuel);
+    let odd = ITERATION + 13;
+    let even = ITERATION + 16;
+    let fixed = CALL + LOCAL + 2 + ITERATION + 4 + 2 + MOVE;
+    for n in [0, 1, 2, 7, 100] {
+        let want = fixed + (n + 1) / 2 * odd + n / 2 * even;
+        assert_eq!(
+            spent(&mut i, &[Value::I32(n as i32)]),
+            want,
+            "{n} iterations"
+        );
+    }
+}
+
+#[test]
 fn both_arms_of_an_if_are_charged_for_what_they_run() {
     // `local.get if` (2), then arm: 20 or 2 `nop`s and the `else`/`end` that closes it (1),
     // then `end` of the function (1).

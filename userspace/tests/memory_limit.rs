@@ -38,3 +38,22 @@ fn a_minimum_past_the_limit_is_refused() {
     };
     assert!(format!("{e}").contains("limit"), "{e}");
 }
+
+#[test]
+fn a_grow_past_the_limit_fails_without_charging_it() {
+    // Inside the declared maximum (none: 65536 pages), past the limit: it fails, and a
+    // failing grow does no work, so it costs the call and nothing for the pages.
+    let a = artifact(
+        r#"(module (memory 1)
+            (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#,
+    );
+    let mut i = Instance::new(&a, &Imports::default()).unwrap();
+    let fuel = 1_000_000_000;
+    i.set_fuel(fuel);
+    assert_eq!(
+        i.invoke("grow", &[Value::I32(40_000)]).unwrap(),
+        [Value::I32(-1)]
+    );
+    let spent = fuel - i.fuel();
+    assert!(spent < 1_000, "{spent} fuel for a grow that failed");
+}

@@ -125,7 +125,7 @@ extern "sysv64" fn unknown(_: *mut VmCtx, _: *mut u64) -> u32 {
 extern "sysv64" fn memory_grow(vmctx: *mut VmCtx, slots: *mut u64) -> u32 {
     bulk_step::<1>(vmctx, slots, |st, s, meter| {
         if let Some(m) = &st.memory {
-            bulk::memory_grow_charge(meter, m.pages(), s[0] as u32, m.max_pages())?;
+            bulk::memory_grow_charge(meter, m.pages(), s[0] as u32, m.grow_limit())?;
         }
         let old = st.memory.as_ref().and_then(|m| m.grow(s[0] as u32));
         s[0] = u64::from(old.unwrap_or(u32::MAX));

@@ -55,8 +55,15 @@ impl SharedMemory {
         (self.len() as u64 / PAGE_SIZE) as u32
     }
 
+    /// The declared maximum (what linking compares).
     pub fn max_pages(&self) -> u32 {
         self.max_pages
+    }
+
+    /// The most pages a grow may reach: the declared maximum, never past the limit the
+    /// compiled code relies on (`MEMORY_PAGES_LIMIT`).
+    pub fn grow_limit(&self) -> u32 {
+        self.max_pages.min(MEMORY_PAGES_LIMIT)
     }
 
     fn len(&self) -> usize {
@@ -139,9 +146,7 @@ impl SharedMemory {
             return None;
         }
         let old = self.pages();
-        // Never past the limit the compiled code relies on, whatever the memory declares.
-        let max = self.max_pages.min(MEMORY_PAGES_LIMIT);
-        let new = kwasm_kcore::bulk::grow_pages(old, delta, max)?;
+        let new = kwasm_kcore::bulk::grow_pages(old, delta, self.grow_limit())?;
         // SAFETY: not lent, and `bytes_mut` slices are not held across anything that could call
         // this (module docs): no slice of the bytes is live while they move.
         let v = unsafe { &mut *self.bytes.get() };
