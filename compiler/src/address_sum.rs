@@ -31,7 +31,7 @@ pub struct AddressSum {
     pub base: Option<u8>,
     /// The index register and its scale (1, 2, 4 or 8).
     pub index: Option<(u8, u8)>,
-    /// Never negative: see the module's comment.
+    /// Never negative for [`FuncCompiler::check_sum`]: see the module's comment.
     pub disp: i32,
     /// Where the instruction starts and ends in the code.
     pub start: usize,
@@ -82,7 +82,7 @@ impl FuncCompiler<'_, '_> {
     /// The last instruction computed the i32 sum `sum` (an `i32.add`, possibly with the shift
     /// before it); an access right after may fold it into its check.
     pub fn record_sum(&mut self, sum: AddressSum) {
-        self.sum = (sum.disp >= 0).then_some(sum);
+        self.sum = Some(sum);
     }
 
     /// For an access ending `end` bytes past its address (at most 2 GiB, memory minimum 8
@@ -90,7 +90,7 @@ impl FuncCompiler<'_, '_> {
     /// instruction back, pops the address and checks `sum + end` into r11 as the usual check
     /// does (see the module's comment). Returns the sum's register, which the access owns.
     pub fn check_sum(&mut self, end: u64) -> Option<u8> {
-        let sum = self.sum.take()?;
+        let sum = self.sum.take().filter(|s| s.disp >= 0)?;
         let fits = i32::try_from(end)
             .ok()
             .and_then(|e| sum.disp.checked_add(e))
@@ -108,7 +108,8 @@ impl FuncCompiler<'_, '_> {
     }
 
     /// Checks `sum + end` (the sum's instruction taken back) into `dst` as the usual check does
-    /// into r11, with the slow path for a sum that wrapped. `sum.disp + end` fits an i32.
+    /// into r11, with the slow path for a sum that wrapped. `sum.disp + end` fits an i32, and
+    /// `sum.disp` is not negative (else [`Self::emit_wrapping_sum_check`]).
     pub fn emit_sum_check(&mut self, sum: AddressSum, dst: u8, end: i32) {
         let (entry, resume) = (self.cx.masm.label(), self.cx.masm.label());
         let m = &mut self.cx.masm;
@@ -127,6 +128,23 @@ impl FuncCompiler<'_, '_> {
             dst,
             end,
         });
+    }
+
+    /// Checks `sum + end` into `dst` summing as wasm does, wrapping at 2^32 (a 32-bit `lea`),
+    /// then adding `end`: for a sum with a negative displacement, whose exact sum can be
+    /// negative where wasm's wraps past the memory. One instruction more than
+    /// [`Self::emit_sum_check`], no slow path.
+    pub fn emit_wrapping_sum_check(&mut self, sum: AddressSum, dst: u8, end: i32) {
+        let oob = self.trap_label(TRAP_MEMORY_OUT_OF_BOUNDS);
+        let m = &mut self.cx.masm;
+        sum.lea_into(m, dst, 0, false);
+        dynasm!(m.ops
+            ; .arch x64
+            ; add Rq(dst), end
+            ; cmp Rq(dst), r10
+            ; ja =>oob
+            ; cmova Rq(dst), r10
+        );
     }
 
     /// The slow paths of [`Self::check_sum`], after the function's code. The sum's registers

@@ -72,10 +72,16 @@ impl Fact {
     /// displacement. Only for an access the fact covers ([`Checked::covering`]).
     pub fn address(&self, local_reg: u8, base: u64, offset: u64) -> (u8, i32) {
         match self.copy {
-            // `base - self.base + offset < end`, and `end` is below 2 GiB: it fits.
-            Some(c) => (c, (base - self.base + offset) as i32 - self.end as i32),
+            // `past(base) + offset < end`, and `end` is below 2 GiB: it fits.
+            Some(c) => (c, (self.past(base) + offset) as i32 - self.end as i32),
             None => (local_reg, (base + offset) as i32),
         }
+    }
+
+    /// How far `local + base` is past `local + self.base`, both wrapping at 2^32 (as the
+    /// program sums them): `base - self.base` modulo 2^32.
+    fn past(&self, base: u64) -> u64 {
+        base.wrapping_sub(self.base) & u64::from(u32::MAX)
     }
 }
 
@@ -88,14 +94,15 @@ pub struct Checked {
 
 impl Checked {
     /// The fact that shows an access through `local + base` (wrapping at 2^32) ending `end`
-    /// bytes past it in bounds, if any: one whose check reached at least as far past the
-    /// local. Then `local + base` did not wrap: the check saw `local + fact.base` (as the
-    /// program computes it) plus `fact.end` inside the memory, below 2^32, and this sum is no
-    /// further.
+    /// bytes past it in bounds, if any: one whose check reached at least as far past
+    /// `local + fact.base`. The check saw `q = local + fact.base` (as the program sums it)
+    /// plus `fact.end` inside the memory, below 2^32; this access's sum is `q + d` modulo 2^32
+    /// for `d = base - fact.base` modulo 2^32, and with `d + end <= fact.end` that is `q + d`
+    /// itself (no wrap), inside the memory. Constants are i32s: `base` is below 2^32.
     pub fn covering(&self, local: u32, base: u64, end: u64) -> Option<Fact> {
         self.facts
             .iter()
-            .find(|f| f.local == local && base >= f.base && base - f.base + end <= f.end)
+            .find(|f| f.local == local && f.past(base) + end <= f.end)
             .copied()
     }
 

@@ -148,14 +148,19 @@ impl FuncCompiler<'_, '_> {
                 (i, base)
             }
         };
-        (base + end <= self.widening_limit() && self.checked.covering(i, base, end).is_none())
+        (self.fact_fits(base, end) && self.checked.covering(i, base, end).is_none())
             .then_some((i, base))
     }
 
-    /// How far a check through a pinned local may reach (rule 2 of `bounds.rs`): inside the
-    /// memory's minimum, with a 32-bit displacement.
-    pub fn widening_limit(&self) -> u64 {
-        self.module.min_memory_bytes().min(i32::MAX as u64)
+    /// Whether a check through a pinned local plus constant `base` (0 for none) may reach
+    /// `end` past their sum (rule 2 of `bounds.rs`): inside the memory's minimum (so that on a
+    /// mispredicted path the copy, clamped to the memory's size, less `end` is still inside
+    /// the memory), and with 32-bit displacements (`base + end` for a positive `base`, summed
+    /// by the check's `lea`).
+    pub fn fact_fits(&self, base: u64, end: u64) -> bool {
+        let limit = self.module.min_memory_bytes().min(i32::MAX as u64);
+        let disp = base as u32 as i32;
+        end <= limit && (disp < 0 || base + end <= i32::MAX as u64)
     }
 
     /// How far a new check through `local + base` for an access ending at `end` reaches: as
@@ -178,7 +183,7 @@ impl FuncCompiler<'_, '_> {
         (sum.reg != b
             && self.stack.last() == Some(&Val::Reg(Ty::I32, sum.reg))
             && self.cx.masm.ops.offset() == sum.end)
-            .then_some((i, sum.disp as u64, sum))
+            .then_some((i, u64::from(sum.disp as u32), sum))
     }
 
     /// The access through pinned local `i` (rule 2 of `bounds.rs`): through a fact's copy, the
@@ -220,7 +225,7 @@ impl FuncCompiler<'_, '_> {
     /// instruction cannot be taken back.
     fn pinned_sum_address(&mut self, offset: u64, end: u64) -> Option<Address> {
         let (i, base, sum) = self.pinned_sum()?;
-        if base + end > self.widening_limit() {
+        if !self.fact_fits(base, end) {
             return None;
         }
         let p = self.pinned_reg(i).expect("pinned");
@@ -241,9 +246,14 @@ impl FuncCompiler<'_, '_> {
             (Some(fact), _) => fact,
             (None, Some(c)) => {
                 let end = self.widened_end(i, base, end);
-                // Into the copy, with `address_sum.rs`'s slow path for a sum that wrapped: the
-                // copy ends up as the program's `local + base` plus `end`, either way.
-                self.emit_sum_check(sum, c, end as i32);
+                // Into the copy, which ends up as the program's `local + base` plus `end`:
+                // with `address_sum.rs`'s slow path for a sum that wrapped, or for a negative
+                // constant summed as the program does, with wrapping.
+                if sum.disp >= 0 {
+                    self.emit_sum_check(sum, c, end as i32);
+                } else {
+                    self.emit_wrapping_sum_check(sum, c, end as i32);
+                }
                 let fact = Fact {
                     local: i,
                     base,

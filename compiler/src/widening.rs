@@ -16,13 +16,13 @@
 //! only the same way, out of bounds, before changing anything), writes to other locals (which
 //! die with the trap), constants and arithmetic that cannot trap.
 //!
-//! Would the farther load trap? The check finds `local + base + end > size`, where the
-//! farther load reaches `end` past `local + base` (its constant `k` is at least `base`, less
-//! than 2^31 above it: the compile loop takes a lookahead's end only within the limit of
-//! rule 2, below 2 GiB). It does trap unless its own sum `local + k` wraps at 2^32 and so
-//! lands elsewhere. It cannot: the current access is in bounds (else trapping is right
-//! anyway), so `local + base` is below the memory's size, at most 2 GiB
-//! (`MEMORY_PAGES_LIMIT`: no memory grows past it), and `local + k` is below 2^32. (Were
+//! Would the farther load trap? The check finds `q + end > size`, where `q` is `local +
+//! base` as the program sums it (wrapping at 2^32) and the farther load's sum `local + k` is
+//! `q + d` modulo 2^32, reaching `end` past `q` (`d = k - base` modulo 2^32, less than 2^31:
+//! the lookahead counts no other). It does trap unless `q + d` wraps at 2^32 and so lands
+//! elsewhere. It cannot: the current access is in bounds (else trapping is right anyway), so
+//! `q` is below the memory's size, at most 2 GiB (`MEMORY_PAGES_LIMIT`: no memory grows
+//! past it), and `q + d` is below 2^32. (Were
 //! another thread to grow a shared memory in between, trapping would still be what an
 //! ordering of the two threads gives: the grow after the farther load.)
 //!
@@ -34,37 +34,36 @@ use wasmparser::{MemArg, Operator, OperatorsReader};
 const LOOKAHEAD: usize = 48;
 
 /// The farthest end past `local + base` of the loads through `local` in the effect-free
-/// stretch after the current operator, 0 if none: `local.get local; load` (when `base` is 0)
-/// and `local.get local; i32.const k; i32.add; load` with `k >= base` (a load that reaches
-/// `k - base + offset + size` past `local + base`: no wrap in between, see the module's
-/// comment). The operators read are not validated yet: a hint only (the validator rejects the
-/// module later if they are invalid).
+/// stretch after the current operator, 0 if none: `local.get local; load` and `local.get
+/// local; i32.const k; i32.add; load`, whose sums are `d = k - base` (modulo 2^32, `k` being 0
+/// for the first) past `local + base`; only those with `d` below 2^31 count (then the sum does
+/// not wrap in between: see the module's comment). The operators read are not validated yet:
+/// a hint only (the validator rejects the module later if they are invalid).
 pub fn farthest_load_end(mut ops: OperatorsReader<'_>, local: u32, base: u64) -> u64 {
     let mut farthest = 0;
     // How far the value on top of the stack is past `local + base`, when it is the local
-    // (plus a constant not below `base`) read or summed by the last operators.
+    // (plus a constant) read or summed by the last operators.
     let mut pattern = Pattern::None;
+    let past = |k: u64| k.wrapping_sub(base) & u64::from(u32::MAX);
     for _ in 0..LOOKAHEAD {
         let Ok(op) = ops.read() else { break };
         if let Some(end) = load_end(&op) {
-            if let Pattern::Address(past) = pattern {
-                farthest = farthest.max(past.saturating_add(end));
+            if let Pattern::Address(d) = pattern {
+                if d < 1 << 31 {
+                    farthest = farthest.max(d + end);
+                }
             }
         } else if !effect_free(&op, local) {
             break;
         }
         pattern = match (pattern, &op) {
             (_, Operator::LocalGet { local_index }) if *local_index == local => {
-                if base == 0 {
-                    Pattern::Address(0)
-                } else {
-                    Pattern::Local
-                }
+                Pattern::Address(past(0))
             }
-            (Pattern::Local | Pattern::Address(0), Operator::I32Const { value }) => {
+            (Pattern::Address(d), Operator::I32Const { value }) if d == past(0) => {
                 Pattern::Constant(*value as u32 as u64)
             }
-            (Pattern::Constant(k), Operator::I32Add) if k >= base => Pattern::Address(k - base),
+            (Pattern::Constant(k), Operator::I32Add) => Pattern::Address(past(k)),
             _ => Pattern::None,
         };
     }
@@ -75,11 +74,9 @@ pub fn farthest_load_end(mut ops: OperatorsReader<'_>, local: u32, base: u64) ->
 #[derive(Clone, Copy)]
 enum Pattern {
     None,
-    /// `local.get local` (with a `base` to add).
-    Local,
     /// `local.get local; i32.const k`.
     Constant(u64),
-    /// An address this far past `local + base`.
+    /// An address this far past `local + base`, modulo 2^32.
     Address(u64),
 }
 

@@ -95,6 +95,20 @@
       (i32.add (i32.load offset=8 (local.get $p))
         (i32.load (i32.add (local.get $p) (i32.const 4))))
       (i32.load (i32.add (local.get $p) (i32.const 96)))))
+  ;; Negative constants, as clang sums fields before a pointer to a struct's middle: the sum
+  ;; wraps below 0 (past the memory) where the pointer is small.
+  (func (export "negative") (param $p i32) (result i32)
+    (drop (local.get $p)) (drop (local.get $p))
+    (i32.add
+      (i32.load (i32.add (local.get $p) (i32.const -8)))
+      (i32.add (i32.load (i32.add (local.get $p) (i32.const -4)))
+               (i32.load (local.get $p)))))
+  (func (export "negative_store_between") (param $p i32) (result i32)
+    (local $x i32)
+    (drop (local.get $p)) (drop (local.get $p))
+    (local.set $x (i32.load (i32.add (local.get $p) (i32.const -8))))
+    (i32.store (i32.const 200) (i32.const 44))
+    (i32.add (local.get $x) (i32.load offset=4 (local.get $p))))
   ;; A sum inside a loop, checked once per iteration and through the fact after.
   (func (export "sum_loop") (param $p i32) (param $n i32) (result i32)
     (local $i i32) (local $s i32)
@@ -153,6 +167,18 @@
 (assert_return (invoke "sum_loop" (i32.const 0) (i32.const 2)) (i32.const 0))
 (assert_return (invoke "sum_loop" (i32.const 65528) (i32.const 2)) (i32.const 0))
 (assert_trap (invoke "sum_loop" (i32.const 65528) (i32.const 3)) "out of bounds memory access")
+
+;; p - 8, p - 4 and p: 0, 4 and 8 for p = 8; wrapped past the memory for p below 8.
+(assert_return (invoke "negative" (i32.const 8)) (i32.const 1))
+(assert_return (invoke "negative" (i32.const 104)) (i32.const 2))
+(assert_return (invoke "negative" (i32.const 65532)) (i32.const 3))
+(assert_trap (invoke "negative" (i32.const 65533)) "out of bounds memory access")
+(assert_trap (invoke "negative" (i32.const 7)) "out of bounds memory access")
+(assert_trap (invoke "negative" (i32.const 4)) "out of bounds memory access")
+(assert_trap (invoke "negative" (i32.const 0)) "out of bounds memory access")
+(assert_trap (invoke "negative_store_between" (i32.const 65532)) "out of bounds memory access")
+(assert_return (invoke "peek") (i32.const 44))
+(invoke "poke" (i32.const 0))
 
 ;; After a grow, the farther load is inside the memory.
 (assert_return (invoke "grow_between" (i32.const 65500)) (i32.const 5))
