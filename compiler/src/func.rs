@@ -106,10 +106,10 @@ pub struct FuncCompiler<'c, 'm> {
     /// The local the next operator writes (`local.set` / `local.tee`), when the compile loop
     /// looked ahead for the current one ([`Self::wants_next`]).
     pub next_set: Option<u32>,
-    /// How far past `local + base` the new check of the current load through that pinned
+    /// How far around `local + base` the new check of the current load through that pinned
     /// local should reach, when the compile loop looked ahead for the loads after it
-    /// (`widening.rs`): (local, base, end).
-    pub widen_to: Option<(u32, u64, u64)>,
+    /// (`widening.rs`): (local, base, span).
+    pub widen_to: Option<(u32, u64, crate::widening::Span)>,
     /// The loop operator being compiled has only plain `br`s back to its header, as the
     /// compile loop's scan found (`fuel_fold.rs`).
     pub fold_next_loop: bool,

@@ -321,8 +321,8 @@ fn compile_body(
         fc.widen_to = None;
         if let Some((local, base)) = fc.load_needing_check(&op) {
             // Lookahead, a hint as above: how far the loads through the same local reach.
-            let end = widening::farthest_load_end(reader.clone(), local, base);
-            fc.widen_to = Some((local, base, end)).filter(|_| fc.fact_fits(base, end));
+            let span = widening::load_span(reader.clone(), local, base);
+            fc.widen_to = Some((local, base, span));
         }
         if let wasmparser::Operator::Loop {
             blockty: wasmparser::BlockType::Empty | wasmparser::BlockType::Type(_),

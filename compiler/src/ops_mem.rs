@@ -163,12 +163,26 @@ impl FuncCompiler<'_, '_> {
         end <= limit && (disp < 0 || base + end <= i32::MAX as u64)
     }
 
-    /// How far a new check through `local + base` for an access ending at `end` reaches: as
-    /// far as the loads the compile loop found after it, if it looked (`widening.rs`).
-    fn widened_end(&mut self, local: u32, base: u64, end: u64) -> u64 {
-        match self.widen_to.take() {
-            Some((l, b, e)) if (l, b) == (local, base) => e.max(end),
-            _ => end,
+    /// Where a new check for an access through `local + base` ending `end` past it goes:
+    /// `(base', end')` such that the check covers `local + base'` up to `end'` past it. As far
+    /// as the loads the compile loop found around it reach (`widening.rs`), if it looked and
+    /// the span fits a fact ([`Self::fact_fits`]; below `base` only with a copy, `copy`);
+    /// else just the access.
+    fn widened(&mut self, local: u32, base: u64, end: u64, copy: bool) -> (u64, u64) {
+        let Some((l, b, span)) = self.widen_to.take() else {
+            return (base, end);
+        };
+        if (l, b) != (local, base) {
+            return (base, end);
+        }
+        let wide = span.end.max(end);
+        let lowered = base.wrapping_sub(span.below) & u64::from(u32::MAX);
+        if copy && span.below > 0 && self.fact_fits(lowered, span.below + wide) {
+            (lowered, span.below + wide)
+        } else if self.fact_fits(base, wide) {
+            (base, wide)
+        } else {
+            (base, end)
         }
     }
 
@@ -193,22 +207,8 @@ impl FuncCompiler<'_, '_> {
         let fact = match self.checked.covering(i, 0, end) {
             Some(fact) => fact,
             None => {
-                // Through the loads that follow, if the compile loop looked ahead for them
-                // (`widening.rs`): the lookahead's ends are within the limit rule 2 takes.
-                let end = self.widened_end(i, 0, end);
                 let copy = self.alloc_copy_reg();
-                match copy {
-                    Some(c) => self.check_into_copy(p, c, end),
-                    None => self.check_pinned(p, end),
-                }
-                let fact = Fact {
-                    local: i,
-                    base: 0,
-                    end,
-                    copy,
-                };
-                self.record_checked(fact);
-                fact
+                self.new_fact(i, p, 0, end, copy)
             }
         };
         let (index, disp) = fact.address(p, 0, offset);
@@ -242,28 +242,9 @@ impl FuncCompiler<'_, '_> {
         }
         self.pop();
         self.sum = None;
-        let fact = match (covering, copy) {
-            (Some(fact), _) => fact,
-            (None, Some(c)) => {
-                let end = self.widened_end(i, base, end);
-                // Into the copy, which ends up as the program's `local + base` plus `end`:
-                // with `address_sum.rs`'s slow path for a sum that wrapped, or for a negative
-                // constant summed as the program does, with wrapping.
-                if sum.disp >= 0 {
-                    self.emit_sum_check(sum, c, end as i32);
-                } else {
-                    self.emit_wrapping_sum_check(sum, c, end as i32);
-                }
-                let fact = Fact {
-                    local: i,
-                    base,
-                    end,
-                    copy,
-                };
-                self.record_checked(fact);
-                fact
-            }
-            (None, None) => unreachable!("a copy when no fact covers"),
+        let fact = match covering {
+            Some(fact) => fact,
+            None => self.new_fact(i, p, base, end, copy),
         };
         let (index, disp) = fact.address(p, base, offset);
         Some(Address {
@@ -271,6 +252,43 @@ impl FuncCompiler<'_, '_> {
             disp,
             own: Some(sum.reg),
         })
+    }
+
+    /// A new check for an access through pinned local `i` (register `p`) plus `base` (which
+    /// needs `copy` unless 0), ending `end` past their sum, widened ([`Self::widened`]); and
+    /// the fact it leaves.
+    fn new_fact(&mut self, i: u32, p: u8, base: u64, end: u64, copy: Option<u8>) -> Fact {
+        let (base, end) = self.widened(i, base, end, copy.is_some());
+        match copy {
+            Some(c) if base == 0 => self.check_into_copy(p, c, end),
+            Some(c) => {
+                // Into the copy, which ends up as the program's `local + base` plus `end`:
+                // with `address_sum.rs`'s slow path for a sum that wrapped, or for a negative
+                // constant summed as the program does, with wrapping.
+                let sum = AddressSum {
+                    reg: c,
+                    base: Some(p),
+                    index: None,
+                    disp: base as u32 as i32,
+                    start: 0,
+                    end: 0,
+                };
+                if sum.disp >= 0 {
+                    self.emit_sum_check(sum, c, end as i32);
+                } else {
+                    self.emit_wrapping_sum_check(sum, c, end as i32);
+                }
+            }
+            None => self.check_pinned(p, end),
+        }
+        let fact = Fact {
+            local: i,
+            base,
+            end,
+            copy,
+        };
+        self.record_checked(fact);
+        fact
     }
 
     /// Checks `p + end <= memory_size` with the sum in `c`, which becomes the memory's size on

@@ -16,13 +16,17 @@
 //! only the same way, out of bounds, before changing anything), writes to other locals (which
 //! die with the trap), constants and arithmetic that cannot trap.
 //!
-//! Would the farther load trap? The check finds `q + end > size`, where `q` is `local +
-//! base` as the program sums it (wrapping at 2^32) and the farther load's sum `local + k` is
-//! `q + d` modulo 2^32, reaching `end` past `q` (`d = k - base` modulo 2^32, less than 2^31:
-//! the lookahead counts no other). It does trap unless `q + d` wraps at 2^32 and so lands
-//! elsewhere. It cannot: the current access is in bounds (else trapping is right anyway), so
-//! `q` is below the memory's size, at most 2 GiB (`MEMORY_PAGES_LIMIT`: no memory grows
-//! past it), and `q + d` is below 2^32. (Were
+//! The check may also start below the current access (into a copy: `bounds.rs`), at the
+//! lowest of the loads that follow (clang reads a struct's fields before the one its pointer
+//! points to). It checks `q + end <= size` for `q` the lowest sum (`local + k_low` as the
+//! program sums it, wrapping at 2^32) and `end` as far past it as the farthest load reaches;
+//! every load covered is `q + d` modulo 2^32 for a `d` from 0 to below 2^31.
+//!
+//! Would one of the loads trap when the check fails? If `q` is 2^31 or more, the lowest load
+//! does: its address `q` is past any memory (at most 2 GiB, `MEMORY_PAGES_LIMIT`: no memory
+//! grows past it). Else the farthest load's sum `q + d` is below 2^32, no wrap, and its end
+//! `q + end` is past the memory's size: it does. Either way with an out-of-bounds trap, after
+//! nothing observable. (Were
 //! another thread to grow a shared memory in between, trapping would still be what an
 //! ordering of the two threads gives: the grow after the farther load.)
 //!
@@ -33,51 +37,60 @@ use wasmparser::{MemArg, Operator, OperatorsReader};
 /// How many operators the lookahead reads at most: a bound on compile time per check.
 const LOOKAHEAD: usize = 48;
 
-/// The farthest end past `local + base` of the loads through `local` in the effect-free
-/// stretch after the current operator, 0 if none: `local.get local; load` and `local.get
-/// local; i32.const k; i32.add; load`, whose sums are `d = k - base` (modulo 2^32, `k` being 0
-/// for the first) past `local + base`; only those with `d` below 2^31 count (then the sum does
-/// not wrap in between: see the module's comment). The operators read are not validated yet:
-/// a hint only (the validator rejects the module later if they are invalid).
-pub fn farthest_load_end(mut ops: OperatorsReader<'_>, local: u32, base: u64) -> u64 {
-    let mut farthest = 0;
-    // How far the value on top of the stack is past `local + base`, when it is the local
+/// How far the loads through `local` in the effect-free stretch after the current operator
+/// reach around `local + base`: `local.get local; load` and `local.get local; i32.const k;
+/// i32.add; load`, whose sums are `d = k - base` past `local + base` (modulo 2^32, taken as
+/// an i32: negative below; `k` is 0 for the first). The operators read are not validated
+/// yet: a hint only (the validator rejects the module later if they are invalid).
+pub fn load_span(mut ops: OperatorsReader<'_>, local: u32, base: u64) -> Span {
+    let mut span = Span::default();
+    // How far the value on top of the stack is from `local + base`, when it is the local
     // (plus a constant) read or summed by the last operators.
     let mut pattern = Pattern::None;
-    let past = |k: u64| k.wrapping_sub(base) & u64::from(u32::MAX);
+    let from_base = |k: u64| i64::from(k.wrapping_sub(base) as u32 as i32);
     for _ in 0..LOOKAHEAD {
         let Ok(op) = ops.read() else { break };
         if let Some(end) = load_end(&op) {
-            if let Pattern::Address(d) = pattern {
-                if d < 1 << 31 {
-                    farthest = farthest.max(d + end);
-                }
+            if let Pattern::Local(d) | Pattern::Address(d) = pattern {
+                span.below = span.below.max(d.min(0).unsigned_abs());
+                span.end = span.end.max(d.saturating_add(end as i64).max(0) as u64);
             }
         } else if !effect_free(&op, local) {
             break;
         }
         pattern = match (pattern, &op) {
             (_, Operator::LocalGet { local_index }) if *local_index == local => {
-                Pattern::Address(past(0))
+                Pattern::Local(from_base(0))
             }
-            (Pattern::Address(d), Operator::I32Const { value }) if d == past(0) => {
+            (Pattern::Local(_), Operator::I32Const { value }) => {
                 Pattern::Constant(*value as u32 as u64)
             }
-            (Pattern::Constant(k), Operator::I32Add) => Pattern::Address(past(k)),
+            (Pattern::Constant(k), Operator::I32Add) => Pattern::Address(from_base(k)),
             _ => Pattern::None,
         };
     }
-    farthest
+    span
 }
 
-/// Where [`farthest_load_end`] is in a pattern it looks for.
+/// How far accesses reach around `local + base`.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Span {
+    /// How far below it the lowest starts.
+    pub below: u64,
+    /// How far past it the farthest ends.
+    pub end: u64,
+}
+
+/// Where [`load_span`] is in a pattern it looks for.
 #[derive(Clone, Copy)]
 enum Pattern {
     None,
+    /// `local.get local`: an address `d` from `local + base` (for a load right after).
+    Local(i64),
     /// `local.get local; i32.const k`.
     Constant(u64),
-    /// An address this far past `local + base`, modulo 2^32.
-    Address(u64),
+    /// An address this far from `local + base` (as an i32: negative below).
+    Address(i64),
 }
 
 /// A load (from the one memory: `features.rs` has no multi-memory): where its access ends past its address.

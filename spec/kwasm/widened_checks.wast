@@ -109,6 +109,24 @@
     (local.set $x (i32.load (i32.add (local.get $p) (i32.const -8))))
     (i32.store (i32.const 200) (i32.const 44))
     (i32.add (local.get $x) (i32.load offset=4 (local.get $p))))
+  ;; Loads below the first one: the check starts at the lowest (into a copy).
+  (func (export "below") (param $p i32) (result i32)
+    (drop (local.get $p)) (drop (local.get $p))
+    (i32.add
+      (i32.load offset=8 (local.get $p))
+      (i32.add (i32.load (i32.add (local.get $p) (i32.const -8)))
+               (i32.load (i32.add (local.get $p) (i32.const 4))))))
+  (func (export "sum_then_local") (param $p i32) (result i32)
+    (drop (local.get $p)) (drop (local.get $p))
+    (i32.add
+      (i32.load (i32.add (local.get $p) (i32.const 8)))
+      (i32.load (local.get $p))))
+  (func (export "below_store_between") (param $p i32) (result i32)
+    (local $x i32)
+    (drop (local.get $p)) (drop (local.get $p))
+    (local.set $x (i32.load offset=8 (local.get $p)))
+    (i32.store (i32.const 200) (i32.const 45))
+    (i32.add (local.get $x) (i32.load (i32.add (local.get $p) (i32.const -8)))))
   ;; A sum inside a loop, checked once per iteration and through the fact after.
   (func (export "sum_loop") (param $p i32) (param $n i32) (result i32)
     (local $i i32) (local $s i32)
@@ -178,6 +196,22 @@
 (assert_trap (invoke "negative" (i32.const 0)) "out of bounds memory access")
 (assert_trap (invoke "negative_store_between" (i32.const 65532)) "out of bounds memory access")
 (assert_return (invoke "peek") (i32.const 44))
+(invoke "poke" (i32.const 0))
+
+;; p + 8, p - 8 and p + 4.
+(assert_return (invoke "below" (i32.const 8)) (i32.const 1))
+(assert_return (invoke "below" (i32.const 88)) (i32.const 2))
+(assert_return (invoke "below" (i32.const 65524)) (i32.const 3))
+(assert_trap (invoke "below" (i32.const 65525)) "out of bounds memory access")
+;; p + 8 is in bounds, p - 8 wraps past the memory.
+(assert_trap (invoke "below" (i32.const 4)) "out of bounds memory access")
+(assert_trap (invoke "below" (i32.const 0)) "out of bounds memory access")
+;; p + 8 wraps to 0, in bounds; p itself is not.
+(assert_trap (invoke "sum_then_local" (i32.const -8)) "out of bounds memory access")
+(assert_return (invoke "sum_then_local" (i32.const 65524)) (i32.const 3))
+(assert_return (invoke "sum_then_local" (i32.const 88)) (i32.const 2))
+(assert_trap (invoke "below_store_between" (i32.const 4)) "out of bounds memory access")
+(assert_return (invoke "peek") (i32.const 45))
 (invoke "poke" (i32.const 0))
 
 ;; After a grow, the farther load is inside the memory.
