@@ -167,6 +167,7 @@ impl FuncCompiler<'_, '_> {
         if let Some(r) = self.checked.forget(i) {
             self.regs.free_gpr(r);
         }
+        self.regs.forget_sums_of(i);
     }
 
     /// Before a call, which clobbers the copies' registers.

@@ -5,7 +5,7 @@ use crate::address_sum::AddressSum;
 use crate::cond::Cond;
 use crate::func::FuncCompiler;
 use crate::module::Ty;
-use crate::regalloc::{RAX, RCX, RDX};
+use crate::regalloc::{SumTag, RAX, RCX, RDX};
 use crate::stack::{Rhs, Val};
 use dynasm::dynasm;
 use kwasm_hooks::artifact::{CPU_BMI1, CPU_LZCNT, CPU_POPCNT};
@@ -148,6 +148,10 @@ impl FuncCompiler<'_, '_> {
                             start,
                             end: self.cx.masm.ops.offset(),
                         });
+                        if let Some(local) = self.pinned_local_in(source.0) {
+                            let base = u64::from(source.1 as u32);
+                            self.regs.tag_sum(r, SumTag { local, base });
+                        }
                     }
                     self.next_bound = Some(bound);
                     self.push(Val::Reg(ty, r));

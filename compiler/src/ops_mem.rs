@@ -11,7 +11,7 @@ use crate::bounds::Fact;
 use crate::func::FuncCompiler;
 use crate::module::{Sig, Ty};
 use crate::prelude::*;
-use crate::regalloc::R11;
+use crate::regalloc::{SumTag, R11};
 use crate::stack::Val;
 use dynasm::dynasm;
 use kwasm_hooks::artifact::*;
@@ -90,8 +90,12 @@ impl FuncCompiler<'_, '_> {
             _ => {}
         }
         if within_minimum {
-            // Rule 2 again, through a pinned local plus a constant summed right before.
+            // Rule 2 again, through a pinned local plus a constant summed right before, or
+            // earlier into the address's register.
             if let Some(address) = self.pinned_sum_address(offset, end) {
+                return address;
+            }
+            if let Some(address) = self.tagged_sum_address(offset, end) {
                 return address;
             }
         }
@@ -251,6 +255,44 @@ impl FuncCompiler<'_, '_> {
             index,
             disp,
             own: Some(sum.reg),
+        })
+    }
+
+    /// The access through an address register that holds a pinned local plus a constant
+    /// (`RegAlloc::tag_sum`: summed earlier, as a store's address is before its value), by
+    /// rule 2 of `bounds.rs`: through a fact that covers it, or a new check of the register
+    /// itself (it holds the program's sum, wrapped) into a copy, leaving a fact. `None`
+    /// (nothing changed) when there is neither.
+    fn tagged_sum_address(&mut self, offset: u64, end: u64) -> Option<Address> {
+        let Val::Reg(Ty::I32, r) = self.peek(0) else {
+            return None;
+        };
+        let SumTag { local, base } = self.regs.sum_in(r)?;
+        let p = self.pinned_reg(local)?;
+        if !self.fact_fits(base, end) {
+            return None;
+        }
+        let fact = match self.checked.covering(local, base, end) {
+            Some(fact) => fact,
+            None => {
+                let c = self.alloc_copy_reg()?;
+                self.check_into_copy(r, c, end);
+                let fact = Fact {
+                    local,
+                    base,
+                    end,
+                    copy: Some(c),
+                };
+                self.record_checked(fact);
+                fact
+            }
+        };
+        self.pop();
+        let (index, disp) = fact.address(p, base, offset);
+        Some(Address {
+            index,
+            disp,
+            own: Some(r),
         })
     }
 

@@ -127,6 +127,24 @@
     (local.set $x (i32.load offset=8 (local.get $p)))
     (i32.store (i32.const 200) (i32.const 45))
     (i32.add (local.get $x) (i32.load (i32.add (local.get $p) (i32.const -8)))))
+  ;; A store's address is summed before its value: covered by the check of the load of the
+  ;; same field.
+  (func (export "increment") (param $p i32)
+    (drop (local.get $p)) (drop (local.get $p))
+    (i32.store (i32.add (local.get $p) (i32.const 8))
+      (i32.add (i32.load (i32.add (local.get $p) (i32.const 8))) (i32.const 1))))
+  ;; The address is summed from $p's old value: a check through its new value says nothing.
+  (func (export "store_old_sum") (param $p i32) (param $q i32)
+    (drop (local.get $p)) (drop (local.get $p))
+    (i32.add (local.get $p) (i32.const 8))
+    (local.set $p (local.get $q))
+    (drop (i32.load offset=100 (local.get $p)))
+    (i32.const 7)
+    (i32.store))
+  ;; A sum that wraps, summed before the value.
+  (func (export "store_wrapped_sum") (param $p i32)
+    (drop (local.get $p)) (drop (local.get $p))
+    (i32.store (i32.add (local.get $p) (i32.const 8)) (i32.load (i32.const 96))))
   ;; A sum inside a loop, checked once per iteration and through the fact after.
   (func (export "sum_loop") (param $p i32) (param $n i32) (result i32)
     (local $i i32) (local $s i32)
@@ -213,6 +231,27 @@
 (assert_trap (invoke "below_store_between" (i32.const 4)) "out of bounds memory access")
 (assert_return (invoke "peek") (i32.const 45))
 (invoke "poke" (i32.const 0))
+
+(invoke "increment" (i32.const 192))
+(invoke "increment" (i32.const 192))
+(assert_return (invoke "peek") (i32.const 2))
+(assert_trap (invoke "increment" (i32.const 65528)) "out of bounds memory access")
+(invoke "poke" (i32.const 0))
+(invoke "store_old_sum" (i32.const 192) (i32.const 1000))
+(assert_return (invoke "peek") (i32.const 7))
+(assert_return (invoke "load" (i32.const 1008)) (i32.const 0))
+(assert_trap (invoke "store_old_sum" (i32.const 65530) (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "load" (i32.const 8)) (i32.const 0))
+(invoke "poke" (i32.const 0))
+;; -4 + 8 wraps to 4: the stores go there.
+(invoke "increment" (i32.const -4))
+(assert_return (invoke "load" (i32.const 4)) (i32.const 1))
+(invoke "store_wrapped_sum" (i32.const -4))
+(assert_return (invoke "load" (i32.const 4)) (i32.const 2))
+(assert_trap (invoke "store_wrapped_sum" (i32.const -12)) "out of bounds memory access")
+(assert_trap (invoke "store_wrapped_sum" (i32.const 65525)) "out of bounds memory access")
+(invoke "store_wrapped_sum" (i32.const 65524))
+(assert_return (invoke "load" (i32.const 65532)) (i32.const 2))
 
 ;; After a grow, the farther load is inside the memory.
 (assert_return (invoke "grow_between" (i32.const 65500)) (i32.const 5))
