@@ -138,9 +138,6 @@ pub struct FuncCompiler<'c, 'm> {
     /// from) the target, by (target frame's label, value-stack height at the branch). With the
     /// stack spilled, those two fix the moves, so every branch with the same key can share one.
     stubs: BTreeMap<(Label, usize), Label>,
-    /// Fuel mode: loop exits that get back what the check before them charged past them
-    /// (`fuel_refund.rs`).
-    pub refunds: Vec<crate::fuel_refund::Refund>,
     /// Fuel mode: operators of the current straight-line stretch not charged yet.
     fuel_pending: u32,
     /// Fuel mode: the check (function entry or loop header) right before the current stretch,
@@ -183,7 +180,6 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             stubs: BTreeMap::new(),
             widen_to: None,
             fold_next_loop: false,
-            refunds: Vec::new(),
             fuel_pending: 0,
             fuel_prepaid: None,
             fuel_patches: Vec::new(),
@@ -804,42 +800,22 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
     pub fn charge_fuel(&mut self, n: i32) {
         if let Some(i) = self.fuel_prepaid.take() {
             self.fuel_patches[i].1 += n;
-            self.settle_refunds(i);
         } else if n != 0 {
             self.cx.masm.sub_fuel(n, false);
         }
     }
 
     /// Ends the current stretch with a charge that can be patched later: the index of its
-    /// patch (the check's before the stretch, unless exits of the stretch wait for refunds
-    /// of what it charges, else a new `sub` with a 32-bit immediate).
+    /// patch (the check's before the stretch, or a new `sub` with a 32-bit immediate).
     fn fuel_charge_patchable(&mut self) -> usize {
-        let mut n = self.take_fuel_pending() as i32;
+        let n = self.take_fuel_pending() as i32;
         if let Some(i) = self.fuel_prepaid.take() {
             self.fuel_patches[i].1 += n;
-            if !self.refunds_open(i) {
-                return i;
-            }
-            self.settle_refunds(i);
-            n = 0;
+            return i;
         }
         let end = self.cx.masm.sub_fuel(0, true);
         self.fuel_patches.push((end, n));
         self.fuel_patches.len() - 1
-    }
-
-    /// The check that pays for the current stretch (an index into `fuel_patches`), if any.
-    pub fn fuel_prepaid_index(&self) -> Option<usize> {
-        self.fuel_prepaid
-    }
-
-    /// The value a patched charge has so far.
-    pub fn fuel_patch_value(&self, patch: usize) -> i32 {
-        self.fuel_patches[patch].1
-    }
-
-    pub fn extend_fuel_patches(&mut self, patches: &[(usize, i32)]) {
-        self.fuel_patches.extend_from_slice(patches);
     }
 
     /// The operators of the current stretch not charged yet, now taken to be charged.
@@ -863,7 +839,6 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         let n = core::mem::take(&mut self.fuel_pending);
         if let Some(i) = self.fuel_prepaid.take() {
             self.fuel_patches[i].1 += n as i32;
-            self.settle_refunds(i);
         }
     }
 
@@ -953,8 +928,6 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     /// Finishes the function: slow paths, then records its frame-size patches in `patches`.
     pub fn finish(mut self, patches: &mut Vec<(usize, i32)>) -> Result<()> {
-        self.fuel_drop();
-        self.emit_refunds();
         self.emit_wrapped_sums();
         let fuel_on = self.fuel_on();
         for path in core::mem::take(&mut self.slow) {
@@ -1336,15 +1309,10 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         // spill and the fuel charge, which change the flags.
         let cond = self.pop_cond();
         self.spill_all();
-        let refunded = self.charge_exit(depth);
+        self.fuel_charge();
         let key = self.stub_key(depth);
         let shared = self.direct_target(depth).or(self.stubs.get(&key).copied());
         if let Some(target) = shared {
-            let target = if refunded {
-                self.refunded_exit(target)
-            } else {
-                target
-            };
             self.branch_if(cond, target);
             // After the compare freed its registers (which hold now what they held then).
             self.note_branch(depth);
@@ -1355,10 +1323,6 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         self.stubs.insert(key, stub);
         self.branch_unless(cond, skip);
         self.note_branch(depth);
-        if refunded {
-            // This branch's own: not for the stub's other users.
-            self.refund_inline();
-        }
         self.cx.masm.bind(stub);
         self.branch_to(depth, true);
         self.cx.masm.bind(skip);

@@ -32,7 +32,6 @@ mod control;
 mod error;
 pub mod features;
 mod fuel_fold;
-mod fuel_refund;
 mod func;
 mod masm;
 mod module;
