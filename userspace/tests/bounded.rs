@@ -142,6 +142,58 @@ fn loops_with_plain_back_edges_are_charged_per_operator_executed() {
 }
 
 #[test]
+fn loop_exits_are_charged_for_what_they_run() {
+    // Two exits in the middle of the body, and a `br` back. An iteration that goes on
+    // runs the `$found` test (4), the increment (4), the `$out` test (4), two `nop`s and `br`
+    // (3). Entry: the call, a local, `block block loop` (3). `$found` runs its test, then
+    // `local.get` and the function's `end` (2); `$out` runs the three parts, then
+    // `i32.const return` (2). Either moves the result. (The `end`s of the blocks follow dead
+    // code: not counted.)
+    let wat = r#"(module (func (export "f") (param $n i32) (param $stop i32) (result i32)
+        (local $i i32)
+        (block $found
+          (block $out
+            (loop $l
+              (br_if $found (i32.eq (local.get $i) (local.get $stop)))
+              (local.set $i (i32.add (local.get $i) (i32.const 1)))
+              (br_if $out (i32.ge_u (local.get $i) (local.get $n)))
+              (nop) (nop)
+              (br $l)))
+          (return (i32.const -1)))
+        (local.get $i)))"#;
+    let mut i = instance(wat, Bound::Fuel);
+    let entry = CALL + LOCAL + 3;
+    for stop in [0, 1, 5, 40] {
+        let want = entry + (stop + 1) * ITERATION + stop * 15 + 4 + 2 + MOVE;
+        let args = [Value::I32(100), Value::I32(stop as i32)];
+        assert_eq!(spent(&mut i, &args), want, "found at {stop}");
+    }
+    for n in [1, 2, 9] {
+        let want = entry + n * ITERATION + (n - 1) * 15 + 12 + 2 + MOVE;
+        let args = [Value::I32(n as i32), Value::I32(-1)];
+        assert_eq!(spent(&mut i, &args), want, "out after {n}");
+    }
+    // A conditional return from the loop, its value moved in a stub. Iterations:
+    // `i32.const local.get local.get i32.ge_u br_if drop` (6), the
+    // increment (4), `br` (1); the return runs the first 5 and moves its value.
+    let wat = r#"(module (func (export "f") (param $n i32) (result i32) (local $i i32)
+        (loop $l
+          (drop (br_if 1 (i32.const 7) (i32.ge_u (local.get $i) (local.get $n))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br $l))
+        (i32.const 0)))"#;
+    let mut i = instance(wat, Bound::Fuel);
+    for n in [0, 1, 30] {
+        let want = CALL + LOCAL + 1 + (n + 1) * ITERATION + n * 11 + 5 + MOVE;
+        assert_eq!(
+            spent(&mut i, &[Value::I32(n as i32)]),
+            want,
+            "return after {n}"
+        );
+    }
+}
+
+#[test]
 fn both_arms_of_an_if_are_charged_for_what_they_run() {
     // `local.get if` (2), then arm: 20 or 2 `nop`s and the `else`/`end` that closes it (1),
     // then `end` of the function (1).
