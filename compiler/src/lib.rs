@@ -323,13 +323,14 @@ fn compile_body(
             let span = widening::load_span(reader.clone(), local, base);
             fc.widen_to = Some((local, base, span));
         }
-        if let wasmparser::Operator::Loop {
-            blockty: wasmparser::BlockType::Empty | wasmparser::BlockType::Type(_),
-        } = op
-        {
-            // Lookahead again, a hint: the loop's branches back (`fuel_fold.rs`).
-            fc.fold_next_loop = fc.fuel_on() && fuel_fold::plain_back_edges(reader.clone());
-        }
+        // Lookahead again, a hint: the loop's branches back (`fuel_fold.rs`).
+        fc.fold_next_loop = matches!(
+            op,
+            wasmparser::Operator::Loop {
+                blockty: wasmparser::BlockType::Empty | wasmparser::BlockType::Type(_),
+            }
+        ) && fc.fuel_on()
+            && fuel_fold::plain_back_edges(reader.clone());
         work += fc.op_weight(&op);
         if let wasmparser::Operator::BrTable { targets } = &op {
             // Before the validator, whose check of a table costs its targets times the values

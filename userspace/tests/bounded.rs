@@ -194,6 +194,37 @@ fn loop_exits_are_charged_for_what_they_run() {
 }
 
 #[test]
+fn a_loop_after_dead_code_is_charged_as_without_it() {
+    // The loop has a `br_if` and a `br` back, and results (a type of its own): not folded
+    // (compiler/src/fuel_fold.rs). A dead loop before it whose only branch back is a `br`
+    // must not make it folded; dead code costs nothing, so both modules spend the same.
+    let body = r#"
+        (loop $l (result i32 i32)
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (local.get $n)))
+          (if (i32.lt_u (local.get $i) (i32.add (local.get $n) (i32.const 3)))
+            (then (local.set $i (i32.add (local.get $i) (i32.const 1))) (br $l)))
+          (i32.const 1) (i32.const 2))
+        (drop)"#;
+    let module = |dead: &str| {
+        format!(
+            r#"(module (func (export "f") (param $n i32) (result i32) (local $i i32)
+            (block (br 0) {dead}) {body}))"#
+        )
+    };
+    let mut with_dead = instance(&module("(loop $d (br $d))"), Bound::Fuel);
+    let mut without = instance(&module(""), Bound::Fuel);
+    for n in [0, 1, 5, 20] {
+        let args = [Value::I32(n)];
+        assert_eq!(
+            spent(&mut with_dead, &args),
+            spent(&mut without, &args),
+            "n = {n}"
+        );
+    }
+}
+
+#[test]
 fn both_arms_of_an_if_are_charged_for_what_they_run() {
     // `local.get if` (2), then arm: 20 or 2 `nop`s and the `else`/`end` that closes it (1),
     // then `end` of the function (1).
