@@ -12,42 +12,69 @@
 //! So every path still pays exactly what it runs: an arrival at the header has paid its
 //! stretch less `f`, and the header adds `f`. Fuel is charged no later than before (the header
 //! follows the `br` directly), so the bound on what runs between two checks (`func.rs`) holds.
-//! Which branches target the loop is known only once its body is compiled: a scan of the body
-//! when the loop starts ([`plain_back_edges`]) tells.
+//! Which branches target the loop is known only once its body is compiled: a scan of the
+//! function's body before it is compiled ([`foldable_loops`]) tells.
+//!
+//! The entry's charge is a `sub` of its own right before the header (never the check before the
+//! stretch, which a trap in between would leave credited without the header's `+f`).
 
 use crate::func::FuncCompiler;
-use wasmparser::{Operator, OperatorsReader};
+use wasmparser::{FunctionBody, Operator};
 
-/// How many operators the scan of a loop body reads at most (a bound on compile time: nested
-/// loops scan their bodies again); a longer body is not folded.
-const SCAN_LIMIT: usize = 4096;
-
-/// For the loop operator just read: whether every branch back to its header is a plain `br`
-/// and there is one at least. Reads the body ahead (not validated yet: a hint, and a wrong
-/// one only costs code, as long as the compile that follows charges what it emits; an invalid
-/// body fails that compile anyway).
-pub fn plain_back_edges(mut ops: OperatorsReader<'_>) -> bool {
-    // Blocks opened inside the loop so far: a branch of that depth targets the loop.
-    let mut depth = 0u32;
-    let mut brs = 0;
-    for _ in 0..SCAN_LIMIT {
-        let Ok(op) = ops.read() else { return false };
+/// For each `loop` of a body, in order: whether every branch back to its header is a plain
+/// `br` and there is one at least. One pass over the body, before it is compiled (as
+/// `pinning.rs` scans it); its operators are not validated yet: a hint, and a wrong one only
+/// costs code as long as the compile charges what it emits (an invalid body fails that
+/// compile anyway).
+pub fn foldable_loops(body: &FunctionBody<'_>) -> Vec<bool> {
+    let mut loops = Vec::new();
+    let Ok(mut reader) = body.get_operators_reader() else {
+        return loops;
+    };
+    // For each open block: the index in `loops` of the loop it is, if it is one, and the
+    // `br`s back to it so far.
+    let mut open: Vec<Option<(usize, u32)>> = Vec::new();
+    while !reader.eof() {
+        let Ok(op) = reader.read() else { break };
         match op {
-            Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => depth += 1,
-            Operator::End if depth == 0 => return brs > 0,
-            Operator::End => depth -= 1,
-            Operator::Br { relative_depth } if relative_depth == depth => brs += 1,
-            Operator::BrIf { relative_depth } if relative_depth == depth => return false,
+            Operator::Block { .. } | Operator::If { .. } => open.push(None),
+            Operator::Loop { .. } => {
+                open.push(Some((loops.len(), 0)));
+                loops.push(true);
+            }
+            Operator::End => {
+                if let Some(Some((k, brs))) = open.pop() {
+                    loops[k] &= brs > 0;
+                }
+            }
+            Operator::Br { relative_depth } => {
+                if let Some(Some((_, brs))) = target(&mut open, relative_depth) {
+                    *brs += 1;
+                }
+            }
+            Operator::BrIf { relative_depth } => {
+                if let Some(Some((k, _))) = target(&mut open, relative_depth) {
+                    loops[*k] = false;
+                }
+            }
             Operator::BrTable { targets } => {
-                let mut all = targets.targets().chain([Ok(targets.default())]);
-                if all.any(|t| t.map_or(true, |t| t == depth)) {
-                    return false;
+                for depth in targets.targets().chain([Ok(targets.default())]) {
+                    let Ok(depth) = depth else { break };
+                    if let Some(Some((k, _))) = target(&mut open, depth) {
+                        loops[*k] = false;
+                    }
                 }
             }
             _ => {}
         }
     }
-    false
+    loops
+}
+
+/// The open block a branch of `depth` targets (`None` past the outermost: the function).
+fn target(open: &mut [Option<(usize, u32)>], depth: u32) -> Option<&mut Option<(usize, u32)>> {
+    let k = open.len().checked_sub(1 + depth as usize)?;
+    open.get_mut(k)
 }
 
 /// The fold of a loop whose back edges are all plain `br`s: where the entry's and the

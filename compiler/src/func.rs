@@ -805,13 +805,14 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         }
     }
 
-    /// Ends the current stretch with a charge that can be patched later: the index of its
-    /// patch (the check's before the stretch, or a new `sub` with a 32-bit immediate).
+    /// Ends the current stretch with a `sub` here that can be patched later (with a 32-bit
+    /// immediate): the index of its patch. A check before the stretch charges the stretch
+    /// itself; the `sub` then starts at 0.
     fn fuel_charge_patchable(&mut self) -> usize {
-        let n = self.take_fuel_pending() as i32;
+        let mut n = self.take_fuel_pending() as i32;
         if let Some(i) = self.fuel_prepaid.take() {
             self.fuel_patches[i].1 += n;
-            return i;
+            n = 0;
         }
         let end = self.cx.masm.sub_fuel(0, true);
         self.fuel_patches.push((end, n));

@@ -284,6 +284,12 @@ fn compile_body(
     fc.prologue(pinned);
     fc.cx.masm.check_budget(body.range().start)?;
     let mut reader = body.get_operators_reader()?;
+    let foldable = if fc.fuel_on() {
+        fuel_fold::foldable_loops(body)
+    } else {
+        Vec::new()
+    };
+    let mut loops = 0;
     let mut finished = false;
     // Operators since the last call, weighted by the values they carry.
     let mut work = 0;
@@ -323,14 +329,18 @@ fn compile_body(
             let span = widening::load_span(reader.clone(), local, base);
             fc.widen_to = Some((local, base, span));
         }
-        // Lookahead again, a hint: the loop's branches back (`fuel_fold.rs`).
-        fc.fold_next_loop = matches!(
-            op,
-            wasmparser::Operator::Loop {
-                blockty: wasmparser::BlockType::Empty | wasmparser::BlockType::Type(_),
-            }
-        ) && fc.fuel_on()
-            && fuel_fold::plain_back_edges(reader.clone());
+        fc.fold_next_loop = false;
+        if let wasmparser::Operator::Loop { blockty } = op {
+            // The scan's verdict on this loop (`fuel_fold.rs`); loops are counted in dead
+            // code too. A loop type with parameters moves values: not folded.
+            let foldable = foldable.get(loops).copied().unwrap_or(false);
+            loops += 1;
+            fc.fold_next_loop = foldable
+                && matches!(
+                    blockty,
+                    wasmparser::BlockType::Empty | wasmparser::BlockType::Type(_)
+                );
+        }
         work += fc.op_weight(&op);
         if let wasmparser::Operator::BrTable { targets } = &op {
             // Before the validator, whose check of a table costs its targets times the values

@@ -225,6 +225,36 @@ fn a_loop_after_dead_code_is_charged_as_without_it() {
 }
 
 #[test]
+fn a_trap_before_a_folded_loop_is_charged_as_without_the_fold() {
+    // A division traps before the loop; the function entry's check paid for the code up to
+    // the loop. The fold (compiler/src/fuel_fold.rs) charges the loop's entry less and its
+    // header more: never through that check, or the trap would keep the credit. A `br_if`
+    // back instead of the `br` leaves the loop unfolded; up to the trap both are the same.
+    let module = |back: &str| {
+        format!(
+            r#"(module (func (export "f") (param i32) (result i32)
+            (drop (i32.div_u (i32.const 1) (local.get 0)))
+            (block $out (loop $l
+              (br_if $out (local.get 0))
+              (block (br_if 0 (i32.const 1)))
+              {} {back}))
+            (i32.const 0)))"#,
+            "nop ".repeat(100)
+        )
+    };
+    let spent_trapping = |i: &mut Instance| {
+        i.set_fuel(1 << 40);
+        assert!(i.invoke("f", &[Value::I32(0)]).is_err(), "divides by zero");
+        (1 << 40) - i.fuel()
+    };
+    let mut folded = instance(&module("(br $l)"), Bound::Fuel);
+    let mut unfolded = instance(&module("(br_if $l (i32.const 1))"), Bound::Fuel);
+    let spent = spent_trapping(&mut folded);
+    assert!(spent > 0, "{spent}");
+    assert_eq!(spent, spent_trapping(&mut unfolded));
+}
+
+#[test]
 fn both_arms_of_an_if_are_charged_for_what_they_run() {
     // `local.get if` (2), then arm: 20 or 2 `nop`s and the `else`/`end` that closes it (1),
     // then `end` of the function (1).

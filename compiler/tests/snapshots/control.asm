@@ -9,10 +9,10 @@ function 0 (defined 0):
   0024  mov       qword ptr [rbp-8],0
   002f  mov       r12d,[rbp+10h]
   0036  xor       ebx,ebx
-  0039  sub       r13,0Eh
+  0039  sub       r13,13h
   0040  js        00000000000000A2h
-  0046  nop       [rax+rax]
-  004f  nop
+  0046  sub       r13,0FFFFFFFFFFFFFFFBh
+  004d  nop       [rax]
   0050  sub       r13,0Eh
   0057  js        00000000000000F5h
   005d  mov       [rbp-10h],rbx
