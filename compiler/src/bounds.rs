@@ -85,6 +85,17 @@ impl Fact {
     }
 }
 
+/// A register's value is `local + base` (an i32 sum, wrapping at 2^32) for a pinned local:
+/// accesses through it are covered like those through the sum right before a load. Set by the
+/// operation that computes the value (`FuncCompiler::next_sum`) and kept with the register's
+/// other facts about its value (as `ranges.rs` bounds are, by `push`), until the register gets
+/// another value or the local is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SumTag {
+    pub local: u32,
+    pub base: u64,
+}
+
 /// The checks that passed in the current straight-line region. Each method that drops facts
 /// returns the copies' registers, for the caller to free.
 #[derive(Default)]
@@ -167,7 +178,11 @@ impl FuncCompiler<'_, '_> {
         if let Some(r) = self.checked.forget(i) {
             self.regs.free_gpr(r);
         }
-        self.regs.forget_sums_of(i);
+        for tag in self.reg_sum.iter_mut() {
+            if tag.is_some_and(|t| t.local == i) {
+                *tag = None;
+            }
+        }
     }
 
     /// Before a call, which clobbers the copies' registers.

@@ -103,6 +103,11 @@ pub struct FuncCompiler<'c, 'm> {
     reg_bound: [u64; 16],
     /// The bound of the next register value pushed (set by the operator that computes it).
     pub next_bound: Option<u64>,
+    /// For each general register, the pinned local plus constant whose sum its value is
+    /// (`bounds.rs`, `SumTag`), set when a value is pushed in it.
+    pub reg_sum: [Option<crate::bounds::SumTag>; 16],
+    /// The same for the next register value pushed.
+    pub next_sum: Option<crate::bounds::SumTag>,
     /// The local the next operator writes (`local.set` / `local.tee`), when the compile loop
     /// looked ahead for the current one ([`Self::wants_next`]).
     pub next_set: Option<u32>,
@@ -165,6 +170,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             sum: None,
             wrapped: Vec::new(),
             reg_bound: [crate::ranges::UNKNOWN; 16],
+            reg_sum: [None; 16],
+            next_sum: None,
             next_bound: None,
             sig,
             nparams,
@@ -442,6 +449,12 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
 
     pub fn push(&mut self, v: Val) {
         let bound = self.next_bound.take();
+        let sum = self.next_sum.take();
+        if let Val::Reg(ty, r) = v {
+            if !ty.is_float() {
+                self.reg_sum[r as usize] = sum.filter(|_| ty == Ty::I32);
+            }
+        }
         if let Val::Reg(Ty::I32, r) = v {
             self.reg_bound[r as usize] = bound.unwrap_or(crate::ranges::UNKNOWN);
         }
@@ -588,6 +601,7 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
                             // Put on the stack without `push`: its bound is the local's, unknown.
                             if !ty.is_float() {
                                 self.reg_bound[r as usize] = crate::ranges::UNKNOWN;
+                                self.reg_sum[r as usize] = None;
                             }
                             self.stack[k] = Val::Reg(ty, r);
                         }

@@ -301,6 +301,8 @@ fn compile_body(
         let offset = reader.original_position();
         let op = reader.read()?;
         fc.next_set = None;
+        // Set by an operator right before it pushes its result; never carried to another.
+        fc.next_sum = None;
         if !matches!(
             op,
             wasmparser::Operator::I32Const { .. }

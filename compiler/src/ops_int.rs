@@ -2,10 +2,11 @@
 //! zero (every i32 operation uses a 32-bit form), so it can serve as a 64-bit address index.
 
 use crate::address_sum::AddressSum;
+use crate::bounds::SumTag;
 use crate::cond::Cond;
 use crate::func::FuncCompiler;
 use crate::module::Ty;
-use crate::regalloc::{SumTag, RAX, RCX, RDX};
+use crate::regalloc::{RAX, RCX, RDX};
 use crate::stack::{Rhs, Val};
 use dynasm::dynasm;
 use kwasm_hooks::artifact::{CPU_BMI1, CPU_LZCNT, CPU_POPCNT};
@@ -150,7 +151,7 @@ impl FuncCompiler<'_, '_> {
                         });
                         if let Some(local) = self.pinned_local_in(source.0) {
                             let base = u64::from(source.1 as u32);
-                            self.regs.tag_sum(r, SumTag { local, base });
+                            self.next_sum = Some(SumTag { local, base });
                         }
                     }
                     self.next_bound = Some(bound);

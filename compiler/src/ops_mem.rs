@@ -7,11 +7,11 @@
 //! that form clamp the address so that address plus offset is 0 instead.
 
 use crate::address_sum::AddressSum;
-use crate::bounds::Fact;
+use crate::bounds::{Fact, SumTag};
 use crate::func::FuncCompiler;
 use crate::module::{Sig, Ty};
 use crate::prelude::*;
-use crate::regalloc::{SumTag, R11};
+use crate::regalloc::R11;
 use crate::stack::Val;
 use dynasm::dynasm;
 use kwasm_hooks::artifact::*;
@@ -259,7 +259,7 @@ impl FuncCompiler<'_, '_> {
     }
 
     /// The access through an address register that holds a pinned local plus a constant
-    /// (`RegAlloc::tag_sum`: summed earlier, as a store's address is before its value), by
+    /// (`bounds.rs`, `SumTag`: summed earlier, as a store's address is before its value), by
     /// rule 2 of `bounds.rs`: through a fact that covers it, or a new check of the register
     /// itself (it holds the program's sum, wrapped) into a copy, leaving a fact. `None`
     /// (nothing changed) when there is neither.
@@ -267,7 +267,7 @@ impl FuncCompiler<'_, '_> {
         let Val::Reg(Ty::I32, r) = self.peek(0) else {
             return None;
         };
-        let SumTag { local, base } = self.regs.sum_in(r)?;
+        let SumTag { local, base } = self.reg_sum[r as usize]?;
         let p = self.pinned_reg(local)?;
         if !self.fact_fits(base, end) {
             return None;

@@ -20,14 +20,6 @@ pub const XMM_SCRATCH: u8 = 15;
 /// (rax, rdx) and shifts (rcx) seldom have to evict a value.
 const GPR_ORDER: [u8; 10] = [RBX, RSI, RDI, 8, 9, 12, 13, RAX, RDX, RCX];
 
-/// A register's value is `local + base` (an i32 sum, wrapping at 2^32) for a pinned local
-/// (`bounds.rs` covers accesses through it like those through the sum right before a load).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct SumTag {
-    pub local: u32,
-    pub base: u64,
-}
-
 /// No local in `RegAlloc::holds`/`holds_xmm`.
 const NO_LOCAL: u32 = u32::MAX;
 
@@ -86,9 +78,6 @@ pub struct RegAlloc {
     holds: [u32; 16],
     /// The same for each XMM register.
     holds_xmm: [u32; 16],
-    /// For each general register, the pinned local plus constant it holds the sum of
-    /// ([`Self::tag_sum`]).
-    sums: [Option<SumTag>; 16],
 }
 
 impl Default for RegAlloc {
@@ -99,7 +88,6 @@ impl Default for RegAlloc {
             xmm_free: 0x7fff,
             holds: [NO_LOCAL; 16],
             holds_xmm: [NO_LOCAL; 16],
-            sums: [None; 16],
         }
     }
 }
@@ -123,27 +111,6 @@ impl RegAlloc {
     fn take(&mut self, r: u8) {
         self.gpr_free &= !(1 << r);
         self.holds[r as usize] = NO_LOCAL;
-        self.sums[r as usize] = None;
-    }
-
-    /// Allocated register `r` holds the i32 sum of a pinned local and a constant, computed by
-    /// the operation that allocated it (`ops_int.rs`), until it is allocated again or the local
-    /// is written ([`Self::forget_sums_of`]).
-    pub fn tag_sum(&mut self, r: u8, sum: SumTag) {
-        self.sums[r as usize] = Some(sum);
-    }
-
-    pub fn sum_in(&self, r: u8) -> Option<SumTag> {
-        self.sums[r as usize]
-    }
-
-    /// Local `i` is written: the sums of its old value are no longer sums of it.
-    pub fn forget_sums_of(&mut self, i: u32) {
-        for s in self.sums.iter_mut() {
-            if s.is_some_and(|s| s.local == i) {
-                *s = None;
-            }
-        }
     }
 
     /// Free register `r` (an XMM one if `float`) holds local `i`'s current value.
