@@ -26,9 +26,8 @@
 //! does: its address `q` is past any memory (at most 2 GiB, `MEMORY_PAGES_LIMIT`: no memory
 //! grows past it). Else the farthest load's sum `q + d` is below 2^32, no wrap, and its end
 //! `q + end` is past the memory's size: it does. Either way with an out-of-bounds trap, after
-//! nothing observable. (Were
-//! another thread to grow a shared memory in between, trapping would still be what an
-//! ordering of the two threads gives: the grow after the farther load.)
+//! nothing observable. (Were another thread to grow a shared memory in between, trapping would
+//! still be what an ordering of the two threads gives: the grow after the farther load.)
 //!
 //! The access that asks must itself be a load: a store before the trap would be observable.
 
