@@ -19,6 +19,7 @@
 //! stretch, which a trap in between would leave credited without the header's `+f`).
 
 use crate::func::FuncCompiler;
+use crate::prelude::*;
 use wasmparser::{FunctionBody, Operator};
 
 /// For each `loop` of a body, in order: whether every branch back to its header is a plain
