@@ -78,6 +78,21 @@ impl AddressSum {
     }
 }
 
+impl AddressSum {
+    /// `dst` = the sum as wasm computes it (wrapping at 2^32) plus `end`, checked against the
+    /// memory's size (to `oob`) and clamped to it on a mispredicted path.
+    fn wrapping_check(&self, m: &mut Masm, dst: u8, end: i32, oob: Label) {
+        self.lea_into(m, dst, 0, false);
+        dynasm!(m.ops
+            ; .arch x64
+            ; add Rq(dst), end
+            ; cmp Rq(dst), r10
+            ; ja =>oob
+            ; cmova Rq(dst), r10
+        );
+    }
+}
+
 impl FuncCompiler<'_, '_> {
     /// The last instruction computed the i32 sum `sum` (an `i32.add`, possibly with the shift
     /// before it); an access right after may fold it into its check.
@@ -85,21 +100,28 @@ impl FuncCompiler<'_, '_> {
         self.sum = Some(sum);
     }
 
+    /// The sum just emitted, if it is still the address on top of the stack and its
+    /// instruction the last one emitted (so that an access may take it back).
+    pub fn sum_on_top(&self) -> Option<AddressSum> {
+        let sum = self.sum?;
+        (self.stack.last() == Some(&Val::Reg(crate::module::Ty::I32, sum.reg))
+            && self.cx.masm.ops.offset() == sum.end)
+            .then_some(sum)
+    }
+
     /// For an access ending `end` bytes past its address (at most 2 GiB, memory minimum 8
     /// bytes or more): if the address on top of the stack is the sum just emitted, takes that
     /// instruction back, pops the address and checks `sum + end` into r11 as the usual check
     /// does (see the module's comment). Returns the sum's register, which the access owns.
     pub fn check_sum(&mut self, end: u64) -> Option<u8> {
-        let sum = self.sum.take().filter(|s| s.disp >= 0)?;
+        let sum = self.sum_on_top().filter(|s| s.disp >= 0);
+        self.sum = None;
+        let sum = sum?;
         let fits = i32::try_from(end)
             .ok()
             .and_then(|e| sum.disp.checked_add(e))
             .is_some();
-        if !fits
-            || self.peek(0) != Val::Reg(crate::module::Ty::I32, sum.reg)
-            || self.cx.masm.ops.offset() != sum.end
-            || !self.cx.masm.rewind(sum.start)
-        {
+        if !fits || !self.cx.masm.rewind(sum.start) {
             return None;
         }
         self.pop();
@@ -136,15 +158,7 @@ impl FuncCompiler<'_, '_> {
     /// [`Self::emit_sum_check`], no slow path.
     pub fn emit_wrapping_sum_check(&mut self, sum: AddressSum, dst: u8, end: i32) {
         let oob = self.trap_label(TRAP_MEMORY_OUT_OF_BOUNDS);
-        let m = &mut self.cx.masm;
-        sum.lea_into(m, dst, 0, false);
-        dynasm!(m.ops
-            ; .arch x64
-            ; add Rq(dst), end
-            ; cmp Rq(dst), r10
-            ; ja =>oob
-            ; cmova Rq(dst), r10
-        );
+        sum.wrapping_check(&mut self.cx.masm, dst, end, oob);
     }
 
     /// The slow paths of [`Self::check_sum`], after the function's code. The sum's registers
@@ -154,14 +168,7 @@ impl FuncCompiler<'_, '_> {
         for w in core::mem::take(&mut self.wrapped) {
             let m = &mut self.cx.masm;
             m.bind(w.entry);
-            w.sum.lea_into(m, w.dst, 0, false);
-            dynasm!(m.ops
-                ; .arch x64
-                ; add Rq(w.dst), w.end
-                ; cmp Rq(w.dst), r10
-                ; ja =>oob
-                ; cmova Rq(w.dst), r10
-            );
+            w.sum.wrapping_check(m, w.dst, w.end, oob);
             m.jmp(w.resume);
         }
     }

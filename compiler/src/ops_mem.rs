@@ -193,15 +193,12 @@ impl FuncCompiler<'_, '_> {
     /// The address on top of the stack, if the instruction just emitted summed it from a
     /// pinned local and a constant (`address_sum.rs`): the local, the constant and the sum.
     fn pinned_sum(&self) -> Option<(u32, u64, AddressSum)> {
-        let sum = self.sum?;
+        let sum = self.sum_on_top()?;
         let (Some(b), None) = (sum.base, sum.index) else {
             return None;
         };
         let i = self.pinned_local_in(b)?;
-        (sum.reg != b
-            && self.stack.last() == Some(&Val::Reg(Ty::I32, sum.reg))
-            && self.cx.masm.ops.offset() == sum.end)
-            .then_some((i, u64::from(sum.disp as u32), sum))
+        (sum.reg != b).then_some((i, u64::from(sum.disp as u32), sum))
     }
 
     /// The access through pinned local `i` (rule 2 of `bounds.rs`): through a fact's copy, the
