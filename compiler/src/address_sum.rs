@@ -86,9 +86,9 @@ impl AddressSum {
         dynasm!(m.ops
             ; .arch x64
             ; add Rq(dst), end
-            ; cmp Rq(dst), r10
-            ; ja =>oob
-            ; cmova Rq(dst), r10
+            ; cmp r10, Rq(dst)
+            ; jb =>oob
+            ; cmovb Rq(dst), r10
         );
     }
 }
@@ -138,9 +138,9 @@ impl FuncCompiler<'_, '_> {
         sum.lea_into(m, dst, end, true);
         dynasm!(m.ops
             ; .arch x64
-            ; cmp Rq(dst), r10
-            ; ja =>entry
-            ; cmova Rq(dst), r10
+            ; cmp r10, Rq(dst)
+            ; jb =>entry
+            ; cmovb Rq(dst), r10
             ; =>resume
         );
         self.wrapped.push(WrappedSum {

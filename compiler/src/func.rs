@@ -1408,8 +1408,8 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
         dynasm!(m.ops
             ; .arch x64
             ; mov r11d, cases
-            ; cmp Rd(index), r11d
-            ; cmova Rd(index), r11d
+            ; cmp r11d, Rd(index)
+            ; cmovb Rd(index), r11d
             ; shl Rq(index), 4
             ; lea r11, [=>table]
             ; add r11, Rq(index)

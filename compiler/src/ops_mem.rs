@@ -338,9 +338,9 @@ impl FuncCompiler<'_, '_> {
         dynasm!(m.ops
             ; .arch x64
             ; lea Rq(c), [Rq(p) + end as i32]
-            ; cmp Rq(c), r10
-            ; ja =>oob
-            ; cmova Rq(c), r10
+            ; cmp r10, Rq(c)
+            ; jb =>oob
+            ; cmovb Rq(c), r10
         );
     }
 
@@ -355,9 +355,9 @@ impl FuncCompiler<'_, '_> {
         dynasm!(m.ops
             ; .arch x64
             ; lea r11, [Rq(addr) + end as i32]
-            ; cmp r11, r10
-            ; ja =>oob
-            ; cmova r11, r10
+            ; cmp r10, r11
+            ; jb =>oob
+            ; cmovb r11, r10
         );
     }
 
@@ -369,10 +369,10 @@ impl FuncCompiler<'_, '_> {
         dynasm!(m.ops
             ; .arch x64
             ; lea r11, [Rq(p) + end as i32]
-            ; cmp r11, r10
+            ; cmp r10, r11
             ; mov r11d, 0
-            ; cmova Rq(p), r11
-            ; ja =>oob
+            ; cmovb Rq(p), r11
+            ; jb =>oob
         );
     }
 
@@ -391,7 +391,7 @@ impl FuncCompiler<'_, '_> {
         // On the failing path (run speculatively before the trap), the address becomes
         // `-offset`: with the offset added back (displacement or `add` below) the access is at
         // the memory's base, not `offset` bytes past it. Plain `mov`s: the flags must survive.
-        dynasm!(m.ops ; .arch x64 ; cmp r11, r10);
+        dynasm!(m.ops ; .arch x64 ; cmp r10, r11);
         let clamp = offset.wrapping_neg() as i64;
         if clamp == 0 {
             dynasm!(m.ops ; .arch x64 ; mov r11d, 0);
@@ -402,8 +402,8 @@ impl FuncCompiler<'_, '_> {
         }
         dynasm!(m.ops
             ; .arch x64
-            ; cmova Rq(addr), r11
-            ; ja =>oob
+            ; cmovb Rq(addr), r11
+            ; jb =>oob
         );
         if offset <= i32::MAX as u64 {
             (addr, offset as i32)

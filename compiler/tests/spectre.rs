@@ -1,6 +1,6 @@
 //! Spectre v1 hardening of linear-memory accesses: on the failing path of a bounds check
 //! (which the CPU may run speculatively before the trap), the access must stay inside the
-//! memory. With the usual check (`lea r11, [addr + end]; cmp r11, r10; ja; cmova r11, r10`,
+//! memory. With the usual check (`lea r11, [addr + end]; cmp r10, r11; jb; cmovb r11, r10`,
 //! the access at `[r14 + r11 - size]`), r11 becomes the memory's size: the access reads its
 //! last bytes. With the check for huge offsets, the clamped address plus the instruction's
 //! displacement is 0: the memory's base, whatever the static offset.
@@ -34,23 +34,23 @@ fn r11_imm(ins: &Instruction) -> Option<u64> {
     }
 }
 
-/// Follows the failing path of the first bounds check: the value `cmova` puts into the
+/// Follows the failing path of the first bounds check: the value `cmovb` puts into the
 /// address register, what is added to it before the access, and the access's displacement.
 /// Returns `addr + disp` at the access (which must be 0).
 fn failing_path_effective_offset(ins: &[Instruction]) -> u64 {
-    let cmova = ins
+    let clamp = ins
         .iter()
-        .position(|i| i.mnemonic() == Mnemonic::Cmova)
+        .position(|i| i.mnemonic() == Mnemonic::Cmovb)
         .expect("a bounds check");
-    if ins[cmova].op0_register() == Register::R11 {
-        return end_check_effective_offset(ins, cmova);
+    if ins[clamp].op0_register() == Register::R11 {
+        return end_check_effective_offset(ins, clamp);
     }
-    assert_eq!(ins[cmova].op1_register(), Register::R11);
-    let reg = ins[cmova].op0_register();
-    let mut r11 = r11_imm(&ins[cmova - 1]).expect("mov r11, imm right before cmova");
+    assert_eq!(ins[clamp].op1_register(), Register::R11);
+    let reg = ins[clamp].op0_register();
+    let mut r11 = r11_imm(&ins[clamp - 1]).expect("mov r11, imm right before cmovb");
     let mut addr = r11;
-    assert_eq!(ins[cmova + 1].mnemonic(), Mnemonic::Ja);
-    for i in &ins[cmova + 2..] {
+    assert_eq!(ins[clamp + 1].mnemonic(), Mnemonic::Jb);
+    for i in &ins[clamp + 2..] {
         if let Some(v) = r11_imm(i) {
             r11 = v;
         } else if i.code() == Code::Add_rm64_r64 && i.op0_register() == reg {
@@ -72,16 +72,16 @@ fn failing_path_effective_offset(ins: &[Instruction]) -> u64 {
 /// The memory's size in the test modules (`(memory 1)`).
 const SIZE: u64 = 65536;
 
-/// The usual check (`cmova` at `at`): on its failing path r11 is the memory's size; returns
+/// The usual check (`cmovb` at `at`): on its failing path r11 is the memory's size; returns
 /// the access's offset from the memory's base then, `SIZE - access size`.
 fn end_check_effective_offset(ins: &[Instruction], at: usize) -> u64 {
     assert_eq!(ins[at].op1_register(), Register::R10, "{}", ins[at]);
-    assert_eq!(ins[at - 1].mnemonic(), Mnemonic::Ja);
+    assert_eq!(ins[at - 1].mnemonic(), Mnemonic::Jb);
     let cmp = &ins[at - 2];
     assert_eq!(cmp.mnemonic(), Mnemonic::Cmp);
     assert_eq!(
         (cmp.op0_register(), cmp.op1_register()),
-        (Register::R11, Register::R10)
+        (Register::R10, Register::R11)
     );
     assert_eq!(ins[at - 3].mnemonic(), Mnemonic::Lea);
     assert_eq!(ins[at - 3].op0_register(), Register::R11);
@@ -208,7 +208,7 @@ fn a_mispredicted_instance_check_does_not_call_the_other_instances_code() {
     assert!(between[cmov + 1..].is_empty(), "{:?}", &between[cmov + 1..]);
 }
 
-/// Rule 2 of `bounds.rs` through a copy: `lea c, [p + end]; cmp c, r10; ja; cmova c, r10` and
+/// Rule 2 of `bounds.rs` through a copy: `lea c, [p + end]; cmp r10, c; jb; cmovb c, r10` and
 /// the accesses the check covers at `[r14 + c + offset - end]`. On the failing path `c` is the
 /// memory's size, so every one of them must land inside the memory, and the pinned local's own
 /// register must be left alone (a clamp there would lengthen a loop counter's dependency chain).
@@ -225,21 +225,21 @@ fn pinned_checks_keep_mispredicted_accesses_inside() {
              (br_if $l (i32.lt_u (local.get 0) (i32.const 4096))))
            (local.get $s)))",
     );
-    let cmova = ins
+    let clamp = ins
         .iter()
         .position(|i| {
-            i.mnemonic() == Mnemonic::Cmova
+            i.mnemonic() == Mnemonic::Cmovb
                 && i.op1_register() == Register::R10
                 && i.op0_register() != Register::R11
         })
         .expect("a check into a copy");
-    let copy = ins[cmova].op0_register();
-    assert_eq!(ins[cmova - 1].mnemonic(), Mnemonic::Ja);
-    let (cmp, lea) = (&ins[cmova - 2], &ins[cmova - 3]);
+    let copy = ins[clamp].op0_register();
+    assert_eq!(ins[clamp - 1].mnemonic(), Mnemonic::Jb);
+    let (cmp, lea) = (&ins[clamp - 2], &ins[clamp - 3]);
     assert_eq!(cmp.mnemonic(), Mnemonic::Cmp);
     assert_eq!(
         (cmp.op0_register(), cmp.op1_register()),
-        (copy, Register::R10)
+        (Register::R10, copy)
     );
     assert_eq!((lea.mnemonic(), lea.op0_register()), (Mnemonic::Lea, copy));
     let pinned = lea.memory_base();
@@ -251,7 +251,7 @@ fn pinned_checks_keep_mispredicted_accesses_inside() {
     // The accesses through the copy up to the loop's back edge, each inside the memory when
     // the copy is the memory's size.
     let mut through_copy = 0;
-    for i in ins[cmova + 1..]
+    for i in ins[clamp + 1..]
         .iter()
         .take_while(|i| i.mnemonic() != Mnemonic::Jb)
     {
@@ -289,8 +289,8 @@ fn access_bytes(i: &Instruction) -> u64 {
 }
 
 /// An address summed right before its load is summed again by the check (`address_sum.rs`):
-/// `lea r11, [sum + end]; cmp r11, r10; ja slow; cmova r11, r10`, and out of line the slow
-/// path's wrapping sum `lea r11d, [sum]; add r11, end; cmp r11, r10; ja trap; cmova r11, r10;
+/// `lea r11, [sum + end]; cmp r10, r11; jb slow; cmovb r11, r10`, and out of line the slow
+/// path's wrapping sum `lea r11d, [sum]; add r11, end; cmp r10, r11; jb trap; cmovb r11, r10;
 /// jmp back`. On the failing path of either, r11 is the memory's size when the access runs.
 #[test]
 fn summed_addresses_keep_mispredicted_accesses_inside() {
@@ -314,7 +314,7 @@ fn summed_addresses_keep_mispredicted_accesses_inside() {
         ));
         let clamps: Vec<usize> = (0..ins.len())
             .filter(|&k| {
-                ins[k].mnemonic() == Mnemonic::Cmova
+                ins[k].mnemonic() == Mnemonic::Cmovb
                     && (ins[k].op0_register(), ins[k].op1_register())
                         == (Register::R11, Register::R10)
             })
@@ -341,9 +341,9 @@ fn summed_addresses_keep_mispredicted_accesses_inside() {
         let cmp = &ins[slow - 2];
         assert_eq!(
             (cmp.mnemonic(), cmp.op0_register(), cmp.op1_register()),
-            (Mnemonic::Cmp, Register::R11, Register::R10)
+            (Mnemonic::Cmp, Register::R10, Register::R11)
         );
-        assert_eq!(ins[slow - 1].mnemonic(), Mnemonic::Ja);
+        assert_eq!(ins[slow - 1].mnemonic(), Mnemonic::Jb);
         // And comes back to the access, which r11 indexes as after the usual check.
         assert_eq!(ins[slow + 1].mnemonic(), Mnemonic::Jmp);
         assert_eq!(
@@ -356,7 +356,7 @@ fn summed_addresses_keep_mispredicted_accesses_inside() {
 
 /// Loads through a pinned local plus a constant (`local.get; i32.const k; i32.add`) share one
 /// check into a copy that reaches past the farthest (`widening.rs`): `lea c, [p + k + end];
-/// cmp c, r10; ja slow; cmova c, r10`, the slow path summing with wrapping as for r11. On the
+/// cmp r10, c; jb slow; cmovb c, r10`, the slow path summing with wrapping as for r11. On the
 /// failing path of either, the copy is the memory's size, and every access through it stays
 /// inside the memory.
 #[test]
@@ -376,7 +376,7 @@ fn pinned_sums_keep_mispredicted_accesses_inside() {
     );
     let clamps: Vec<usize> = (0..ins.len())
         .filter(|&k| {
-            ins[k].mnemonic() == Mnemonic::Cmova
+            ins[k].mnemonic() == Mnemonic::Cmovb
                 && ins[k].op1_register() == Register::R10
                 && ins[k].op0_register() != Register::R11
         })
@@ -384,11 +384,11 @@ fn pinned_sums_keep_mispredicted_accesses_inside() {
     assert_eq!(clamps.len(), 2, "one check and its slow path");
     let (check, slow) = (clamps[0], clamps[1]);
     let copy = ins[check].op0_register();
-    let (ja, cmp, lea) = (&ins[check - 1], &ins[check - 2], &ins[check - 3]);
-    assert_eq!(ja.mnemonic(), Mnemonic::Ja);
+    let (jb, cmp, lea) = (&ins[check - 1], &ins[check - 2], &ins[check - 3]);
+    assert_eq!(jb.mnemonic(), Mnemonic::Jb);
     assert_eq!(
         (cmp.mnemonic(), cmp.op0_register(), cmp.op1_register()),
-        (Mnemonic::Cmp, copy, Register::R10)
+        (Mnemonic::Cmp, Register::R10, copy)
     );
     assert_eq!((lea.mnemonic(), lea.op0_register()), (Mnemonic::Lea, copy));
     assert_eq!(
@@ -415,13 +415,13 @@ fn pinned_sums_keep_mispredicted_accesses_inside() {
     // The slow path: the wrapping sum into the copy's 32 bits, plus the end, checked and
     // clamped, then back to the first access.
     let wrap = &ins[slow - 4];
-    assert_eq!(ja.near_branch_target(), wrap.ip());
+    assert_eq!(jb.near_branch_target(), wrap.ip());
     assert_eq!(wrap.mnemonic(), Mnemonic::Lea);
     assert_eq!(wrap.memory_displacement64(), 4);
     assert_eq!(
         (ins[slow - 3].mnemonic(), ins[slow - 3].immediate(1)),
         (Mnemonic::Add, end)
     );
-    assert_eq!(ins[slow - 1].mnemonic(), Mnemonic::Ja);
+    assert_eq!(ins[slow - 1].mnemonic(), Mnemonic::Jb);
     assert_eq!(ins[slow + 1].near_branch_target(), ins[check + 1].ip());
 }

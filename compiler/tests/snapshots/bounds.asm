@@ -16,9 +16,9 @@ function 0 (defined 0):
   0050  sub       r13,12h
   0057  js        000000000000011Eh
   005d  lea       rax,[rsi+8]
-  0065  cmp       rax,r10
-  0068  ja        0000000000000249h
-  006e  cmova     rax,r10
+  0065  cmp       r10,rax
+  0068  jb        0000000000000249h
+  006e  cmovb     rax,r10
   0072  mov       edi,[r14+rax-4]
   007a  mov       r8d,[r14+rax-8]
   0082  add       edi,r8d

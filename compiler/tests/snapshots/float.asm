@@ -93,9 +93,9 @@ function 2 (defined 2):
   01e0  sub       r13,14h
   01e7  js        00000000000002C5h
   01ed  lea       rax,[rbx+8]
-  01f5  cmp       rax,r10
-  01f8  ja        0000000000000529h
-  01fe  cmova     rax,r10
+  01f5  cmp       r10,rax
+  01f8  jb        0000000000000529h
+  01fe  cmovb     rax,r10
   0202  movsd     xmm0,[r14+rax-8]
   020c  mulsd     xmm0,xmm13
   0211  addsd     xmm14,xmm0

@@ -10,9 +10,9 @@ function 0 (defined 0):
   002b  js        0000000000000083h
   0031  mov       ebx,[rbp+10h]
   0038  lea       r11,[rbx*8+408h]
-  0040  cmp       r11,r10
-  0043  ja        0000000000000062h
-  0049  cmova     r11,r10
+  0040  cmp       r10,r11
+  0043  jb        0000000000000062h
+  0049  cmovb     r11,r10
   004d  mov       rbx,[r14+r11-8]
   0055  mov       [rbp+10h],rbx
   005c  mov       rsp,rbp
@@ -21,9 +21,9 @@ function 0 (defined 0):
   0061  int3
   0062  lea       r11d,[rbx*8+400h]
   006a  add       r11,8
-  0071  cmp       r11,r10
-  0074  ja        00000000000002D9h
-  007a  cmova     r11,r10
+  0071  cmp       r10,r11
+  0074  jb        00000000000002D9h
+  007a  cmovb     r11,r10
   007e  jmp       000000000000004Dh
   0083  mov       [r15+20h],r13
   008a  mov       rdi,r15
@@ -49,9 +49,9 @@ function 1 (defined 1):
   00f1  mov       ebx,[rbp+10h]
   00f8  mov       esi,[rbp+18h]
   00ff  lea       r11,[rsi+rbx*4+4]
-  0107  cmp       r11,r10
-  010a  ja        0000000000000129h
-  0110  cmova     r11,r10
+  0107  cmp       r10,r11
+  010a  jb        0000000000000129h
+  0110  cmovb     r11,r10
   0114  mov       ebx,[r14+r11-4]
   011c  mov       [rbp+10h],rbx
   0123  mov       rsp,rbp
@@ -60,9 +60,9 @@ function 1 (defined 1):
   0128  int3
   0129  lea       r11d,[rsi+rbx*4]
   0131  add       r11,4
-  0138  cmp       r11,r10
-  013b  ja        00000000000002D9h
-  0141  cmova     r11,r10
+  0138  cmp       r10,r11
+  013b  jb        00000000000002D9h
+  0141  cmovb     r11,r10
   0145  jmp       0000000000000114h
   014a  mov       [r15+20h],r13
   0151  mov       rdi,r15

@@ -10,15 +10,15 @@ function 0 (defined 0):
   002b  js        0000000000000080h
   0031  mov       ebx,[rbp+10h]
   0038  lea       r11,[rbx+1]
-  0040  cmp       r11,r10
-  0043  ja        0000000000000179h
-  0049  cmova     r11,r10
+  0040  cmp       r10,r11
+  0043  jb        0000000000000179h
+  0049  cmovb     r11,r10
   004d  movzx     ebx,byte ptr [r14+r11-1]
   0056  mov       esi,[rbp+18h]
   005d  lea       r11,[rsi+8]
-  0065  cmp       r11,r10
-  0068  ja        0000000000000179h
-  006e  cmova     r11,r10
+  0065  cmp       r10,r11
+  0068  jb        0000000000000179h
+  006e  cmovb     r11,r10
   0072  mov       [r14+r11-4],ebx
   007a  mov       rsp,rbp
   007d  pop       rbp

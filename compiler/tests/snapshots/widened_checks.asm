@@ -16,9 +16,9 @@ function 0 (defined 0):
   0050  sub       r13,10h
   0057  js        0000000000000103h
   005d  lea       rax,[rbx+10h]
-  0065  cmp       rax,r10
-  0068  ja        0000000000000319h
-  006e  cmova     rax,r10
+  0065  cmp       r10,rax
+  0068  jb        0000000000000319h
+  006e  cmovb     rax,r10
   0072  mov       esi,[r14+rax-10h]
   007a  mov       edi,[r14+rax-4]
   0082  add       esi,edi
@@ -81,9 +81,9 @@ function 1 (defined 1):
   01b0  sub       r13,14h
   01b7  js        0000000000000284h
   01bd  lea       rax,[rbx+28h]
-  01c5  cmp       rax,r10
-  01c8  ja        0000000000000210h
-  01ce  cmova     rax,r10
+  01c5  cmp       r10,rax
+  01c8  jb        0000000000000210h
+  01ce  cmovb     rax,r10
   01d2  mov       esi,[r14+rax-24h]
   01da  mov       edi,[r14+rax-4]
   01e2  xor       esi,edi
@@ -100,9 +100,9 @@ function 1 (defined 1):
   020f  int3
   0210  lea       eax,[rbx+4]
   0218  add       rax,24h
-  021f  cmp       rax,r10
-  0222  ja        0000000000000319h
-  0228  cmova     rax,r10
+  021f  cmp       r10,rax
+  0222  jb        0000000000000319h
+  0228  cmovb     rax,r10
   022c  jmp       00000000000001D2h
   0231  mov       [rbp+10h],rbx
   0238  mov       [rbp-8],r12
