@@ -26,7 +26,10 @@
 //!    `local + k` to its end (then the sum did not wrap: see [`Checked::covering`]); a new
 //!    check for one is into a copy, as the sum wrapping at 2^32 demands (`address_sum.rs`'s
 //!    slow path), and a fact about `local + k`. A new check through a load reaches as far as
-//!    the loads through the same local that follow it (`widening.rs`).
+//!    the loads through the same local that follow it (`widening.rs`). A local set to such a
+//!    sum (`local.set t (i32.add (local.get p) (i32.const k))`, clang's field pointer) holds
+//!    it until either local is written or control flow joins: an access through `t` that a
+//!    fact about `p + k` covers goes through that fact, as the sum's own access would.
 //!
 //!    A write to the local forgets it; a point where control flow joins (loop header, `else`,
 //!    the `end` of a block or `if`; not a loop's `end`, which only its body falls through to)
@@ -96,11 +99,14 @@ pub struct SumTag {
     pub base: u64,
 }
 
-/// The checks that passed in the current straight-line region. Each method that drops facts
-/// returns the copies' registers, for the caller to free.
+/// The checks that passed in the current straight-line region, and the locals known to hold a
+/// pinned local plus a constant there (`local.set t (i32.add (local.get p) (i32.const k))`):
+/// accesses through such a local are covered by the facts about `p + k`. Each method that
+/// drops facts returns the copies' registers, for the caller to free.
 #[derive(Default)]
 pub struct Checked {
     facts: Vec<Fact>,
+    aliases: Vec<(u32, SumTag)>,
 }
 
 impl Checked {
@@ -119,7 +125,7 @@ impl Checked {
 
     /// A check passed.
     pub fn record(&mut self, fact: Fact) -> Vec<u8> {
-        let mut freed: Vec<u8> = self.forget(fact.local).into_iter().collect();
+        let mut freed: Vec<u8> = self.forget_fact(fact.local).into_iter().collect();
         if self.facts.len() == REMEMBERED {
             freed.extend(self.facts.remove(0).copy);
         }
@@ -127,10 +133,34 @@ impl Checked {
         freed
     }
 
-    /// `local` was written.
+    /// `local` was written: its facts go, and what is known of the locals that held a sum of
+    /// it, or that it held.
     pub fn forget(&mut self, local: u32) -> Option<u8> {
+        self.aliases
+            .retain(|(t, tag)| *t != local && tag.local != local);
+        self.forget_fact(local)
+    }
+
+    fn forget_fact(&mut self, local: u32) -> Option<u8> {
         let k = self.facts.iter().position(|f| f.local == local)?;
         self.facts.remove(k).copy
+    }
+
+    /// Local `t` (just written, so [`Self::forget`] ran for it) holds `tag`'s sum.
+    pub fn record_alias(&mut self, t: u32, tag: SumTag) {
+        debug_assert!(tag.local != t);
+        if self.aliases.len() == REMEMBERED {
+            self.aliases.remove(0);
+        }
+        self.aliases.push((t, tag));
+    }
+
+    /// The sum local `t` holds, if known.
+    pub fn alias(&self, t: u32) -> Option<SumTag> {
+        self.aliases
+            .iter()
+            .find(|(l, _)| *l == t)
+            .map(|(_, tag)| *tag)
     }
 
     /// Register `r` is needed for something else.
@@ -154,6 +184,7 @@ impl Checked {
 
     /// Control flow joins here.
     pub fn clear(&mut self) -> Vec<u8> {
+        self.aliases.clear();
         self.facts.drain(..).filter_map(|f| f.copy).collect()
     }
 }

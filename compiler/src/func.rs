@@ -1545,8 +1545,16 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             }
             return;
         }
+        // A pinned local plus a constant, summed earlier (`bounds.rs`, `SumTag`).
+        let sum = match self.peek(0) {
+            Val::Reg(Ty::I32, r) => self.reg_sum[r as usize].filter(|tag| tag.local != i),
+            _ => None,
+        };
         self.materialize_local(i);
         self.forget_checked(i);
+        if let Some(tag) = sum {
+            self.checked.record_alias(i, tag);
+        }
         if let Some(p) = self.pinned[i as usize] {
             let ty = self.locals[i as usize];
             self.set_pinned(i, p);

@@ -119,6 +119,13 @@ impl FuncCompiler<'_, '_> {
                     if let Some(source) = self.lea_source(op, rhs) {
                         self.emit_lea(pj, w64, source);
                         self.free_rhs(rhs);
+                        match self.pinned_local_in(source.0) {
+                            Some(local) if !w64 && local != j => {
+                                let base = u64::from(source.1 as u32);
+                                self.checked.record_alias(j, SumTag { local, base });
+                            }
+                            _ => {}
+                        }
                         self.push(Val::Local(ty, j));
                         return;
                     }

@@ -87,6 +87,13 @@ impl FuncCompiler<'_, '_> {
                 self.pop();
                 return self.pinned_address(i, offset, end);
             }
+            Val::Local(_, i) if within_minimum => {
+                // Rule 2 through a local that holds a pinned local plus a constant.
+                if let Some(address) = self.aliased_address(i, offset, end) {
+                    self.pop();
+                    return address;
+                }
+            }
             _ => {}
         }
         if within_minimum {
@@ -146,6 +153,7 @@ impl FuncCompiler<'_, '_> {
             return None;
         }
         let (i, base) = match *self.stack.last()? {
+            Val::Local(_, i) if self.covered_through_alias(i, end).is_some() => return None,
             Val::Local(_, i) if self.pinned_reg(i).is_some() => (i, 0),
             _ => {
                 let (i, base, _) = self.pinned_sum()?;
@@ -201,12 +209,41 @@ impl FuncCompiler<'_, '_> {
         (sum.reg != b).then_some((i, u64::from(sum.disp as u32), sum))
     }
 
+    /// The fact that covers an access ending `end` past local `i` through what `i` holds, a
+    /// pinned local plus a constant (`bounds.rs`, `Checked`), with that sum.
+    fn covered_through_alias(&self, i: u32, end: u64) -> Option<(Fact, SumTag)> {
+        let tag = self.checked.alias(i)?;
+        if !self.fact_fits(tag.base, end) {
+            return None;
+        }
+        Some((self.checked.covering(tag.local, tag.base, end)?, tag))
+    }
+
+    /// The access through local `i`, which holds a pinned local plus a constant, when a fact
+    /// about that sum covers it: through the fact, without reading `i`.
+    fn aliased_address(&mut self, i: u32, offset: u64, end: u64) -> Option<Address> {
+        let (fact, tag) = self.covered_through_alias(i, end)?;
+        let p = self
+            .pinned_reg(tag.local)
+            .expect("a sum tag's local is pinned");
+        let (index, disp) = fact.address(p, tag.base, offset);
+        Some(Address {
+            index,
+            disp,
+            own: None,
+        })
+    }
+
     /// The access through pinned local `i` (rule 2 of `bounds.rs`): through a fact's copy, the
-    /// local itself after an in-place check, or a new check's.
+    /// local itself after an in-place check, through what it holds (`aliased_address`), or a
+    /// new check's.
     fn pinned_address(&mut self, i: u32, offset: u64, end: u64) -> Address {
         let p = self.pinned_reg(i).expect("pinned");
         let fact = match self.checked.covering(i, 0, end) {
             Some(fact) => fact,
+            None if self.covered_through_alias(i, end).is_some() => {
+                return self.aliased_address(i, offset, end).expect("covered");
+            }
             None => {
                 let copy = self.alloc_copy_reg();
                 self.new_fact(i, p, 0, end, copy)
