@@ -88,8 +88,8 @@ impl AddressSum {
             ; add Rq(dst), end
             ; cmp r10, Rq(dst)
             ; jb =>oob
-            ; cmovb Rq(dst), r10
         );
+        m.clamp(dst, 10);
     }
 }
 
@@ -140,9 +140,9 @@ impl FuncCompiler<'_, '_> {
             ; .arch x64
             ; cmp r10, Rq(dst)
             ; jb =>entry
-            ; cmovb Rq(dst), r10
-            ; =>resume
         );
+        m.clamp(dst, 10);
+        dynasm!(m.ops ; .arch x64 ; =>resume);
         self.wrapped.push(WrappedSum {
             entry,
             resume,

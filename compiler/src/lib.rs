@@ -105,6 +105,9 @@ pub struct Unchecked {
     pub fuel: bool,
     /// No bounds checks on memory accesses: an access may reach outside the linear memory.
     pub bounds: bool,
+    /// Bounds checks without their Spectre clamps: a mispredicted check may read outside the
+    /// linear memory (what wasmtime's code does without signals-based traps).
+    pub spectre: bool,
 }
 
 /// Stack headroom kept above the deepest frame for trap stubs and helpers.
@@ -115,6 +118,7 @@ fn new_cx(options: &Options, unchecked: Unchecked) -> ModuleCx {
     let mut masm = masm::Masm::new(limit);
     masm.return_thunk = options.return_thunk;
     masm.fuel_reg = options.bound == Bound::Fuel && !unchecked.fuel;
+    masm.spectre_clamps = !unchecked.spectre;
     let trap_labels = (0..TRAP_COUNT).map(|_| masm.label()).collect();
     let trap_eax = masm.label();
     let exit = masm.label();

@@ -35,6 +35,10 @@ pub struct Masm {
     /// to `vmctx.fuel` before anything outside the generated code reads or changes it (host
     /// and helper calls, the exit) and loaded again after.
     pub fuel_reg: bool,
+    /// Bounds checks clamp the address on their failing path, so that a mispredicted check
+    /// cannot reach outside the memory (Spectre v1). Off only in benchmark builds
+    /// (`Unchecked::spectre`).
+    pub spectre_clamps: bool,
 }
 
 impl Masm {
@@ -45,7 +49,31 @@ impl Masm {
             relocs: Vec::new(),
             return_thunk: false,
             fuel_reg: false,
+            spectre_clamps: true,
         }
+    }
+
+    /// After a bounds check's `cmp r10, end` (flags intact): `dst = src` on its failing path
+    /// (`cmovb`), unless a benchmark build leaves the clamps out.
+    pub fn clamp(&mut self, dst: u8, src: u8) {
+        if self.spectre_clamps {
+            dynasm!(self.ops ; .arch x64 ; cmovb Rq(dst), Rq(src));
+        }
+    }
+
+    /// The same with a constant, through r11 (a plain `mov`: the flags survive).
+    pub fn clamp_imm(&mut self, dst: u8, value: i64) {
+        if !self.spectre_clamps {
+            return;
+        }
+        if value == 0 {
+            dynasm!(self.ops ; .arch x64 ; mov r11d, 0);
+        } else if let Ok(imm) = i32::try_from(value) {
+            dynasm!(self.ops ; .arch x64 ; mov r11, imm);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov r11, QWORD value);
+        }
+        dynasm!(self.ops ; .arch x64 ; cmovb Rq(dst), r11);
     }
 
     /// Whether the code can still be emitted in full: an error (at byte `offset` of the module)

@@ -377,8 +377,8 @@ impl FuncCompiler<'_, '_> {
             ; lea Rq(c), [Rq(p) + end as i32]
             ; cmp r10, Rq(c)
             ; jb =>oob
-            ; cmovb Rq(c), r10
         );
+        m.clamp(c, 10);
     }
 
     /// Checks `addr + end <= memory_size` with the sum in r11, which indexes the access (at
@@ -394,8 +394,8 @@ impl FuncCompiler<'_, '_> {
             ; lea r11, [Rq(addr) + end as i32]
             ; cmp r10, r11
             ; jb =>oob
-            ; cmovb r11, r10
         );
+        m.clamp(11, 10);
     }
 
     /// Checks `p + end <= memory_size` for pinned register `p`, clamping `p` itself to 0 on the
@@ -407,10 +407,9 @@ impl FuncCompiler<'_, '_> {
             ; .arch x64
             ; lea r11, [Rq(p) + end as i32]
             ; cmp r10, r11
-            ; mov r11d, 0
-            ; cmovb Rq(p), r11
-            ; jb =>oob
         );
+        m.clamp_imm(p, 0);
+        dynasm!(m.ops ; .arch x64 ; jb =>oob);
     }
 
     /// Checks `addr + offset + size <= memory_size` for any offset (up to 2^32 + 8) and
@@ -429,19 +428,8 @@ impl FuncCompiler<'_, '_> {
         // `-offset`: with the offset added back (displacement or `add` below) the access is at
         // the memory's base, not `offset` bytes past it. Plain `mov`s: the flags must survive.
         dynasm!(m.ops ; .arch x64 ; cmp r10, r11);
-        let clamp = offset.wrapping_neg() as i64;
-        if clamp == 0 {
-            dynasm!(m.ops ; .arch x64 ; mov r11d, 0);
-        } else if let Ok(imm) = i32::try_from(clamp) {
-            dynasm!(m.ops ; .arch x64 ; mov r11, imm);
-        } else {
-            dynasm!(m.ops ; .arch x64 ; mov r11, QWORD clamp);
-        }
-        dynasm!(m.ops
-            ; .arch x64
-            ; cmovb Rq(addr), r11
-            ; jb =>oob
-        );
+        m.clamp_imm(addr, offset.wrapping_neg() as i64);
+        dynasm!(m.ops ; .arch x64 ; jb =>oob);
         if offset <= i32::MAX as u64 {
             (addr, offset as i32)
         } else {

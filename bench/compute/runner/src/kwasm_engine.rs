@@ -1,5 +1,5 @@
-//! kwasm in this process: the compiler (as shipped, or without fuel or bounds checks through
-//! `compile_unchecked`) and the userspace executor.
+//! kwasm in this process: the compiler (as shipped, or without fuel, bounds checks or the
+//! checks' Spectre clamps through `compile_unchecked`) and the userspace executor.
 
 use crate::clock::{measure, Span};
 use kwasm::executor::{Imports, Instance, Value};
@@ -27,6 +27,7 @@ pub const CONFIGS: &[Config] = &[
         unchecked: Some(Unchecked {
             fuel: true,
             bounds: false,
+            spectre: false,
         }),
     },
     Config {
@@ -35,6 +36,16 @@ pub const CONFIGS: &[Config] = &[
         unchecked: Some(Unchecked {
             fuel: false,
             bounds: true,
+            spectre: false,
+        }),
+    },
+    Config {
+        id: "kwasm-nospectre",
+        label: "kwasm without Spectre clamps (as Cranelift-eq)",
+        unchecked: Some(Unchecked {
+            fuel: false,
+            bounds: false,
+            spectre: true,
         }),
     },
 ];
