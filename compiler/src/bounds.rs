@@ -29,7 +29,9 @@
 //!    the loads through the same local that follow it (`widening.rs`). A local set to such a
 //!    sum (`local.set t (i32.add (local.get p) (i32.const k))`, clang's field pointer) holds
 //!    it until either local is written or control flow joins: an access through `t` that a
-//!    fact about `p + k` covers goes through that fact, as the sum's own access would.
+//!    fact about `p + k` covers goes through that fact, as the sum's own access would. A local
+//!    kept in memory (not pinned) gets facts too, always with a copy (its value is in no
+//!    register to clamp): later accesses through it use the copy without reading the local.
 //!
 //!    A write to the local forgets it; a point where control flow joins (loop header, `else`,
 //!    the `end` of a block or `if`; not a loop's `end`, which only its body falls through to)

@@ -88,9 +88,13 @@ impl FuncCompiler<'_, '_> {
                 return self.pinned_address(i, offset, end);
             }
             Val::Local(_, i) if within_minimum => {
-                // Rule 2 through a local that holds a pinned local plus a constant.
+                // Rule 2 through a local that holds a pinned local plus a constant, or through
+                // a local kept in memory, with a copy.
                 if let Some(address) = self.aliased_address(i, offset, end) {
                     self.pop();
+                    return address;
+                }
+                if let Some(address) = self.local_copy_address(i, offset, end) {
                     return address;
                 }
             }
@@ -154,7 +158,7 @@ impl FuncCompiler<'_, '_> {
         }
         let (i, base) = match *self.stack.last()? {
             Val::Local(_, i) if self.covered_through_alias(i, end).is_some() => return None,
-            Val::Local(_, i) if self.pinned_reg(i).is_some() => (i, 0),
+            Val::Local(_, i) => (i, 0),
             _ => {
                 let (i, base, _) = self.pinned_sum()?;
                 (i, base)
@@ -231,6 +235,37 @@ impl FuncCompiler<'_, '_> {
             index,
             disp,
             own: None,
+        })
+    }
+
+    /// The access through local `i`, kept in memory (not pinned), by rule 2 of `bounds.rs`:
+    /// through a fact's copy, without reading the local, or a new check of its value into a
+    /// copy, which leaves a fact. `None` (nothing changed) when there is neither.
+    fn local_copy_address(&mut self, i: u32, offset: u64, end: u64) -> Option<Address> {
+        if !self.fact_fits(0, end) {
+            return None;
+        }
+        if let Some(fact) = self.checked.covering(i, 0, end) {
+            // A local in memory has only facts with copies (`new_fact` below).
+            let c = fact
+                .copy
+                .expect("a fact about a local in memory has a copy");
+            self.pop();
+            let (index, disp) = fact.address(c, 0, offset);
+            return Some(Address {
+                index,
+                disp,
+                own: None,
+            });
+        }
+        let c = self.alloc_copy_reg()?;
+        let (_, r) = self.pop_reg();
+        let fact = self.new_fact(i, r, 0, end, Some(c));
+        let (index, disp) = fact.address(c, 0, offset);
+        Some(Address {
+            index,
+            disp,
+            own: Some(r),
         })
     }
 

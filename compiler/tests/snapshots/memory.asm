@@ -9,17 +9,17 @@ function 0 (defined 0):
   0024  sub       r13,15h
   002b  js        0000000000000080h
   0031  mov       ebx,[rbp+10h]
-  0038  lea       r11,[rbx+1]
-  0040  cmp       r10,r11
+  0038  lea       rax,[rbx+1]
+  0040  cmp       r10,rax
   0043  jb        0000000000000179h
-  0049  cmovb     r11,r10
-  004d  movzx     ebx,byte ptr [r14+r11-1]
+  0049  cmovb     rax,r10
+  004d  movzx     ebx,byte ptr [r14+rax-1]
   0056  mov       esi,[rbp+18h]
-  005d  lea       r11,[rsi+8]
-  0065  cmp       r10,r11
+  005d  lea       rdx,[rsi+8]
+  0065  cmp       r10,rdx
   0068  jb        0000000000000179h
-  006e  cmovb     r11,r10
-  0072  mov       [r14+r11-4],ebx
+  006e  cmovb     rdx,r10
+  0072  mov       [r14+rdx-4],ebx
   007a  mov       rsp,rbp
   007d  pop       rbp
   007e  ret
