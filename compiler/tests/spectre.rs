@@ -42,7 +42,7 @@ fn failing_path_effective_offset(ins: &[Instruction]) -> u64 {
         .iter()
         .position(|i| i.mnemonic() == Mnemonic::Cmovb)
         .expect("a bounds check");
-    if ins[clamp].op0_register() == Register::R11 {
+    if ins[clamp].op1_register() == Register::R10 {
         return end_check_effective_offset(ins, clamp);
     }
     assert_eq!(ins[clamp].op1_register(), Register::R11);
@@ -72,22 +72,24 @@ fn failing_path_effective_offset(ins: &[Instruction]) -> u64 {
 /// The memory's size in the test modules (`(memory 1)`).
 const SIZE: u64 = 65536;
 
-/// The usual check (`cmovb` at `at`): on its failing path r11 is the memory's size; returns
-/// the access's offset from the memory's base then, `SIZE - access size`.
+/// The usual check, into r11 or a copy (`cmovb` at `at`): on its failing path the register is
+/// the memory's size; returns the access's offset from the memory's base then, `SIZE - access
+/// size`.
 fn end_check_effective_offset(ins: &[Instruction], at: usize) -> u64 {
     assert_eq!(ins[at].op1_register(), Register::R10, "{}", ins[at]);
+    let end = ins[at].op0_register();
     assert_eq!(ins[at - 1].mnemonic(), Mnemonic::Jb);
     let cmp = &ins[at - 2];
     assert_eq!(cmp.mnemonic(), Mnemonic::Cmp);
     assert_eq!(
         (cmp.op0_register(), cmp.op1_register()),
-        (Register::R10, Register::R11)
+        (Register::R10, end)
     );
     assert_eq!(ins[at - 3].mnemonic(), Mnemonic::Lea);
-    assert_eq!(ins[at - 3].op0_register(), Register::R11);
+    assert_eq!(ins[at - 3].op0_register(), end);
     let access = &ins[at + 1];
     assert_eq!(access.memory_base(), Register::R14, "{access}");
-    assert_eq!(access.memory_index(), Register::R11, "{access}");
+    assert_eq!(access.memory_index(), end, "{access}");
     SIZE.wrapping_add(access.memory_displacement64())
 }
 
@@ -424,4 +426,74 @@ fn pinned_sums_keep_mispredicted_accesses_inside() {
     );
     assert_eq!(ins[slow - 1].mnemonic(), Mnemonic::Jb);
     assert_eq!(ins[slow + 1].near_branch_target(), ins[check + 1].ip());
+}
+
+/// The 32-bit register of a copy register (rax, rcx or rdx: `bounds.rs`'s `COPY_REGS`).
+fn low_half(r: Register) -> Register {
+    match r {
+        Register::RAX => Register::EAX,
+        Register::RCX => Register::ECX,
+        Register::RDX => Register::EDX,
+        other => panic!("{other:?} is not a copy register"),
+    }
+}
+
+/// Every check into a copy (`cmovb c, r10`, c not r11) and the accesses through `c` after it,
+/// up to the next write of `c`, a call or a return: on the failing path `c` is the memory's
+/// size, so each access must land inside the memory. Returns how many accesses it saw.
+fn copy_accesses_stay_inside(ins: &[Instruction]) -> usize {
+    let mut seen = 0;
+    for (k, clamp) in ins.iter().enumerate() {
+        if !(clamp.mnemonic() == Mnemonic::Cmovb
+            && clamp.op1_register() == Register::R10
+            && clamp.op0_register() != Register::R11)
+        {
+            continue;
+        }
+        let copy = clamp.op0_register();
+        for i in &ins[k + 1..] {
+            if i.memory_base() == Register::R14 && i.memory_index() == copy {
+                let at = SIZE.wrapping_add(i.memory_displacement64());
+                assert!(at < SIZE && at + access_bytes(i) <= SIZE, "{i}: at {at:#x}");
+                seen += 1;
+            }
+            let writes_copy = i.op_count() > 0
+                && i.op0_kind() == OpKind::Register
+                && [copy, low_half(copy)].contains(&i.op0_register());
+            if writes_copy || matches!(i.mnemonic(), Mnemonic::Call | Mnemonic::Ret) {
+                break;
+            }
+        }
+    }
+    seen
+}
+
+/// Accesses through a local that holds a pinned local plus a constant (`bounds.rs`, aliases)
+/// and through a local kept in memory go through the copies of the checks that cover them.
+#[test]
+fn aliased_and_memory_locals_keep_mispredicted_accesses_inside() {
+    let aliased = body(
+        "(module (memory 1)
+           (func (param $p i32) (result f64) (local $t i32)
+             (drop (local.get $p)) (drop (local.get $p))
+             (f64.add (f64.load (i32.add (local.get $p) (i32.const -48))) (f64.load (local.get $p)))
+             (local.set $t (i32.add (local.get $p) (i32.const -24)))
+             (f64.store (local.get $t) (f64.add (f64.load (local.get $t)) (f64.const 1)))
+             (local.set $t (i32.add (local.get $p) (i32.const -16)))
+             (f64.load offset=4 (local.get $t))
+             (f64.add)))",
+    );
+    assert!(copy_accesses_stay_inside(&aliased) >= 5);
+    let in_memory = body(
+        "(module (memory 1)
+           (func (param $q i32) (result i32) (local $h1 i32) (local $h2 i32) (local $h3 i32)
+             (local $h4 i32)
+             (local.set $h1 (i32.add (local.get $h1) (i32.add (local.get $h1) (local.get $h1))))
+             (local.set $h2 (i32.add (local.get $h2) (i32.add (local.get $h2) (local.get $h2))))
+             (local.set $h3 (i32.add (local.get $h3) (i32.add (local.get $h3) (local.get $h3))))
+             (local.set $h4 (i32.add (local.get $h4) (i32.add (local.get $h4) (local.get $h4))))
+             (i32.store offset=4 (local.get $q) (i32.load offset=12 (local.get $q)))
+             (i32.add (i32.load8_u offset=2 (local.get $q)) (i32.load16_s (local.get $q)))))",
+    );
+    assert!(copy_accesses_stay_inside(&in_memory) >= 4);
 }
