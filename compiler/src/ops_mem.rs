@@ -146,10 +146,10 @@ impl FuncCompiler<'_, '_> {
         }
     }
 
-    /// For the compile loop, before load `op`: the pinned local and the constant added to it
-    /// (`pinned_sum`; 0 for none) that the load addresses through, when that needs a new
-    /// check, so that the loop may look ahead for the loads that follow (`widening.rs`) and
-    /// tell [`Self::widen_to`] how far the check should reach.
+    /// For the compile loop, before load `op`: the local (pinned or kept in memory) and the
+    /// constant added to it (`pinned_sum`, pinned only; 0 for none) that the load addresses
+    /// through, when that needs a new check, so that the loop may look ahead for the loads
+    /// that follow (`widening.rs`) and tell [`Self::widen_to`] how far the check should reach.
     pub fn load_needing_check(&self, op: &wasmparser::Operator<'_>) -> Option<(u32, u64)> {
         let end = crate::widening::load_end(op)?;
         // Before the validator has seen `op`: the stack may be empty (an invalid module).
@@ -168,7 +168,7 @@ impl FuncCompiler<'_, '_> {
             .then_some((i, base))
     }
 
-    /// Whether a check through a pinned local plus constant `base` (0 for none) may reach
+    /// Whether a check through a local plus constant `base` (0 for none) may reach
     /// `end` past their sum (rule 2 of `bounds.rs`): inside the memory's minimum (so that on a
     /// mispredicted path the copy, clamped to the memory's size, less `end` is still inside
     /// the memory), and with 32-bit displacements (`base + end` for a positive `base`, summed
@@ -193,7 +193,10 @@ impl FuncCompiler<'_, '_> {
         }
         let wide = span.end.max(end);
         let lowered = base.wrapping_sub(span.below) & u64::from(u32::MAX);
-        if copy && span.below > 0 && self.fact_fits(lowered, span.below + wide) {
+        // Below only for a pinned local: the loads below are `local + k` sums, which only a
+        // pinned local's facts cover (`pinned_sum`).
+        let pinned = self.pinned_reg(local).is_some();
+        if copy && pinned && span.below > 0 && self.fact_fits(lowered, span.below + wide) {
             (lowered, span.below + wide)
         } else if self.fact_fits(base, wide) {
             (base, wide)
@@ -365,9 +368,10 @@ impl FuncCompiler<'_, '_> {
         })
     }
 
-    /// A new check for an access through pinned local `i` (register `p`) plus `base` (which
-    /// needs `copy` unless 0), ending `end` past their sum, widened ([`Self::widened`]); and
-    /// the fact it leaves.
+    /// A new check for an access through local `i` (its value in register `p`: the pinned
+    /// local's own, or a temporary for a local kept in memory, which needs `copy`) plus `base`
+    /// (which needs `copy` unless 0), ending `end` past their sum, widened
+    /// ([`Self::widened`]); and the fact it leaves.
     fn new_fact(&mut self, i: u32, p: u8, base: u64, end: u64, copy: Option<u8>) -> Fact {
         let (base, end) = self.widened(i, base, end, copy.is_some());
         match copy {

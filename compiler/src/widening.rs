@@ -1,5 +1,5 @@
-//! Widened checks: a load through a pinned local (or through the local plus a constant, summed
-//! right before) that needs a new check (`bounds.rs`, rule 2) checks as far as the loads through
+//! Widened checks: a load through a local (pinned, or kept in memory and checked into a copy;
+//! or through a pinned local plus a constant, summed right before) that needs a new check (`bounds.rs`, rule 2) checks as far as the loads through
 //! the same local that follow it, so that they find the check done. Clang and rustc unroll
 //! loops into runs of `local.get p; load offset=k` or `local.get p; i32.const k; i32.add; load`
 //! with growing `k`: one check instead of one per load.
