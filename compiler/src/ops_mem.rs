@@ -277,11 +277,14 @@ impl FuncCompiler<'_, '_> {
     /// new check's.
     fn pinned_address(&mut self, i: u32, offset: u64, end: u64) -> Address {
         let p = self.pinned_reg(i).expect("pinned");
-        let fact = match self.checked.covering(i, 0, end) {
-            Some(fact) => fact,
-            None if self.covered_through_alias(i, end).is_some() => {
-                return self.aliased_address(i, offset, end).expect("covered");
+        let own = self.checked.covering(i, 0, end);
+        if own.is_none() {
+            if let Some(address) = self.aliased_address(i, offset, end) {
+                return address;
             }
+        }
+        let fact = match own {
+            Some(fact) => fact,
             None => {
                 let copy = self.alloc_copy_reg();
                 self.new_fact(i, p, 0, end, copy)
