@@ -1741,9 +1741,9 @@ impl<'c, 'm> FuncCompiler<'c, 'm> {
             ; cmp Rq(index), QWORD [r15 + VMCTX_TABLE_LEN]
             // Clamp on the failing path, so a mispredicted bounds check cannot load an entry
             // from outside the table (Spectre v1), as for memory accesses.
+            ; jae =>oob
             ; mov r11d, 0
             ; cmovae Rq(index), r11
-            ; jae =>oob
             ; shl Rq(index), TABLE_ENTRY_SHIFT as i8
             ; mov r11, QWORD [r15 + VMCTX_TABLE_BASE]
             ; add r11, Rq(index)

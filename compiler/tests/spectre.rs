@@ -49,8 +49,12 @@ fn failing_path_effective_offset(ins: &[Instruction]) -> u64 {
     let reg = ins[clamp].op0_register();
     let mut r11 = r11_imm(&ins[clamp - 1]).expect("mov r11, imm right before cmovb");
     let mut addr = r11;
-    assert_eq!(ins[clamp + 1].mnemonic(), Mnemonic::Jb);
-    for i in &ins[clamp + 2..] {
+    assert_eq!(
+        ins[clamp - 2].mnemonic(),
+        Mnemonic::Jb,
+        "the check branches first"
+    );
+    for i in &ins[clamp + 1..] {
         if let Some(v) = r11_imm(i) {
             r11 = v;
         } else if i.code() == Code::Add_rm64_r64 && i.op0_register() == reg {
@@ -496,4 +500,97 @@ fn aliased_and_memory_locals_keep_mispredicted_accesses_inside() {
              (i32.add (i32.load8_u offset=2 (local.get $q)) (i32.load16_s (local.get $q)))))",
     );
     assert!(copy_accesses_stay_inside(&in_memory) >= 4);
+}
+
+/// A check of a pinned local in place (`bounds.rs`, rule 2, when no copy register is free):
+/// `lea r11, [p + end]; cmp r10, r11; jb trap; mov r11d, 0; cmovb p, r11`. On the failing
+/// path `p` is what `cmovb` puts there, so every access through it up to its next write must
+/// lie inside the memory from there. Returns how many accesses it saw.
+fn in_place_accesses_stay_inside(ins: &[Instruction]) -> usize {
+    let mut seen = 0;
+    for (k, clamp) in ins.iter().enumerate() {
+        if !(clamp.mnemonic() == Mnemonic::Cmovb
+            && clamp.op1_register() == Register::R11
+            && ins[k - 2].mnemonic() == Mnemonic::Jb)
+        {
+            continue;
+        }
+        let Some(clamped) = r11_imm(&ins[k - 1]) else {
+            continue;
+        };
+        let p = clamp.op0_register();
+        let cmp = &ins[k - 3];
+        assert_eq!(
+            (cmp.mnemonic(), cmp.op0_register()),
+            (Mnemonic::Cmp, Register::R10)
+        );
+        assert_eq!(
+            ins[k - 4].memory_base(),
+            p,
+            "the check sums the local: {}",
+            ins[k - 4]
+        );
+        for i in &ins[k + 1..] {
+            if i.memory_base() == Register::R14 && i.memory_index() == p {
+                let at = clamped.wrapping_add(i.memory_displacement64());
+                assert!(at + access_bytes(i) <= SIZE, "{i}: at {at:#x}");
+                seen += 1;
+            }
+            let writes_p = i.op_count() > 0
+                && i.op0_kind() == OpKind::Register
+                && [p, low_32(p)].contains(&i.op0_register());
+            if writes_p || matches!(i.mnemonic(), Mnemonic::Call | Mnemonic::Ret) {
+                break;
+            }
+        }
+    }
+    seen
+}
+
+/// With every copy register taken by values on the operand stack, a loop's pinned local is
+/// checked in place: its mispredicted accesses stay inside the memory.
+#[test]
+fn pinned_local_checked_in_place_keeps_mispredicted_accesses_inside() {
+    let ins = body(
+        "(module (memory 1)
+           (func (param $p i32) (result i32) (local $n i32)
+             (local.set $n (i32.const 100))
+             (loop $l
+               (i32.add (local.get $n) (i32.const 1))
+               (i32.add (local.get $n) (i32.const 2))
+               (i32.add (local.get $n) (i32.const 3))
+               (i32.add (local.get $n) (i32.const 4))
+               (i32.add (local.get $n) (i32.const 5))
+               (i32.add (local.get $n) (i32.const 6))
+               (i32.add (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)))
+               (i32.add (i32.load16_u offset=2 (local.get $p)))
+               (i32.store8 offset=1 (local.get $p))
+               (drop) (drop) (drop) (drop) (drop) (drop)
+               (local.set $p (i32.add (local.get $p) (i32.const 4)))
+               (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+               (br_if $l (local.get $n)))
+             (local.get $p)))",
+    );
+    let seen = in_place_accesses_stay_inside(&ins);
+    assert!(seen >= 3, "{seen} accesses after an in-place check");
+}
+
+/// The 32-bit register of a 64-bit general-purpose register.
+fn low_32(r: Register) -> Register {
+    let regs = [
+        (Register::RAX, Register::EAX),
+        (Register::RCX, Register::ECX),
+        (Register::RDX, Register::EDX),
+        (Register::RBX, Register::EBX),
+        (Register::RSI, Register::ESI),
+        (Register::RDI, Register::EDI),
+        (Register::R8, Register::R8D),
+        (Register::R9, Register::R9D),
+        (Register::R12, Register::R12D),
+        (Register::R13, Register::R13D),
+    ];
+    regs.iter()
+        .find(|(q, _)| *q == r)
+        .unwrap_or_else(|| panic!("{r:?} is not an allocatable register"))
+        .1
 }

@@ -49,9 +49,9 @@ function 1 (defined 1):
   00fd  mov       [rbp-8],rbx
   0104  sub       r13,3
   0108  cmp       rsi,[r15+40h]
-  010f  mov       r11d,0
-  0115  cmovae    rsi,r11
-  0119  jae       0000000000000353h
+  010f  jae       0000000000000353h
+  0115  mov       r11d,0
+  011b  cmovae    rsi,r11
   011f  shl       rsi,5
   0123  mov       r11,[r15+38h]
   012a  add       r11,rsi
