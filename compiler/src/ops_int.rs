@@ -129,6 +129,11 @@ impl FuncCompiler<'_, '_> {
                         self.push(Val::Local(ty, j));
                         return;
                     }
+                    if self.lea_sum_into(pj, w64, op, rhs) {
+                        self.free_rhs(rhs);
+                        self.push(Val::Local(ty, j));
+                        return;
+                    }
                     self.set_pinned(j, pj);
                 } else {
                     // `local.set j (op (local.get j) x)`: in place.
@@ -220,6 +225,35 @@ impl FuncCompiler<'_, '_> {
             _ => return None,
         };
         Some((self.pinned_reg(i)?, disp))
+    }
+
+    /// With the right operand popped, for `local.set j (i32.add a b)` into `j`'s pinned register
+    /// `pj` when `a` is in a register (a value's, or another pinned local's): pops `a` and emits
+    /// `lea pj, [a + b]` in place of `mov pj, a; add pj, b`, one instruction and no move on the
+    /// sum's dependency chain. False (nothing done) for any other operation or operand.
+    fn lea_sum_into(&mut self, pj: u8, w64: bool, op: Alu, rhs: Rhs) -> bool {
+        if op != Alu::Add {
+            return false;
+        }
+        let a = match self.peek(0) {
+            Val::Reg(_, a) => a,
+            Val::Local(_, i) => match self.pinned_reg(i) {
+                Some(q) => q,
+                None => return false,
+            },
+            _ => return false,
+        };
+        self.pop();
+        let m = &mut self.cx.masm;
+        // The 32-bit form keeps the low half of the 64-bit sum, zero-extended: i32 wrapping.
+        match (rhs, w64) {
+            (Rhs::Reg(b), false) => dynasm!(m.ops ; .arch x64 ; lea Rd(pj), [Rq(a) + Rq(b)]),
+            (Rhs::Reg(b), true) => dynasm!(m.ops ; .arch x64 ; lea Rq(pj), [Rq(a) + Rq(b)]),
+            (Rhs::Imm(d), false) => dynasm!(m.ops ; .arch x64 ; lea Rd(pj), [Rq(a) + d]),
+            (Rhs::Imm(d), true) => dynasm!(m.ops ; .arch x64 ; lea Rq(pj), [Rq(a) + d]),
+        }
+        self.free_operand_gpr(a);
+        true
     }
 
     /// Pops the left operand and emits `lea dst, [p + disp]` (see [`Self::lea_source`]).

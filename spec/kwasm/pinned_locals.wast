@@ -141,6 +141,47 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 4))))
     (i32.add (i32.mul (local.get $s) (i32.const 7)) (local.get $p)))
+  ;; A pinned local set to the sum of two other values, one `lea` (ops_int.rs, `lea_sum_into`):
+  ;; two pinned locals, a value and a pinned local, a value and a constant (wrapping at 2^32
+  ;; for i32, not for i64), and a value and a read of the local itself pending on the stack.
+  (func (export "sum_into") (param $a i32) (param $b i32) (result i64)
+    (local $s i32) (local $i i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $a) (local.get $b)))
+      (local.set $b (i32.add (i32.mul (local.get $s) (i32.const 3)) (local.get $i)))
+      (local.set $a (i32.add (i32.xor (local.get $b) (local.get $s)) (i32.const 0x7fffffff)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
+    ;; Zero-extended: an i32 in a register has its upper half clear.
+    (i64.add (i64.extend_i32_u (local.get $a)) (i64.extend_i32_u (local.get $s))))
+  ;; The sums wrap to small addresses: an i32 sum with its upper half set would fail the
+  ;; bounds checks, which sum the register in 64 bits.
+  (func (export "sum_address") (param $a i32) (param $b i32) (result i32)
+    (local $s i32) (local $i i32)
+    (i32.store (i32.const 0) (local.get $a))
+    (loop $l
+      (local.set $s (i32.add (i32.load (i32.const 0)) (local.get $b)))
+      (i32.store (local.get $s) (i32.add (local.get $i) (i32.const 100)))
+      (local.set $s (i32.add (i32.or (i32.shl (local.get $i) (i32.const 2)) (i32.const 0xf0000000))
+        (i32.const 0x10000010)))
+      (i32.store (i32.const 4)
+        (i32.add (i32.mul (i32.load (i32.const 4)) (i32.const 7)) (i32.load (local.get $s))))
+      (local.set $b (i32.add (local.get $b) (i32.const 4)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 4))))
+    (i32.load (i32.const 4)))
+  (func (export "sum_into64") (param $a i64) (param $b i64) (result i64)
+    (local $s i64) (local $i i32)
+    (loop $l
+      (local.set $s (i64.add (local.get $a) (local.get $b)))
+      (local.set $b (i64.add (i64.mul (local.get $s) (i64.const 3)) (local.get $a)))
+      (local.set $a (i64.add (i64.xor (local.get $b) (local.get $s)) (i64.const 0x7fffffff)))
+      (local.get $s)
+      (local.set $s (i64.add (i64.shl (local.get $a) (i64.const 1)) (i64.const -5)))
+      (local.set $s (i64.sub (local.get $s)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 10))))
+    (i64.add (local.get $a) (i64.mul (local.get $s) (i64.const 5))))
 
 )
 (assert_return (invoke "sum_to" (i32.const 0)) (i32.const 0))
@@ -161,3 +202,8 @@
 (assert_return (invoke "compare_in_place" (i32.const 0) (i32.const 5)) (i32.const 21975))
 (assert_return (invoke "compare_in_place" (i32.const 3) (i32.const 2)) (i32.const 28198))
 (assert_return (invoke "compare_in_place" (i32.const -1) (i32.const 7)) (i32.const 21898))
+(assert_return (invoke "sum_into64" (i64.const 1) (i64.const 2)) (i64.const -1673214606221494384))
+(assert_return (invoke "sum_into64" (i64.const -7) (i64.const 0x123456789abc)) (i64.const 8539050960307776762))
+(assert_return (invoke "sum_into" (i32.const 1) (i32.const 2)) (i64.const 4358923134))
+(assert_return (invoke "sum_into" (i32.const -7) (i32.const 0x12345678)) (i64.const 2597934668))
+(assert_return (invoke "sum_address" (i32.const 0xfffffff0) (i32.const 0x20)) (i32.const 40066))
