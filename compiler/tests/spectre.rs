@@ -432,16 +432,6 @@ fn pinned_sums_keep_mispredicted_accesses_inside() {
     assert_eq!(ins[slow + 1].near_branch_target(), ins[check + 1].ip());
 }
 
-/// The 32-bit register of a copy register (rax, rcx or rdx: `bounds.rs`'s `COPY_REGS`).
-fn low_half(r: Register) -> Register {
-    match r {
-        Register::RAX => Register::EAX,
-        Register::RCX => Register::ECX,
-        Register::RDX => Register::EDX,
-        other => panic!("{other:?} is not a copy register"),
-    }
-}
-
 /// Every check into a copy (`cmovb c, r10`, c not r11) and the accesses through `c` after it,
 /// up to the next write of `c`, a call or a return: on the failing path `c` is the memory's
 /// size, so each access must land inside the memory. Returns how many accesses it saw.
@@ -454,19 +444,27 @@ fn copy_accesses_stay_inside(ins: &[Instruction]) -> usize {
         {
             continue;
         }
-        let copy = clamp.op0_register();
-        for i in &ins[k + 1..] {
-            if i.memory_base() == Register::R14 && i.memory_index() == copy {
-                let at = SIZE.wrapping_add(i.memory_displacement64());
-                assert!(at < SIZE && at + access_bytes(i) <= SIZE, "{i}: at {at:#x}");
-                seen += 1;
-            }
-            let writes_copy = i.op_count() > 0
-                && i.op0_kind() == OpKind::Register
-                && [copy, low_half(copy)].contains(&i.op0_register());
-            if writes_copy || matches!(i.mnemonic(), Mnemonic::Call | Mnemonic::Ret) {
-                break;
-            }
+        seen += accesses_stay_inside(&ins[k + 1..], clamp.op0_register(), SIZE);
+    }
+    seen
+}
+
+/// The accesses through `reg` in `ins`, up to the next write of `reg`, a call or a return,
+/// when `reg` holds `value` (what a clamp left on a check's failing path): each must land
+/// inside the memory. Returns how many it saw.
+fn accesses_stay_inside(ins: &[Instruction], reg: Register, value: u64) -> usize {
+    let mut seen = 0;
+    for i in ins {
+        if i.memory_base() == Register::R14 && i.memory_index() == reg {
+            let at = value.wrapping_add(i.memory_displacement64());
+            assert!(at < SIZE && at + access_bytes(i) <= SIZE, "{i}: at {at:#x}");
+            seen += 1;
+        }
+        let writes_reg = i.op_count() > 0
+            && i.op0_kind() == OpKind::Register
+            && [reg, low_32(reg)].contains(&i.op0_register());
+        if writes_reg || matches!(i.mnemonic(), Mnemonic::Call | Mnemonic::Ret) {
+            break;
         }
     }
     seen
@@ -530,19 +528,7 @@ fn in_place_accesses_stay_inside(ins: &[Instruction]) -> usize {
             "the check sums the local: {}",
             ins[k - 4]
         );
-        for i in &ins[k + 1..] {
-            if i.memory_base() == Register::R14 && i.memory_index() == p {
-                let at = clamped.wrapping_add(i.memory_displacement64());
-                assert!(at + access_bytes(i) <= SIZE, "{i}: at {at:#x}");
-                seen += 1;
-            }
-            let writes_p = i.op_count() > 0
-                && i.op0_kind() == OpKind::Register
-                && [p, low_32(p)].contains(&i.op0_register());
-            if writes_p || matches!(i.mnemonic(), Mnemonic::Call | Mnemonic::Ret) {
-                break;
-            }
-        }
+        seen += accesses_stay_inside(&ins[k + 1..], p, clamped);
     }
     seen
 }
