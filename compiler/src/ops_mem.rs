@@ -473,7 +473,8 @@ impl FuncCompiler<'_, '_> {
         }
         // On the failing path (run speculatively before the trap), the address becomes
         // `-offset`: with the offset added back (displacement or `add` below) the access is at
-        // the memory's base, not `offset` bytes past it. Plain `mov`s: the flags must survive.
+        // the memory's base, not `offset` bytes past it (an empty memory's base points at
+        // zeros: `kcore::empty`). Plain `mov`s: the flags must survive.
         dynasm!(m.ops ; .arch x64 ; cmp r10, r11 ; jb =>oob);
         m.clamp_imm(addr, offset.wrapping_neg() as i64);
         if offset <= i32::MAX as u64 {

@@ -9,6 +9,7 @@ pub mod artifact;
 pub mod attr;
 pub mod bulk;
 pub mod compile;
+pub mod empty;
 pub mod errno;
 pub mod fuel;
 pub mod host;

@@ -598,8 +598,9 @@ impl Instance {
                 m.attach(vm);
             }
             if let Some(t) = &table {
-                (*vm).table_base = t.base() as u64;
-                (*vm).table_len = u64::from(t.len());
+                let len = u64::from(t.len());
+                (*vm).table_base = kwasm_kcore::empty::base_or_empty(t.base() as u64, len);
+                (*vm).table_len = len;
             }
         }
         let mut global_types: Vec<(u8, bool)> = art
