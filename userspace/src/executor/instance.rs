@@ -18,8 +18,8 @@
 //! `table.copy` of its own code write table entries, into its own (or imported) table.
 
 use super::code::{CodeMemory, Stack};
-use super::helpers;
 use super::host::{Extern, GlobalRef, HostFunc, Imports};
+use super::install::install_code;
 use super::shared::{GlobalSlots, SharedMemory, SharedTable};
 use super::types::signature_id;
 use super::Value;
@@ -27,8 +27,8 @@ use kwasm_hooks::artifact::*;
 use kwasm_hooks::trap::trap_name;
 use kwasm_hooks::vmctx::{TableEntry, VmCtx};
 use kwasm_kcore::artifact::Artifact;
+use kwasm_kcore::bulk;
 use kwasm_kcore::instantiate::{self, limits_match, Entry, SegmentKind, SegmentTarget};
-use kwasm_kcore::{bulk, reloc};
 use std::cell::UnsafeCell;
 use std::collections::HashMap;
 use std::fmt;
@@ -330,19 +330,6 @@ fn cpu_has(features: u64) -> bool {
         .all(|&(bit, have)| features & bit == 0 || have)
 }
 
-/// Veneer area layout after the code: the r11 thunk and the return thunk, one per helper, one
-/// per import.
-const VENEER_THUNK: usize = 16;
-/// Offset of the stand-in return thunk (`ret; int3`) in the thunk veneer.
-const RETURN_THUNK_AT: usize = 8;
-const VENEER_HELPER: usize = 16;
-const VENEER_IMPORT: usize = 32;
-
-fn write_jmp_abs(buf: &mut [u8], target: u64) {
-    buf[..6].copy_from_slice(&[0xff, 0x25, 0, 0, 0, 0]); // jmp [rip + 0]
-    buf[6..14].copy_from_slice(&target.to_le_bytes());
-}
-
 /// Resolved imports.
 struct Linked {
     host_funcs: Vec<Option<HostFunc>>,
@@ -411,6 +398,133 @@ fn link(art: &Artifact<'_>, imports: &Imports) -> Result<Linked, InstantiateErro
     Ok(linked)
 }
 
+/// The globals' slots: imported ones hold the exporter's cell address, defined ones their
+/// value. Also how many are imported.
+fn init_globals(art: &Artifact<'_>, linked: &Linked) -> (Rc<GlobalSlots>, usize) {
+    let mut slots: Vec<u64> = linked.globals.iter().map(|g| g.cell as u64).collect();
+    let imported = slots.len();
+    let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
+    slots.resize(imported + art.globals().len(), 0);
+    instantiate::init_globals(
+        art,
+        &global_imports,
+        |k| linked.globals[k].get().to_slot(),
+        &mut slots[imported..],
+    );
+    let slots = slots.into_iter().map(UnsafeCell::new).collect();
+    (Rc::new(GlobalSlots(slots)), imported)
+}
+
+/// Per global index: value type code and mutability.
+fn global_types(art: &Artifact<'_>) -> Vec<(u8, bool)> {
+    let imported = art.imports().iter().filter(|i| i.kind == IMPORT_GLOBAL);
+    let defined = art.globals().iter();
+    imported
+        .map(|i| ((i.desc & 0xff) as u8, i.desc >> 8 == 1))
+        .chain(defined.map(|g| (g.valtype as u8, g.mutable == 1)))
+        .collect()
+}
+
+/// The imported memory, else a new one if the module defines one.
+fn memory(
+    h: &Header,
+    imported: Option<Rc<SharedMemory>>,
+) -> Result<Option<Rc<SharedMemory>>, InstantiateError> {
+    if imported.is_some() || h.has_memory != 1 {
+        return Ok(imported);
+    }
+    let max = (h.memory_max != NONE).then_some(h.memory_max);
+    let memory = SharedMemory::new(h.memory_min, max).map_err(InstantiateError::Memory)?;
+    Ok(Some(Rc::new(memory)))
+}
+
+/// The imported table, else a new one if the module defines one.
+fn table(h: &Header, imported: Option<Rc<SharedTable>>) -> Option<Rc<SharedTable>> {
+    if imported.is_some() || h.has_table != 1 {
+        return imported;
+    }
+    let max = (h.table_max != NONE).then_some(h.table_max);
+    Some(Rc::new(SharedTable::new(h.table_min, max)))
+}
+
+/// Per type index: (params, results).
+fn signatures(art: &Artifact<'_>) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let signature = |t| {
+        let (p, r) = art.signature(t);
+        (p.to_vec(), r.to_vec())
+    };
+    art.types().iter().map(signature).collect()
+}
+
+/// The core around `code`: a stack deep enough for it and a fresh vmctx (memory and table
+/// unattached).
+fn new_core(h: &Header, code: CodeMemory, globals: &GlobalSlots) -> Result<Core, InstantiateError> {
+    let stack = Stack::new(STACK_SIZE).map_err(|e| InstantiateError::Memory(e.to_string()))?;
+    if u64::from(h.min_stack) + STACK_HEADROOM > stack.top() - stack.bottom() {
+        return Err(InstantiateError::Memory(
+            "the code needs more stack than an instance has".into(),
+        ));
+    }
+    let vmctx = VmCtx {
+        memory_base: 0,
+        memory_size: 0,
+        stack_limit: 0,
+        stack_top: 0,
+        fuel: DEFAULT_FUEL,
+        yield_requested: 0,
+        host_sp: 0,
+        table_base: 0,
+        table_len: 0,
+        globals_base: globals.base(),
+        memory_pages: 0,
+        instance: 0,
+        fuel_reserve: 0,
+    };
+    Ok(Core::new(code, stack, vmctx))
+}
+
+/// The functions of an instance whose code is at `base` and vmctx at `vm`: their table
+/// entries, type index and entry per function index, and how another instance enters each by
+/// its code address.
+struct Functions {
+    entries: Vec<TableEntry>,
+    funcs: Vec<(u32, Entry)>,
+    entry_points: HashMap<u64, EntryPoint>,
+}
+
+impl Functions {
+    fn new(art: &Artifact<'_>, base: u64, type_ids: &[u32], vm: *mut VmCtx) -> Functions {
+        let mut fs = Functions {
+            entries: Vec::new(),
+            funcs: Vec::new(),
+            entry_points: HashMap::new(),
+        };
+        for f in instantiate::functions(art, base) {
+            let type_id = u64::from(type_ids[f.type_index as usize]);
+            fs.entries.push(f.table_entry(type_id, vm as u64));
+            let entry_point = match f.entry {
+                Entry::Import(k) => Some(EntryPoint::Host(k)),
+                Entry::Wasm(tramp) => Some(EntryPoint::Wasm(tramp)),
+                Entry::None => None,
+            };
+            if let Some(e) = entry_point {
+                fs.entry_points.insert(f.code, e);
+            }
+            fs.funcs.push((f.type_index, f.entry));
+        }
+        fs
+    }
+}
+
+/// Exports: (name, kind, index).
+fn exports(art: &Artifact<'_>) -> Vec<(String, u32, u32)> {
+    let name = |e: &Export| art.string(e.name).unwrap_or("").to_string();
+    art.exports()
+        .iter()
+        .map(|e| (name(&e), e.kind, e.index))
+        .collect()
+}
+
 impl Instance {
     /// Validates and installs `artifact`, resolves its imports, initialises memory and table
     /// and runs the start function.
@@ -421,144 +535,18 @@ impl Instance {
         if !cpu_has(h.cpu_features) {
             return Err(InstantiateError::CpuFeature(h.cpu_features));
         }
-        let linked = link(&art, imports)?;
+        let mut linked = link(&art, imports)?;
+        let (globals, imported_globals) = init_globals(&art, &linked);
+        let memory = memory(&h, linked.memory.take())?;
+        let table = table(&h, linked.table.take());
 
-        // Globals: imported slots hold the exporter's cell address, defined ones their value.
-        let mut slots: Vec<u64> = linked.globals.iter().map(|g| g.cell as u64).collect();
-        let imported_globals = slots.len();
-        let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
-        let func_imports: Vec<usize> = art.import_indices(IMPORT_FUNC).collect();
-        slots.resize(imported_globals + art.globals().len(), 0);
-        instantiate::init_globals(
-            &art,
-            &global_imports,
-            |k| linked.globals[k].get().to_slot(),
-            &mut slots[imported_globals..],
-        );
-        let globals = Rc::new(GlobalSlots(
-            slots.into_iter().map(UnsafeCell::new).collect(),
-        ));
-
-        let memory = match (linked.memory, h.has_memory) {
-            (Some(m), _) => Some(m),
-            (None, 1) => Some(Rc::new(
-                SharedMemory::new(h.memory_min, (h.memory_max != NONE).then_some(h.memory_max))
-                    .map_err(InstantiateError::Memory)?,
-            )),
-            _ => None,
-        };
-        let table = match (linked.table, h.has_table) {
-            (Some(t), _) => Some(t),
-            (None, 1) => Some(Rc::new(SharedTable::new(
-                h.table_min,
-                (h.table_max != NONE).then_some(h.table_max),
-            ))),
-            _ => None,
-        };
-
-        // Code and veneers.
-        let code_bytes = art.section(Section::Code);
-        let imports_n = art.imports().len();
-        let veneers = code_bytes.len().next_multiple_of(16);
-        let helpers_at = veneers + VENEER_THUNK;
-        let imports_at = helpers_at + VENEER_HELPER * HELPER_COUNT as usize;
-        let total = imports_at + VENEER_IMPORT * imports_n;
-        let mut code =
-            CodeMemory::new(total).map_err(|e| InstantiateError::Memory(e.to_string()))?;
-        let base = code.base();
         // Signatures once per type: functions and exports refer to them by type index.
-        let types: Vec<(Vec<u8>, Vec<u8>)> = art
-            .types()
-            .iter()
-            .map(|t| {
-                let (p, r) = art.signature(t);
-                (p.to_vec(), r.to_vec())
-            })
-            .collect();
+        let types = signatures(&art);
         let type_ids: Vec<u32> = types.iter().map(|(p, r)| signature_id(p, r)).collect();
-        {
-            let buf = code.bytes_mut();
-            buf[..code_bytes.len()].copy_from_slice(code_bytes);
-            buf[veneers..veneers + 3].copy_from_slice(&[0x41, 0xff, 0xe3]); // jmp r11
-                                                                            // What `RELOC_RETURN_THUNK` jumps to: the kernel's `__x86_return_thunk` stands in
-                                                                            // for `ret` there; here a `ret` does (the `int3` after it is already in place).
-            buf[veneers + RETURN_THUNK_AT] = 0xc3;
-            for h in 0..HELPER_COUNT as usize {
-                let at = helpers_at + VENEER_HELPER * h;
-                write_jmp_abs(&mut buf[at..], helpers::address(h as u32));
-            }
-            for i in 0..imports_n {
-                let at = imports_at + VENEER_IMPORT * i;
-                buf[at] = 0xba; // mov edx, imm32: the import index for the dispatcher
-                buf[at + 1..at + 5].copy_from_slice(&(i as u32).to_le_bytes());
-                write_jmp_abs(
-                    &mut buf[at + 5..],
-                    helpers::host_dispatch as *const () as usize as u64,
-                );
-            }
-            reloc::apply(
-                &mut buf[..code_bytes.len()],
-                base,
-                art.relocs().iter(),
-                |r| match r.kind {
-                    RELOC_CALL_IMPORT => {
-                        Some(base + (imports_at + VENEER_IMPORT * r.target as usize) as u64)
-                    }
-                    RELOC_CALL_HELPER => {
-                        Some(base + (helpers_at + VENEER_HELPER * r.target as usize) as u64)
-                    }
-                    RELOC_INDIRECT_THUNK if r.target == 11 => Some(base + veneers as u64),
-                    RELOC_RETURN_THUNK => Some(base + (veneers + RETURN_THUNK_AT) as u64),
-                    RELOC_TYPE_ID => type_ids.get(r.target as usize).map(|&id| u64::from(id)),
-                    _ => None,
-                },
-            )
-            .map_err(|e| InstantiateError::Reloc(format!("{e:?}")))?;
-        }
-        code.make_executable()
-            .map_err(|e| InstantiateError::Memory(e.to_string()))?;
-
-        let stack = Stack::new(STACK_SIZE).map_err(|e| InstantiateError::Memory(e.to_string()))?;
-        if u64::from(h.min_stack) + STACK_HEADROOM > stack.top() - stack.bottom() {
-            return Err(InstantiateError::Memory(
-                "the code needs more stack than an instance has".into(),
-            ));
-        }
-        let core = Core::new(
-            code,
-            stack,
-            VmCtx {
-                memory_base: 0,
-                memory_size: 0,
-                stack_limit: 0,
-                stack_top: 0,
-                fuel: DEFAULT_FUEL,
-                yield_requested: 0,
-                host_sp: 0,
-                table_base: 0,
-                table_len: 0,
-                globals_base: globals.base(),
-                memory_pages: 0,
-                instance: 0,
-                fuel_reserve: 0,
-            },
-        );
-        let vm = core.vm();
-
-        // Functions: table entries (with this instance's vmctx) and how each is entered.
-        let mut func_entries = Vec::new();
-        let mut funcs = Vec::new();
-        let mut entry_points = HashMap::new();
-        for f in instantiate::functions(&art, base) {
-            let type_id = u64::from(type_ids[f.type_index as usize]);
-            func_entries.push(f.table_entry(type_id, vm as u64));
-            match f.entry {
-                Entry::Import(k) => entry_points.insert(f.code, EntryPoint::Host(k)),
-                Entry::Wasm(tramp) => entry_points.insert(f.code, EntryPoint::Wasm(tramp)),
-                Entry::None => None,
-            };
-            funcs.push((f.type_index, f.entry));
-        }
+        let code = install_code(&art, &type_ids)?;
+        let base = code.base();
+        let core = new_core(&h, code, &globals)?;
+        let functions = Functions::new(&art, base, &type_ids, core.vm());
 
         // Segments' contents (and export names below) are copied per entry: linear in the
         // artifact, as no two spans share bytes (`kwasm_hooks::artifact`, checked by `parse`).
@@ -577,11 +565,11 @@ impl Instance {
                 .iter()
                 .map(|e| instantiate::elem_funcs(&art, &e).collect())
                 .collect(),
-            func_entries,
+            func_entries: functions.entries,
             host_funcs: linked.host_funcs,
             yield_hook: None,
             metered: h.flags & FLAG_YIELD == 0,
-            entry_points,
+            entry_points: functions.entry_points,
             depth: 0,
             nested_stacks: Vec::new(),
         };
@@ -590,7 +578,7 @@ impl Instance {
         // reference to the vmctx lives across a grow (module docs). The table's entries never
         // move (it cannot grow) and the table outlives every run of this core (module docs).
         unsafe {
-            let (st, stack) = (core.st(), &core._stack);
+            let (st, vm, stack) = (core.st(), core.vm(), &core._stack);
             *st = state;
             (*vm).stack_top = stack.top();
             (*vm).stack_limit = stack.bottom() + STACK_HEADROOM;
@@ -603,39 +591,20 @@ impl Instance {
                 (*vm).table_len = len;
             }
         }
-        let mut global_types: Vec<(u8, bool)> = art
-            .imports()
-            .iter()
-            .filter(|i| i.kind == IMPORT_GLOBAL)
-            .map(|i| ((i.desc & 0xff) as u8, i.desc >> 8 == 1))
-            .collect();
-        global_types.extend(
-            art.globals()
-                .iter()
-                .map(|g| (g.valtype as u8, g.mutable == 1)),
-        );
         let mut instance = Instance {
             core: Some(core),
             table,
-            exports: art
-                .exports()
-                .iter()
-                .map(|e| {
-                    (
-                        art.string(e.name).unwrap_or("").to_string(),
-                        e.kind,
-                        e.index,
-                    )
-                })
-                .collect(),
+            exports: exports(&art),
             types,
-            funcs,
+            funcs: functions.funcs,
             uses_float: h.flags & FLAG_USES_FLOAT != 0,
-            global_types,
+            global_types: global_types(&art),
             imported_globals,
         };
+        let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
         instantiate::init_segments(&art, &global_imports, &mut instance)
             .map_err(|f| InstantiateError::Trap(Trap(f.trap)))?;
+        let func_imports: Vec<usize> = art.import_indices(IMPORT_FUNC).collect();
         if let Some(start) = instantiate::start_function(&art, &func_imports, base) {
             let start = start.expect("validated start function");
             instance

@@ -6,6 +6,7 @@
 mod code;
 mod helpers;
 mod host;
+mod install;
 mod instance;
 mod shared;
 mod types;
