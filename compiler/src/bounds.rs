@@ -47,11 +47,11 @@ use crate::func::FuncCompiler;
 use crate::prelude::*;
 use crate::regalloc::{RAX, RCX, RDX};
 
-/// Registers a copy may take, in order: those the operand stack takes last.
+/// Registers a copy may take, in order: those the operand stack takes last. All three may
+/// hold copies at once (matmul's loop holds three: two against in place, −7 %).
 const COPY_REGS: [u8; 3] = [RAX, RDX, RCX];
-/// At most this many copies at once, and only while this many registers stay free besides:
-/// the operand stack keeps enough for any instruction.
-const MAX_COPIES: usize = 2;
+/// A copy is made only while this many registers stay free besides: the operand stack keeps
+/// enough for any instruction.
 const KEEP_FREE: u32 = 2;
 
 /// At most this many pinned locals' checks are remembered (the oldest goes first).
@@ -179,11 +179,6 @@ impl Checked {
         copies
     }
 
-    /// How many facts hold a copy.
-    pub fn copies(&self) -> usize {
-        self.facts.iter().filter(|f| f.copy.is_some()).count()
-    }
-
     /// Control flow joins here.
     pub fn clear(&mut self) -> Vec<u8> {
         self.aliases.clear();
@@ -194,7 +189,7 @@ impl Checked {
 impl FuncCompiler<'_, '_> {
     /// A register for a new fact's copy, if one is free to spare.
     pub fn alloc_copy_reg(&mut self) -> Option<u8> {
-        if self.checked.copies() >= MAX_COPIES || self.regs.free_gprs() <= KEEP_FREE {
+        if self.regs.free_gprs() <= KEEP_FREE {
             return None;
         }
         self.regs.alloc_gpr_from(&COPY_REGS)

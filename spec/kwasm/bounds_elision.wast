@@ -125,8 +125,8 @@
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
     (local.get $s))
-  ;; Three pinned addresses checked in one region (two copies at most, then in place), with
-  ;; many values live on the operand stack.
+  ;; Three pinned addresses checked in one region, with so many values live on the operand
+  ;; stack that the copies run out of registers to spare (then in place).
   (func (export "copies_under_pressure") (param $a i32) (param $b i32) (param $c i32) (result i32)
     (local $i i32) (local $s i32)
     (loop $l
@@ -139,6 +139,22 @@
                   (i32.add (i32.load8_u offset=2 (local.get $b)) (i32.load8_u offset=2 (local.get $c))))))))))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br_if $l (i32.lt_u (local.get $i) (i32.const 2))))
+    (local.get $s))
+  ;; Three copies held (rax, rdx, rcx) when a variable shift needs rcx: the third local's
+  ;; access after the shift must be checked again, not go through the clobbered copy.
+  (func (export "three_copies_across_shift")
+    (param $a i32) (param $b i32) (param $c i32) (param $d i32) (result i32)
+    (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.load offset=4 (local.get $a))))
+      (local.set $s (i32.add (local.get $s) (i32.load offset=4 (local.get $b))))
+      (local.set $s (i32.add (local.get $s) (i32.load offset=4 (local.get $c))))
+      (local.set $s (i32.add (local.get $s) (i32.shl (local.get $s) (local.get $d))))
+      (local.set $s (i32.add (local.get $s) (i32.load16_u offset=2 (local.get $c))))
+      (local.set $s (i32.add (local.get $s) (i32.load16_u offset=2 (local.get $b))))
+      (local.set $s (i32.add (local.get $s) (i32.load16_u offset=2 (local.get $a))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 3))))
     (local.get $s))
   ;; Two copies held while `select` needs four registers besides (fuel in r13, four pinned
   ;; locals): allocating forgets the copies rather than running out (found by review: the
@@ -160,6 +176,10 @@
 (assert_return (invoke "select_with_copies" (i32.const 100) (i32.const 104) (i32.const 1))
   (i32.const 201984006))
 (assert_return (invoke "copy_across_call" (i32.const 100)) (i32.const 409339381))
+(assert_return (invoke "three_copies_across_shift"
+  (i32.const 100) (i32.const 101) (i32.const 102) (i32.const 37)) (i32.const -1617351078))
+(assert_trap (invoke "three_copies_across_shift"
+  (i32.const 100) (i32.const 101) (i32.const 65530) (i32.const 37)) "out of bounds memory access")
 (assert_trap (invoke "copy_across_call" (i32.const 65532)) "out of bounds memory access")
 (assert_return (invoke "copy_across_div" (i32.const 100) (i32.const 3)) (i32.const -1367033044))
 (assert_return (invoke "copies_under_pressure" (i32.const 100) (i32.const 101) (i32.const 102))

@@ -4,7 +4,7 @@ function 0 (defined 0):
   0005  mov       rbp,rsp
   0008  lea       rax,[rsp-10h]
   0010  cmp       rax,[r15+10h]
-  0017  jb        000000000000028Fh
+  0017  jb        000000000000058Fh
   001d  sub       rsp,10h
   0024  mov       qword ptr [rbp-8],0
   002f  mov       esi,[rbp+10h]
@@ -17,7 +17,7 @@ function 0 (defined 0):
   0057  js        000000000000011Eh
   005d  lea       rax,[rsi+8]
   0065  cmp       r10,rax
-  0068  jb        0000000000000249h
+  0068  jb        0000000000000549h
   006e  cmovb     rax,r10
   0072  mov       edi,[r14+rax-4]
   007a  mov       r8d,[r14+rax-8]
@@ -46,7 +46,7 @@ function 0 (defined 0):
   00e2  call      00000000000000E7h
   00e7  mov       r13,[r15+20h]
   00ee  test      eax,eax
-  00f0  jne       000000000000023Ah
+  00f0  jne       000000000000053Ah
   00f6  mov       r14,[r15]
   00fd  mov       r10,[r15+8]
   0104  mov       rsi,[rbp+10h]
@@ -63,10 +63,111 @@ function 0 (defined 0):
   0143  call      0000000000000148h
   0148  mov       r13,[r15+20h]
   014f  test      eax,eax
-  0151  jne       000000000000023Ah
+  0151  jne       000000000000053Ah
   0157  mov       r14,[r15]
   015e  mov       r10,[r15+8]
   0165  mov       rsi,[rbp+10h]
   016c  mov       rbx,[rbp+18h]
   0173  mov       r12,[rbp-8]
   017a  jmp       000000000000005Dh
+function 1 (defined 1):
+  0180  endbr64
+  0184  push      rbp
+  0185  mov       rbp,rsp
+  0188  lea       rax,[rsp-20h]
+  0190  cmp       rax,[r15+10h]
+  0197  jb        000000000000058Fh
+  019d  sub       rsp,20h
+  01a4  mov       qword ptr [rbp-8],0
+  01af  mov       qword ptr [rbp-10h],0
+  01ba  mov       ebx,[rbp+10h]
+  01c1  mov       r12d,[rbp+18h]
+  01c8  movsd     xmm14,[rbp+20h]
+  01d1  xor       esi,esi
+  01d4  xor       edi,edi
+  01d7  sub       r13,13h
+  01de  js        00000000000002D8h
+  01e4  nop       [rax+rax]
+  01ed  nop       [rax]
+  01f0  sub       r13,29h
+  01f7  js        0000000000000359h
+  01fd  lea       rax,[r12+8]
+  0205  cmp       r10,rax
+  0208  jb        0000000000000549h
+  020e  cmovb     rax,r10
+  0212  movsd     xmm0,[r14+rax-8]
+  021c  mulsd     xmm0,xmm14
+  0221  lea       rdx,[rbx+8]
+  0229  cmp       r10,rdx
+  022c  jb        0000000000000549h
+  0232  cmovb     rdx,r10
+  0236  movsd     xmm1,[r14+rdx-8]
+  0240  addsd     xmm0,xmm1
+  0245  movsd     [r14+rdx-8],xmm0
+  024f  lea       edi,[rbx+8]
+  0257  lea       rcx,[r12+10h]
+  025f  cmp       r10,rcx
+  0262  jb        0000000000000549h
+  0268  cmovb     rcx,r10
+  026c  movsd     xmm0,[r14+rcx-8]
+  0276  mulsd     xmm0,xmm14
+  027b  lea       rax,[rdi+8]
+  0283  cmp       r10,rax
+  0286  jb        0000000000000549h
+  028c  cmovb     rax,r10
+  0290  movsd     xmm1,[r14+rax-8]
+  029a  addsd     xmm0,xmm1
+  029f  movsd     [r14+rax-8],xmm0
+  02a9  add       ebx,10h
+  02b0  add       r12d,10h
+  02b7  add       esi,2
+  02be  mov       r8d,[rbp+28h]
+  02c5  cmp       r8d,esi
+  02c8  jne       00000000000001F0h
+  02ce  sub       r13,2
+  02d2  mov       rsp,rbp
+  02d5  pop       rbp
+  02d6  ret
+  02d7  int3
+  02d8  mov       [rbp+10h],rbx
+  02df  mov       [rbp+18h],r12
+  02e6  movsd     [rbp+20h],xmm14
+  02ef  mov       [rbp-8],rsi
+  02f6  mov       [rbp-10h],rdi
+  02fd  mov       [r15+20h],r13
+  0304  mov       rdi,r15
+  0307  mov       rsi,rsp
+  030a  mov       rdx,r11
+  030d  call      0000000000000312h
+  0312  mov       r13,[r15+20h]
+  0319  test      eax,eax
+  031b  jne       000000000000053Ah
+  0321  mov       r14,[r15]
+  0328  mov       r10,[r15+8]
+  032f  mov       rbx,[rbp+10h]
+  0336  mov       r12,[rbp+18h]
+  033d  movsd     xmm14,[rbp+20h]
+  0346  mov       rsi,[rbp-8]
+  034d  mov       rdi,[rbp-10h]
+  0354  jmp       00000000000001E4h
+  0359  mov       [rbp+10h],rbx
+  0360  mov       [rbp+18h],r12
+  0367  movsd     [rbp+20h],xmm14
+  0370  mov       [rbp-8],rsi
+  0377  mov       [rbp-10h],rdi
+  037e  mov       [r15+20h],r13
+  0385  mov       rdi,r15
+  0388  mov       rsi,rsp
+  038b  mov       rdx,r11
+  038e  call      0000000000000393h
+  0393  mov       r13,[r15+20h]
+  039a  test      eax,eax
+  039c  jne       000000000000053Ah
+  03a2  mov       r14,[r15]
+  03a9  mov       r10,[r15+8]
+  03b0  mov       rbx,[rbp+10h]
+  03b7  mov       r12,[rbp+18h]
+  03be  movsd     xmm14,[rbp+20h]
+  03c7  mov       rsi,[rbp-8]
+  03ce  mov       rdi,[rbp-10h]
+  03d5  jmp       00000000000001FDh
