@@ -8,7 +8,7 @@
 //! only under the group's lock (`program.rs` has the access rule).
 
 use crate::hooks::vmctx::{TableEntry, VmCtx, PAGE_SIZE};
-use crate::kcore::empty;
+use crate::kcore::publish;
 use kernel::prelude::*;
 
 /// Usable wasm stack per instance; the headroom below the limit is for host functions and
@@ -138,11 +138,8 @@ impl Instance {
         let globals_base = self.globals.as_mut_ptr() as u64;
         // SAFETY: no other reference to the vmctx is live (see `VmCtxBox`).
         let vm = unsafe { &mut *self.vmctx.ptr() };
-        vm.memory_base = empty::base_or_empty(mem_base, mem_len);
-        vm.memory_size = mem_len;
-        vm.memory_pages = mem_len / PAGE_SIZE;
-        vm.table_base = empty::base_or_empty(table_base, table_len);
-        vm.table_len = table_len;
+        publish::memory(vm, mem_base, mem_len);
+        publish::table(vm, table_base, table_len);
         vm.globals_base = globals_base;
     }
 
@@ -199,16 +196,12 @@ impl Instance {
             return None;
         }
         self.publish();
-        let len = self.memory.len() as u64;
-        let base = empty::base_or_empty(self.memory.as_mut_ptr() as u64, len);
+        let (base, len) = (self.memory.as_mut_ptr() as u64, self.memory.len() as u64);
         for &vm in self.memory_users.iter() {
             // SAFETY: users are vmctxs of this instance's group (alive as long as it), touched
             // under the group lock; none is referenced elsewhere during the call.
-            unsafe {
-                (*vm).memory_base = base;
-                (*vm).memory_size = len;
-                (*vm).memory_pages = len / PAGE_SIZE;
-            }
+            let vm = unsafe { &mut *vm };
+            publish::memory(vm, base, len);
         }
         Some(old)
     }

@@ -235,12 +235,8 @@ impl FuncCompiler<'_, '_> {
         if op != Alu::Add {
             return false;
         }
-        let a = match self.peek(0) {
-            Val::Reg(_, a) => a,
-            Val::Local(_, i) => match self.pinned_reg(i) {
-                Some(q) => q,
-                None => return false,
-            },
+        let a = match (self.peek(0), self.pinned_at(0)) {
+            (Val::Reg(_, a), _) | (_, Some(a)) => a,
             _ => return false,
         };
         self.pop();

@@ -23,7 +23,7 @@ const _: () = assert!(EMPTY_BYTES >= 8 && EMPTY_BYTES >= core::mem::size_of::<Ta
 
 /// The base to publish for a memory of `len` bytes, or a table of `len` entries, whose
 /// buffer is at `base`.
-pub fn base_or_empty(base: u64, len: u64) -> u64 {
+pub(crate) fn base_or_empty(base: u64, len: u64) -> u64 {
     if len == 0 {
         core::ptr::addr_of!(ZEROS) as u64
     } else {

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod instantiate;
 pub mod log;
 pub mod maps;
+pub mod publish;
 pub mod reloc;
 
 // Inside these sources, refer to siblings as `super::x` and to the ABI as `super::hooks`:

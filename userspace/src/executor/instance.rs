@@ -399,15 +399,19 @@ fn link(art: &Artifact<'_>, imports: &Imports) -> Result<Linked, InstantiateErro
 }
 
 /// The globals' slots: imported ones hold the exporter's cell address, defined ones their
-/// value. Also how many are imported.
-fn init_globals(art: &Artifact<'_>, linked: &Linked) -> (Rc<GlobalSlots>, usize) {
+/// value. Also how many are imported. `global_imports`: the import index of each imported
+/// global.
+fn init_globals(
+    art: &Artifact<'_>,
+    global_imports: &[usize],
+    linked: &Linked,
+) -> (Rc<GlobalSlots>, usize) {
     let mut slots: Vec<u64> = linked.globals.iter().map(|g| g.cell as u64).collect();
     let imported = slots.len();
-    let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
     slots.resize(imported + art.globals().len(), 0);
     instantiate::init_globals(
         art,
-        &global_imports,
+        global_imports,
         |k| linked.globals[k].get().to_slot(),
         &mut slots[imported..],
     );
@@ -536,7 +540,8 @@ impl Instance {
             return Err(InstantiateError::CpuFeature(h.cpu_features));
         }
         let mut linked = link(&art, imports)?;
-        let (globals, imported_globals) = init_globals(&art, &linked);
+        let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
+        let (globals, imported_globals) = init_globals(&art, &global_imports, &linked);
         let memory = memory(&h, linked.memory.take())?;
         let table = table(&h, linked.table.take());
 
@@ -586,9 +591,7 @@ impl Instance {
                 m.attach(vm);
             }
             if let Some(t) = &table {
-                let len = u64::from(t.len());
-                (*vm).table_base = kwasm_kcore::empty::base_or_empty(t.base() as u64, len);
-                (*vm).table_len = len;
+                kwasm_kcore::publish::table(&mut *vm, t.base() as u64, u64::from(t.len()));
             }
         }
         let mut instance = Instance {
@@ -601,7 +604,6 @@ impl Instance {
             global_types: global_types(&art),
             imported_globals,
         };
-        let global_imports: Vec<usize> = art.import_indices(IMPORT_GLOBAL).collect();
         instantiate::init_segments(&art, &global_imports, &mut instance)
             .map_err(|f| InstantiateError::Trap(Trap(f.trap)))?;
         let func_imports: Vec<usize> = art.import_indices(IMPORT_FUNC).collect();

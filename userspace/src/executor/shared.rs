@@ -133,10 +133,7 @@ impl SharedMemory {
         // slice a host function holds is not disturbed (the address is all that is copied).
         unsafe {
             let v = &mut *self.bytes.get();
-            let base = v.as_mut_ptr() as u64;
-            (*vmctx).memory_base = kwasm_kcore::empty::base_or_empty(base, v.len() as u64);
-            (*vmctx).memory_size = v.len() as u64;
-            (*vmctx).memory_pages = v.len() as u64 / PAGE_SIZE;
+            kwasm_kcore::publish::memory(&mut *vmctx, v.as_mut_ptr() as u64, v.len() as u64);
         }
     }
 
