@@ -462,7 +462,7 @@ fn accesses_stay_inside(ins: &[Instruction], reg: Register, value: u64) -> usize
         }
         let writes_reg = i.op_count() > 0
             && i.op0_kind() == OpKind::Register
-            && [reg, low_32(reg)].contains(&i.op0_register());
+            && [reg, reg.full_register32()].contains(&i.op0_register());
         if writes_reg || matches!(i.mnemonic(), Mnemonic::Call | Mnemonic::Ret) {
             break;
         }
@@ -559,24 +559,4 @@ fn pinned_local_checked_in_place_keeps_mispredicted_accesses_inside() {
     );
     let seen = in_place_accesses_stay_inside(&ins);
     assert!(seen >= 3, "{seen} accesses after an in-place check");
-}
-
-/// The 32-bit register of a 64-bit general-purpose register.
-fn low_32(r: Register) -> Register {
-    let regs = [
-        (Register::RAX, Register::EAX),
-        (Register::RCX, Register::ECX),
-        (Register::RDX, Register::EDX),
-        (Register::RBX, Register::EBX),
-        (Register::RSI, Register::ESI),
-        (Register::RDI, Register::EDI),
-        (Register::R8, Register::R8D),
-        (Register::R9, Register::R9D),
-        (Register::R12, Register::R12D),
-        (Register::R13, Register::R13D),
-    ];
-    regs.iter()
-        .find(|(q, _)| *q == r)
-        .unwrap_or_else(|| panic!("{r:?} is not an allocatable register"))
-        .1
 }
